@@ -1,0 +1,26 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Dependencies point one way, down the data's path:
+//   CMWP/MWP (protocol) <- Simulator <- Device <- USB
+//   Signal (knows no transport) <- Recording
+//   Device + Signal <- Calibration
+//   Ledger stands alone; the `mosquito` executable is a thin shell over all of them.
+let package = Package(
+    name: "mosquito",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mosquito", targets: ["mosquito"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "mosquito",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+    ]
+)
