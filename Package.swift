@@ -18,6 +18,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "MWP"),
+        .target(name: "Simulator", dependencies: ["MWP"]),
+        .target(name: "Device", dependencies: ["MWP", "Simulator"]),
         .executableTarget(
             name: "mosquito",
             dependencies: [
@@ -25,5 +27,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MWPTests", dependencies: ["MWP"]),
+        .testTarget(name: "DeviceTests", dependencies: ["Device", "Simulator", "MWP"]),
     ]
 )
