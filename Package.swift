@@ -23,6 +23,7 @@ let package = Package(
         .executableTarget(
             name: "mosquito",
             dependencies: [
+                "MWP", "Simulator", "Device",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

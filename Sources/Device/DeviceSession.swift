@@ -91,13 +91,13 @@ public final class DeviceSession: @unchecked Sendable {
         guard status == .ok else { throw .refused(.setCalibration, status, "channel \(record.channel)") }
     }
 
-    public func ping() throws(DeviceError) -> PingExchange {
+    public func ping() throws(DeviceError) -> PingRoundTrip {
         let sent = MonotonicClock.nowNs()
         let (message, received) = try requestTimed(.ping(hostTimeNs: sent))
         guard case .pong(let status, let echoed, let deviceUs) = message, status == .ok, echoed == sent else {
             throw .protocolViolation("PING answered with a mismatched PONG")
         }
-        return PingExchange(hostSendNs: sent, hostReceiveNs: received, deviceTimeUs: deviceUs)
+        return PingRoundTrip(hostSendNs: sent, hostReceiveNs: received, deviceTimeUs: deviceUs)
     }
 
     public func close() {

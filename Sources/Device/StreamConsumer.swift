@@ -14,7 +14,7 @@ public protocol StreamConsumer: AnyObject, Sendable {
 }
 
 /// One PING exchange: the raw material of device→host clock mapping.
-public struct PingExchange: Sendable, Equatable, Codable {
+public struct PingRoundTrip: Sendable, Equatable, Codable {
     public var hostSendNs: UInt64
     public var hostReceiveNs: UInt64
     public var deviceTimeUs: UInt64
