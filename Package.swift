@@ -11,11 +11,19 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mosquito", targets: ["mosquito"]),
+        .library(name: "Signal", targets: ["Signal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // Signal: ring, DSP, gap accounting, clock mapping. Knows no transport; depends on nothing.
+        .target(name: "Signal"),
+        .testTarget(
+            name: "SignalTests",
+            dependencies: ["Signal"],
+            resources: [.copy("Fixtures")]
+        ),
         .executableTarget(
             name: "mosquito",
             dependencies: [
