@@ -11,11 +11,33 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mosquito", targets: ["mosquito"]),
+        .library(name: "Recording", targets: ["Recording"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // HDF5 (Debian libhdf5-dev, 1.10 serial): the system library gives include path and link flags;
+        // the shim exposes what the C API only offers as macros (H5T_NATIVE_*, H5P_*, H5F_ACC_*).
+        .systemLibrary(
+            name: "CHDF5System",
+            path: "Sources/CHDF5/System",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
+        .target(
+            name: "CHDF5",
+            dependencies: ["CHDF5System"],
+            path: "Sources/CHDF5/Shim"
+        ),
+        .target(
+            name: "Recording",
+            dependencies: ["CHDF5"]
+        ),
+        .testTarget(
+            name: "RecordingTests",
+            dependencies: ["Recording"]
+        ),
         .executableTarget(
             name: "mosquito",
             dependencies: [
