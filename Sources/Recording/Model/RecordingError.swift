@@ -7,6 +7,8 @@ public enum RecordingError: Error, Equatable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     /// The file opened but is not a mosquito recording this version understands.
     case notARecording(path: String, reason: String)
+    /// Reading an opened recording failed (damaged file, I/O error).
+    case readFailed(path: String, reason: String)
     case invalidInput(String)
     /// The sink was used after `close()` or after an earlier write failure.
     case closed(path: String)
@@ -17,6 +19,7 @@ public enum RecordingError: Error, Equatable, CustomStringConvertible {
         case let .writeFailed(path, reason): "writing \(path) failed (file is valid up to the last flush): \(reason)"
         case let .cannotOpen(path, reason): "cannot open recording \(path): \(reason)"
         case let .notARecording(path, reason): "\(path) is not a mosquito recording: \(reason)"
+        case let .readFailed(path, reason): "reading recording \(path) failed: \(reason)"
         case let .invalidInput(reason): "invalid recording input: \(reason)"
         case let .closed(path): "recording \(path) is already closed"
         }

@@ -63,6 +63,7 @@ public final class HDF5RecordingWriter: RecordingSink {
         try HDF5Attribute.write(R.startTime, string: UTCTimestamp.string(header.startTime), on: root)
         try HDF5Attribute.write(R.commandLine, string: CommandLineText.join(header.commandLine), on: root)
         try HDF5Attribute.write(R.deviceURIs, strings: header.devices.map(\.uri), on: root)
+        try HDF5Attribute.write(R.deviceGroups, strings: RecordingLayout.deviceGroupNames(header.devices), on: root)
     }
 
     public func append(_ block: SampleBlock, device: Int) throws(RecordingError) {

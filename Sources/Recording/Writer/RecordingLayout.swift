@@ -8,6 +8,8 @@ enum RecordingLayout {
         static let format = "format", formatVersion = "format_version", softwareVersion = "software_version"
         static let host = "host", startTime = "start_time", stopTime = "stop_time"
         static let commandLine = "command_line", deviceURIs = "device_uris"
+        /// Group names under `devices/`, in the order the devices were given (HDF5 lists groups by name).
+        static let deviceGroups = "device_groups"
     }
 
     enum Device {
