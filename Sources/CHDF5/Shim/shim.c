@@ -27,7 +27,16 @@ hid_t chdf5_plist_dataset_create(void) { return H5P_DATASET_CREATE; }
 hid_t chdf5_plist_dataset_access(void) { return H5P_DATASET_ACCESS; }
 hid_t chdf5_plist_link_create(void) { return H5P_LINK_CREATE; }
 
-herr_t chdf5_silence_errors(void) { return H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+/* Debian builds libhdf5 thread-safe, which makes the automatic error printing a per-thread
+   setting: turn it off once on every thread that calls into the library. */
+static __thread int errors_silenced;
+
+herr_t chdf5_silence_errors(void) {
+    if (errors_silenced) return 0;
+    herr_t status = H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (status >= 0) errors_silenced = 1;
+    return status;
+}
 
 struct message_buffer {
     char *buffer;

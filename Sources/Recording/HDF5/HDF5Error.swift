@@ -11,23 +11,19 @@ public struct HDF5Error: Error, Equatable, CustomStringConvertible {
 
 /// The one seam every HDF5 C call goes through.
 ///
-/// Debian's libhdf5 is the serial (not thread-safe) build and keeps its error stack in a global,
-/// so each call and the reading of its error stack happen under one process-wide lock.
+/// Each call and the reading of its error stack happen under one process-wide lock: a build of
+/// libhdf5 without thread safety needs it, and with it the library serializes calls anyway.
 enum HDF5 {
-    private static let lock = Mutex(false)
+    private static let lock = Mutex(())
 
     /// Runs `body` (one C call) under the lock; a negative result becomes an `HDF5Error`.
     @discardableResult
     static func call<Result: BinaryInteger>(
         _ operation: String, _ body: () -> Result
     ) throws(HDF5Error) -> Result {
-        let (result, message) = lock.withLock { initialized -> (Result, String?) in
-            if !initialized {
-                // Errors reach callers as Swift errors; HDF5's own printing to stderr would duplicate them.
-                _ = H5open()
-                _ = chdf5_silence_errors()
-                initialized = true
-            }
+        let (result, message) = lock.withLock { _ -> (Result, String?) in
+            // Errors reach callers as Swift errors; HDF5's own printing to stderr would duplicate them.
+            _ = chdf5_silence_errors()
             let result = body()
             return (result, result < 0 ? currentErrorStack() : nil)
         }

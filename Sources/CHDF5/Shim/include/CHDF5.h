@@ -32,7 +32,8 @@ hid_t chdf5_plist_dataset_create(void);
 hid_t chdf5_plist_dataset_access(void);
 hid_t chdf5_plist_link_create(void);
 
-/* Stops HDF5 printing its error stack to stderr; errors surface as Swift errors instead. */
+/* Stops HDF5 printing its error stack to stderr on the calling thread (cheap after the first
+   call per thread); errors surface as Swift errors instead. */
 herr_t chdf5_silence_errors(void);
 
 /* Writes the current default error stack (innermost first, "; "-separated) into
