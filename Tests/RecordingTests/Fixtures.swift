@@ -26,7 +26,7 @@ enum Fixtures {
     }
 
     /// Samples `first..<first+count` with values that exercise exact Double round trips.
-    static func block(first: UInt64, count: Int, channels: Int) throws -> SampleBlock {
+    static func block(first: UInt64, count: Int, channels: Int) throws(RecordingError) -> SampleBlock {
         let index = (0..<count).map { first + UInt64($0) }
         var raw: [Int32] = []
         var values: [Double] = []
