@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "mosquito", targets: ["mosquito"]),
         .library(name: "MWP", targets: ["MWP"]),
         .library(name: "Signal", targets: ["Signal"]),
+        .library(name: "Recording", targets: ["Recording"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,15 +27,27 @@ let package = Package(
         .target(name: "Device", dependencies: ["MWP", "Simulator"]),
         // Ring, DSP, gap accounting, clock mapping. Knows no transport; depends on nothing.
         .target(name: "Signal"),
+        // HDF5 (Debian libhdf5-dev, 1.10 serial): the system library gives include path and link flags;
+        // the shim exposes what the C API only offers as macros (H5T_NATIVE_*, H5P_*, H5F_ACC_*).
+        .systemLibrary(
+            name: "CHDF5System",
+            path: "Sources/CHDF5/System",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
+        .target(name: "CHDF5", dependencies: ["CHDF5System"], path: "Sources/CHDF5/Shim"),
+        // Recordings: HDF5 with provenance, CSV; reading them back.
+        .target(name: "Recording", dependencies: ["CHDF5"]),
         .executableTarget(
             name: "mosquito",
             dependencies: [
-                "MWP", "Simulator", "Device", "Signal",
+                "MWP", "Simulator", "Device", "Signal", "Recording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "MWPTests", dependencies: ["MWP"]),
         .testTarget(name: "DeviceTests", dependencies: ["Device", "Simulator", "MWP"]),
         .testTarget(name: "SignalTests", dependencies: ["Signal"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording"]),
     ]
 )
