@@ -38,10 +38,12 @@ let package = Package(
         .target(name: "CHDF5", dependencies: ["CHDF5System"], path: "Sources/CHDF5/Shim"),
         // Recordings: HDF5 with provenance, CSV; reading them back.
         .target(name: "Recording", dependencies: ["CHDF5"]),
+        // Device streams through the pipeline into recordings, with exact loss accounting.
+        .target(name: "Acquisition", dependencies: ["Device", "Signal", "Recording", "MWP"]),
         .executableTarget(
             name: "mosquito",
             dependencies: [
-                "MWP", "Simulator", "Device", "Signal", "Recording",
+                "MWP", "Simulator", "Device", "Signal", "Recording", "Acquisition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

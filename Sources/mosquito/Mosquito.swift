@@ -10,6 +10,7 @@ struct Mosquito: ParsableCommand {
             ListCommand.self,
             InfoCommand.self,
             SimulateCommand.self,
+            RecordCommand.self,
         ]
     )
 }
