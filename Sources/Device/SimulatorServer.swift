@@ -61,8 +61,26 @@ public final class SimulatorServer {
                 instrument.output.removeAll(keepingCapacity: true)
                 sent = 0
             }
-            if instrument.isDisconnected && instrument.output.count == sent { return }
+            if instrument.isDisconnected && instrument.output.count == sent {
+                waitUntilClientRead()
+                return
+            }
         }
+    }
+
+    /// The frames sent before the link drops are on the wire already: let the client read them (as a USB
+    /// host would have) before the hang-up, bounded so a client that never reads cannot keep us alive.
+    private func waitUntilClientRead() {
+        // Bytes pass through the tty's flip buffer before FIONREAD counts them: wait for an empty queue
+        // several times in a row, then a little longer, before hanging up.
+        var emptyChecks = 0
+        for _ in 0..<300 where emptyChecks < 5 {
+            var queued: Int32 = 0
+            if ioctl(pty.slave.rawValue, UInt(FIONREAD), &queued) != 0 { return }
+            emptyChecks = queued == 0 ? emptyChecks + 1 : 0
+            usleep(10_000)
+        }
+        usleep(50_000)
     }
 
     private func writeSome(from offset: Int) throws(SystemError) -> Int {

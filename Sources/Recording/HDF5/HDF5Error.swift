@@ -1,4 +1,5 @@
 import CHDF5
+import Foundation
 import Synchronization
 
 /// A failed HDF5 call: which C function failed and what HDF5's error stack said about it.
@@ -27,7 +28,11 @@ enum HDF5 {
             let result = body()
             return (result, result < 0 ? currentErrorStack() : nil)
         }
-        if let message { throw HDF5Error(operation: operation, message: message) }
+        if let message {
+            // One line: the CLI prints errors as a single line on stderr.
+            let flat = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            throw HDF5Error(operation: operation, message: flat)
+        }
         return result
     }
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CHDF5
 import Foundation
 
@@ -29,6 +32,7 @@ public final class HDF5RecordingWriter: RecordingSink {
         self.path = path
         self.options = options
         self.clock = clock
+        try Self.preflight(path, overwrite: options.overwrite)
         let created: HDF5File
         do { created = try HDF5File(creating: path, overwrite: options.overwrite) } catch {
             throw .cannotCreate(path: path, reason: error.message)
@@ -52,6 +56,16 @@ public final class HDF5RecordingWriter: RecordingSink {
         }
         file = .some(consume created)
         lastFlush = clock()
+    }
+
+    /// Asks the OS first, so the common failures (no such directory, permission, exists) read as one plain
+    /// sentence rather than HDF5's error stack. Leaves nothing behind.
+    private static func preflight(_ path: String, overwrite: Bool) throws(RecordingError) {
+        let existed = access(path, F_OK) == 0
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? 0 : O_EXCL), 0o644)
+        guard fd >= 0 else { throw .cannotCreate(path: path, reason: String(cString: strerror(errno))) }
+        Glibc.close(fd)
+        if !existed { unlink(path) }
     }
 
     private static func writeRootAttributes(_ header: RecordingHeader, on root: hid_t) throws(HDF5Error) {

@@ -32,6 +32,8 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         guard pty else { throw CLIError("simulate serves on a pseudo-terminal: pass --pty") }
+        // "Serves until killed": a parent may have started us with SIGTERM ignored or blocked; undo that.
+        ProcessSignals.restoreDefaults([SIGTERM, SIGINT, SIGHUP])
         var options: [String: String] = [
             "serial": serial, "design": design, "channels": "\(channels)", "seed": "\(seed)",
             "max_rate": "\(maxRate)", "drift_ppm": "\(driftPpm)", "drop_every": "\(dropEvery)",

@@ -6,6 +6,7 @@ final class InterruptWatch {
     private let sources: [any DispatchSourceSignal]
 
     init(onInterrupt: @escaping @Sendable () -> Void) {
+        ProcessSignals.restoreDefaults([SIGINT, SIGTERM])
         sources = [SIGINT, SIGTERM].map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
@@ -19,5 +20,18 @@ final class InterruptWatch {
         for s in sources { s.cancel() }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
+    }
+}
+
+enum ProcessSignals {
+    /// Default dispositions and an unblocked mask, whatever the parent left us with.
+    static func restoreDefaults(_ signals: [Int32]) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in signals {
+            signal(s, SIG_DFL)
+            sigaddset(&set, s)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }

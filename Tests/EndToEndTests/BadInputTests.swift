@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+/// Bad input: one clear line on stderr, a non-zero exit, and no file left behind.
+@Suite struct BadInputTests {
+    func expectRefused(_ args: [String], output: String, containing text: String) throws {
+        let r = try Mosquito.run(args)
+        #expect(r.status != 0)
+        let lines = r.stderr.split(separator: "\n").filter { !$0.isEmpty }
+        #expect(lines.count == 1, "stderr: \(r.stderr)")
+        #expect(lines.first?.contains(text) == true, "stderr: \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func badURI() throws {
+        let out = temporaryPath("x.csv")
+        try expectRefused(["record", "--device", "tcp:1.2.3.4", "--duration", "1", "--output", out], output: out, containing: "unknown scheme 'tcp'")
+    }
+
+    @Test func missingDevice() throws {
+        let out = temporaryPath("x.csv")
+        try expectRefused(["record", "--device", "serial:/dev/ttyACM97", "--duration", "1", "--output", out], output: out, containing: "no such device: /dev/ttyACM97")
+    }
+
+    @Test func notASerialPort() throws {
+        let out = temporaryPath("x.csv")
+        try expectRefused(["info", "--device", "serial:/dev/null"], output: out, containing: "/dev/null is not a serial port")
+    }
+
+    @Test func refusedRate() throws {
+        let out = temporaryPath("x.h5")
+        try expectRefused(["record", "--device", "sim", "--rate", "500000", "--duration", "1", "--output", out], output: out,
+                          containing: "rate 500000 Hz is above the instrument's maximum of 100000 Hz")
+    }
+
+    @Test func unknownChannel() throws {
+        let out = temporaryPath("x.csv")
+        try expectRefused(["record", "--device", "sim", "--channels", "0,9", "--duration", "1", "--output", out], output: out, containing: "no channel 9")
+    }
+
+    @Test func badFilter() throws {
+        let out = temporaryPath("x.csv")
+        try expectRefused(["record", "--device", "sim", "--filter", "lowpass:4:900", "--rate", "1000", "--duration", "1", "--output", out], output: out, containing: "lowpass")
+    }
+
+    @Test func unwritableFile() throws {
+        let out = "/proc/mosquito-cannot-write-here.csv"
+        try expectRefused(["record", "--device", "sim", "--duration", "1", "--output", out], output: out, containing: out)
+        let h5 = "/nonexistent-dir/run.h5"
+        try expectRefused(["record", "--device", "sim", "--duration", "1", "--output", h5], output: h5, containing: h5)
+    }
+
+    @Test func unknownSimulatorOption() throws {
+        let out = temporaryPath("x.csv")
+        try expectRefused(["record", "--device", "sim?warp=9", "--duration", "1", "--output", out], output: out, containing: "unknown simulator option 'warp'")
+    }
+}
