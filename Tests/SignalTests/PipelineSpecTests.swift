@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Signal
 
@@ -87,5 +88,17 @@ import Testing
         let band = try Butterworth.sections(order: 3, response: .bandpass(low: 10, high: 40), sampleRate: 500)
         #expect(band.count == 3)
         #expect(abs(cascadeGain(band, atFrequency: 10, sampleRate: 500) - 0.5.squareRoot()) < 1e-9)
+    }
+
+    @Test func specAndDescriptionRoundTripThroughJSONForProvenance() throws {
+        let spec = try PipelineSpec(filters: ["bandpass:2:1:40", "notch:50"], decimate: 5)
+        let description = try spec.describe(inputRate: 500)
+        let decodedSpec = try JSONDecoder().decode(PipelineSpec.self, from: JSONEncoder().encode(spec))
+        let decoded = try JSONDecoder().decode(PipelineDescription.self, from: JSONEncoder().encode(description))
+        #expect(decodedSpec == spec)
+        #expect(decoded == description)
+        #expect(decoded.outputRate == 100)
+        // The recorded tokens rebuild the same spec.
+        #expect(try PipelineSpec(tokens: decoded.stages.map(\.token)) == spec)
     }
 }

@@ -193,4 +193,28 @@ import Testing
         #expect(recorded == [0, 1, 2, 3])
         #expect(shown == [2, 3, 4, 5])
     }
+
+    @Test func fanOutGivesEveryConsumerItsOwnCopyAndPace() {
+        let recorder = FrameRing(capacity: 8, channelCount: 1, policy: .lossless)
+        let stats = FrameRing(capacity: 16, channelCount: 1, policy: .lossless)
+        let fanOut = FanOut(rings: [recorder, stats])
+        let buffer = FrameBuffer(capacity: 4, channelCount: 1)
+        var next: UInt64 = 0
+        var recorded: [UInt64] = []
+        for round in 0..<6 {
+            fillFrames(buffer, first: next, count: 4)
+            next += 4
+            #expect(buffer.withSpan { fanOut.publish($0, whenFull: .refuse) } == .published)
+            // The recorder drains every round; the statistics consumer only once, at the end.
+            recorder.read { s in s.forEach { recorded += Array($0.indices) }; return s.count }
+            if round == 3 {
+                var seen: [UInt64] = []
+                stats.read { s in s.forEach { seen += Array($0.indices) }; return s.count }
+                #expect(seen == Array(0..<16))
+            }
+        }
+        #expect(recorded == Array(0..<24))
+        #expect(stats.consumerAvailableCount() == 8)
+        #expect(recorder.hostOverrunSampleCount == 0 && stats.hostOverrunSampleCount == 0)
+    }
 }
