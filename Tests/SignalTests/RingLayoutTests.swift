@@ -193,4 +193,73 @@ import Testing
         #expect(recorded == [0, 1, 2, 3])
         #expect(shown == [2, 3, 4, 5])
     }
+
+    @Test func fanOutGivesEveryConsumerItsOwnCopyAndPace() {
+        let recorder = FrameRing(capacity: 8, channelCount: 1, policy: .lossless)
+        let stats = FrameRing(capacity: 16, channelCount: 1, policy: .lossless)
+        let fanOut = FanOut(rings: [recorder, stats])
+        let buffer = FrameBuffer(capacity: 4, channelCount: 1)
+        var next: UInt64 = 0
+        var recorded: [UInt64] = []
+        for round in 0..<6 {
+            fillFrames(buffer, first: next, count: 4)
+            next += 4
+            #expect(buffer.withSpan { fanOut.publish($0, whenFull: .refuse) } == .published)
+            // The recorder drains every round; the statistics consumer only once, at the end.
+            recorder.read { s in s.forEach { recorded += Array($0.indices) }; return s.count }
+            if round == 3 {
+                var seen: [UInt64] = []
+                stats.read { s in s.forEach { seen += Array($0.indices) }; return s.count }
+                #expect(seen == Array(0..<16))
+            }
+        }
+        #expect(recorded == Array(0..<24))
+        #expect(stats.consumerAvailableCount() == 8)
+        #expect(recorder.hostOverrunSampleCount == 0 && stats.hostOverrunSampleCount == 0)
+    }
+
+    /// The interleaving the keep-newest protocol exists for: the producer overruns while the consumer is
+    /// in the middle of a read. Driven from one thread by writing inside the read closure.
+    @Test func keepNewestNeverOverwritesSlotsBeingRead() {
+        let ring = FrameRing(capacity: 4, channelCount: 1, policy: .keepNewest)
+        let buffer = FrameBuffer(capacity: 4, channelCount: 1)
+        fillFrames(buffer, first: 0, count: 4)
+        buffer.withSpan { ring.writeDroppingOldest($0) }
+        let incoming = FrameBuffer(capacity: 4, channelCount: 1)
+        fillFrames(incoming, first: 4, count: 3)
+        ring.read { spans in
+            incoming.withSpan { ring.writeDroppingOldest($0) }
+            // The frames being read are intact; the incoming batch found no room and was reported.
+            var seen: [UInt64] = []
+            spans.forEach { span in
+                seen += Array(span.indices)
+                #expect((0..<span.count).allSatisfy { span.values(ofFrame: $0)[0] == ringValue(index: span.indices[$0], channel: 0) })
+            }
+            #expect(seen == [0, 1, 2, 3])
+            return 1  // consume only frame 0
+        }
+        #expect(ring.popGap() == Gap(firstMissingIndex: 4, count: 3, cause: .hostOverrun))
+        // Reading is over: the next overrun drops the oldest unread frames instead.
+        fillFrames(incoming, first: 7, count: 2)
+        incoming.withSpan { ring.writeDroppingOldest($0) }
+        #expect(ring.popGap() == Gap(firstMissingIndex: 1, count: 1, cause: .hostOverrun))
+        var seen: [UInt64] = []
+        ring.read { s in s.forEach { seen += Array($0.indices) }; return s.count }
+        #expect(seen == [2, 3, 7, 8])
+        #expect(ring.hostOverrunSampleCount == 4)
+    }
+
+    @Test func gapRecordsBeyondTheQueueAreCountedNotLost() {
+        let ring = FrameRing(capacity: 2, channelCount: 1, policy: .lossless, gapRecordCapacity: 2)
+        let buffer = FrameBuffer(capacity: 1, channelCount: 1)
+        for i in 0..<5 {
+            fillFrames(buffer, first: UInt64(10 * i), count: 1)
+            buffer.withSpan { ring.reportHostOverrun($0) }
+        }
+        #expect(ring.hostOverrunSampleCount == 5)
+        #expect(ring.lostGapRecordCount == 3)
+        #expect(ring.popGap()?.firstMissingIndex == 0)
+        #expect(ring.popGap()?.firstMissingIndex == 10)
+        #expect(ring.popGap() == nil)
+    }
 }

@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+@testable import Signal
+
+@Suite struct TimeTests {
+    @Test func sampleTimesComeFromTheBlockTimeAndRate() {
+        let clock = SampleClock(rateHz: 3000)
+        #expect(clock.deviceTimeNanos(blockDeviceTimeMicros: 1_000, offsetInBlock: 0) == 1_000_000)
+        #expect(clock.deviceTimeNanos(blockDeviceTimeMicros: 1_000, offsetInBlock: 1) == 1_333_333)
+        #expect(clock.deviceTimeNanos(blockDeviceTimeMicros: 1_000, offsetInBlock: 2) == 1_666_667)
+        #expect(clock.deviceTimeNanos(blockDeviceTimeMicros: 1_000, offsetInBlock: 3000) == 1_001_000_000)
+    }
+
+    @Test func frameBufferStampsEverySampleOfABlock() {
+        let buffer = FrameBuffer(capacity: 8, channelCount: 2)
+        let raw: [Int32] = [1, 2, 3, 4, 5, 6]
+        raw.withUnsafeBufferPointer {
+            buffer.appendBlock(firstIndex: 640, clock: SampleClock(rateHz: 1000), blockDeviceTimeMicros: 5_000_000, raw: $0)
+        }
+        buffer.withSpan { span in
+            #expect(Array(span.indices) == [640, 641, 642])
+            #expect(Array(span.deviceTimesNanos) == [5_000_000_000, 5_001_000_000, 5_002_000_000])
+            #expect(Array(span.values(ofFrame: 2)) == [5, 6])
+        }
+    }
+
+    /// A device clock `offset` ns ahead-of-zero and running `driftPPM` slow, pinged through a link whose
+    /// delays are random and asymmetric; the mapper must recover the truth within its own uncertainty.
+    struct SyntheticLink {
+        var offsetNanos: Double = 1.234_567e12
+        var driftPPM: Double = 37
+        var rng = SplitMix64(seed: 7)
+
+        /// Device µs at true host time `hostNanos`.
+        func deviceMicros(atHost hostNanos: Double) -> Double {
+            (hostNanos - offsetNanos) / (1 + driftPPM * 1e-6) / 1000
+        }
+
+        mutating func ping(at hostNanos: Double) -> PingExchange {
+            // Minimum 40 µs each way plus exponential queueing jitter of mean 200 µs.
+            let outbound = 40_000 + -200_000 * log(Double.random(in: 1e-12...1, using: &rng))
+            let inbound = 40_000 + -200_000 * log(Double.random(in: 1e-12...1, using: &rng))
+            let readAt = hostNanos + outbound
+            return PingExchange(
+                hostSendNanos: UInt64(hostNanos), hostReceiveNanos: UInt64(readAt + inbound),
+                deviceTimeMicros: UInt64(deviceMicros(atHost: readAt).rounded()))
+        }
+    }
+
+    @Test func mapperRecoversOffsetAndDrift() {
+        var link = SyntheticLink()
+        var mapper = ClockMapper(roundSize: 8, windowCapacity: 512)
+        // One burst of 8 pings every second for a minute.
+        for second in 0..<60 {
+            for k in 0..<8 {
+                mapper.add(link.ping(at: 5e12 + Double(second) * 1e9 + Double(k) * 2e6))
+            }
+        }
+        let mapping = mapper.mapping!
+        #expect(mapping.exchangesUsed == 60)
+        #expect(abs(mapping.driftPPM - 37) < 1, "drift \(mapping.driftPPM) ppm")
+        // Uncertainty is reported, and bounded by what the link allows.
+        #expect(mapping.uncertaintyNanos > 0 && mapping.uncertaintyNanos < 100_000)
+        for host in stride(from: 5e12, through: 5e12 + 60e9, by: 7.5e9) {
+            let device = link.deviceMicros(atHost: host)
+            let mapped = mapping.hostNanos(deviceNanos: UInt64((device * 1000).rounded()))
+            // Lowest-round-trip selection keeps the error near the 40 µs symmetric floor, far below the 200 µs jitter.
+            #expect(abs(mapped - host) < 4 * mapping.uncertaintyNanos + 1000, "error \(mapped - host) ns")
+            #expect(abs(mapped - host) < 60_000)
+        }
+    }
+
+    @Test func mapperFollowsDriftChangesThroughItsWindow() {
+        var link = SyntheticLink()
+        var mapper = ClockMapper(roundSize: 4, windowCapacity: 80)
+        for second in 0..<40 {
+            for k in 0..<4 { mapper.add(link.ping(at: 5e12 + Double(second) * 1e9 + Double(k) * 1e6)) }
+        }
+        #expect(abs(mapper.mapping!.driftPPM - 37) < 3)
+        // Warm up: the device now runs 12 ppm fast relative to its old rate, re-anchored at t = 40 s.
+        let anchorHost = 5e12 + 40e9
+        let anchorDevice = link.deviceMicros(atHost: anchorHost)
+        link.driftPPM = 25
+        link.offsetNanos = anchorHost - anchorDevice * 1000 * (1 + 25e-6)
+        for second in 40..<100 {
+            for k in 0..<4 { mapper.add(link.ping(at: 5e12 + Double(second) * 1e9 + Double(k) * 1e6)) }
+        }
+        #expect(mapper.window.count == 80)
+        #expect(abs(mapper.mapping!.driftPPM - 25) < 3, "drift \(mapper.mapping!.driftPPM)")
+    }
+
+    @Test func singleExchangeGivesOffsetAtNominalRate() {
+        var mapper = ClockMapper()
+        mapper.add(PingExchange(hostSendNanos: 1_000_000, hostReceiveNanos: 1_200_000, deviceTimeMicros: 50))
+        let m = mapper.mapping!
+        #expect(m.hostNanosPerDeviceMicro == 1000)
+        #expect(m.hostNanos(deviceMicros: 50) == 1_100_000)
+        #expect(m.hostNanos(deviceMicros: 60) == 1_110_000)
+        #expect(abs(m.uncertaintyNanos - 100_000 / 3.0.squareRoot()) < 1e-6)
+    }
+
+    @Test func mappingRoundTripsThroughJSON() throws {
+        let mapping = ClockMapping(
+            deviceReferenceMicros: 123_456_789, hostReferenceNanos: 9.87654321e15, hostNanosPerDeviceMicro: 1000.000037,
+            uncertaintyNanos: 12_345.5, exchangesUsed: 42)
+        let decoded = try JSONDecoder().decode(ClockMapping.self, from: JSONEncoder().encode(mapping))
+        #expect(decoded == mapping)
+        #expect(abs(decoded.driftPPM - 0.037) < 1e-6)
+    }
+
+    @Test func mergerOrdersTwoDevicesByHostTime() {
+        var merger = StreamMerger<String>(streamCount: 2)
+        merger.push(stream: 0, hostNanos: 10, element: "a10")
+        merger.push(stream: 0, hostNanos: 30, element: "a30")
+        // Stream 1 has said nothing yet: it might still deliver something before 10.
+        #expect(merger.next() == nil)
+        merger.push(stream: 1, hostNanos: 5, element: "b5")
+        merger.push(stream: 1, hostNanos: 20, element: "b20")
+        var out: [String] = []
+        while let item = merger.next() { out.append(item.element) }
+        // a30 waits: stream 1's last is 20, it could still push 25.
+        #expect(out == ["b5", "a10", "b20"])
+        merger.push(stream: 1, hostNanos: 30, element: "b30")
+        merger.finish(stream: 1)
+        while let item = merger.next() { out.append(item.element) }
+        // Tie at 30 goes to the lower stream; b30 then waits, since stream 0 could still push another 30.
+        #expect(out == ["b5", "a10", "b20", "a30"])
+        merger.finish(stream: 0)
+        while let item = merger.next() { out.append(item.element) }
+        #expect(out == ["b5", "a10", "b20", "a30", "b30"])
+    }
+
+    @Test func mergerOfMappedStreamsIsSortedAndComplete() {
+        var rng = SplitMix64(seed: 11)
+        let streams = 3
+        var merger = StreamMerger<(Int, Int)>(streamCount: streams)
+        var times = [Double](repeating: 0, count: streams)
+        var pushed = 0
+        var out: [StreamMerger<(Int, Int)>.Item] = []
+        for step in 0..<3000 {
+            let s = Int.random(in: 0..<streams, using: &rng)
+            times[s] += Double.random(in: 0...10, using: &rng)
+            merger.push(stream: s, hostNanos: times[s], element: (s, step))
+            pushed += 1
+            while let item = merger.next() { out.append(item) }
+        }
+        for s in 0..<streams { merger.finish(stream: s) }
+        while let item = merger.next() { out.append(item) }
+        #expect(out.count == pushed)
+        #expect(zip(out, out.dropFirst()).allSatisfy { $0.hostNanos <= $1.hostNanos })
+    }
+}
