@@ -118,3 +118,25 @@ import Testing
         }
     }
 }
+
+@Suite struct EmptyMetadataTests {
+    @Test func deviceWithoutPipelineCalibrationOrSamplesRoundTrips() throws {
+        let path = Fixtures.temporaryPath("empty.h5")
+        var device = Fixtures.device(serial: "MQ-0", channels: 2)
+        device.pipeline = []
+        device.calibration = []
+        let writer = try HDF5RecordingWriter(path: path, header: Fixtures.header([device]))
+        try writer.close(stopTime: Date())
+        let reader = try HDF5RecordingReader(path: path)
+        #expect(reader.devices.map(\.device) == [device])
+        #expect(try reader.sampleCount(device: 0) == 0)
+        let summary = try RecordingSummary(reading: reader)
+        #expect(summary.devices.first?.firstIndex == nil && summary.devices.first?.durationSeconds == 0)
+        let seen = try Python.run("""
+            import h5py, sys
+            d = h5py.File(sys.argv[1], "r")["devices/MQ-0"]
+            print(list(d.attrs["pipeline"]), d["calibration/channel"].shape, d["values"].shape)
+            """, arguments: [path])
+        #expect(seen.trimmingCharacters(in: .whitespacesAndNewlines) == "[] (0,) (0, 2)")
+    }
+}
