@@ -54,6 +54,9 @@ public final class HDF5RecordingWriter: RecordingSink {
         lastFlush = clock()
     }
 
+    /// A writer dropped without `close` still hands its buffered samples to the file.
+    deinit { if isUsable { try? flush() } }
+
     private static func writeRootAttributes(_ header: RecordingHeader, on root: hid_t) throws(HDF5Error) {
         typealias R = RecordingLayout.Root
         try HDF5Attribute.write(R.format, string: RecordingLayout.formatName, on: root)
