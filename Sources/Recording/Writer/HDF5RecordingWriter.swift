@@ -39,7 +39,7 @@ public final class HDF5RecordingWriter: RecordingSink {
             var opened: [DeviceDatasets] = []
             for (device, name) in zip(header.devices, names) {
                 opened.append(try DeviceDatasets(device, groupPath: "\(RecordingLayout.devicesGroup)/\(name)",
-                                                 in: created.id, compress: options.compress))
+                                                 in: created.id, deflateLevel: options.compress ? options.deflateLevel : nil))
             }
             try created.flush()
             try created.startSWMRWrite()
