@@ -3,7 +3,8 @@ import Foundation
 /// Where a recording goes. The CLI picks the concrete sink by file extension (`openRecordingSink`).
 ///
 /// Call `flushIfDue(now:)` at least once a second (appends also call it), and `close(stopTime:)` at the end.
-/// After any error the sink refuses further writes with `.closed`; what was flushed stays readable.
+/// After a write error the sink refuses further writes with `.closed` and `close` does nothing more;
+/// what was flushed stays readable.
 public protocol RecordingSink: AnyObject {
     var path: String { get }
     func append(_ block: SampleBlock, device: Int) throws(RecordingError)

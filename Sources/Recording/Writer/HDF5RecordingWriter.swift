@@ -14,6 +14,8 @@ public final class HDF5RecordingWriter: RecordingSink {
     private var devices: [DeviceDatasets]
     private var lastFlush: ContinuousClock.Instant
     private var isUsable = true
+    /// Set by a failed write: the file was already released, so `close` has nothing left to do.
+    private var hasFailed = false
 
     public convenience init(path: String, header: RecordingHeader, options: RecordingOptions = .init()) throws(RecordingError) {
         try self.init(path: path, header: header, options: options, clock: { ContinuousClock.now })
@@ -110,7 +112,9 @@ public final class HDF5RecordingWriter: RecordingSink {
         }
     }
 
+    /// Ends the recording. After a write failure this is a no-op (the file is as of its last flush).
     public func close(stopTime: Date) throws(RecordingError) {
+        if hasFailed { return }
         guard isUsable else { throw .closed(path: path) }
         try flush()
         isUsable = false
@@ -139,6 +143,7 @@ public final class HDF5RecordingWriter: RecordingSink {
     private func guarded(_ body: () throws(HDF5Error) -> Void) throws(RecordingError) {
         do { try body() } catch {
             isUsable = false
+            hasFailed = true
             devices = []
             file = nil
             throw .writeFailed(path: path, reason: error.message)
