@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // HDF5 (Debian libhdf5-dev, 1.10 serial): the system library gives include path and link flags;
+        // HDF5 (Debian libhdf5-dev 1.10, the non-MPI "serial" flavour): the system library gives include path and link flags;
         // the shim exposes what the C API only offers as macros (H5T_NATIVE_*, H5P_*, H5F_ACC_*).
         .systemLibrary(
             name: "CHDF5System",
