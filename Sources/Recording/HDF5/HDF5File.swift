@@ -15,9 +15,10 @@ struct HDF5File: ~Copyable {
 
     enum OpenMode { case readOnly, swmrRead, readWrite }
 
-    init(opening path: String, mode: OpenMode) throws(HDF5Error) {
+    init(opening path: String, mode: OpenMode, fileLocking: Bool = true) throws(HDF5Error) {
         let access = try HDF5PropertyList(.fileAccess)
         if mode == .readWrite { try access.requireLatestFormat() }
+        if !fileLocking { try access.disableFileLocking() }
         id = try HDF5.call("H5Fopen") {
             let flags: UInt32
             switch mode {

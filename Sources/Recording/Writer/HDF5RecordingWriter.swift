@@ -123,7 +123,13 @@ public final class HDF5RecordingWriter: RecordingSink {
         do {
             try file.close()
             // A SWMR writer cannot add attributes, so the stop time goes in after the SWMR session ended.
-            let reopened = try HDF5File(opening: path, mode: .readWrite)
+            // Live viewers in other processes (SWMR readers) may still hold HDF5's shared file lock;
+            // waiting for them could take forever, and this process is the file's only writer, so then
+            // the lock is skipped. (Not always: a reader in this process must be opened with the same flag.)
+            let reopened: HDF5File
+            do { reopened = try HDF5File(opening: path, mode: .readWrite) } catch {
+                reopened = try HDF5File(opening: path, mode: .readWrite, fileLocking: false)
+            }
             try HDF5Attribute.write(RecordingLayout.Root.stopTime, string: UTCTimestamp.string(stopTime), on: reopened.id)
             try reopened.close()
         } catch {
