@@ -13,13 +13,24 @@ public final class HDF5RecordingReader {
         self.path = path
         // SWMR read also opens a file whose writer was killed (it stays flagged as open for writing);
         // files from elsewhere without the SWMR-capable format fall back to a plain read.
+        // A reader needs no lock of its own, so a lock held elsewhere (a writer's final reopen) is
+        // retried without locking; locking stays the first choice because a file already open in this
+        // process must be reopened with the same locking setting.
         let opened: HDF5File
-        var swmr = true
-        do { opened = try HDF5File(opening: path, mode: .swmrRead) } catch {
-            do { opened = try HDF5File(opening: path, mode: .readOnly) } catch {
-                throw .cannotOpen(path: path, reason: error.message)
+        let swmr: Bool
+        do {
+            opened = try HDF5File(opening: path, mode: .swmrRead)
+            swmr = true
+        } catch let swmrError {
+            do {
+                opened = try HDF5File(opening: path, mode: .readOnly)
+                swmr = false
+            } catch {
+                do {
+                    opened = try HDF5File(opening: path, mode: .swmrRead, fileLocking: false)
+                    swmr = true
+                } catch { throw .cannotOpen(path: path, reason: swmrError.message) }
             }
-            swmr = false
         }
         isSWMR = swmr
         do {
