@@ -33,8 +33,8 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    for compress in [false, true] {
-        Benchmark("HDF5 write 16 ch x 100 kS/s, 1 s per iteration\(compress ? ", deflate+shuffle" : "")",
+    for level: UInt32? in [nil, 1, 4] {
+        Benchmark("HDF5 write 16 ch x 100 kS/s, 1 s per iteration\(level.map { ", shuffle+deflate \($0)" } ?? "")",
                   configuration: .init(metrics: [.wallClock, .cpuTotal, .peakMemoryResident, megabytesPerSecond, samplesRate],
                                        maxDuration: .seconds(10), maxIterations: 20)) { benchmark in
             let input = blocks()
@@ -42,7 +42,7 @@ let benchmarks: @Sendable () -> Void = {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let writer = try HDF5RecordingWriter(path: directory.appendingPathComponent("bench.h5").path, header: header,
-                                                 options: .init(compress: compress))
+                                                 options: .init(compress: level != nil, deflateLevel: level ?? 1))
             let clock = ContinuousClock()
             benchmark.startMeasurement()
             let started = clock.now

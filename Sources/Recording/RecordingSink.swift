@@ -3,7 +3,8 @@ import Foundation
 /// Where a recording goes. The CLI picks the concrete sink by file extension (`openRecordingSink`).
 ///
 /// Call `flushIfDue(now:)` at least once a second (appends also call it), and `close(stopTime:)` at the end.
-/// After any error the sink refuses further writes with `.closed`; what was flushed stays readable.
+/// After a write error the sink refuses further writes with `.closed` and `close` does nothing more;
+/// what was flushed stays readable.
 public protocol RecordingSink: AnyObject {
     var path: String { get }
     func append(_ block: SampleBlock, device: Int) throws(RecordingError)
@@ -16,17 +17,21 @@ public protocol RecordingSink: AnyObject {
 }
 
 public struct RecordingOptions: Sendable {
-    /// Deflate (level 4) with shuffle on every HDF5 dataset. Readable by h5py with no plugin.
+    /// Deflate with shuffle on every HDF5 dataset. Readable by h5py with no plugin.
     public var compress: Bool
+    /// Deflate level 1…9 when `compress`. Level 1 keeps most of the size gain on shuffled samples at a
+    /// fraction of level 4's CPU (see Benchmarks/RecordingBenchmarks).
+    public var deflateLevel: UInt32
     /// Replace an existing file instead of refusing.
     public var overwrite: Bool
     /// CSV only: write raw ADC counts instead of calibrated values.
     public var csvRawCounts: Bool
     public var flushInterval: Duration
 
-    public init(compress: Bool = false, overwrite: Bool = false, csvRawCounts: Bool = false,
+    public init(compress: Bool = false, deflateLevel: UInt32 = 1, overwrite: Bool = false, csvRawCounts: Bool = false,
                 flushInterval: Duration = .seconds(1)) {
         self.compress = compress
+        self.deflateLevel = min(9, max(1, deflateLevel))
         self.overwrite = overwrite
         self.csvRawCounts = csvRawCounts
         self.flushInterval = flushInterval

@@ -36,6 +36,7 @@ struct DiskFullTests {
         #expect(reason.contains("No space left on device") || reason.contains("errno = 28"), "\(reason)")
         #expect(flushedRows > 0)
         #expect(throws: RecordingError.closed(path: path)) { try writer.flush() }
+        try writer.close(stopTime: Date())  // after a failure: nothing left to do, no second error
 
         // What was flushed before the disk filled up is readable, by us and by h5py.
         let copy = Fixtures.temporaryPath("after-full.h5")

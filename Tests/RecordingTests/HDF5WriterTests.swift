@@ -6,7 +6,7 @@ import Testing
     @Test func h5pyReadsValuesAttributesAndTables() throws {
         let path = Fixtures.temporaryPath("run.h5")
         let devices = [Fixtures.device(serial: "MQ-1", channels: 3), Fixtures.device(serial: "MQ/2", channels: 2, rate: 500)]
-        let writer = try HDF5RecordingWriter(path: path, header: Fixtures.header(devices), options: .init(compress: true))
+        let writer = try HDF5RecordingWriter(path: path, header: Fixtures.header(devices), options: .init(compress: true, deflateLevel: 6))
         let a1 = try Fixtures.block(first: 0, count: 700, channels: 3)
         let a2 = try Fixtures.block(first: 800, count: 600, channels: 3)
         let b1 = try Fixtures.block(first: 0, count: 5, channels: 2)
@@ -25,7 +25,7 @@ import Testing
             let names: [String], kinds: [String], units: [String], bits: [Int], rawMin: [Int], rawMax: [Int]
             let valueNames: [String], valueUnits: [String]
             let rawShape: [Int], rawDtype: String, valuesDtype: String, indexDtype: String, hostDtype: String
-            let chunks: [Int], compression: String?, shuffle: Bool, maxshape: [Int?]
+            let chunks: [Int], compression: String?, level: Int?, shuffle: Bool, maxshape: [Int?]
             let valuesEqual: Bool, rawEqual: Bool, index: [Int], deviceTimeFirst: Int, hostTimeLast: Int
             let gapFirst: [Int], gapCount: [Int], gapCause: [String]
             let eventKind: [String], eventDetail: [String], eventIndex: [Int]
@@ -51,7 +51,7 @@ import Testing
           bits=d.attrs["channel_adc_bits"].tolist(), rawMin=d.attrs["channel_raw_min"].tolist(), rawMax=d.attrs["channel_raw_max"].tolist(),
           valueNames=s(v.attrs["channel_names"]), valueUnits=s(v.attrs["channel_units"]),
           rawShape=list(r.shape), rawDtype=str(r.dtype), valuesDtype=str(v.dtype), indexDtype=str(d["index"].dtype),
-          hostDtype=str(d["host_time_ns"].dtype), chunks=list(v.chunks), compression=v.compression, shuffle=bool(v.shuffle),
+          hostDtype=str(d["host_time_ns"].dtype), chunks=list(v.chunks), compression=v.compression, level=v.compression_opts, shuffle=bool(v.shuffle),
           maxshape=list(v.maxshape),
           valuesEqual=bool(np.array_equal(v[()], expect_val)), rawEqual=bool(np.array_equal(r[()], expect_raw)),
           index=[int(d["index"][0]), int(d["index"][699]), int(d["index"][700]), int(d["index"][-1])],
@@ -85,7 +85,7 @@ import Testing
         #expect(report.rawDtype == "int32" && report.valuesDtype == "float64")
         #expect(report.indexDtype == "uint64" && report.hostDtype == "int64")
         #expect(report.chunks == [1000, 3])
-        #expect(report.compression == "gzip" && report.shuffle)
+        #expect(report.compression == "gzip" && report.level == 6 && report.shuffle)
         #expect(report.maxshape == [nil, 3])
         #expect(report.valuesEqual && report.rawEqual)
         #expect(report.index == [0, 699, 800, 1399])

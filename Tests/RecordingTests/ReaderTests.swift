@@ -65,6 +65,12 @@ import Testing
         #expect(first.clock.exchanges == 5 && first.clock.roundTripMinNanos == 40_000 && first.clock.roundTripMaxNanos == 40_004)
         let drift = try #require(first.clock.driftPPM)
         #expect(abs(drift - 10) < 0.01)
+        let text = summary.text.split(separator: "\n").map(String.init)
+        #expect(text.contains("  rate 250 Hz, 690 samples, 0.699 s, indices 0…699"))
+        #expect(text.contains("  gaps: 1 (10 samples missing: host_overrun 10)"))
+        #expect(text.contains("  clock: 5 exchanges, round trip min/median/max 40.0/40.0/40.0 µs, drift 10.00 ppm"))
+        #expect(text.contains("  calibration ch0: degree 1 [0.5, 0.0001], 2026-05-28T20:26:40.000Z by Ada, certificate CERT-17"))
+        #expect(text[1].hasPrefix("started 2026-09-21T14:13:20.250Z, stopped "))
         let json = try JSONEncoder().encode(summary)
         #expect(try JSONDecoder().decode(RecordingSummary.self, from: json) == summary)
     }
@@ -116,5 +122,27 @@ import Testing
             guard case .cannotOpen(_, let reason) = error as? RecordingError else { return false }
             return reason.contains("No such file")
         }
+    }
+}
+
+@Suite struct EmptyMetadataTests {
+    @Test func deviceWithoutPipelineCalibrationOrSamplesRoundTrips() throws {
+        let path = Fixtures.temporaryPath("empty.h5")
+        var device = Fixtures.device(serial: "MQ-0", channels: 2)
+        device.pipeline = []
+        device.calibration = []
+        let writer = try HDF5RecordingWriter(path: path, header: Fixtures.header([device]))
+        try writer.close(stopTime: Date())
+        let reader = try HDF5RecordingReader(path: path)
+        #expect(reader.devices.map(\.device) == [device])
+        #expect(try reader.sampleCount(device: 0) == 0)
+        let summary = try RecordingSummary(reading: reader)
+        #expect(summary.devices.first?.firstIndex == nil && summary.devices.first?.durationSeconds == 0)
+        let seen = try Python.run("""
+            import h5py, sys
+            d = h5py.File(sys.argv[1], "r")["devices/MQ-0"]
+            print(list(d.attrs["pipeline"]), d["calibration/channel"].shape, d["values"].shape)
+            """, arguments: [path])
+        #expect(seen.trimmingCharacters(in: .whitespacesAndNewlines) == "[] (0,) (0, 2)")
     }
 }

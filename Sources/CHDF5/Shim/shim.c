@@ -14,8 +14,6 @@ unsigned chdf5_acc_swmr_write(void) { return H5F_ACC_SWMR_WRITE; }
 unsigned chdf5_acc_swmr_read(void) { return H5F_ACC_SWMR_READ; }
 H5F_libver_t chdf5_libver_latest(void) { return H5F_LIBVER_LATEST; }
 
-hid_t chdf5_native_int8(void) { return H5T_NATIVE_INT8; }
-hid_t chdf5_native_uint8(void) { return H5T_NATIVE_UINT8; }
 hid_t chdf5_native_int32(void) { return H5T_NATIVE_INT32; }
 hid_t chdf5_native_int64(void) { return H5T_NATIVE_INT64; }
 hid_t chdf5_native_uint64(void) { return H5T_NATIVE_UINT64; }

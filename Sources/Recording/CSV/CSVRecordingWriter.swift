@@ -11,6 +11,7 @@ public final class CSVRecordingWriter: RecordingSink {
     private var output: FileOutput?
     private var buffer = ""
     private var lastFlush = ContinuousClock.now
+    private var hasFailed = false
 
     public init(path: String, header: RecordingHeader, options: RecordingOptions = .init()) throws(RecordingError) {
         guard header.devices.count == 1, let device = header.devices.first else {
@@ -52,7 +53,9 @@ public final class CSVRecordingWriter: RecordingSink {
         lastFlush = now
     }
 
+    /// Ends the recording. After a write failure this is a no-op (the file holds what was written).
     public func close(stopTime: Date) throws(RecordingError) {
+        if hasFailed { return }
         try writeBuffer()
         guard let file = output.take() else { throw .closed(path: path) }
         do { try file.close() } catch { throw .writeFailed(path: path, reason: error.message) }
@@ -65,6 +68,7 @@ public final class CSVRecordingWriter: RecordingSink {
             buffer.removeAll(keepingCapacity: true)
         } catch {
             output = nil
+            hasFailed = true
             throw .writeFailed(path: path, reason: error.message)
         }
     }

@@ -41,11 +41,6 @@ struct FileOutput: ~Copyable {
         if let failure { throw FileOutputError(errno: failure) }
     }
 
-    func sync() throws(FileOutputError) {
-        guard descriptor >= 0 else { return }
-        if fsync(descriptor) != 0 { throw FileOutputError(errno: errno) }
-    }
-
     consuming func close() throws(FileOutputError) {
         let descriptor = self.descriptor
         discard self

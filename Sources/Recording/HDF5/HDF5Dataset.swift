@@ -30,16 +30,6 @@ struct HDF5Dataset: ~Copyable {
         try HDF5.call("H5Drefresh") { H5Drefresh(id) }
     }
 
-    /// Chunk shape, or `nil` for contiguous storage.
-    func chunkDimensions() throws(HDF5Error) -> [UInt64]? {
-        let plist = HDF5PropertyListHandle(id: try HDF5.call("H5Dget_create_plist") { H5Dget_create_plist(id) })
-        let layout = try HDF5.call("H5Pget_layout") { H5Pget_layout(plist.id).rawValue }
-        guard layout == H5D_CHUNKED.rawValue else { return nil }
-        var dims = [hsize_t](repeating: 0, count: 8)
-        let rank = try HDF5.call("H5Pget_chunk") { H5Pget_chunk(plist.id, Int32(dims.count), &dims) }
-        return Array(dims.prefix(Int(rank)))
-    }
-
     /// Appends `rows` rows whose elements (row-major, `rowWidth` per row) are at `buffer`.
     /// `existingRows` is the dataset's length before the append, tracked by the caller to avoid a query per append.
     func appendRows(_ buffer: UnsafeRawPointer, rows: UInt64, existingRows: UInt64, rowWidth: UInt64?,
@@ -83,10 +73,4 @@ struct HDF5Dataset: ~Copyable {
             H5Dwrite(id, memoryType.id, chdf5_default(), chdf5_default(), chdf5_default(), buffer)
         }
     }
-}
-
-/// A property list handed out by the library (e.g. a dataset's creation list), closed on release.
-struct HDF5PropertyListHandle: ~Copyable {
-    let id: hid_t
-    deinit { HDF5.release { H5Pclose(id) } }
 }

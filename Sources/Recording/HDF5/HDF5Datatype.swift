@@ -15,7 +15,6 @@ struct HDF5Datatype: ~Copyable {
 
     static func nativeInt32() throws(HDF5Error) -> HDF5Datatype { try predefined("H5T_NATIVE_INT32", chdf5_native_int32) }
     static func nativeInt64() throws(HDF5Error) -> HDF5Datatype { try predefined("H5T_NATIVE_INT64", chdf5_native_int64) }
-    static func nativeUInt8() throws(HDF5Error) -> HDF5Datatype { try predefined("H5T_NATIVE_UINT8", chdf5_native_uint8) }
     static func nativeUInt64() throws(HDF5Error) -> HDF5Datatype { try predefined("H5T_NATIVE_UINT64", chdf5_native_uint64) }
     static func nativeDouble() throws(HDF5Error) -> HDF5Datatype { try predefined("H5T_NATIVE_DOUBLE", chdf5_native_double) }
 
@@ -39,14 +38,5 @@ struct HDF5Datatype: ~Copyable {
         try HDF5.call("H5Tset_strpad") { H5Tset_strpad(type.id, H5T_STR_NULLPAD) }
         try HDF5.call("H5Tset_cset") { H5Tset_cset(type.id, H5T_CSET_UTF8) }
         return type
-    }
-
-    /// The type stored in a file, for inspecting what a dataset holds.
-    init(ofDataset dataset: hid_t) throws(HDF5Error) {
-        self.init(id: try HDF5.call("H5Dget_type") { H5Dget_type(dataset) }, owned: true)
-    }
-
-    var size: Int {
-        get throws(HDF5Error) { try HDF5.call("H5Tget_size") { H5Tget_size(id) } }
     }
 }

@@ -1,4 +1,7 @@
 import CHDF5
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An owned open HDF5 file.
 struct HDF5File: ~Copyable {
@@ -11,13 +14,15 @@ struct HDF5File: ~Copyable {
         id = try HDF5.call("H5Fcreate") {
             H5Fcreate(path, overwrite ? chdf5_acc_trunc() : chdf5_acc_excl(), chdf5_default(), access.id)
         }
+        closeOnExec()
     }
 
     enum OpenMode { case readOnly, swmrRead, readWrite }
 
-    init(opening path: String, mode: OpenMode) throws(HDF5Error) {
+    init(opening path: String, mode: OpenMode, fileLocking: Bool = true) throws(HDF5Error) {
         let access = try HDF5PropertyList(.fileAccess)
         if mode == .readWrite { try access.requireLatestFormat() }
+        if !fileLocking { try access.disableFileLocking() }
         id = try HDF5.call("H5Fopen") {
             let flags: UInt32
             switch mode {
@@ -27,6 +32,16 @@ struct HDF5File: ~Copyable {
             }
             return H5Fopen(path, flags, access.id)
         }
+        closeOnExec()
+    }
+
+    /// HDF5 opens files without O_CLOEXEC. A child process started meanwhile would inherit the
+    /// descriptor and with it HDF5's lock on the file, which would then outlive our close.
+    private func closeOnExec() {
+        var handle: UnsafeMutableRawPointer?
+        guard (try? HDF5.call("H5Fget_vfd_handle") { H5Fget_vfd_handle(id, chdf5_default(), &handle) }) != nil,
+              let descriptor = handle?.assumingMemoryBound(to: Int32.self).pointee else { return }
+        _ = fcntl(descriptor, F_SETFD, fcntl(descriptor, F_GETFD) | FD_CLOEXEC)
     }
 
     deinit { HDF5.release { H5Fclose(id) } }

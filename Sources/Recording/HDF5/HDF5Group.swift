@@ -36,8 +36,4 @@ struct HDF5Group: ~Copyable {
         }
         return names
     }
-
-    func hasMember(_ name: String) throws(HDF5Error) -> Bool {
-        try HDF5.call("H5Lexists") { H5Lexists(id, name, chdf5_default()) } > 0
-    }
 }

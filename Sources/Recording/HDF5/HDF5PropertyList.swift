@@ -45,6 +45,11 @@ struct HDF5PropertyList: ~Copyable {
         try HDF5.call("H5Pset_chunk_cache") { H5Pset_chunk_cache(id, slots, bytes, 0.75) }
     }
 
+    /// Opens without taking HDF5's advisory file lock (SWMR readers hold a shared one).
+    func disableFileLocking() throws(HDF5Error) {
+        try HDF5.call("H5Pset_file_locking") { H5Pset_file_locking(id, false, true) }
+    }
+
     func createIntermediateGroups() throws(HDF5Error) {
         try HDF5.call("H5Pset_create_intermediate_group") { H5Pset_create_intermediate_group(id, 1) }
     }

@@ -21,7 +21,7 @@ public struct RecordingHeader: Sendable, Equatable {
 }
 
 enum UTCTimestamp {
-    /// ISO 8601 UTC with microseconds, e.g. `2026-11-26T05:36:41.123456Z`.
+    /// ISO 8601 UTC with milliseconds, e.g. `2026-11-26T05:36:41.123Z`.
     static func string(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
     }

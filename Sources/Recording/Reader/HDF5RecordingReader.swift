@@ -13,13 +13,24 @@ public final class HDF5RecordingReader {
         self.path = path
         // SWMR read also opens a file whose writer was killed (it stays flagged as open for writing);
         // files from elsewhere without the SWMR-capable format fall back to a plain read.
+        // A reader needs no lock of its own, so a lock held elsewhere (a writer's final reopen) is
+        // retried without locking; locking stays the first choice because a file already open in this
+        // process must be reopened with the same locking setting.
         let opened: HDF5File
-        var swmr = true
-        do { opened = try HDF5File(opening: path, mode: .swmrRead) } catch {
-            do { opened = try HDF5File(opening: path, mode: .readOnly) } catch {
-                throw .cannotOpen(path: path, reason: error.message)
+        let swmr: Bool
+        do {
+            opened = try HDF5File(opening: path, mode: .swmrRead)
+            swmr = true
+        } catch let swmrError {
+            do {
+                opened = try HDF5File(opening: path, mode: .readOnly)
+                swmr = false
+            } catch {
+                do {
+                    opened = try HDF5File(opening: path, mode: .swmrRead, fileLocking: false)
+                    swmr = true
+                } catch { throw .cannotOpen(path: path, reason: swmrError.message) }
             }
-            swmr = false
         }
         isSWMR = swmr
         do {
@@ -114,47 +125,6 @@ public final class HDF5RecordingReader {
         }
     }
 
-    // MARK: Tables
-
-    public func gaps(device: Int) throws(RecordingError) -> [Gap] {
-        typealias G = RecordingLayout.Gaps
-        return try reading { () throws(HDF5Error) in
-            let first = try readTable(device, "\(G.group)/\(G.firstMissingIndex)", zero: UInt64(0), type: .nativeUInt64())
-            let count = try readTable(device, "\(G.group)/\(G.count)", zero: UInt64(0), type: .nativeUInt64())
-            let cause = try readStrings(device, "\(G.group)/\(G.cause)", width: G.causeBytes)
-            return (0..<min(first.count, count.count, cause.count)).map {
-                Gap(firstMissingIndex: first[$0], count: count[$0], cause: GapCause(rawValue: cause[$0]) ?? .transportGap)
-            }
-        }
-    }
-
-    public func events(device: Int) throws(RecordingError) -> [RecordingEvent] {
-        typealias E = RecordingLayout.Events
-        return try reading { () throws(HDF5Error) in
-            let index = try readTable(device, "\(E.group)/\(E.sampleIndex)", zero: UInt64(0), type: .nativeUInt64())
-            let time = try readTable(device, "\(E.group)/\(E.hostTime)", zero: Int64(0), type: .nativeInt64())
-            let kind = try readStrings(device, "\(E.group)/\(E.kind)", width: E.kindBytes)
-            let detail = try readStrings(device, "\(E.group)/\(E.detail)", width: E.detailBytes)
-            return (0..<min(index.count, time.count, kind.count, detail.count)).map {
-                RecordingEvent(sampleIndex: index[$0], hostTimeNanos: time[$0], kind: kind[$0], detail: detail[$0])
-            }
-        }
-    }
-
-    public func clockExchanges(device: Int) throws(RecordingError) -> [ClockExchange] {
-        typealias C = RecordingLayout.Clock
-        return try reading { () throws(HDF5Error) in
-            let send = try readTable(device, "\(C.group)/\(C.hostSend)", zero: Int64(0), type: .nativeInt64())
-            let receive = try readTable(device, "\(C.group)/\(C.hostReceive)", zero: Int64(0), type: .nativeInt64())
-            let deviceTime = try readTable(device, "\(C.group)/\(C.deviceTime)", zero: UInt64(0), type: .nativeUInt64())
-            let roundTrip = try readTable(device, "\(C.group)/\(C.roundTrip)", zero: Int64(0), type: .nativeInt64())
-            return (0..<min(send.count, receive.count, deviceTime.count, roundTrip.count)).map {
-                ClockExchange(hostSendNanos: send[$0], hostReceiveNanos: receive[$0],
-                              deviceTimeMicros: deviceTime[$0], roundTripNanos: roundTrip[$0])
-            }
-        }
-    }
-
     // MARK: Plumbing
 
     private static let sampleDatasets = [RecordingLayout.Samples.index, RecordingLayout.Samples.deviceTime,
@@ -168,7 +138,7 @@ public final class HDF5RecordingReader {
         return devices[device]
     }
 
-    private func reading<T>(_ body: () throws(HDF5Error) -> T) throws(RecordingError) -> T {
+    func reading<T>(_ body: () throws(HDF5Error) -> T) throws(RecordingError) -> T {
         do { return try body() } catch { throw .readFailed(path: path, reason: error.message) }
     }
 
@@ -196,13 +166,13 @@ public final class HDF5RecordingReader {
         return values
     }
 
-    private func readTable<Number>(_ device: Int, _ name: String, zero: Number,
+    func readTable<Number>(_ device: Int, _ name: String, zero: Number,
                                    type: consuming HDF5Datatype) throws(HDF5Error) -> [Number] {
         let rows = try open(device, name).dimensions().first ?? 0
         return try readColumn(device, name, start: 0, count: Int(rows), zero: zero, type: type)
     }
 
-    private func readStrings(_ device: Int, _ name: String, width: Int) throws(HDF5Error) -> [String] {
+    func readStrings(_ device: Int, _ name: String, width: Int) throws(HDF5Error) -> [String] {
         let rows = try open(device, name).dimensions().first ?? 0
         let bytes = try readColumn(device, name, start: 0, count: Int(rows), elementsPerRow: width,
                                      zero: UInt8(0), type: .fixedString(bytes: width))

@@ -15,7 +15,8 @@ struct AppendableColumn: ~Copyable {
         var rowWidth: UInt64? = nil
         var elementsPerRow = 1
         var chunkRows: UInt64
-        var compress: Bool
+        /// Deflate level 1…9 (after shuffle), or nil for no compression.
+        var deflateLevel: UInt32?
         var cacheBytes: Int
     }
 
@@ -24,7 +25,7 @@ struct AppendableColumn: ~Copyable {
         let space = try HDF5Dataspace.simple([0] + width, maximum: [UInt64.max] + width)
         let creation = try HDF5PropertyList(.datasetCreate)
         try creation.setChunk([spec.chunkRows] + width)
-        if spec.compress { try creation.setShuffleAndDeflate(level: 4) }
+        if let level = spec.deflateLevel { try creation.setShuffleAndDeflate(level: level) }
         let access = try HDF5PropertyList(.datasetAccess)
         try access.setChunkCache(slots: 521, bytes: spec.cacheBytes)
         dataset = try HDF5Dataset(creating: spec.name, in: parent, type: type, space: space,

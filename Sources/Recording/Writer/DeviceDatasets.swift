@@ -13,7 +13,7 @@ final class DeviceDatasets {
 
     var sampleRows: UInt64 { index.rows + UInt64(pending.index.count) }
 
-    init(_ device: RecordedDevice, groupPath: String, in file: hid_t, compress: Bool) throws(HDF5Error) {
+    init(_ device: RecordedDevice, groupPath: String, in file: hid_t, deflateLevel: UInt32?) throws(HDF5Error) {
         let channels = device.configuration.channels
         channelCount = channels.count
         let plan = ChunkPlan(rateHz: device.configuration.rateHz, channelCount: channels.count)
@@ -25,7 +25,7 @@ final class DeviceDatasets {
         let width = UInt64(channels.count)
         func samples(_ name: String, wide: Bool = false) -> AppendableColumn.Spec {
             .init(name: name, rowWidth: wide ? width : nil, elementsPerRow: wide ? channels.count : 1,
-                  chunkRows: plan.sampleChunkRows, compress: compress, cacheBytes: plan.cacheBytes)
+                  chunkRows: plan.sampleChunkRows, deflateLevel: deflateLevel, cacheBytes: plan.cacheBytes)
         }
         raw = try AppendableColumn(samples(RecordingLayout.Samples.raw, wide: true), in: g, type: .nativeInt32())
         values = try AppendableColumn(samples(RecordingLayout.Samples.values, wide: true), in: g, type: .nativeDouble())
@@ -44,7 +44,7 @@ final class DeviceDatasets {
 
         func table(_ group: String, _ name: String, bytes: Int = 1) -> AppendableColumn.Spec {
             .init(name: "\(group)/\(name)", elementsPerRow: bytes, chunkRows: ChunkPlan.tableChunkRows,
-                  compress: compress, cacheBytes: 1 << 16)
+                  deflateLevel: deflateLevel, cacheBytes: 1 << 16)
         }
         typealias G = RecordingLayout.Gaps
         typealias E = RecordingLayout.Events

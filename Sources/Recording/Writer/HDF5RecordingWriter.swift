@@ -17,6 +17,8 @@ public final class HDF5RecordingWriter: RecordingSink {
     private var devices: [DeviceDatasets]
     private var lastFlush: ContinuousClock.Instant
     private var isUsable = true
+    /// Set by a failed write: the file was already released, so `close` has nothing left to do.
+    private var hasFailed = false
 
     public convenience init(path: String, header: RecordingHeader, options: RecordingOptions = .init()) throws(RecordingError) {
         try self.init(path: path, header: header, options: options, clock: { ContinuousClock.now })
@@ -43,7 +45,7 @@ public final class HDF5RecordingWriter: RecordingSink {
             var opened: [DeviceDatasets] = []
             for (device, name) in zip(header.devices, names) {
                 opened.append(try DeviceDatasets(device, groupPath: "\(RecordingLayout.devicesGroup)/\(name)",
-                                                 in: created.id, compress: options.compress))
+                                                 in: created.id, deflateLevel: options.compress ? options.deflateLevel : nil))
             }
             try created.flush()
             try created.startSWMRWrite()
@@ -67,6 +69,9 @@ public final class HDF5RecordingWriter: RecordingSink {
         Glibc.close(fd)
         if !existed { unlink(path) }
     }
+
+    /// A writer dropped without `close` still hands its buffered samples to the file.
+    deinit { if isUsable { try? flush() } }
 
     private static func writeRootAttributes(_ header: RecordingHeader, on root: hid_t) throws(HDF5Error) {
         typealias R = RecordingLayout.Root
@@ -121,7 +126,9 @@ public final class HDF5RecordingWriter: RecordingSink {
         }
     }
 
+    /// Ends the recording. After a write failure this is a no-op (the file is as of its last flush).
     public func close(stopTime: Date) throws(RecordingError) {
+        if hasFailed { return }
         guard isUsable else { throw .closed(path: path) }
         try flush()
         isUsable = false
@@ -130,7 +137,13 @@ public final class HDF5RecordingWriter: RecordingSink {
         do {
             try file.close()
             // A SWMR writer cannot add attributes, so the stop time goes in after the SWMR session ended.
-            let reopened = try HDF5File(opening: path, mode: .readWrite)
+            // Live viewers in other processes (SWMR readers) may still hold HDF5's shared file lock;
+            // waiting for them could take forever, and this process is the file's only writer, so then
+            // the lock is skipped. (Not always: a reader in this process must be opened with the same flag.)
+            let reopened: HDF5File
+            do { reopened = try HDF5File(opening: path, mode: .readWrite) } catch {
+                reopened = try HDF5File(opening: path, mode: .readWrite, fileLocking: false)
+            }
             try HDF5Attribute.write(RecordingLayout.Root.stopTime, string: UTCTimestamp.string(stopTime), on: reopened.id)
             try reopened.close()
         } catch {
@@ -150,6 +163,7 @@ public final class HDF5RecordingWriter: RecordingSink {
     private func guarded(_ body: () throws(HDF5Error) -> Void) throws(RecordingError) {
         do { try body() } catch {
             isUsable = false
+            hasFailed = true
             devices = []
             file = nil
             throw .writeFailed(path: path, reason: error.message)

@@ -19,8 +19,6 @@ unsigned chdf5_acc_swmr_write(void);
 unsigned chdf5_acc_swmr_read(void);
 H5F_libver_t chdf5_libver_latest(void);
 
-hid_t chdf5_native_int8(void);
-hid_t chdf5_native_uint8(void);
 hid_t chdf5_native_int32(void);
 hid_t chdf5_native_int64(void);
 hid_t chdf5_native_uint64(void);
