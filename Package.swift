@@ -16,6 +16,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // The C99 reference codec that instrument firmware links (firmware-protocol/README.md).
+        .target(
+            name: "CMWP",
+            path: "firmware-protocol",
+            exclude: ["PROTOCOL.md", "README.md", "vectors"],
+            sources: ["src"],
+            publicHeadersPath: "include"
+        ),
+        .testTarget(
+            name: "CMWPTests",
+            dependencies: ["CMWP"]
+        ),
         .executableTarget(
             name: "mosquito",
             dependencies: [
