@@ -37,8 +37,9 @@ extern "C" {
 /* Worst-case COBS output for n input bytes (one code byte per started
  * 254-byte block, plus the first). */
 #define MWP_COBS_MAX_ENCODED_LEN(n) ((n) + (n) / 254u + 1u)
-/* Worst-case bytes on the wire for one frame, delimiter included. */
-#define MWP_MAX_WIRE_LEN (MWP_COBS_MAX_ENCODED_LEN(MWP_MAX_FRAME_LEN) + 1u)
+/* Worst-case bytes on the wire for one frame, delimiter included:
+ * MWP_COBS_MAX_ENCODED_LEN(4096) + 1, spelled out so Swift imports it. */
+#define MWP_MAX_WIRE_LEN 4114u
 
 #define MWP_SERIAL_LEN 16u
 #define MWP_DESIGN_LEN 16u
@@ -49,8 +50,8 @@ extern "C" {
 /* channel_mask is 32 bits wide, so no device can offer more channels. */
 #define MWP_MAX_CHANNELS 32u
 
-#define MWP_IDENTITY_FIXED_LEN 44u  /* identity record without channels */
-#define MWP_CHANNEL_RECORD_LEN 38u
+#define MWP_IDENTITY_FIXED_LEN 42u  /* identity record without channels */
+#define MWP_CHANNEL_RECORD_LEN 34u
 #define MWP_CALIBRATION_RECORD_LEN 58u
 #define MWP_SAMPLES_HEADER_LEN 22u
 #define MWP_STATUS_LEN 10u

@@ -9,6 +9,10 @@
 
 #include <string.h>
 
+/* Compile-time check that the spelled-out constant matches its formula. */
+typedef char mwp_max_wire_len_is_consistent
+    [MWP_MAX_WIRE_LEN == MWP_COBS_MAX_ENCODED_LEN(MWP_MAX_FRAME_LEN) + 1u ? 1 : -1];
+
 /* ---- Result names ------------------------------------------------------- */
 
 const char *mwp_result_name(mwp_result result)
