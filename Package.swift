@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mosquito", targets: ["mosquito"]),
+        .library(name: "MWP", targets: ["MWP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,11 +29,13 @@ let package = Package(
             name: "CMWPTests",
             dependencies: ["CMWP"]
         ),
+        .target(name: "MWP"),
         .executableTarget(
             name: "mosquito",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "MWPTests", dependencies: ["MWP"]),
     ]
 )

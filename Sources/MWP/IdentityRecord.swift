@@ -1,0 +1,123 @@
+/// One channel as the instrument describes it.
+public struct ChannelDescriptor: Sendable, Equatable, Codable {
+    public var kind: ChannelKind
+    public var adcBits: UInt8
+    public var unit: String
+    public var name: String
+    public var rawMin: Int32
+    public var rawMax: Int32
+
+    public static let wireLength = 1 + 1 + 8 + 16 + 4 + 4
+
+    public init(kind: ChannelKind, adcBits: UInt8, unit: String, name: String, rawMin: Int32, rawMax: Int32) {
+        self.kind = kind
+        self.adcBits = adcBits
+        self.unit = unit
+        self.name = name
+        self.rawMin = rawMin
+        self.rawMax = rawMax
+    }
+}
+
+/// Who the instrument is: the answer to HELLO.
+public struct IdentityRecord: Sendable, Equatable, Codable {
+    public var serial: String
+    public var design: String
+    public var hardwareRevision: UInt16
+    public var firmware: FirmwareVersion
+    public var maxRateHz: UInt32
+    public var channels: [ChannelDescriptor]
+
+    /// Fixed part before the channel list.
+    public static let headerLength = 16 + 16 + 2 + 3 + 1 + 4
+    /// A channel mask is 32 bits wide, and the frame must fit in `MWP.maxPayloadLength` with its status byte.
+    public static let maxChannels = 32
+
+    public init(
+        serial: String, design: String, hardwareRevision: UInt16, firmware: FirmwareVersion,
+        maxRateHz: UInt32, channels: [ChannelDescriptor]
+    ) {
+        self.serial = serial
+        self.design = design
+        self.hardwareRevision = hardwareRevision
+        self.firmware = firmware
+        self.maxRateHz = maxRateHz
+        self.channels = channels
+    }
+
+    public func validate() throws(MessageError) {
+        try FixedString.validate(serial, width: 16, field: "serial")
+        try FixedString.validate(design, width: 16, field: "design")
+        guard channels.count <= Self.maxChannels else {
+            throw .invalidValue("identity declares \(channels.count) channels; at most \(Self.maxChannels)")
+        }
+        for (i, c) in channels.enumerated() {
+            try FixedString.validate(c.unit, width: 8, field: "channel \(i) unit")
+            try FixedString.validate(c.name, width: 16, field: "channel \(i) name")
+            guard c.rawMin <= c.rawMax else { throw .invalidValue("channel \(i) raw_min > raw_max") }
+        }
+    }
+
+    public func encode(into w: inout WireWriter) {
+        w.fixedString(serial, width: 16)
+        w.fixedString(design, width: 16)
+        w.u16(hardwareRevision)
+        w.u8(firmware.major)
+        w.u8(firmware.minor)
+        w.u8(firmware.patch)
+        w.u8(UInt8(channels.count))
+        w.u32(maxRateHz)
+        for c in channels {
+            w.u8(c.kind.rawValue)
+            w.u8(c.adcBits)
+            w.fixedString(c.unit, width: 8)
+            w.fixedString(c.name, width: 16)
+            w.i32(c.rawMin)
+            w.i32(c.rawMax)
+        }
+    }
+
+    public static func decode(_ r: inout WireReader) throws(MessageError) -> IdentityRecord {
+        let serial = try r.fixedString(width: 16, field: "serial")
+        let design = try r.fixedString(width: 16, field: "design")
+        let revision = try r.u16()
+        let firmware = FirmwareVersion(major: try r.u8(), minor: try r.u8(), patch: try r.u8())
+        let count = Int(try r.u8())
+        let maxRate = try r.u32()
+        guard count <= maxChannels else {
+            throw .invalidValue("identity declares \(count) channels; at most \(maxChannels)")
+        }
+        // Check the length before allocating, so an absurd count costs nothing.
+        guard r.remaining >= count * ChannelDescriptor.wireLength else { throw .truncated }
+        var channels: [ChannelDescriptor] = []
+        channels.reserveCapacity(count)
+        for i in 0..<count {
+            let rawKind = try r.u8()
+            guard let kind = ChannelKind(rawValue: rawKind) else {
+                throw .invalidValue("channel \(i) has unknown kind \(rawKind)")
+            }
+            let bits = try r.u8()
+            let unit = try r.fixedString(width: 8, field: "channel \(i) unit")
+            let name = try r.fixedString(width: 16, field: "channel \(i) name")
+            let lo = try r.i32()
+            let hi = try r.i32()
+            guard lo <= hi else { throw .invalidValue("channel \(i) raw_min > raw_max") }
+            channels.append(ChannelDescriptor(kind: kind, adcBits: bits, unit: unit, name: name, rawMin: lo, rawMax: hi))
+        }
+        return IdentityRecord(
+            serial: serial, design: design, hardwareRevision: revision, firmware: firmware,
+            maxRateHz: maxRate, channels: channels)
+    }
+}
+
+public struct FirmwareVersion: Sendable, Equatable, Codable, CustomStringConvertible {
+    public var major: UInt8
+    public var minor: UInt8
+    public var patch: UInt8
+    public init(major: UInt8, minor: UInt8, patch: UInt8) {
+        self.major = major
+        self.minor = minor
+        self.patch = patch
+    }
+    public var description: String { "\(major).\(minor).\(patch)" }
+}
