@@ -26,13 +26,14 @@ import Testing
         #expect(try CCodec.cobsDecode([0xFE] + data) == data)
     }
 
-    /// A final 254-byte block is not followed by a redundant 0x01 (PROTOCOL.md, "COBS").
+    /// As in Cheshire and Baker's reference code, data ending on a full 254-byte block gets a final 0x01 code
+    /// byte (PROTOCOL.md, "COBS").
     @Test func run254() throws {
         let data = run(254)
-        #expect(try CCodec.cobsEncode(data) == [0xFF] + data)
-        #expect(try CCodec.cobsDecode([0xFF] + data) == data)
-        // Receivers also accept the redundant form.
+        #expect(try CCodec.cobsEncode(data) == [0xFF] + data + [0x01])
         #expect(try CCodec.cobsDecode([0xFF] + data + [0x01]) == data)
+        // Receivers also accept the shorter form some encoders produce.
+        #expect(try CCodec.cobsDecode([0xFF] + data) == data)
     }
 
     @Test func run255() throws {
@@ -44,12 +45,13 @@ import Testing
     @Test func run254FollowedByZero() throws {
         let data = run(254) + [0]
         #expect(try CCodec.cobsEncode(data) == [0xFF] + data[..<254] + [0x01, 0x01])
+        #expect(try CCodec.cobsEncode(run(508)) == [0xFF] + run(508)[..<254] + [0xFF] + run(508)[254...] + [0x01])
         #expect(try CCodec.cobsDecode(CCodec.cobsEncode(data)) == data)
     }
 
     @Test func zeroThenRun254() throws {
         let data = [0] + run(254)
-        #expect(try CCodec.cobsEncode(data) == [0x01, 0xFF] + data[1...])
+        #expect(try CCodec.cobsEncode(data) == [0x01, 0xFF] + data[1...] + [0x01])
         #expect(try CCodec.cobsDecode(CCodec.cobsEncode(data)) == data)
     }
 

@@ -112,7 +112,7 @@ enum mwp_channel_kind {
 #define MWP_FLAG_SENSOR_FAULT 0x2u
 #define MWP_FLAG_CALIBRATION_INVALID 0x4u
 
-/* LOG levels. */
+/* LOG levels; receivers accept any other value and show it as a number. */
 enum mwp_log_level {
     MWP_LOG_ERROR = 0,
     MWP_LOG_WARNING = 1,
@@ -154,13 +154,15 @@ uint32_t mwp_crc32c_update(uint32_t state, const uint8_t *data, size_t len);
 
 /* ---- COBS --------------------------------------------------------------- */
 
-/* Encodes len bytes into dst (no delimiter). A final block of exactly 254
- * non-zero bytes is not followed by a redundant 0x01 code byte. */
+/* Encodes len bytes into dst (no delimiter), exactly as Cheshire and
+ * Baker's reference code: data ending on a full 254-byte block gets a final
+ * 0x01 code byte. */
 mwp_result mwp_cobs_encode(const uint8_t *src, size_t len, uint8_t *dst,
                            size_t cap, size_t *out_len);
 
 /* Decodes one COBS-encoded frame (delimiter excluded; a 0x00 inside src is
- * MWP_ERR_COBS). MWP_ERR_BUFFER when the result would exceed cap. */
+ * MWP_ERR_COBS). Accepts a final full block with or without the trailing
+ * 0x01. MWP_ERR_BUFFER when the result would exceed cap. */
 mwp_result mwp_cobs_decode(const uint8_t *src, size_t len, uint8_t *dst,
                            size_t cap, size_t *out_len);
 

@@ -106,26 +106,9 @@ typedef struct cobs_writer {
     int overflow;
 } cobs_writer;
 
-static void cobs_begin(cobs_writer *w, uint8_t *dst, size_t cap)
-{
-    w->dst = dst;
-    w->cap = cap;
-    w->len = 0;
-    w->overflow = 0;
-    w->code_at = 0;
-    w->code = 1;
-    if (cap == 0) {
-        w->overflow = 1;
-    } else {
-        w->len = 1; /* reserve the first code byte */
-    }
-}
-
+/* Reserves the code byte of a new block. */
 static void cobs_open_block(cobs_writer *w)
 {
-    if (w->overflow) {
-        return;
-    }
     if (w->len >= w->cap) {
         w->overflow = 1;
         return;
@@ -135,26 +118,31 @@ static void cobs_open_block(cobs_writer *w)
     w->code = 1;
 }
 
-/* A block that closes on 254 data bytes carries no implicit zero; the next
- * block is opened lazily so that a frame ending there gets no redundant
- * 0x01 code byte. */
-static int cobs_block_full(const cobs_writer *w) { return w->code == 0xFF; }
+static void cobs_begin(cobs_writer *w, uint8_t *dst, size_t cap)
+{
+    w->dst = dst;
+    w->cap = cap;
+    w->len = 0;
+    w->overflow = 0;
+    cobs_open_block(w);
+}
 
+static void cobs_close_block(cobs_writer *w)
+{
+    w->dst[w->code_at] = w->code;
+    cobs_open_block(w);
+}
+
+/* The algorithm of Cheshire and Baker's paper: a block closes at a zero
+ * byte or at 254 data bytes, and a new one opens at once, so data ending
+ * on a full block is followed by a 0x01 code byte (PROTOCOL.md, "COBS"). */
 static void cobs_put(cobs_writer *w, uint8_t byte)
 {
     if (w->overflow) {
         return;
     }
-    if (cobs_block_full(w)) {
-        w->dst[w->code_at] = w->code;
-        cobs_open_block(w);
-        if (w->overflow) {
-            return;
-        }
-    }
     if (byte == 0) {
-        w->dst[w->code_at] = w->code;
-        cobs_open_block(w);
+        cobs_close_block(w);
         return;
     }
     if (w->len >= w->cap) {
@@ -163,6 +151,9 @@ static void cobs_put(cobs_writer *w, uint8_t byte)
     }
     w->dst[w->len++] = byte;
     w->code++;
+    if (w->code == 0xFF) {
+        cobs_close_block(w);
+    }
 }
 
 static void cobs_put_all(cobs_writer *w, const uint8_t *src, size_t len)
@@ -1075,7 +1066,7 @@ static int utf8_valid(const uint8_t *s, size_t len)
 mwp_result mwp_encode_log(uint8_t level, const char *text, size_t text_len,
                           uint8_t *buf, size_t cap, size_t *len)
 {
-    if (level > MWP_LOG_DEBUG || text_len > MWP_MAX_LOG_TEXT_LEN ||
+    if (text_len > MWP_MAX_LOG_TEXT_LEN ||
         (text_len > 0 && !utf8_valid((const uint8_t *)text, text_len))) {
         return MWP_ERR_FIELD;
     }
@@ -1096,7 +1087,7 @@ mwp_result mwp_decode_log(const uint8_t *p, size_t len, uint8_t *level,
     if (len < 1) {
         return MWP_ERR_PAYLOAD_LENGTH;
     }
-    if (p[0] > MWP_LOG_DEBUG || !utf8_valid(p + 1, len - 1)) {
+    if (!utf8_valid(p + 1, len - 1)) {
         return MWP_ERR_FIELD;
     }
     *level = p[0];
