@@ -25,10 +25,10 @@ let package = Package(
             sources: ["src"],
             publicHeadersPath: "include"
         ),
-        .testTarget(
-            name: "CMWPTests",
-            dependencies: ["CMWP"]
-        ),
+        // Vectors, C-codec seam and seeded generator shared by the CMWP and cross-check tests.
+        .target(name: "CMWPTestSupport", dependencies: ["CMWP"], path: "Tests/CMWPTestSupport"),
+        .testTarget(name: "CMWPTests", dependencies: ["CMWP", "CMWPTestSupport"]),
+        .testTarget(name: "CodecCrossCheckTests", dependencies: ["MWP", "CMWP", "CMWPTestSupport"]),
         .target(name: "MWP"),
         .executableTarget(
             name: "mosquito",

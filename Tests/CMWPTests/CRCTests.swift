@@ -1,4 +1,5 @@
 import CMWP
+import CMWPTestSupport
 import Testing
 
 @Suite struct CRCTests {

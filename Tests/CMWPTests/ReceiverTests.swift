@@ -1,4 +1,5 @@
 import CMWP
+import CMWPTestSupport
 import Testing
 
 /// The streaming receiver must report the same events for every chunking of a stream.

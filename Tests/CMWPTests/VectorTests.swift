@@ -1,4 +1,5 @@
 import CMWP
+import CMWPTestSupport
 import Testing
 
 /// The independent implementation's vectors, through the C reference codec.

@@ -1,20 +1,21 @@
-import CMWP
+public import CMWP
 
 /// A C codec call that did not return MWP_OK, named as in mwp_result_name ("crc", "field", ...).
-struct CCodecError: Error, Equatable, CustomStringConvertible {
-    let result: mwp_result
-    var description: String { String(cString: mwp_result_name(result)) }
+public struct CCodecError: Error, Equatable, CustomStringConvertible {
+    public let result: mwp_result
+    public init(result: mwp_result) { self.result = result }
+    public var description: String { String(cString: mwp_result_name(result)) }
 }
 
 /// Test-side seam over the C codec: every C call goes through `check`, and fixed-size C arrays are converted
 /// to and from Swift values here only.
-enum CCodec {
-    static func check(_ result: mwp_result) throws {
+public enum CCodec {
+    public static func check(_ result: mwp_result) throws {
         guard result == MWP_OK else { throw CCodecError(result: result) }
     }
 
     /// Runs a C encoder against a payload-sized buffer and returns the bytes it wrote.
-    static func encoding(
+    public static func encoding(
         capacity: Int = Int(MWP_MAX_PAYLOAD_LEN),
         _ body: (UnsafeMutablePointer<UInt8>, Int, UnsafeMutablePointer<Int>) -> mwp_result
     ) throws -> [UInt8] {
@@ -25,34 +26,34 @@ enum CCodec {
         return Array(buffer[..<length])
     }
 
-    static func frame(type: UInt8, seq: UInt16, payload: [UInt8]) throws -> [UInt8] {
+    public static func frame(type: UInt8, seq: UInt16, payload: [UInt8]) throws -> [UInt8] {
         try encoding(capacity: Int(MWP_MAX_WIRE_LEN)) { wire, cap, length in
             payload.withUnsafeBufferPointer { mwp_frame_encode(type, seq, $0.baseAddress, $0.count, wire, cap, length) }
         }
     }
 
-    static func cobsEncode(_ bytes: [UInt8]) throws -> [UInt8] {
+    public static func cobsEncode(_ bytes: [UInt8]) throws -> [UInt8] {
         try encoding(capacity: bytes.count + bytes.count / 254 + 1) { dst, cap, length in
             bytes.withUnsafeBufferPointer { mwp_cobs_encode($0.baseAddress, $0.count, dst, cap, length) }
         }
     }
 
-    static func cobsDecode(_ bytes: [UInt8], capacity: Int = Int(MWP_MAX_FRAME_LEN)) throws -> [UInt8] {
+    public static func cobsDecode(_ bytes: [UInt8], capacity: Int = Int(MWP_MAX_FRAME_LEN)) throws -> [UInt8] {
         try encoding(capacity: capacity) { dst, cap, length in
             bytes.withUnsafeBufferPointer { mwp_cobs_decode($0.baseAddress, $0.count, dst, cap, length) }
         }
     }
 
-    static func crc32c(_ bytes: [UInt8]) -> UInt32 {
+    public static func crc32c(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBufferPointer { mwp_crc32c($0.baseAddress, $0.count) }
     }
 }
 
 // MARK: Fixed-width C strings
 
-enum CString {
+public enum CString {
     /// Copies `value` into a C `char[N]` tuple; the C encoder validates it.
-    static func store<T>(_ value: String, into field: inout T) {
+    public static func store<T>(_ value: String, into field: inout T) {
         withUnsafeMutableBytes(of: &field) { raw in
             raw.initializeMemory(as: UInt8.self, repeating: 0)
             let bytes = Array(value.utf8.prefix(raw.count - 1))
@@ -60,7 +61,7 @@ enum CString {
         }
     }
 
-    static func load<T>(_ field: T) -> String {
+    public static func load<T>(_ field: T) -> String {
         withUnsafeBytes(of: field) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
@@ -70,7 +71,7 @@ enum CString {
 // MARK: Records
 
 extension mwp_calibration {
-    init(_ f: Fields) {
+    public init(_ f: Fields) {
         self.init()
         channel = f.channel!
         degree = f.degree!
@@ -80,7 +81,7 @@ extension mwp_calibration {
         CString.store(f.technician!, into: &technician)
     }
 
-    func store(into f: inout Fields) {
+    public func store(into f: inout Fields) {
         f.channel = channel
         f.degree = degree
         f.coefficients = [coefficients.0, coefficients.1, coefficients.2, coefficients.3]
@@ -90,7 +91,7 @@ extension mwp_calibration {
 }
 
 extension mwp_identity {
-    init(_ f: Fields) {
+    public init(_ f: Fields) {
         self.init()
         CString.store(f.serial!, into: &serial)
         CString.store(f.design!, into: &design)
@@ -115,7 +116,7 @@ extension mwp_identity {
         }
     }
 
-    func store(into f: inout Fields) {
+    public func store(into f: inout Fields) {
         f.serial = CString.load(serial)
         f.design = CString.load(design)
         f.hardware_revision = hardware_revision
@@ -137,7 +138,7 @@ extension mwp_identity {
 
 extension CCodec {
     /// Encodes a message's fields to its payload with the matching C encoder.
-    static func encodePayload(type: UInt8, _ f: Fields) throws -> [UInt8] {
+    public static func encodePayload(type: UInt8, _ f: Fields) throws -> [UInt8] {
         switch type {
         case 0x01:
             return try encoding { mwp_encode_hello(f.host_version!, $0, $1, $2) }
@@ -192,7 +193,7 @@ extension CCodec {
     }
 
     /// Decodes a payload of the given type with the matching C decoder.
-    static func decodePayload(type: UInt8, _ payload: [UInt8]) throws -> Fields {
+    public static func decodePayload(type: UInt8, _ payload: [UInt8]) throws -> Fields {
         try payload.withUnsafeBufferPointer { buffer in
             let p = buffer.baseAddress
             let n = buffer.count
@@ -286,11 +287,11 @@ extension CCodec {
 // MARK: Streaming receiver
 
 /// What a receiver reports, in order.
-enum ReceiverEvent: Equatable, CustomStringConvertible {
+public enum ReceiverEvent: Equatable, CustomStringConvertible, Sendable {
     case frame(type: UInt8, seq: UInt16, payload: [UInt8])
     case error(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .frame(let type, let seq, let payload): "frame(0x\(String(type, radix: 16)) seq \(seq), \(payload.count) B)"
         case .error(let name): "error(\(name))"
@@ -299,17 +300,17 @@ enum ReceiverEvent: Equatable, CustomStringConvertible {
 }
 
 /// Owns one heap-allocated mwp_receiver (4 KiB; too large to move around by value).
-final class CReceiver {
+public final class CReceiver {
     private let rx: UnsafeMutablePointer<mwp_receiver>
 
-    init() {
+    public init() {
         rx = .allocate(capacity: 1)
         mwp_receiver_init(rx)
     }
 
     deinit { rx.deallocate() }
 
-    func feed(_ bytes: some Collection<UInt8>) -> [ReceiverEvent] {
+    public func feed(_ bytes: some Collection<UInt8>) -> [ReceiverEvent] {
         var events: [ReceiverEvent] = []
         Array(bytes).withUnsafeBufferPointer { buffer in
             var offset = 0
