@@ -2,9 +2,9 @@
 import PackageDescription
 
 // Dependencies point one way, down the data's path:
-//   CMWP/MWP (protocol) <- Simulator <- Device <- USB
+//   CMWP (C reference codec, for firmware) / MWP (protocol) <- Simulator <- Device <- USB
 //   Signal (knows no transport) <- Recording
-//   Device + Signal <- Calibration
+//   Device + Signal + Recording <- Acquisition <- Calibration
 //   Ledger stands alone; the `mosquito` executable is a thin shell over all of them.
 let package = Package(
     name: "mosquito",
@@ -12,6 +12,8 @@ let package = Package(
     products: [
         .executable(name: "mosquito", targets: ["mosquito"]),
         .library(name: "MWP", targets: ["MWP"]),
+        .library(name: "Signal", targets: ["Signal"]),
+        .library(name: "Recording", targets: ["Recording"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,13 +31,37 @@ let package = Package(
         .target(name: "CMWPTestSupport", dependencies: ["CMWP"], path: "Tests/CMWPTestSupport"),
         .testTarget(name: "CMWPTests", dependencies: ["CMWP", "CMWPTestSupport"]),
         .testTarget(name: "CodecCrossCheckTests", dependencies: ["MWP", "CMWP", "CMWPTestSupport"]),
+        // The wire protocol: values and codecs, no I/O.
         .target(name: "MWP"),
+        // Firmware, emulated: speaks only MWP/1 bytes.
+        .target(name: "Simulator", dependencies: ["MWP"]),
+        // Transports (tty, in-process simulator), device sessions, discovery.
+        .target(name: "Device", dependencies: ["MWP", "Simulator"]),
+        // Ring, DSP, gap accounting, clock mapping. Knows no transport; depends on nothing.
+        .target(name: "Signal"),
+        // HDF5 (Debian libhdf5-dev, 1.10 serial): the system library gives include path and link flags;
+        // the shim exposes what the C API only offers as macros (H5T_NATIVE_*, H5P_*, H5F_ACC_*).
+        .systemLibrary(
+            name: "CHDF5System",
+            path: "Sources/CHDF5/System",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
+        .target(name: "CHDF5", dependencies: ["CHDF5System"], path: "Sources/CHDF5/Shim"),
+        // Recordings: HDF5 with provenance, CSV; reading them back.
+        .target(name: "Recording", dependencies: ["CHDF5"]),
+        // Device streams through the pipeline into recordings, with exact loss accounting.
+        .target(name: "Acquisition", dependencies: ["Device", "Signal", "Recording", "MWP"]),
         .executableTarget(
             name: "mosquito",
             dependencies: [
+                "MWP", "Simulator", "Device", "Signal", "Recording", "Acquisition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "MWPTests", dependencies: ["MWP"]),
+        .testTarget(name: "DeviceTests", dependencies: ["Device", "Simulator", "MWP"]),
+        .testTarget(name: "SignalTests", dependencies: ["Signal"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording"]),
     ]
 )

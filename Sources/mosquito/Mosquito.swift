@@ -1,12 +1,17 @@
 import ArgumentParser
 
 @main
-struct Mosquito: AsyncParsableCommand {
+struct Mosquito: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mosquito",
         abstract: "Data acquisition for Mosquito instruments: stream, record, calibrate, and account.",
         version: MosquitoVersion.string,
-        subcommands: []
+        subcommands: [
+            ListCommand.self,
+            InfoCommand.self,
+            SimulateCommand.self,
+            RecordCommand.self,
+        ]
     )
 }
 

@@ -1,0 +1,172 @@
+import Device
+import Foundation
+import MWP
+import Recording
+import Signal
+import Synchronization
+
+/// What to acquire and where to put it.
+public struct AcquisitionPlan: Sendable {
+    public var rateHz: UInt32
+    /// Device channel numbers; nil records them all.
+    public var channels: [Int]?
+    public var pipeline: PipelineSpec
+    /// nil runs until `requestStop()`.
+    public var durationSeconds: Double?
+    public var output: String
+    public var options: RecordingOptions
+    public var commandLine: [String]
+    public var softwareVersion: String
+    /// Ring capacity in frames per device (a power of two): how far the recorder may fall behind.
+    public var ringCapacity: Int
+
+    public init(
+        rateHz: UInt32, channels: [Int]? = nil, pipeline: PipelineSpec = PipelineSpec(), durationSeconds: Double?,
+        output: String, options: RecordingOptions = RecordingOptions(), commandLine: [String] = CommandLine.arguments,
+        softwareVersion: String, ringCapacity: Int = 1 << 18
+    ) {
+        self.rateHz = rateHz
+        self.channels = channels
+        self.pipeline = pipeline
+        self.durationSeconds = durationSeconds
+        self.output = output
+        self.options = options
+        self.commandLine = commandLine
+        self.softwareVersion = softwareVersion
+        self.ringCapacity = ringCapacity
+    }
+}
+
+/// One recording run over one or more identified devices: configure, start, stream through the pipeline into
+/// the recording, stop, and account for every sample.
+public final class AcquisitionRun: @unchecked Sendable {
+    public let plan: AcquisitionPlan
+    public let streams: [DeviceStream]
+    private let sink: any RecordingSink
+    private let recorder: RecorderLoop
+    private let startedNs = MonotonicClock.nowNs()
+    private let stopFlag = Atomic<Bool>(false)
+    private var pinger: Thread?
+
+    /// Configures every device and creates the output. A refusal or a bad request throws before any file
+    /// exists; a file that cannot be created leaves nothing behind.
+    public init(sessions: [(uri: String, session: DeviceSession)], plan: AcquisitionPlan) throws(AcquisitionError) {
+        guard !sessions.isEmpty else { throw .badRequest("no device to record from") }
+        if RecordingFormat(path: plan.output) == .csv && sessions.count > 1 {
+            throw .badRequest("a CSV file holds one device; record several devices to .h5")
+        }
+        self.plan = plan
+        var streams: [DeviceStream] = []
+        for (uri, session) in sessions {
+            streams.append(
+                try DeviceStream(
+                    uri: uri, session: session, rateHz: plan.rateHz, channels: plan.channels, spec: plan.pipeline,
+                    durationSeconds: plan.durationSeconds, ringCapacity: plan.ringCapacity))
+        }
+        self.streams = streams
+        let header = RecordingHeader(
+            softwareVersion: plan.softwareVersion, host: ProcessInfo.processInfo.hostName, startTime: Date(),
+            commandLine: plan.commandLine, devices: streams.map(RecordingAdapter.device))
+        do throws(RecordingError) {
+            sink = try openRecordingSink(path: plan.output, header: header, options: plan.options)
+        } catch {
+            throw .recording(error.description)
+        }
+        let utcMinusMono = UTCClock.nowNs() - Int64(MonotonicClock.nowNs())
+        recorder = RecorderLoop(streams: streams, sink: sink, utcMinusMonotonicNs: utcMinusMono)
+    }
+
+    /// Maps the clocks, then starts every device and the recorder.
+    public func start() throws(AcquisitionError) {
+        for s in streams { s.clock.burst(s.session, count: 8) }
+        recorder.start()
+        for s in streams {
+            do throws(DeviceError) { try s.session.start(into: s.ingest) } catch {
+                stopDevices()
+                recorder.stop()
+                recorder.wait()
+                try? sink.close(stopTime: Date())
+                throw .device(s.uri, error.description)
+            }
+        }
+        let thread = Thread { [self] in keepClocksMapped() }
+        thread.name = "mosquito-clock"
+        thread.start()
+        pinger = thread
+    }
+
+    /// Ends the run early (Ctrl-C); what was received is written.
+    public func requestStop() { stopFlag.store(true, ordering: .releasing) }
+
+    public var isDone: Bool {
+        stopFlag.load(ordering: .acquiring) || streams.allSatisfy { $0.ingest.isFinished } || recorder.failure != nil
+    }
+
+    public func status() -> RunStatus {
+        let elapsed = Double(MonotonicClock.nowNs() - startedNs) / 1e9
+        let written = recorder.written
+        let snaps = streams.map { $0.ingest.snapshot() }
+        return RunStatus(
+            elapsedSeconds: elapsed,
+            samplesReceived: snaps.reduce(0) { $0 + $1.samplesReceived },
+            samplesWritten: written.reduce(0, +),
+            samplesLost: snaps.reduce(0) { $0 + $1.loss.total } + recorder.hostOverrun.reduce(0, +),
+            crcErrors: snaps.reduce(0) { $0 + $1.crcErrors },
+            gaps: snaps.reduce(0) { $0 + $1.gaps })
+    }
+
+    /// Stops the devices, writes what is left, closes the file, and says exactly what happened.
+    public func finish() -> RunSummary {
+        stopFlag.store(true, ordering: .releasing)
+        stopDevices()
+        recorder.stop()
+        recorder.wait()
+        var closeError: String?
+        do throws(RecordingError) { try sink.close(stopTime: Date()) } catch { closeError = error.description }
+        let elapsed = Double(MonotonicClock.nowNs() - startedNs) / 1e9
+        let written = recorder.written
+        let overrun = recorder.hostOverrun
+        let devices = streams.enumerated().map { d, s in
+            let snap = s.ingest.snapshot()
+            var loss = snap.loss
+            loss.hostOverrun += overrun[d]
+            return DeviceSummary(
+                uri: s.uri, serial: s.identity.serial, rateHz: s.rateHz, outputRateHz: s.pipeline.outputRate,
+                channels: s.channels.map { s.identity.channels[$0].name }, samplesExpected: s.ingest.endIndex,
+                samplesReceived: snap.samplesReceived, samplesWritten: written[d], framesReceived: snap.framesReceived,
+                crcErrors: snap.crcErrors, malformedFrames: snap.malformedFrames, lost: LossCounts(loss),
+                clockOffsetUncertaintyNs: s.clock.mapping?.uncertaintyNanos, clockDriftPPM: s.clock.mapping?.driftPPM,
+                linkError: snap.linkError)
+        }
+        return RunSummary(
+            output: plan.output, elapsedSeconds: elapsed, devices: devices,
+            recordingError: recorder.failure?.description ?? closeError)
+    }
+
+    private func stopDevices() {
+        for s in streams where s.session.linkLost == nil { try? s.session.stop() }
+    }
+
+    private func keepClocksMapped() {
+        var last = MonotonicClock.nowNs()
+        while !isDone {
+            usleep(50_000)
+            let now = MonotonicClock.nowNs()
+            // A round of pings every two seconds follows drift without loading the link.
+            if now - last >= 2_000_000_000 {
+                last = now
+                for s in streams where s.session.linkLost == nil { s.clock.burst(s.session, count: 8) }
+            }
+        }
+    }
+}
+
+/// The live status line's numbers.
+public struct RunStatus: Sendable {
+    public var elapsedSeconds: Double
+    public var samplesReceived: UInt64
+    public var samplesWritten: UInt64
+    public var samplesLost: UInt64
+    public var crcErrors: UInt64
+    public var gaps: UInt64
+}

@@ -1,0 +1,73 @@
+import Device
+import MWP
+import Signal
+
+/// Everything the run keeps for one instrument: its session, its stream, its processing and its clock.
+public final class DeviceStream: @unchecked Sendable {
+    public let uri: String
+    public let session: DeviceSession
+    public let identity: IdentityRecord
+    /// Device channel numbers recorded, ascending (the order SAMPLES carries them in).
+    public let channels: [Int]
+    public let calibrations: [CalibrationRecord]
+    public let rateHz: UInt32
+    public let ring: FrameRing
+    public let ingest: StreamIngest
+    public let pipeline: Pipeline
+    public let clock = ClockSync()
+
+    var channelMask: UInt32 { channels.reduce(0) { $0 | (1 << UInt32($1)) } }
+
+    /// Opens nothing: the session is already identified. Configures the device, reads its calibration and
+    /// builds the processing; any refusal is thrown before a file exists.
+    init(
+        uri: String, session: DeviceSession, rateHz: UInt32, channels requested: [Int]?, spec: PipelineSpec,
+        durationSeconds: Double?, ringCapacity: Int
+    ) throws(AcquisitionError) {
+        guard let identity = session.identity else { throw .device(uri, "instrument not identified") }
+        let channels = requested ?? Array(identity.channels.indices)
+        for c in channels where !identity.channels.indices.contains(c) {
+            throw .badRequest("\(uri): no channel \(c) (the instrument has \(identity.channels.count): 0-\(identity.channels.count - 1))")
+        }
+        guard !channels.isEmpty else { throw .badRequest("no channels selected") }
+        guard rateHz > 0 else { throw .badRequest("rate must be positive") }
+        self.uri = uri
+        self.session = session
+        self.identity = identity
+        self.channels = channels.sorted()
+        self.rateHz = rateHz
+        var calibrations: [CalibrationRecord] = []
+        do throws(DeviceError) {
+            for c in self.channels { calibrations.append(try session.readCalibration(channel: UInt8(c))) }
+            try session.configure(rateHz: rateHz, channelMask: self.channels.reduce(0) { $0 | (1 << UInt32($1)) })
+        } catch {
+            throw .device(uri, error.description)
+        }
+        self.calibrations = calibrations
+        let polynomials = calibrations.map {
+            CalibrationPolynomial(c0: $0.coefficients[0], c1: $0.coefficients[1], c2: $0.coefficients[2], c3: $0.coefficients[3])
+        }
+        do throws(PipelineSpecError) {
+            pipeline = try Pipeline(spec: spec, calibration: polynomials, inputRate: Double(rateHz))
+        } catch {
+            throw .badRequest(error.description)
+        }
+        ring = FrameRing(capacity: ringCapacity, channelCount: self.channels.count, policy: .lossless)
+        let end = durationSeconds.map { UInt64(($0 * Double(rateHz)).rounded()) }
+        ingest = StreamIngest(channelMask: self.channels.reduce(0) { $0 | (1 << UInt32($1)) }, rateHz: rateHz, rings: [ring], endIndex: end)
+    }
+}
+
+public enum AcquisitionError: Error, Equatable, Sendable, CustomStringConvertible {
+    case badRequest(String)
+    case device(String, String)
+    case recording(String)
+
+    public var description: String {
+        switch self {
+        case .badRequest(let why): why
+        case .device(let uri, let why): "\(uri): \(why)"
+        case .recording(let why): why
+        }
+    }
+}

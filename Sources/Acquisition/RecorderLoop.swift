@@ -1,0 +1,140 @@
+import Foundation
+import Recording
+import Signal
+
+/// The consumer side: drains each device's ring through its pipeline into the recording, with the gaps,
+/// events and clock exchanges that explain it. Runs on its own thread until the streams are done.
+final class RecorderLoop: @unchecked Sendable {
+    let streams: [DeviceStream]
+    let sink: any RecordingSink
+    /// UTC minus monotonic, fixed at start: host times in the file are UTC, intervals stay monotonic.
+    let utcMinusMonotonicNs: Int64
+    private let stopRequested = Mutex(false)
+    /// Samples written and lost to host overrun per device; read live by the status line.
+    private let progress: Mutex<(written: [UInt64], hostOverrun: [UInt64])>
+    private(set) var failure: RecordingError?
+    private let done = DispatchSemaphore(value: 0)
+
+    // Reused per batch so steady state allocates nothing new.
+    private var index: [UInt64] = []
+    private var deviceTimeUs: [UInt64] = []
+    private var hostTimeNs: [Int64] = []
+    private var raw: [Int32] = []
+    private var values: [Double] = []
+
+    init(streams: [DeviceStream], sink: any RecordingSink, utcMinusMonotonicNs: Int64) {
+        self.streams = streams
+        self.sink = sink
+        self.utcMinusMonotonicNs = utcMinusMonotonicNs
+        let zeros = [UInt64](repeating: 0, count: streams.count)
+        progress = Mutex((zeros, zeros))
+    }
+
+    var written: [UInt64] { progress.withLock { $0.written } }
+    var hostOverrun: [UInt64] { progress.withLock { $0.hostOverrun } }
+
+    func start() {
+        let thread = Thread { [self] in
+            run()
+            done.signal()
+        }
+        thread.name = "mosquito-recorder"
+        thread.start()
+    }
+
+    /// Asks the loop to write what is left and return.
+    func stop() { stopRequested.withLock { $0 = true } }
+
+    func wait() { done.wait() }
+
+    private func run() {
+        do throws(RecordingError) {
+            while true {
+                let stopping = stopRequested.withLock { $0 }
+                var moved = 0
+                for (d, stream) in streams.enumerated() { moved += try drain(stream, device: d) }
+                try sink.flushIfDue(now: .now)
+                if moved == 0 {
+                    if stopping { return }
+                    usleep(2000)
+                }
+            }
+        } catch {
+            failure = error
+        }
+    }
+
+    /// Writes everything published so far for one device; returns how many input frames it took.
+    private func drain(_ s: DeviceStream, device d: Int) throws(RecordingError) -> Int {
+        let reports = s.ingest.takeReports()
+        for gap in reports.gaps { try sink.record(Self.recorded(gap), device: d) }
+        while let gap = s.ring.popGap() {
+            progress.withLock { $0.hostOverrun[d] += gap.count }
+            try sink.record(Self.recorded(gap), device: d)
+        }
+        let nowNs = Int64(MonotonicClock.nowNs()) + utcMinusMonotonicNs
+        for e in reports.events {
+            try sink.record(RecordingEvent(sampleIndex: e.afterIndex, hostTimeNanos: nowNs, kind: e.kind, detail: e.detail), device: d)
+        }
+        for p in s.clock.takeExchanges() {
+            try sink.record(
+                ClockExchange(
+                    hostSendNanos: Int64(p.hostSendNanos) + utcMinusMonotonicNs,
+                    hostReceiveNanos: Int64(p.hostReceiveNanos) + utcMinusMonotonicNs,
+                    deviceTimeMicros: p.deviceTimeMicros, roundTripNanos: Int64(p.roundTripNanos)),
+                device: d)
+        }
+        let mapping = s.clock.mapping
+        var failure: RecordingError?
+        let consumed = s.ring.read { spans in
+            var taken = 0
+            spans.forEach { span in
+                guard failure == nil else { return }
+                do throws(RecordingError) { try write(span, of: s, device: d, mapping: mapping) } catch { failure = error }
+                taken += span.count
+            }
+            return taken
+        }
+        if let failure { throw failure }
+        return consumed
+    }
+
+    private func write(_ span: FrameSpan, of s: DeviceStream, device d: Int, mapping: ClockMapping?) throws(RecordingError) {
+        index.removeAll(keepingCapacity: true)
+        deviceTimeUs.removeAll(keepingCapacity: true)
+        hostTimeNs.removeAll(keepingCapacity: true)
+        raw.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        s.pipeline.process(span) { out in
+            for k in 0..<out.frameCount {
+                index.append(out.sourceIndex(ofFrame: k))
+                let deviceNs = out.deviceTimeNanos(ofFrame: k)
+                deviceTimeUs.append(deviceNs / 1000)
+                // Unknown (no exchange yet) is written as 0, never as a guess.
+                hostTimeNs.append(mapping.map { Int64($0.hostNanos(deviceNanos: deviceNs).rounded()) + utcMinusMonotonicNs } ?? 0)
+                raw.append(contentsOf: out.sourceRawValues(ofFrame: k))
+            }
+            values.append(contentsOf: out.values)
+        }
+        guard !index.isEmpty else { return }
+        let block = try SampleBlock(
+            channelCount: s.channels.count, index: index, deviceTimeMicros: deviceTimeUs, hostTimeNanos: hostTimeNs,
+            raw: raw, values: values)
+        try sink.append(block, device: d)
+        let n = UInt64(index.count)
+        progress.withLock { $0.written[d] += n }
+    }
+
+    static func recorded(_ gap: Signal.Gap) -> Recording.Gap {
+        let cause: GapCause = switch gap.cause {
+        case .transportGap: .transportGap
+        case .crcError: .crcError
+        case .deviceOverrun: .deviceOverrun
+        case .hostOverrun: .hostOverrun
+        }
+        return Recording.Gap(firstMissingIndex: gap.firstMissingIndex, count: gap.count, cause: cause)
+    }
+}
+
+import Device
+import Synchronization

@@ -1,0 +1,218 @@
+import Foundation
+import MWP
+
+/// A conversation with one instrument over any transport: requests matched to replies by type, with timeouts;
+/// unsolicited frames routed to a `StreamConsumer` from a reader thread the session owns.
+public final class DeviceSession: @unchecked Sendable {
+    public let transport: any Transport
+    public private(set) var identity: IdentityRecord?
+    public let requestTimeoutMs: Int
+
+    // Everything below is guarded by `condition`.
+    private let condition = NSCondition()
+    private var encoder = FrameEncoder()
+    private var awaiting: MessageType?
+    private var reply: (Message, UInt64)?
+    private var consumer: (any StreamConsumer)?
+    private var linkError: TransportError?
+    private var counters = DecoderCounters()
+    private var unexpectedFrames: UInt64 = 0
+    private var readerDone = false
+    /// Serialises requests: MWP/1 has one outstanding request per link.
+    private let requestLock = NSLock()
+
+    public init(transport: any Transport, requestTimeoutMs: Int = 1000) {
+        self.transport = transport
+        self.requestTimeoutMs = requestTimeoutMs
+        let thread = Thread { [unowned self] in self.readLoop() }
+        thread.name = "mosquito-reader"
+        thread.qualityOfService = .userInteractive
+        thread.start()
+    }
+
+    deinit { close() }
+
+    /// Decoder counts so far (bytes, frames, CRC errors, malformed).
+    public var decoderCounters: DecoderCounters { condition.withLock { counters } }
+    public var linkLost: TransportError? { condition.withLock { linkError } }
+
+    // MARK: Requests
+
+    @discardableResult
+    public func identify() throws(DeviceError) -> IdentityRecord {
+        guard case .identity(let status, let record) = try request(.hello(hostVersion: MWP.version)) else {
+            throw .protocolViolation("HELLO answered with the wrong message")
+        }
+        guard status == .ok, let record else { throw .refused(.hello, status, "") }
+        identity = record
+        return record
+    }
+
+    public func configure(rateHz: UInt32, channelMask: UInt32) throws(DeviceError) {
+        let status = try statusReply(.configure(rateHz: rateHz, channelMask: channelMask))
+        guard status == .ok else {
+            var why = ""
+            if status == .badArgument, let id = identity {
+                why = rateHz > id.maxRateHz
+                    ? "rate \(rateHz) Hz is above the instrument's maximum of \(id.maxRateHz) Hz"
+                    : "channel mask 0x\(String(channelMask, radix: 16)) does not fit \(id.channels.count) channels"
+            }
+            throw .refused(.configure, status, why)
+        }
+    }
+
+    /// Starts streaming into `consumer`; frames that arrive before the reply are delivered too.
+    public func start(into consumer: any StreamConsumer) throws(DeviceError) {
+        condition.withLock { self.consumer = consumer }
+        let status = try statusReply(.start)
+        guard status == .ok else {
+            condition.withLock { self.consumer = nil }
+            throw .refused(.start, status, "")
+        }
+    }
+
+    /// Stops streaming. Frames sent before the device saw STOP still reach the consumer.
+    public func stop() throws(DeviceError) {
+        defer { condition.withLock { consumer = nil } }
+        let status = try statusReply(.stop)
+        guard status == .ok else { throw .refused(.stop, status, "") }
+    }
+
+    public func readCalibration(channel: UInt8) throws(DeviceError) -> CalibrationRecord {
+        guard case .calibration(let status, let record) = try request(.getCalibration(channel: channel)) else {
+            throw .protocolViolation("GET_CALIBRATION answered with the wrong message")
+        }
+        guard status == .ok, let record else { throw .refused(.getCalibration, status, "channel \(channel)") }
+        return record
+    }
+
+    public func writeCalibration(_ record: CalibrationRecord) throws(DeviceError) {
+        let status = try statusReply(.setCalibration(record))
+        guard status == .ok else { throw .refused(.setCalibration, status, "channel \(record.channel)") }
+    }
+
+    public func ping() throws(DeviceError) -> PingRoundTrip {
+        let sent = MonotonicClock.nowNs()
+        let (message, received) = try requestTimed(.ping(hostTimeNs: sent))
+        guard case .pong(let status, let echoed, let deviceUs) = message, status == .ok, echoed == sent else {
+            throw .protocolViolation("PING answered with a mismatched PONG")
+        }
+        return PingRoundTrip(hostSendNs: sent, hostReceiveNs: received, deviceTimeUs: deviceUs)
+    }
+
+    public func close() {
+        transport.close()
+        condition.withLock {
+            while !readerDone { _ = condition.wait(until: Date(timeIntervalSinceNow: 1)) }
+        }
+    }
+
+    private func statusReply(_ message: Message) throws(DeviceError) -> Status {
+        switch try request(message) {
+        case .configureReply(let s), .startReply(let s), .stopReply(let s), .setCalibrationReply(let s),
+            .errorReply(_, let s):
+            return s
+        default: throw .protocolViolation("\(message.type) answered with the wrong message")
+        }
+    }
+
+    public func request(_ message: Message) throws(DeviceError) -> Message {
+        try requestTimed(message).0
+    }
+
+    private func requestTimed(_ message: Message) throws(DeviceError) -> (Message, UInt64) {
+        requestLock.lock()
+        defer { requestLock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
+        if let e = linkError { throw .transport(e) }
+        var wire: [UInt8] = []
+        do throws(MessageError) { try encoder.encode(message, into: &wire) } catch {
+            throw .protocolViolation("cannot encode \(message.type): \(error)")
+        }
+        awaiting = message.type.reply
+        reply = nil
+        defer { awaiting = nil }
+        do throws(TransportError) { try transport.send(wire) } catch { throw .transport(error) }
+        let deadline = Date(timeIntervalSinceNow: Double(requestTimeoutMs) / 1000)
+        while reply == nil {
+            if let e = linkError { throw .transport(e) }
+            if !condition.wait(until: deadline) && reply == nil { throw .timeout(message.type) }
+        }
+        return reply!
+    }
+
+    // MARK: Reader thread
+
+    private func readLoop() {
+        var decoder = FrameDecoder()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        defer { condition.withLock { readerDone = true; condition.broadcast() } }
+        while true {
+            let received: Result<Int, TransportError> = buffer.withUnsafeMutableBytes { b in
+                Result { () throws(TransportError) in try transport.receive(into: b, timeoutMs: 100) }
+            }
+            guard case .success(let n) = received else {
+                if case .failure(let error) = received { lose(error) }
+                return
+            }
+            guard n > 0 else { continue }
+            buffer.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            drain(&decoder)
+        }
+    }
+
+    private func drain(_ decoder: inout FrameDecoder) {
+        let consumer = condition.withLock { self.consumer }
+        while true {
+            switch decoder.next() {
+            case .needMoreData:
+                condition.withLock { counters = decoder.counters }
+                return
+            case .error(let e):
+                consumer?.frameError(e)
+            case .frame(let frame):
+                route(frame, to: consumer)
+            }
+        }
+    }
+
+    private func route(_ frame: Frame, to consumer: (any StreamConsumer)?) {
+        if frame.type == .samples {
+            let wellFormed: Bool = frame.payload.withUnsafeBytes { p in
+                guard let view = try? SamplesView(payload: p) else { return false }
+                consumer?.samples(view)
+                return true
+            }
+            if !wellFormed { consumer?.frameError(.length) }
+            return
+        }
+        let received = MonotonicClock.nowNs()
+        guard let message = try? frame.message() else {
+            condition.withLock { unexpectedFrames += 1 }
+            return
+        }
+        switch message {
+        case .status(let s): consumer?.status(s)
+        case .log(let level, let text): consumer?.log(level: level, text: text)
+        default:
+            condition.withLock {
+                if let want = awaiting, want == frame.type {
+                    reply = (message, received)
+                    condition.broadcast()
+                } else {
+                    unexpectedFrames += 1
+                }
+            }
+        }
+    }
+
+    private func lose(_ error: TransportError) {
+        let consumer = condition.withLock {
+            linkError = error
+            condition.broadcast()
+            return self.consumer
+        }
+        if error != .closed { consumer?.linkLost(error) }
+    }
+}

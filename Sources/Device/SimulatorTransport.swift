@@ -1,0 +1,84 @@
+import Foundation
+import MWP
+import Simulator
+
+/// The built-in simulated instrument, in process: the same firmware bytes as the pty simulator, without a tty.
+///
+/// The reader thread drives the firmware's catch-up loop: each `receive` emits every frame due by now, and
+/// sleeps until the next one is due (or a request arrives) when nothing is.
+public final class SimulatorTransport: Transport, @unchecked Sendable {
+    // `instrument` and `closed` are guarded by `condition`.
+    private var instrument: SimulatedInstrument
+    private var closed = false
+    private let condition = NSCondition()
+    private let epochNs = MonotonicClock.nowNs()
+    private let driftFactor: Double
+    /// A device clock does not start at zero when the host connects.
+    private static let bootOffsetUs: UInt64 = 5_000_000
+
+    public var description: String { "sim:" + instrumentSerial }
+    private let instrumentSerial: String
+
+    public init(config: SimulatorConfig) {
+        instrument = SimulatedInstrument(config: config)
+        driftFactor = 1 + config.clockDriftPPM * 1e-6
+        instrumentSerial = config.serial
+    }
+
+    /// Device time now, from the host's monotonic clock and the simulated crystal's error.
+    public func deviceNowUs() -> UInt64 {
+        let elapsedNs = Double(MonotonicClock.nowNs() - epochNs) * driftFactor
+        return Self.bootOffsetUs + UInt64(elapsedNs / 1000)
+    }
+
+    /// Reaches into the simulated physical world (calibration rigs, drift), outside the protocol.
+    public func withInstrument<T>(_ body: (inout SimulatedInstrument) -> T) -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return body(&instrument)
+    }
+
+    public func send(_ bytes: UnsafeRawBufferPointer) throws(TransportError) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closed else { throw .closed }
+        guard !instrument.isDisconnected else { throw .disconnected(description) }
+        instrument.receive(bytes, nowUs: deviceNowUs())
+        condition.broadcast()
+    }
+
+    public func receive(into buffer: UnsafeMutableRawBufferPointer, timeoutMs: Int32) throws(TransportError) -> Int {
+        let deadline = MonotonicClock.nowNs() + UInt64(max(0, timeoutMs)) * 1_000_000
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            guard !closed else { throw .closed }
+            instrument.advance(nowUs: deviceNowUs())
+            if !instrument.output.isEmpty {
+                let n = min(buffer.count, instrument.output.count)
+                instrument.output.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                instrument.output.removeFirst(n)
+                return n
+            }
+            if instrument.isDisconnected { throw .disconnected(description) }
+            let now = MonotonicClock.nowNs()
+            if now >= deadline { return 0 }
+            var wakeNs = deadline
+            if let dueUs = instrument.nextFrameDueUs() {
+                let deviceNow = deviceNowUs()
+                let untilUs = dueUs > deviceNow ? Double(dueUs - deviceNow) / driftFactor : 0
+                wakeNs = min(deadline, now + UInt64(untilUs * 1000))
+            }
+            if wakeNs > now {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: Double(wakeNs - now) / 1e9))
+            }
+        }
+    }
+
+    public func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}

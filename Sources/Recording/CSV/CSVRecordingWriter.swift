@@ -1,0 +1,71 @@
+import Foundation
+
+/// Records one device to CSV (`index,device_time_us,<channel>…`, calibrated values or raw counts).
+///
+/// CSV carries no metadata, gaps, events or clock table: those are accepted and dropped, which is why
+/// HDF5 is the format for anything that must be traced back to the instrument.
+public final class CSVRecordingWriter: RecordingSink {
+    public let path: String
+    private let options: RecordingOptions
+    private let channelCount: Int
+    private var output: FileOutput?
+    private var buffer = ""
+    private var lastFlush = ContinuousClock.now
+
+    public init(path: String, header: RecordingHeader, options: RecordingOptions = .init()) throws(RecordingError) {
+        guard header.devices.count == 1, let device = header.devices.first else {
+            throw .invalidInput("CSV holds exactly one device (got \(header.devices.count)); record to .h5 instead")
+        }
+        self.path = path
+        self.options = options
+        channelCount = device.configuration.channels.count
+        let file: FileOutput
+        do { file = try FileOutput(creating: path, overwrite: options.overwrite) } catch {
+            throw .cannotCreate(path: path, reason: error.message)
+        }
+        do { try file.write(CSVFormat.header(channelNames: device.configuration.channels.map(\.name))) } catch {
+            _ = try? file.close()
+            try? FileManager.default.removeItem(atPath: path)
+            throw .cannotCreate(path: path, reason: error.message)
+        }
+        output = .some(consume file)
+    }
+
+    public func append(_ block: SampleBlock, device: Int) throws(RecordingError) {
+        guard output != nil else { throw .closed(path: path) }
+        guard device == 0, block.channelCount == channelCount else {
+            throw .invalidInput("CSV recording has one device with \(channelCount) channels")
+        }
+        CSVFormat.appendRows(of: block, columns: Array(0..<channelCount), rawCounts: options.csvRawCounts, to: &buffer)
+        if buffer.utf8.count >= 1 << 20 { try writeBuffer() }
+        try flushIfDue(now: .now)
+    }
+
+    public func record(_ gap: Gap, device: Int) throws(RecordingError) {}
+    public func record(_ event: RecordingEvent, device: Int) throws(RecordingError) {}
+    public func record(_ exchange: ClockExchange, device: Int) throws(RecordingError) {}
+
+    public func flushIfDue(now: ContinuousClock.Instant) throws(RecordingError) {
+        guard output != nil else { throw .closed(path: path) }
+        guard now - lastFlush >= options.flushInterval else { return }
+        try writeBuffer()
+        lastFlush = now
+    }
+
+    public func close(stopTime: Date) throws(RecordingError) {
+        try writeBuffer()
+        guard let file = output.take() else { throw .closed(path: path) }
+        do { try file.close() } catch { throw .writeFailed(path: path, reason: error.message) }
+    }
+
+    private func writeBuffer() throws(RecordingError) {
+        guard output != nil else { throw .closed(path: path) }
+        do {
+            try output!.write(buffer)
+            buffer.removeAll(keepingCapacity: true)
+        } catch {
+            output = nil
+            throw .writeFailed(path: path, reason: error.message)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import CHDF5
+
+/// An owned open HDF5 file.
+struct HDF5File: ~Copyable {
+    let id: hid_t
+
+    /// Creates a new file in the latest format (required for SWMR). Fails if `path` exists unless `overwrite`.
+    init(creating path: String, overwrite: Bool) throws(HDF5Error) {
+        let access = try HDF5PropertyList(.fileAccess)
+        try access.requireLatestFormat()
+        id = try HDF5.call("H5Fcreate") {
+            H5Fcreate(path, overwrite ? chdf5_acc_trunc() : chdf5_acc_excl(), chdf5_default(), access.id)
+        }
+    }
+
+    enum OpenMode { case readOnly, swmrRead, readWrite }
+
+    init(opening path: String, mode: OpenMode) throws(HDF5Error) {
+        let access = try HDF5PropertyList(.fileAccess)
+        if mode == .readWrite { try access.requireLatestFormat() }
+        id = try HDF5.call("H5Fopen") {
+            let flags: UInt32
+            switch mode {
+            case .readOnly: flags = chdf5_acc_rdonly()
+            case .swmrRead: flags = chdf5_acc_rdonly() | chdf5_acc_swmr_read()
+            case .readWrite: flags = chdf5_acc_rdwr()
+            }
+            return H5Fopen(path, flags, access.id)
+        }
+    }
+
+    deinit { HDF5.release { H5Fclose(id) } }
+
+    /// Switches to single-writer/multiple-reader mode. Every group and dataset must exist by now:
+    /// a SWMR writer may append to datasets but not create objects or attributes.
+    func startSWMRWrite() throws(HDF5Error) {
+        try HDF5.call("H5Fstart_swmr_write") { H5Fstart_swmr_write(id) }
+    }
+
+    func flush() throws(HDF5Error) {
+        try HDF5.call("H5Fflush") { H5Fflush(id, H5F_SCOPE_GLOBAL) }
+    }
+
+    /// Closes now and reports failure (the deinit can only ignore it).
+    consuming func close() throws(HDF5Error) {
+        let id = self.id
+        discard self
+        try HDF5.call("H5Fclose") { H5Fclose(id) }
+    }
+}

@@ -1,0 +1,212 @@
+import MWP
+
+/// Mosquito firmware, emulated: it speaks only MWP/1 bytes, keeps a device clock, paces samples from that clock
+/// (a catch-up loop, like sigrok's demo driver), stores calibration records and refuses what firmware refuses.
+///
+/// Pure: no I/O, no clock of its own. A driver feeds it host bytes and the current device time, and sends on
+/// whatever it puts in `output`.
+public struct SimulatedInstrument: Sendable {
+    public private(set) var config: SimulatorConfig
+    /// Bytes the device has to send, in order. The driver removes what it has sent.
+    public var output: [UInt8] = []
+    public private(set) var isDisconnected = false
+    public private(set) var calibrations: [CalibrationRecord]
+
+    private var decoder = FrameDecoder()
+    private var encoder = FrameEncoder()
+    private var rateHz: UInt32 = 0
+    private var channelMask: UInt32 = 0
+    private var streaming = false
+    private var startUs: UInt64 = 0
+    private var nextIndex: UInt64 = 0
+    private var framesGenerated = 0
+    private var droppedTotal: UInt32 = 0
+    private var stallUntilUs: UInt64?
+    private var stallDone = false
+    private var physicalOverride: [Double?]
+    private var gainDrift: [Double]
+    private var valueScratch: [Int32] = []
+
+    public init(config: SimulatorConfig) {
+        self.config = config
+        calibrations = config.channels.enumerated().map { i, ch in
+            let f = ch.sensor.factoryCalibration
+            return CalibrationRecord(channel: UInt8(i), degree: 1, coefficients: [f.c0, f.c1], calibratedAt: 1_767_225_600, technician: "factory")
+        }
+        physicalOverride = Array(repeating: nil, count: config.channels.count)
+        gainDrift = Array(repeating: 1, count: config.channels.count)
+        valueScratch.reserveCapacity(MWP.maxPayloadLength / 4)
+    }
+
+    // MARK: Test and bench controls (the hidden physical world, not the protocol)
+
+    /// Hold a channel's physical input at a known value, as a calibration rig would; `nil` returns to its signal.
+    public mutating func applyPhysicalInput(_ value: Double?, channel: Int) { physicalOverride[channel] = value }
+
+    /// Age the sensor: its gain changes by `factor`, as drift between calibrations would.
+    public mutating func drift(gainFactor: Double, channel: Int) { gainDrift[channel] *= gainFactor }
+
+    public var isStreaming: Bool { streaming }
+    public var configuredRateHz: UInt32 { rateHz }
+
+    /// What sample `index` of `channel` is at `rateHz`: the truth a test compares a recording against.
+    public func rawSample(channel c: Int, index: UInt64, rateHz: UInt32) -> Int32 {
+        let ch = config.channels[c]
+        let t = Double(index) / Double(rateHz)
+        let x = physicalOverride[c]
+            ?? ch.signal.value(at: t, noise: DeterministicNoise.gaussian(seed: config.seed, channel: c, index: index, stream: 1))
+        var sensor = ch.sensor
+        sensor.gainCountsPerUnit *= gainDrift[c]
+        return sensor.raw(physical: x, gaussian: DeterministicNoise.gaussian(seed: config.seed, channel: c, index: index))
+    }
+
+    /// Samples per SAMPLES frame: about 2 ms of data, never more than a frame holds.
+    public static func samplesPerFrame(rateHz: UInt32, channels: Int) -> Int {
+        max(1, min(SamplesHeader.maxCount(channels: channels), Int(rateHz / 500)))
+    }
+
+    // MARK: The wire
+
+    /// Bytes from the host, received at device time `nowUs`.
+    public mutating func receive(_ bytes: UnsafeRawBufferPointer, nowUs: UInt64) {
+        guard !isDisconnected else { return }
+        decoder.append(bytes)
+        while true {
+            switch decoder.next() {
+            case .needMoreData: return
+            case .error: continue  // Firmware drops a damaged request; the host times out and retries.
+            case .frame(let frame): handle(frame, nowUs: nowUs)
+            }
+        }
+    }
+
+    public mutating func receive(_ bytes: [UInt8], nowUs: UInt64) {
+        bytes.withUnsafeBytes { receive($0, nowUs: nowUs) }
+    }
+
+    /// Device time at which the next SAMPLES frame falls due, or nil when not streaming.
+    public func nextFrameDueUs() -> UInt64? {
+        guard streaming, !isDisconnected else { return nil }
+        if let stall = stallUntilUs { return stall }
+        let spf = UInt64(Self.samplesPerFrame(rateHz: rateHz, channels: channelMask.nonzeroBitCount))
+        return startUs + (nextIndex + spf) * 1_000_000 / UInt64(rateHz)
+    }
+
+    /// Emits every SAMPLES frame due by device time `nowUs` (catch-up: a late call emits a burst, never skips).
+    public mutating func advance(nowUs: UInt64) {
+        guard streaming, !isDisconnected else { return }
+        if let stall = stallUntilUs {
+            guard nowUs >= stall else { return }
+            stallUntilUs = nil
+        }
+        let channels = channelMask.nonzeroBitCount
+        let spf = UInt64(Self.samplesPerFrame(rateHz: rateHz, channels: channels))
+        let due = (nowUs &- startUs) * UInt64(rateHz) / 1_000_000
+        while nextIndex + spf <= due && !isDisconnected && stallUntilUs == nil {
+            emitFrame(count: Int(spf), channels: channels, nowUs: nowUs)
+        }
+    }
+
+    private mutating func emitFrame(count: Int, channels: Int, nowUs: UInt64) {
+        framesGenerated += 1
+        let k = framesGenerated
+        let faults = config.faults
+        if faults.overrunEveryNFrames > 0 && k % faults.overrunEveryNFrames == 0 {
+            nextIndex += UInt64(faults.overrunSamples)
+            droppedTotal &+= UInt32(faults.overrunSamples)
+            send(.status(DeviceStatus(flags: .bufferOverrun, droppedTotal: droppedTotal, temperatureCentiC: 2315)))
+        }
+        let first = nextIndex
+        nextIndex += UInt64(count)
+        let header = SamplesHeader(
+            firstIndex: first, deviceTimeUs: startUs + first * 1_000_000 / UInt64(rateHz),
+            channelMask: channelMask, count: UInt16(count))
+        let dropped = faults.dropEveryNFrames > 0 && k % faults.dropEveryNFrames == 0
+        if !dropped {
+            valueScratch.removeAll(keepingCapacity: true)
+            for s in 0..<UInt64(count) {
+                for c in 0..<config.channels.count where channelMask & (1 << c) != 0 {
+                    valueScratch.append(rawSample(channel: c, index: first + s, rateHz: rateHz))
+                }
+            }
+            let frameStart = output.count
+            try! valueScratch.withUnsafeBufferPointer { try encoder.encodeSamples(header, values: $0, into: &output) }
+            if faults.corruptEveryNFrames > 0 && k % faults.corruptEveryNFrames == 0 {
+                // Flip a byte in the middle of the frame, never into a delimiter, so exactly one frame fails its CRC.
+                let i = frameStart + (output.count - 1 - frameStart) / 2
+                output[i] = output[i] == 0x01 ? 0x02 : output[i] ^ 0x01
+            }
+        }
+        if faults.stallAfterFrames > 0 && k == faults.stallAfterFrames && !stallDone {
+            stallDone = true
+            stallUntilUs = nowUs + UInt64(faults.stallMilliseconds) * 1000
+        }
+        if faults.disconnectAfterFrames > 0 && k >= faults.disconnectAfterFrames {
+            isDisconnected = true
+        }
+    }
+
+    private mutating func handle(_ frame: Frame, nowUs: UInt64) {
+        let message: Message
+        do throws(MessageError) {
+            message = try frame.message()
+        } catch {
+            if case .unknownType = error {
+                send(.errorReply(frame.type.reply, .unknownType))
+            } else if !frame.type.isReply {
+                send(.errorReply(frame.type.reply, .badLength))
+            }
+            return
+        }
+        switch message {
+        case .hello(let v):
+            send(v == MWP.version ? .identity(.ok, config.identity) : .identity(.unsupportedVersion, nil))
+        case .configure(let rate, let mask):
+            if streaming { send(.configureReply(.busy)); return }
+            let valid = rate > 0 && rate <= config.maxRateHz && mask != 0
+                && mask >> UInt32(config.channels.count) == 0
+            guard valid else { send(.configureReply(.badArgument)); return }
+            rateHz = rate
+            channelMask = mask
+            send(.configureReply(.ok))
+        case .start:
+            if streaming { send(.startReply(.busy)); return }
+            guard rateHz > 0 else { send(.startReply(.notConfigured)); return }
+            streaming = true
+            startUs = nowUs
+            nextIndex = 0
+            framesGenerated = 0
+            droppedTotal = 0
+            send(.startReply(.ok))
+        case .stop:
+            streaming = false
+            stallUntilUs = nil
+            send(.stopReply(.ok))
+        case .getCalibration(let c):
+            guard Int(c) < calibrations.count else { send(.calibration(.badArgument, nil)); return }
+            send(.calibration(.ok, calibrations[Int(c)]))
+        case .setCalibration(let record):
+            if streaming { send(.setCalibrationReply(.busy)); return }
+            guard Int(record.channel) < calibrations.count else { send(.setCalibrationReply(.badArgument)); return }
+            switch config.faults.calibrationStorage {
+            case .healthy: calibrations[Int(record.channel)] = record
+            case .refuses: send(.setCalibrationReply(.storageFailed)); return
+            case .corrupts:
+                var damaged = record
+                damaged.coefficients[0] += 1e-3
+                calibrations[Int(record.channel)] = damaged
+            }
+            send(.setCalibrationReply(.ok))
+        case .ping(let t):
+            send(.pong(.ok, hostTimeNs: t, deviceTimeUs: nowUs))
+        default:
+            // Replies and device-to-host messages sent to the device are not requests.
+            if !frame.type.isReply { send(.errorReply(frame.type.reply, .unknownType)) }
+        }
+    }
+
+    private mutating func send(_ message: Message) {
+        // Everything the firmware sends it built itself, so it always encodes.
+        try! encoder.encode(message, into: &output)
+    }
+}

@@ -1,0 +1,112 @@
+import MWP
+
+/// One simulated channel: what the firmware reports about it, and the hidden physics behind it.
+public struct SimulatedChannel: Sendable, Equatable {
+    public var descriptor: ChannelDescriptor
+    public var sensor: SensorModel
+    public var signal: SignalShape
+
+    public init(descriptor: ChannelDescriptor, sensor: SensorModel, signal: SignalShape) {
+        self.descriptor = descriptor
+        self.sensor = sensor
+        self.signal = signal
+    }
+}
+
+/// Everything that makes one simulated unit what it is.
+public struct SimulatorConfig: Sendable, Equatable {
+    public var serial: String
+    public var design: String
+    public var hardwareRevision: UInt16
+    public var firmware: FirmwareVersion
+    public var maxRateHz: UInt32
+    public var channels: [SimulatedChannel]
+    public var seed: UInt64
+    public var faults: FaultPlan
+    /// The device clock runs fast or slow by this much, so clock mapping has something to find.
+    public var clockDriftPPM: Double
+
+    public init(
+        serial: String = "MQ-SIM-0001", design: String = "MQ-FORCE", hardwareRevision: UInt16 = 2,
+        firmware: FirmwareVersion = FirmwareVersion(major: 1, minor: 0, patch: 0), maxRateHz: UInt32 = 100_000,
+        channels: [SimulatedChannel] = SimulatorConfig.defaultChannels(count: 4), seed: UInt64 = 1,
+        faults: FaultPlan = FaultPlan(), clockDriftPPM: Double = 0
+    ) {
+        self.serial = serial
+        self.design = design
+        self.hardwareRevision = hardwareRevision
+        self.firmware = firmware
+        self.maxRateHz = maxRateHz
+        self.channels = channels
+        self.seed = seed
+        self.faults = faults
+        self.clockDriftPPM = clockDriftPPM
+    }
+
+    public var identity: IdentityRecord {
+        IdentityRecord(
+            serial: serial, design: design, hardwareRevision: hardwareRevision, firmware: firmware,
+            maxRateHz: maxRateHz, channels: channels.map(\.descriptor))
+    }
+
+    public func validate() throws(SimulatorError) {
+        do throws(MessageError) { try identity.validate() } catch { throw .badOption(error.description) }
+        guard !channels.isEmpty else { throw .badOption("a simulated instrument needs at least one channel") }
+        guard maxRateHz > 0 else { throw .badOption("max rate must be positive") }
+    }
+
+    /// A force-sensing unit's channels first, then generic voltage inputs: realistic and distinct per channel.
+    public static func defaultChannels(count: Int) -> [SimulatedChannel] {
+        let templates: [SimulatedChannel] = [
+            SimulatedChannel(
+                descriptor: ChannelDescriptor(kind: .force, adcBits: 24, unit: "N", name: "force", rawMin: -8_388_608, rawMax: 8_388_607),
+                sensor: SensorModel(offsetCounts: 1234, gainCountsPerUnit: 40_000, quadraticCountsPerUnit2: 0.8, noiseCounts: 4, rawMin: -8_388_608, rawMax: 8_388_607),
+                signal: .sine(amplitude: 50, frequencyHz: 2, offset: 10)),
+            SimulatedChannel(
+                descriptor: ChannelDescriptor(kind: .displacement, adcBits: 16, unit: "um", name: "displacement", rawMin: 0, rawMax: 65535),
+                sensor: SensorModel(offsetCounts: 1000, gainCountsPerUnit: 60, quadraticCountsPerUnit2: 0, noiseCounts: 1.5, rawMin: 0, rawMax: 65535),
+                signal: .ramp(amplitude: 400, frequencyHz: 0.5, offset: 500)),
+            SimulatedChannel(
+                descriptor: ChannelDescriptor(kind: .temperature, adcBits: 12, unit: "degC", name: "temperature", rawMin: 0, rawMax: 4095),
+                sensor: SensorModel(offsetCounts: 500, gainCountsPerUnit: 40, quadraticCountsPerUnit2: 0, noiseCounts: 0.6, rawMin: 0, rawMax: 4095),
+                signal: .sine(amplitude: 0.5, frequencyHz: 0.05, offset: 23)),
+        ]
+        return (0..<count).map { i in
+            if i < templates.count { return templates[i] }
+            return SimulatedChannel(
+                descriptor: ChannelDescriptor(kind: .voltage, adcBits: 16, unit: "V", name: "ain\(i)", rawMin: -32768, rawMax: 32767),
+                sensor: SensorModel(offsetCounts: Double(i * 3), gainCountsPerUnit: 3276.8, noiseCounts: 2, rawMin: -32768, rawMax: 32767),
+                signal: .sine(amplitude: 5, frequencyHz: Double(i), offset: 0))
+        }
+    }
+}
+
+/// Faults a technician or a test asks the simulated firmware to commit. Zero means never.
+public struct FaultPlan: Sendable, Equatable {
+    /// Do not send every Nth SAMPLES frame (the host sees an index gap).
+    public var dropEveryNFrames: Int = 0
+    /// Flip one byte of every Nth SAMPLES frame on the wire (the host sees a CRC error and a gap).
+    public var corruptEveryNFrames: Int = 0
+    /// After this many SAMPLES frames, send nothing for `stallMilliseconds`, then catch up.
+    public var stallAfterFrames: Int = 0
+    public var stallMilliseconds: Int = 0
+    /// Close the link after this many SAMPLES frames.
+    public var disconnectAfterFrames: Int = 0
+    /// Every Nth frame the device's own buffer overruns and loses `overrunSamples` samples, reported in STATUS.
+    public var overrunEveryNFrames: Int = 0
+    public var overrunSamples: Int = 10
+    /// How the calibration store behaves on SET_CALIBRATION.
+    public var calibrationStorage: CalibrationStorageFault = .healthy
+
+    public init() {}
+
+    public var isEmpty: Bool { self == FaultPlan() }
+}
+
+public enum CalibrationStorageFault: String, Sendable, Equatable, CaseIterable {
+    case healthy
+    /// SET_CALIBRATION answers STORAGE_FAILED.
+    case refuses
+    /// SET_CALIBRATION answers OK but flash keeps a slightly different record (a read-back must catch it).
+    case corrupts
+}

@@ -1,0 +1,60 @@
+import MWP
+
+extension SimulatorConfig {
+    /// Builds a unit from `key=value` options, as `sim?…` device URIs and `mosquito simulate` flags give them:
+    /// serial, design, channels, seed, max_rate, drift_ppm, signalN (a `SignalShape` spec for channel N),
+    /// drop_every, corrupt_every, stall_after, stall_ms, disconnect_after, overrun_every, overrun_samples,
+    /// calibration_storage (healthy|refuses|corrupts).
+    public init(options: [String: String]) throws(SimulatorError) {
+        var config = SimulatorConfig()
+        func int(_ key: String, _ range: ClosedRange<Int> = 0...Int(Int32.max)) throws(SimulatorError) -> Int? {
+            guard let text = options[key] else { return nil }
+            guard let v = Int(text), range.contains(v) else {
+                throw .badOption("\(key) must be a whole number in \(range.lowerBound)...\(range.upperBound), not '\(text)'")
+            }
+            return v
+        }
+        if let n = try int("channels", 1...IdentityRecord.maxChannels) { config.channels = SimulatorConfig.defaultChannels(count: n) }
+        if let s = options["serial"] { config.serial = s }
+        if let d = options["design"] { config.design = d }
+        if let seed = options["seed"] {
+            guard let v = UInt64(seed) else { throw .badOption("seed must be a non-negative whole number, not '\(seed)'") }
+            config.seed = v
+        }
+        if let r = try int("max_rate", 1...10_000_000) { config.maxRateHz = UInt32(r) }
+        if let d = options["drift_ppm"] {
+            guard let v = Double(d), abs(v) < 10_000 else { throw .badOption("drift_ppm must be a number below 10000 in size") }
+            config.clockDriftPPM = v
+        }
+        for (key, value) in options where key.hasPrefix("signal") {
+            guard let ch = Int(key.dropFirst("signal".count)), config.channels.indices.contains(ch) else {
+                throw .badOption("\(key): no such channel (the unit has \(config.channels.count))")
+            }
+            config.channels[ch].signal = try SignalShape(parsing: value)
+        }
+        var f = FaultPlan()
+        f.dropEveryNFrames = try int("drop_every") ?? 0
+        f.corruptEveryNFrames = try int("corrupt_every") ?? 0
+        f.stallAfterFrames = try int("stall_after") ?? 0
+        f.stallMilliseconds = try int("stall_ms", 0...600_000) ?? 0
+        f.disconnectAfterFrames = try int("disconnect_after") ?? 0
+        f.overrunEveryNFrames = try int("overrun_every") ?? 0
+        f.overrunSamples = try int("overrun_samples", 1...1_000_000) ?? f.overrunSamples
+        if let c = options["calibration_storage"] {
+            guard let v = CalibrationStorageFault(rawValue: c) else {
+                throw .badOption("calibration_storage must be healthy, refuses or corrupts")
+            }
+            f.calibrationStorage = v
+        }
+        config.faults = f
+        let known: Set<String> = [
+            "channels", "serial", "design", "seed", "max_rate", "drift_ppm", "drop_every", "corrupt_every",
+            "stall_after", "stall_ms", "disconnect_after", "overrun_every", "overrun_samples", "calibration_storage",
+        ]
+        if let unknown = options.keys.filter({ !known.contains($0) && !$0.hasPrefix("signal") }).sorted().first {
+            throw .badOption("unknown simulator option '\(unknown)'")
+        }
+        try config.validate()
+        self = config
+    }
+}

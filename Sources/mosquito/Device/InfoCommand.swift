@@ -1,0 +1,88 @@
+import ArgumentParser
+import Device
+import MWP
+
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Show an instrument's identity, channels and stored calibration.")
+
+    @OptionGroup var deviceOption: DeviceOption
+    @Flag(help: "Print JSON instead of text.") var json = false
+
+    func run() throws {
+        let session = try deviceOption.openSession()
+        defer { session.close() }
+        let identity = session.identity!
+        var calibrations: [CalibrationRecord] = []
+        for c in identity.channels.indices {
+            do throws(DeviceError) {
+                calibrations.append(try session.readCalibration(channel: UInt8(c)))
+            } catch {
+                throw CLIError("\(deviceOption.device): reading channel \(c) calibration: \(error)")
+            }
+        }
+        let report = InstrumentReport(uri: deviceOption.device, identity: identity, calibrations: calibrations)
+        if json { try Console.json(report) } else { report.print() }
+    }
+}
+
+/// What `info` says about an instrument; the JSON form names kinds instead of numbering them.
+struct InstrumentReport: Encodable {
+    struct Channel: Encodable {
+        let index: Int
+        let name: String
+        let kind: String
+        let unit: String
+        let adcBits: UInt8
+        let rawMin: Int32
+        let rawMax: Int32
+        let calibration: CalibrationRecord?
+    }
+    let uri: String
+    let serial: String
+    let design: String
+    let hardwareRevision: UInt16
+    let firmware: String
+    let maxRateHz: UInt32
+    let channels: [Channel]
+
+    init(uri: String, identity: IdentityRecord, calibrations: [CalibrationRecord]) {
+        self.uri = uri
+        serial = identity.serial
+        design = identity.design
+        hardwareRevision = identity.hardwareRevision
+        firmware = identity.firmware.description
+        maxRateHz = identity.maxRateHz
+        channels = identity.channels.enumerated().map { i, c in
+            Channel(
+                index: i, name: c.name, kind: c.kind.description, unit: c.unit, adcBits: c.adcBits,
+                rawMin: c.rawMin, rawMax: c.rawMax, calibration: calibrations.first { Int($0.channel) == i })
+        }
+    }
+
+    func print() {
+        Console.line("\(uri)")
+        Console.line("  serial            \(serial)")
+        Console.line("  design            \(design) rev \(hardwareRevision)")
+        Console.line("  firmware          \(firmware)")
+        Console.line("  max rate          \(maxRateHz) Hz")
+        Console.line("  channels          \(channels.count)")
+        for c in channels {
+            Console.line("  [\(c.index)] \(c.name) (\(c.kind), \(c.unit)), \(c.adcBits)-bit ADC, raw \(c.rawMin)…\(c.rawMax)")
+            if let cal = c.calibration {
+                let coefficients = cal.coefficients.prefix(Int(cal.degree) + 1).map { "\($0)" }.joined(separator: ", ")
+                let who = cal.technician.isEmpty ? "" : " by \(cal.technician)"
+                Console.line("      calibration degree \(cal.degree): [\(coefficients)], \(utcDate(cal.calibratedAt))\(who)")
+            }
+        }
+    }
+}
+
+func utcDate(_ unixSeconds: UInt64) -> String {
+    let f = ISO8601DateFormatter()
+    f.timeZone = .gmt
+    return f.string(from: Date(timeIntervalSince1970: TimeInterval(unixSeconds)))
+}
+
+import Foundation

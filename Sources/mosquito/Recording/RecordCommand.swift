@@ -1,0 +1,110 @@
+import Acquisition
+import ArgumentParser
+import Device
+import Foundation
+import Recording
+
+struct RecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Acquire from one or more instruments into an HDF5 (.h5) or CSV (.csv) file.",
+        discussion: """
+            Live status goes to stderr; Ctrl-C stops cleanly and keeps everything received. The run exits
+            non-zero if any sample was lost, and the summary says how many and why.
+            """)
+
+    @Option(name: .customLong("device"), help: "Instrument URI (repeatable: devices are aligned on host time).")
+    var devices: [String] = ["sim"]
+    @Option(help: "Seconds to record (exactly seconds × rate samples); omit to record until Ctrl-C.")
+    var duration: Double?
+    @Option(help: "Sampling rate in Hz.") var rate: UInt32 = 1000
+    @Option(help: "Channels to record, e.g. 0,2,3 (default: all).") var channels: String?
+    @Option(help: "Output file: .h5/.hdf5 or .csv.") var output: String
+    @Flag(help: "CSV: write raw ADC counts instead of calibrated values.") var raw = false
+    @Flag(help: "HDF5: deflate + shuffle compression.") var compress = false
+    @Flag(help: "Replace the output file if it exists.") var overwrite = false
+    @Flag(help: "Print the summary as JSON.") var json = false
+    @OptionGroup var pipeline: PipelineArguments
+
+    func validate() throws {
+        if let d = duration, !(d > 0 && d.isFinite) { throw ValidationError("--duration must be a positive number of seconds") }
+        if rate == 0 { throw ValidationError("--rate must be positive") }
+        if RecordingFormat(path: output) == nil { throw ValidationError("--output must end in .h5, .hdf5 or .csv") }
+    }
+
+    func run() throws {
+        let channelList = try parseChannels()
+        let spec = try pipeline.spec()
+        var opened: [(uri: String, session: DeviceSession)] = []
+        defer { for o in opened { o.session.close() } }
+        for text in devices {
+            do throws(DeviceError) { opened.append((text, try Openers.standard.openSession(text))) } catch {
+                throw CLIError("\(text): \(error)")
+            }
+        }
+        let plan = AcquisitionPlan(
+            rateHz: rate, channels: channelList, pipeline: spec, durationSeconds: duration, output: output,
+            options: RecordingOptions(compress: compress, overwrite: overwrite, csvRawCounts: raw),
+            softwareVersion: MosquitoVersion.string)
+        let run: AcquisitionRun
+        do throws(AcquisitionError) { run = try AcquisitionRun(sessions: opened, plan: plan) } catch {
+            throw CLIError(error.description)
+        }
+        let interrupts = InterruptWatch { run.requestStop() }
+        defer { interrupts.cancel() }
+        do throws(AcquisitionError) { try run.start() } catch { throw CLIError(error.description) }
+        watch(run)
+        let summary = run.finish()
+        if json { try Console.json(summary) } else { SummaryText.print(summary) }
+        if let e = summary.recordingError { throw CLIError(e) }
+        if summary.samplesLost > 0 {
+            throw LossExit(description: "\(summary.samplesLost) samples lost (\(SummaryText.causes(summary)))")
+        }
+        if let link = summary.devices.compactMap(\.linkError).first { throw LossExit(description: link) }
+    }
+
+    /// Prints the live status line until the run ends; a stream that stops moving ends it too.
+    private func watch(_ run: AcquisitionRun) {
+        var lastProgress = (value: UInt64(0), at: Date())
+        var lastLine = Date.distantPast
+        var lastWritten: (n: UInt64, t: Double) = (0, 0)
+        var rateShown = 0.0
+        while !run.isDone {
+            Thread.sleep(forTimeInterval: 0.05)
+            let s = run.status()
+            if s.samplesReceived + s.samplesLost != lastProgress.value {
+                lastProgress = (s.samplesReceived + s.samplesLost, Date())
+            } else if Date().timeIntervalSince(lastProgress.at) > 10 {
+                Console.status("no samples for 10 s: stopping", final: true)
+                run.requestStop()
+            }
+            if Date().timeIntervalSince(lastLine) >= 0.5 {
+                lastLine = Date()
+                if s.elapsedSeconds - lastWritten.t > 0 {
+                    rateShown = Double(s.samplesWritten - lastWritten.n) / (s.elapsedSeconds - lastWritten.t)
+                }
+                lastWritten = (s.samplesWritten, s.elapsedSeconds)
+                Console.status(String(
+                    format: "%6.1f s  %8.0f samples/s  written %llu  gaps %llu  lost %llu  CRC errors %llu",
+                    s.elapsedSeconds, rateShown, s.samplesWritten, s.gaps, s.samplesLost, s.crcErrors))
+            }
+        }
+        let s = run.status()
+        Console.status(String(
+            format: "%6.1f s  written %llu  gaps %llu  lost %llu  CRC errors %llu",
+            s.elapsedSeconds, s.samplesWritten, s.gaps, s.samplesLost, s.crcErrors), final: true)
+    }
+
+    private func parseChannels() throws -> [Int]? {
+        guard let channels else { return nil }
+        var list: [Int] = []
+        for part in channels.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let c = Int(part.trimmingCharacters(in: .whitespaces)), c >= 0 else {
+                throw CLIError("--channels '\(channels)': expected channel numbers like 0,2,3")
+            }
+            guard !list.contains(c) else { throw CLIError("--channels '\(channels)': channel \(c) listed twice") }
+            list.append(c)
+        }
+        return list
+    }
+}

@@ -1,0 +1,34 @@
+import Acquisition
+import Foundation
+
+enum SummaryText {
+    static func print(_ s: RunSummary) {
+        Console.line("recorded \(s.output) in \(String(format: "%.2f", s.elapsedSeconds)) s")
+        for d in s.devices {
+            let expected = d.samplesExpected.map { " of \($0)" } ?? ""
+            Console.line("  \(d.uri) (\(d.serial)) \(d.rateHz) Hz → \(formatRate(d.outputRateHz)) Hz, channels \(d.channels.joined(separator: ","))")
+            Console.line("    samples received \(d.samplesReceived)\(expected), written \(d.samplesWritten), frames \(d.framesReceived)")
+            Console.line("    lost \(d.lost.total): transport gap \(d.lost.transportGap), CRC error \(d.lost.crcError), device overrun \(d.lost.deviceOverrun), host overrun \(d.lost.hostOverrun)")
+            Console.line("    CRC errors \(d.crcErrors), malformed frames \(d.malformedFrames)")
+            if let u = d.clockOffsetUncertaintyNs, let drift = d.clockDriftPPM {
+                Console.line(String(format: "    clock: drift %.2f ppm, offset uncertainty %.1f µs", drift, u / 1000))
+            }
+            if let e = d.linkError { Console.line("    link: \(e)") }
+        }
+    }
+
+    static func causes(_ s: RunSummary) -> String {
+        var t = (gap: UInt64(0), crc: UInt64(0), dev: UInt64(0), host: UInt64(0))
+        for d in s.devices {
+            t.gap += d.lost.transportGap
+            t.crc += d.lost.crcError
+            t.dev += d.lost.deviceOverrun
+            t.host += d.lost.hostOverrun
+        }
+        return "transport gap \(t.gap), CRC error \(t.crc), device overrun \(t.dev), host overrun \(t.host)"
+    }
+
+    private static func formatRate(_ r: Double) -> String {
+        r == r.rounded() ? String(Int(r)) : String(format: "%.3f", r)
+    }
+}

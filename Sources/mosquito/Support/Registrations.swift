@@ -1,0 +1,6 @@
+import Device
+
+/// Transports that live above the device layer (USB, replay) register here.
+enum Registrations {
+    static func all(_ opener: inout DeviceOpener) {}
+}
