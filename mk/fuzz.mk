@@ -8,6 +8,8 @@
 # the MWP sources as one module. The seed corpus is regenerated from firmware-protocol/vectors/vectors.json; inputs
 # libFuzzer finds are kept in $(FUZZ_DIR)/corpus between runs. A failure leaves its input in
 # $(FUZZ_DIR)/artifacts/: copy it to Fuzz/regressions/ so `swift test` replays it (FuzzRegressionTests).
+# SWIFT_BACKTRACE=enable=no: Swift's own crash backtracer would otherwise hold the crashing process (and `make`)
+# instead of letting libFuzzer record the input and exit.
 
 SWIFTC ?= swiftc
 PYTHON3 ?= python3
@@ -33,6 +35,6 @@ fuzz-seeds:
 
 fuzz: $(FUZZ_BIN) fuzz-seeds
 	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
-	$(FUZZ_BIN) $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds Fuzz/regressions \
+	SWIFT_BACKTRACE=enable=no $(FUZZ_BIN) $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds Fuzz/regressions \
 		-max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) -timeout=10 \
 		-artifact_prefix=$(FUZZ_DIR)/artifacts/ -print_final_stats=1

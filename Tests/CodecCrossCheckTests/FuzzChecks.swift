@@ -20,7 +20,7 @@ enum FuzzChecks {
         case error(String)
     }
 
-    /// The input as a byte stream: the same events for three chunkings, and every frame whose message decodes
+    /// The input as a byte stream: the same events for four chunkings, and every frame whose message decodes
     /// re-encodes to the same payload.
     static func streamingDecoder(_ input: [UInt8]) -> String? {
         let whole = events(input, chunks: [input.count])
@@ -33,7 +33,10 @@ enum FuzzChecks {
             sizes.append(size)
             left -= size
         }
-        for split in [sizes, input.count <= 512 ? Array(repeating: 1, count: input.count) : []] where !split.isEmpty {
+        // Pseudo-random pieces, 64-byte reads (a USB full-speed packet), and single bytes for short inputs.
+        let packets = Array(repeating: 64, count: input.count / 64) + (input.count % 64 == 0 ? [] : [input.count % 64])
+        let bytes = input.count <= 512 ? Array(repeating: 1, count: input.count) : []
+        for split in [sizes, packets, bytes] where !split.isEmpty {
             let other = events(input, chunks: split)
             if other != whole && !isKnownChunkingDivergence(whole, other) {
                 return "chunking changed the events: whole \(whole), split \(split.prefix(20))… \(other)"
