@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way, down the data's path:
-//   MWP (protocol) <- Simulator <- Device <- USB
+//   CMWP (C reference codec, for firmware) / MWP (protocol) <- Simulator <- Device <- USB
 //   Signal (knows no transport) <- Recording
 //   Device + Signal + Recording <- Acquisition <- Calibration
 //   Ledger stands alone; the `mosquito` executable is a thin shell over all of them.
@@ -19,6 +19,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // The C99 reference codec that instrument firmware links (firmware-protocol/README.md).
+        .target(
+            name: "CMWP",
+            path: "firmware-protocol",
+            exclude: ["PROTOCOL.md", "README.md", "vectors"],
+            sources: ["src"],
+            publicHeadersPath: "include"
+        ),
+        // Vectors, C-codec seam and seeded generator shared by the CMWP and cross-check tests.
+        .target(name: "CMWPTestSupport", dependencies: ["CMWP"], path: "Tests/CMWPTestSupport"),
+        .testTarget(name: "CMWPTests", dependencies: ["CMWP", "CMWPTestSupport"]),
+        .testTarget(name: "CodecCrossCheckTests", dependencies: ["MWP", "CMWP", "CMWPTestSupport"]),
         // The wire protocol: values and codecs, no I/O.
         .target(name: "MWP"),
         // Firmware, emulated: speaks only MWP/1 bytes.

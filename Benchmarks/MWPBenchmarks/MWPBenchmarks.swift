@@ -1,0 +1,84 @@
+import Benchmark
+import MWP
+
+// Decode throughput of a realistic SAMPLES stream: 16 channels at the largest frame MWP/1 allows for them.
+// (Issue 2 asks for 64 samples per frame, but 64 × 16 × 4 bytes of values + 22 header + 8 frame overhead is 4126
+// bytes, over the 4096-byte frame limit; 63 is the most a 16-channel frame can carry: PROTOCOL.md §4.2.)
+//
+// Each iteration decodes `framesPerIteration` frames, fed in 16 KiB reads as a USB bulk pipe delivers them,
+// COBS-decoding, CRC-checking and parsing every frame and reading every value. The decoder is created and warmed
+// up before measurement starts, so `mallocCountTotal` counts steady-state allocations only:
+// allocations per frame = mallocCountTotal / framesPerIteration (target 0). MB/s counts wire bytes.
+let benchmarks: @Sendable () -> Void = {
+    let channels = 16
+    let samplesPerFrame = SamplesHeader.maxCount(channels: channels)
+    let framesPerIteration = 1024
+    let readSize = 16 * 1024
+
+    let megabytesPerSecond = BenchmarkMetric.custom("MB/s decoded", polarity: .prefersLarger, useScalingFactor: false)
+    let framesPerSecond = BenchmarkMetric.custom("frames/s decoded", polarity: .prefersLarger, useScalingFactor: false)
+
+    /// `framesPerIteration` consecutive SAMPLES frames of plausible 24-bit ADC values, as one wire byte stream.
+    func stream() -> [UInt8] {
+        var encoder = FrameEncoder()
+        var wire: [UInt8] = []
+        var values = [Int32](repeating: 0, count: samplesPerFrame * channels)
+        for frame in 0..<framesPerIteration {
+            for i in values.indices {
+                values[i] = Int32(truncatingIfNeeded: (frame &* 7919 &+ i &* 2_654_435_761) % 16_777_216) - 8_388_608
+            }
+            let header = SamplesHeader(
+                firstIndex: UInt64(frame * samplesPerFrame), deviceTimeUs: UInt64(frame * samplesPerFrame * 100),
+                channelMask: 0xFFFF, count: UInt16(samplesPerFrame))
+            try! values.withUnsafeBufferPointer { try encoder.encodeSamples(header, values: $0, into: &wire) }
+        }
+        return wire
+    }
+
+    /// Feeds `wire` to `decoder` and returns (frames, checksum of all values) so nothing is optimised away.
+    func decodeAll(_ wire: [UInt8], with decoder: inout FrameDecoder) -> (Int, Int64) {
+        var frames = 0
+        var checksum: Int64 = 0
+        wire.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(offset + readSize, bytes.count)
+                decoder.append(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+                offset = end
+                while case .frame(let frame) = decoder.next() {
+                    frame.payload.withUnsafeBytes { payload in
+                        guard let view = try? SamplesView(payload: payload) else { return }
+                        for s in 0..<Int(view.header.count) {
+                            for c in 0..<view.header.channelCount { checksum &+= Int64(view.value(sample: s, channel: c)) }
+                        }
+                    }
+                    frames += 1
+                }
+            }
+        }
+        return (frames, checksum)
+    }
+
+    Benchmark(
+        "MWP decode SAMPLES 16 ch x \(samplesPerFrame) samples, \(framesPerIteration) frames per iteration",
+        configuration: .init(
+            metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident, megabytesPerSecond, framesPerSecond],
+            maxDuration: .seconds(10), maxIterations: 200)
+    ) { benchmark in
+        let wire = stream()
+        var decoder = FrameDecoder()
+        let (warmFrames, _) = decodeAll(wire, with: &decoder)
+        precondition(warmFrames == framesPerIteration, "benchmark stream decoded to \(warmFrames) frames")
+        let clock = ContinuousClock()
+        benchmark.startMeasurement()
+        let started = clock.now
+        let (frames, checksum) = decodeAll(wire, with: &decoder)
+        let elapsed = clock.now - started
+        benchmark.stopMeasurement()
+        blackHole(checksum)
+        precondition(frames == framesPerIteration)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        benchmark.measurement(megabytesPerSecond, Int(Double(wire.count) / seconds / 1e6))
+        benchmark.measurement(framesPerSecond, Int(Double(frames) / seconds))
+    }
+}
