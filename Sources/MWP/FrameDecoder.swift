@@ -138,6 +138,11 @@ public struct FrameDecoder: Sendable {
     }
 
     private mutating func decode(from start: Int, to end: Int) -> DecodeStep {
+        // Oversize first (PROTOCOL.md order), judged on the encoded length the trickle path judges too.
+        if end - start > MWP.maxEncodedFrameLength {
+            counters.oversizeErrors += 1
+            return .error(.oversize)
+        }
         let decoded: Result<Int, COBS.DecodeError> = inbox.withUnsafeBytes { src in
             frameBuffer.withUnsafeMutableBytes { dst in
                 COBS.decode(UnsafeRawBufferPointer(rebasing: src[start..<end]), into: dst)

@@ -22,6 +22,7 @@ public struct FrameEncoder: Sendable {
     public mutating func encodeSamples(
         _ header: SamplesHeader, values: UnsafeBufferPointer<Int32>, into out: inout [UInt8]
     ) throws(MessageError) {
+        try header.validate()
         guard values.count == header.valueCount else {
             throw .invalidValue("samples carry \(values.count) values; header says \(header.valueCount)")
         }

@@ -55,8 +55,14 @@ public struct IdentityRecord: Sendable, Equatable, Codable {
             try FixedString.validate(c.unit, width: 8, field: "channel \(i) unit")
             try FixedString.validate(c.name, width: 16, field: "channel \(i) name")
             guard c.rawMin <= c.rawMax else { throw .invalidValue("channel \(i) raw_min > raw_max") }
+            guard Self.adcBitsRange.contains(c.adcBits) else {
+                throw .invalidValue("channel \(i) adc_bits \(c.adcBits) is outside 1-32")
+            }
         }
     }
+
+    /// A 32-bit sample holds at most 32 bits of ADC; 0 bits measures nothing.
+    public static let adcBitsRange: ClosedRange<UInt8> = 1...32
 
     public func encode(into w: inout WireWriter) {
         w.fixedString(serial, width: 16)
@@ -97,6 +103,7 @@ public struct IdentityRecord: Sendable, Equatable, Codable {
                 throw .invalidValue("channel \(i) has unknown kind \(rawKind)")
             }
             let bits = try r.u8()
+            guard adcBitsRange.contains(bits) else { throw .invalidValue("channel \(i) adc_bits \(bits) is outside 1-32") }
             let unit = try r.fixedString(width: 8, field: "channel \(i) unit")
             let name = try r.fixedString(width: 16, field: "channel \(i) name")
             let lo = try r.i32()

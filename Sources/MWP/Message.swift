@@ -14,6 +14,7 @@ public enum Message: Sendable, Equatable {
     case setCalibration(CalibrationRecord)
     case setCalibrationReply(Status)
     case ping(hostTimeNs: UInt64)
+    /// With a non-OK status only the status is on the wire; the times read back as 0.
     case pong(Status, hostTimeNs: UInt64, deviceTimeUs: UInt64)
     case samples(SampleBlock)
     case status(DeviceStatus)
@@ -47,12 +48,16 @@ public enum Message: Sendable, Equatable {
     /// Checks what the wire format cannot carry, before anything is encoded.
     public func validate() throws(MessageError) {
         switch self {
-        case .identity(let s, let record?):
-            guard s == .ok else { throw .invalidValue("an identity reply carries a record only with status OK") }
-            try record.validate()
-        case .calibration(let s, let record?):
-            guard s == .ok else { throw .invalidValue("a calibration reply carries a record only with status OK") }
-            try record.validate()
+        case .identity(let s, let record):
+            guard (s == .ok) == (record != nil) else {
+                throw .invalidValue("an identity reply carries a record exactly when its status is OK")
+            }
+            try record?.validate()
+        case .calibration(let s, let record):
+            guard (s == .ok) == (record != nil) else {
+                throw .invalidValue("a calibration reply carries a record exactly when its status is OK")
+            }
+            try record?.validate()
         case .setCalibration(let record): try record.validate()
         case .samples(let block): try block.validate()
         case .log(_, let text):
@@ -81,9 +86,12 @@ public enum Message: Sendable, Equatable {
         case .setCalibration(let record): record.encode(into: &w)
         case .ping(let t): w.u64(t)
         case .pong(let s, let t, let d):
+            // An error reply is its status byte alone: a refused PING has no time to echo.
             w.u8(s.rawValue)
-            w.u64(t)
-            w.u64(d)
+            if s == .ok {
+                w.u64(t)
+                w.u64(d)
+            }
         case .samples(let block): block.encode(into: &w)
         case .status(let st):
             w.u32(st.flags.rawValue)
@@ -116,7 +124,9 @@ public enum Message: Sendable, Equatable {
         case .setCalibration: message = .setCalibration(try CalibrationRecord.decode(&r))
         case .setCalibration.reply: message = .setCalibrationReply(try status(&r))
         case .ping: message = .ping(hostTimeNs: try r.u64())
-        case .ping.reply: message = .pong(try status(&r), hostTimeNs: try r.u64(), deviceTimeUs: try r.u64())
+        case .ping.reply:
+            let s = try status(&r)
+            message = s == .ok ? .pong(s, hostTimeNs: try r.u64(), deviceTimeUs: try r.u64()) : .pong(s, hostTimeNs: 0, deviceTimeUs: 0)
         case .samples: return .samples(SampleBlock(try SamplesView(payload: payload)))
         case .status:
             message = .status(

@@ -19,6 +19,12 @@ public struct SamplesHeader: Sendable, Equatable {
     public var channelCount: Int { channelMask.nonzeroBitCount }
     public var valueCount: Int { Int(count) * channelCount }
 
+    /// A SAMPLES frame carries at least one sample of at least one channel.
+    public func validate() throws(MessageError) {
+        guard channelMask != 0 else { throw .invalidValue("samples frame with an empty channel mask") }
+        guard count > 0 else { throw .invalidValue("samples frame with no samples") }
+    }
+
     /// The most samples one frame can carry for a given number of channels.
     public static func maxCount(channels: Int) -> Int {
         channels == 0 ? 0 : (MWP.maxPayloadLength - wireLength) / (4 * channels)
@@ -34,6 +40,7 @@ public struct SamplesView {
     public init(payload: UnsafeRawBufferPointer) throws(MessageError) {
         var r = WireReader(payload)
         header = SamplesHeader(firstIndex: try r.u64(), deviceTimeUs: try r.u64(), channelMask: try r.u32(), count: try r.u16())
+        try header.validate()
         let need = header.valueCount * 4
         guard r.remaining >= need else { throw .truncated }
         guard r.remaining == need else { throw .trailingBytes(r.remaining - need) }
@@ -74,6 +81,7 @@ public struct SampleBlock: Sendable, Equatable {
     }
 
     public func validate() throws(MessageError) {
+        try header.validate()
         guard values.count == header.valueCount else {
             throw .invalidValue("samples carry \(values.count) values; header says \(header.valueCount)")
         }

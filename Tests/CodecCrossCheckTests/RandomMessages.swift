@@ -80,17 +80,18 @@ struct RandomMessages {
         case 0x07: f.host_time_ns = int()
         case 0x82, 0x83, 0x84, 0x86: f.status = status(okBias: true)
         case 0x81:
-            // Error-form replies are exercised for IDENTITY and CALIBRATION; PONG's is a known Swift divergence
-            // (see KnownDivergenceTests).
+            // Error-form replies (status byte alone) are exercised for IDENTITY, CALIBRATION and PONG.
             f.status = status(okBias: true)
             if f.status == 0 { identity(into: &f) }
         case 0x85:
             f.status = status(okBias: true)
             if f.status == 0 { calibration(into: &f) }
         case 0x87:
-            f.status = 0
-            f.host_time_ns = int()
-            f.device_time_us = int()
+            f.status = status(okBias: true)
+            if f.status == 0 {
+                f.host_time_ns = int()
+                f.device_time_us = int()
+            }
         case 0x40:
             var mask: UInt32 = 0
             while mask == 0 { mask = [int(), 1, 0xFFFF_FFFF, 0xFFFF][int(0...3)] }

@@ -142,8 +142,10 @@ enum SwiftCodec {
         case .ping(let t): f.host_time_ns = t
         case .pong(let s, let t, let d):
             f.status = s.rawValue
-            f.host_time_ns = t
-            f.device_time_us = d
+            if s == .ok {
+                f.host_time_ns = t
+                f.device_time_us = d
+            }
         case .samples(let b):
             f.first_index = b.header.firstIndex
             f.device_time_us = b.header.deviceTimeUs

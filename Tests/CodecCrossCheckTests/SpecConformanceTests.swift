@@ -3,29 +3,8 @@ import CMWPTestSupport
 import MWP
 import Testing
 
-/// Where the Swift codec (Sources/MWP) does not yet follow PROTOCOL.md, each pinned by a test that fails if the
-/// Swift side is fixed without this file being updated (`withKnownIssue` then reports the missing issue).
-/// The C reference codec follows the spec in every case.
-enum KnownDivergence {
-    /// Payloads the randomized comparison skips because they fall in one of the cases below.
-    static func applies(type: UInt8, payload: [UInt8]) -> Bool {
-        switch type {
-        case 0x87:  // PONG error form
-            return payload.count == 17 && payload[0] != 0
-        case 0x81:  // adc_bits outside 1...32
-            guard payload.count >= 43, payload[0] == 0 else { return false }
-            let count = Int(payload[38])
-            guard count <= 32, payload.count == 43 + 34 * count else { return false }
-            return (0..<count).contains { !(1...32).contains(payload[43 + 34 * $0 + 1]) }
-        case 0x40:  // empty SAMPLES
-            return payload.count >= 22 && (payload[16..<20].allSatisfy { $0 == 0 } || payload[20..<22].allSatisfy { $0 == 0 })
-        default:
-            return false
-        }
-    }
-}
-
-@Suite struct KnownDivergenceTests {
+/// Rules PROTOCOL.md states beyond the vectors, where the two codecs once disagreed: both must now follow them.
+@Suite struct SpecConformanceTests {
     private func swiftAccepts(_ type: UInt8, _ payload: [UInt8]) -> Bool {
         (try? SwiftCodec.decodePayload(type: type, payload)) != nil
     }
@@ -40,14 +19,12 @@ enum KnownDivergence {
     @Test func pongErrorReplyIsTheStatusByteAlone() throws {
         #expect(cAccepts(0x87, [2]))
         #expect(!cAccepts(0x87, [2] + [UInt8](repeating: 0, count: 16)))
-        withKnownIssue("Swift codec: PONG error reply must be 1 byte") {
-            #expect(swiftAccepts(0x87, [2]))
-            #expect(!swiftAccepts(0x87, [2] + [UInt8](repeating: 0, count: 16)))
-            var encoder = FrameEncoder()
-            var wire: [UInt8] = []
-            try encoder.encode(.pong(.badLength, hostTimeNs: 0, deviceTimeUs: 0), into: &wire)
-            #expect(CReceiver().feed(wire) == [.frame(type: 0x87, seq: 0, payload: [2])])
-        }
+                #expect(swiftAccepts(0x87, [2]))
+        #expect(!swiftAccepts(0x87, [2] + [UInt8](repeating: 0, count: 16)))
+        var encoder = FrameEncoder()
+        var wire: [UInt8] = []
+        try encoder.encode(.pong(.badLength, hostTimeNs: 0, deviceTimeUs: 0), into: &wire)
+        #expect(CReceiver().feed(wire) == [.frame(type: 0x87, seq: 0, payload: [2])])
     }
 
     /// PROTOCOL.md §5.1: `adc_bits` is 1…32. Swift accepts 0 and anything up to 255.
@@ -56,7 +33,7 @@ enum KnownDivergence {
         for bits: UInt8 in [0, 33, 255] {
             payload[43 + 1] = bits
             #expect(!cAccepts(0x81, payload))
-            withKnownIssue("Swift codec: adc_bits \(bits) accepted") { #expect(!swiftAccepts(0x81, payload)) }
+            #expect(!swiftAccepts(0x81, payload))
         }
     }
 
@@ -70,7 +47,7 @@ enum KnownDivergence {
         noSamples.replaceSubrange(20..<22, with: [0, 0])
         for payload in [noChannels, noSamples] {
             #expect(!cAccepts(0x40, payload))
-            withKnownIssue("Swift codec: empty SAMPLES accepted") { #expect(!swiftAccepts(0x40, payload)) }
+            #expect(!swiftAccepts(0x40, payload))
         }
     }
 
@@ -83,20 +60,16 @@ enum KnownDivergence {
         let stream = [UInt8](repeating: 0xFF, count: 4200) + [0x00]
         #expect(CReceiver().feed(stream) == [.error("oversize")])
         #expect(SwiftCodec.receive(stream.map { [$0][...] }) == [.error("oversize")])
-        withKnownIssue("Swift FrameDecoder: result depends on chunking") {
-            #expect(SwiftCodec.receive([stream[...]]) == [.error("oversize")])
-        }
+                #expect(SwiftCodec.receive([stream[...]]) == [.error("oversize")])
     }
 
     /// An IDENTITY or CALIBRATION reply with status OK must carry its record. Swift's `validate()` lets
     /// `.identity(.ok, nil)` through and encodes the 1-byte payload `00`, which its own decoder then rejects.
     @Test func okReplyWithoutRecordIsRefusedByTheEncoder() {
         for message: Message in [.identity(.ok, nil), .calibration(.ok, nil)] {
-            withKnownIssue("Swift codec: \(message) encodes to a payload no decoder accepts") {
-                var encoder = FrameEncoder()
-                var wire: [UInt8] = []
-                #expect(throws: MessageError.self) { try encoder.encode(message, into: &wire) }
-            }
+                        var encoder = FrameEncoder()
+            var wire: [UInt8] = []
+            #expect(throws: MessageError.self) { try encoder.encode(message, into: &wire) }
         }
     }
 }
