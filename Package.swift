@@ -20,13 +20,18 @@ let package = Package(
         .target(name: "MWP"),
         .target(name: "Simulator", dependencies: ["MWP"]),
         .target(name: "Device", dependencies: ["MWP", "Simulator"]),
+        .target(name: "Calibration", dependencies: ["Device", "MWP"]),
         .executableTarget(
             name: "mosquito",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Calibration", "Device", "MWP", "Simulator",
             ]
         ),
         .testTarget(name: "MWPTests", dependencies: ["MWP"]),
         .testTarget(name: "DeviceTests", dependencies: ["Device", "Simulator", "MWP"]),
+        .testTarget(
+            name: "CalibrationTests", dependencies: ["Calibration", "Device", "Simulator", "MWP"],
+            exclude: ["Fixtures"]),
     ]
 )
