@@ -15,21 +15,26 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
     public var descending: Bool
     public var samplesPerPoint: Int
     public var rateHz: UInt32
+    /// Explicit steps from a script; nil means the standard sequence built from `points`.
+    public var steps: [PlannedStep]?
 
-    public init(channel: UInt8, points: [Double], descending: Bool, samplesPerPoint: Int, rateHz: UInt32) {
+    public init(channel: UInt8, points: [Double], descending: Bool, samplesPerPoint: Int, rateHz: UInt32, steps: [PlannedStep]? = nil) {
         self.channel = channel
         self.points = points
         self.descending = descending
         self.samplesPerPoint = samplesPerPoint
         self.rateHz = rateHz
+        self.steps = steps
     }
 
-    /// The order the reference is applied in: ascending, then (optionally) descending without repeating the top.
-    public var sequence: [(Double, Pass)] {
+    /// The order the reference is applied in: ascending, then (optionally) descending without repeating the top;
+    /// or the script's own steps.
+    public var sequence: [PlannedStep] {
+        if let steps { return steps }
         let up = points.sorted()
-        var steps = up.map { ($0, Pass.ascending) }
-        if descending && up.count > 1 { steps += up.dropLast().reversed().map { ($0, Pass.descending) } }
-        return steps
+        var out = up.map { PlannedStep(reference: $0, pass: .ascending) }
+        if descending && up.count > 1 { out += up.dropLast().reversed().map { PlannedStep(reference: $0, pass: .descending) } }
+        return out
     }
 
     /// Checks the plan against the unit before anything is measured, so bad input costs nothing.
@@ -45,12 +50,26 @@ public struct MeasurementPlan: Sendable, Equatable, Codable {
     }
 }
 
+/// One step of a procedure: the reference value the technician applies and, for a simulated rig, the physical
+/// input that is truly there (a script can make the two differ, to test what an imperfect reference does).
+public struct PlannedStep: Sendable, Equatable, Codable {
+    public var reference: Double
+    public var pass: Pass
+    public var physical: Double?
+
+    public init(reference: Double, pass: Pass, physical: Double? = nil) {
+        self.reference = reference
+        self.pass = pass
+        self.physical = physical
+    }
+}
+
 /// Runs every step of a plan through an acquirer, in order.
 public func measure(_ plan: MeasurementPlan, with acquirer: some PointAcquirer) throws(CalibrationError) -> [CapturedPoint] {
     let steps = plan.sequence
     var out: [CapturedPoint] = []
-    for (i, (reference, pass)) in steps.enumerated() {
-        out.append(try acquirer.acquire(reference: reference, pass: pass, step: i + 1, total: steps.count))
+    for (i, step) in steps.enumerated() {
+        out.append(try acquirer.acquire(reference: step.reference, pass: step.pass, step: i + 1, total: steps.count))
     }
     return out
 }
@@ -79,7 +98,9 @@ public struct ScriptedAcquirer: PointAcquirer {
     }
 
     public func acquire(reference: Double, pass: Pass, step: Int, total: Int) throws(CalibrationError) -> CapturedPoint {
-        try rig.apply(reference, channel: plan.channel)
+        let planned = plan.sequence
+        let physical = step <= planned.count ? planned[step - 1].physical ?? reference : reference
+        try rig.apply(physical, channel: plan.channel)
         let capture = PointCapture()
         do throws(DeviceError) { try session.start(into: capture) } catch { throw .device(error) }
         let taken: (stats: RunningStats, lost: UInt64)

@@ -6,7 +6,12 @@ struct Mosquito: AsyncParsableCommand {
         commandName: "mosquito",
         abstract: "Data acquisition for Mosquito instruments: stream, record, calibrate, and account.",
         version: MosquitoVersion.string,
-        subcommands: []
+        subcommands: [
+            CalibrateCommand.self,
+            VerifyCommand.self,
+            CertificateCommand.self,
+            CalibrationGroup.self,
+        ]
     )
 }
 

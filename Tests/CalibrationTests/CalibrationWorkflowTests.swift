@@ -67,7 +67,7 @@ import Testing
         let bench = try Bench(sensor: Bench.sensor(quadratic: 0, noise: 4))
         defer { bench.close() }
         let (result, plan) = try bench.calibrate()
-        #expect(plan.sequence.map(\.1) == [.ascending, .ascending, .ascending, .ascending, .ascending,
+        #expect(plan.sequence.map(\.pass) == [.ascending, .ascending, .ascending, .ascending, .ascending,
                                            .descending, .descending, .descending, .descending])
         #expect(result.hysteresis.map(\.reference) == [0, 10, 20, 50])
         // The simulated sensor has no hysteresis: the passes agree to within noise.
