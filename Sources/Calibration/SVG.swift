@@ -122,7 +122,8 @@ public enum CalibrationCharts {
         let y = Axis(values: points.map(\.err), pixelLo: 300, pixelHi: 30, include: [0] + tolerances)
         let f = DateFormatter()
         f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd"
+        // Checks on one day need the time to tell them apart.
+        f.dateFormat = (x.hi - x.lo) < 3 * 86_400 ? "MM-dd HH:mm" : "yyyy-MM-dd"
         var s = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 720 340' width='720' height='340' font-family='sans-serif'>"
         s += "<title>As-found drift of \(htmlEscape(serial))</title>"
         s += "<text x='335' y='18' font-size='13' text-anchor='middle'>\(htmlEscape(serial)): as-found max |error| per check (% of full scale)</text>"

@@ -37,8 +37,11 @@ final class InteractiveAcquirer: PointAcquirer {
     let display: (Double) -> Double
     let capture: PointCapture
     let keys = EnterKey()
+    /// On the in-process simulator nobody can hang a weight on the sensor: the prompt applies the reference there.
+    let simulatedRig: SimulatorRig?
 
     init(session: DeviceSession, plan: MeasurementPlan, unit: String, display: @escaping (Double) -> Double) throws {
+        simulatedRig = (session.transport as? SimulatorTransport).map(SimulatorRig.init)
         self.session = session
         self.plan = plan
         self.unit = unit
@@ -55,6 +58,7 @@ final class InteractiveAcquirer: PointAcquirer {
     func acquire(reference: Double, pass: Pass, step: Int, total: Int) throws(CalibrationError) -> CapturedPoint {
         CalibrationConsole.err("\nStep \(step)/\(total) (\(pass.rawValue)): apply \(formatNumber(reference)) \(unit), then wait. "
             + "Capture starts when the reading is stable, or press Enter to capture now.")
+        if let simulatedRig { try simulatedRig.apply(reference, channel: plan.channel) }
         capture.resetStability()
         keys.clear()
         var stableSince: UInt64?
