@@ -58,6 +58,10 @@ public struct CalibrationHistory: Sendable {
             }
         }
         try HistoryFile.append(path: path, line: line) { existing throws(CalibrationError) in
+            // A line cut short (a crash mid-write, an editor) would swallow the new entry: refuse rather than guess.
+            if let last = existing.last, last != 0x0A {
+                throw .history("\(path) ends in an incomplete line; repair the file before adding to it")
+            }
             let ids = try Self.decode(existing).map(\.id)
             guard !ids.contains(entry.id) else { throw .history("ID \(entry.id) is already in \(path); history is never overwritten") }
         }

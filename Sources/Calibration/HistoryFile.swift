@@ -21,7 +21,9 @@ enum HistoryFile {
     static func append(
         path: String, line: [UInt8], check: ([UInt8]) throws(CalibrationError) -> Void
     ) throws(CalibrationError) {
-        let fd = try openLocked(path, O_RDWR | O_APPEND | O_CREAT, LOCK_EX)
+        guard let fd = try openLocked(path, O_RDWR | O_APPEND | O_CREAT, LOCK_EX) else {
+            throw .history("cannot create \(path)")
+        }
         let existing: [UInt8]
         do throws(SystemError) { existing = try readAll(fd) } catch { throw .history(error.description) }
         try check(existing)
@@ -38,15 +40,17 @@ enum HistoryFile {
 
     /// The whole file, read under a shared lock; a missing file is an empty history.
     static func read(path: String) throws(CalibrationError) -> [UInt8] {
-        guard access(path, F_OK) == 0 else { return [] }
-        let fd = try openLocked(path, O_RDONLY, LOCK_SH)
+        guard let fd = try openLocked(path, O_RDONLY, LOCK_SH) else { return [] }
         do throws(SystemError) { return try readAll(fd) } catch { throw .history(error.description) }
     }
 
-    private static func openLocked(_ path: String, _ flags: Int32, _ lock: Int32) throws(CalibrationError) -> FileDescriptor {
+    /// nil when the file does not exist (and was not to be created).
+    private static func openLocked(_ path: String, _ flags: Int32, _ lock: Int32) throws(CalibrationError) -> FileDescriptor? {
         let raw: Int32
         do throws(SystemError) {
             raw = try call("open \(path)") { Glibc.open(path, flags | O_CLOEXEC, 0o644) }
+        } catch where error.errno == ENOENT && flags & O_CREAT == 0 {
+            return nil
         } catch {
             throw .history(error.description)
         }

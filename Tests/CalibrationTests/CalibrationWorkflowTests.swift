@@ -15,15 +15,16 @@ import Testing
         let sensor = Bench.sensor(quadratic: 0, noise: 4)
         let bench = try Bench(sensor: sensor)
         defer { bench.close() }
-        let (result, _) = try bench.calibrate()
+        let (result, _) = try bench.calibrate(reference: 0.002)
         #expect(result.degree == 1)
         #expect(result.points.count == 9)  // 5 up, 4 down
         let u = result.expandedUncertainty
-        #expect(u > 0 && u < 0.05)
+        #expect(u > 0.002 && u < 0.003)
         // Offset: the value the fit gives for the sensor's true zero reading; gain: the fitted slope.
         #expect(abs(result.polynomial.value(at: sensor.offsetCounts)) <= u)
         let fittedGain = 1 / result.polynomial.coefficients[1]
-        #expect(abs(fittedGain - sensor.gainCountsPerUnit) / sensor.gainCountsPerUnit * 100 <= u)
+        // A gain error shows most at full scale: there it must stay within U.
+        #expect(abs(fittedGain - sensor.gainCountsPerUnit) / sensor.gainCountsPerUnit * result.fullScale <= u)
         for x in stride(from: 0.0, through: 100, by: 12.5) {
             #expect(abs(result.polynomial.value(at: truthRaw(sensor, x)) - x) <= u, "at \(x)")
         }
@@ -183,5 +184,27 @@ import Testing
         #expect(try bench.session.readCalibration(channel: 0) == stored)  // verify changed nothing
         let kinds = try history.entries(serial: "MQ-TEST-0001").map(\.kind)
         #expect(kinds == [.calibration, .verification, .verification])
+    }
+}
+
+@Suite struct HistoryStoreTests {
+    @Test func missingHistoryIsEmptyAndATornLastLineBlocksAppending() throws {
+        let history = temporaryHistory()
+        #expect(try history.entries().isEmpty)
+        let bench = try Bench(sensor: Bench.sensor())
+        defer { bench.close() }
+        let (result, plan) = try bench.calibrate()
+        let (entry, _) = try acceptCalibration(
+            result, plan: plan, identity: bench.identity, work: WorkContext(technician: "a.tech", startedAt: 0),
+            session: bench.session, history: history)
+        let handle = try #require(FileHandle(forWritingAtPath: history.path))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"kind":"calibr"#.utf8))
+        handle.closeFile()
+        #expect(throws: CalibrationError.self) { try history.entries() }
+        var second = entry
+        second.id = "MQC-20990101-00000001"
+        let error = #expect(throws: CalibrationError.self) { try history.append(second) }
+        #expect(error?.description.contains("incomplete line") == true)
     }
 }
