@@ -9,9 +9,9 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "Calibrate one channel against a reference: multi-point fit, GUM uncertainty, as-found/as-left, store on the unit.",
         discussion: """
-            Interactive in a terminal: each point is prompted, the live reading and its stability shown, and the point
-            captured when stable (or on Enter). --script runs the same procedure without prompts on the in-process
-            simulator. On acceptance the record is written to the device (SET_CALIBRATION, read back and compared)
+            Interactive in a terminal: each point is prompted, the live reading and its stability shown, and the point \
+            captured when stable (or on Enter). --script runs the same procedure without prompts on the in-process \
+            simulator. On acceptance the record is written to the device (SET_CALIBRATION, read back and compared) \
             and appended to the calibration history under a new certificate ID.
             """)
 

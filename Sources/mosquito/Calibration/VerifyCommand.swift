@@ -9,7 +9,7 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "As-found check: read reference points through the stored calibration and judge them against a tolerance.",
         discussion: """
-            Nothing on the device changes. The result is appended to the calibration history so drift can be
+            Nothing on the device changes. The result is appended to the calibration history so drift can be \
             plotted (mosquito calibration history --serial S). Exit status 2 means the unit failed the check.
             """)
 
