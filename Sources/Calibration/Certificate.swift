@@ -21,7 +21,9 @@ public enum Certificate {
         .page-header, .page-footer { position: fixed; left: 0; right: 0; font-size: 9pt; color: #333; background: #fff; }
         .page-header { top: 0; border-bottom: 1px solid #999; padding: 4px 1.5cm; }
         .page-footer { bottom: 0; border-top: 1px solid #999; padding: 4px 1.5cm; }
-        main { padding: 2.2em 0 2.6em 0; }
+        /* The frame's header and footer rows repeat on every printed page and reserve room for the fixed bars. */
+        table.print-frame, table.print-frame > * > tr > td { border: none; padding: 0; text-align: left; }
+        table.print-frame { width: 100%; } .header-space { height: 2.4em; } .footer-space { height: 2.8em; }
         h1 { font-size: 16pt; margin-bottom: 0.2em; } h2 { font-size: 12pt; margin: 1.2em 0 0.4em 0; border-bottom: 1px solid #ccc; }
         table { border-collapse: collapse; margin: 0.3em 0; } th, td { border: 1px solid #bbb; padding: 2px 6px; text-align: right; }
         th { background: #eee; } td.l, th.l { text-align: left; } .fail { color: #b00; font-weight: bold; }
@@ -30,7 +32,8 @@ public enum Certificate {
         </style></head><body>
         <div class="page-header">Calibration certificate <strong class="cert-id">\(id)</strong> · \(htmlEscape(e.serial)) channel \(e.channel)</div>
         <div class="page-footer">Certificate <span class="cert-id">\(id)</span> · issued \(utc(issuedAt)) · This certificate shall not be reproduced except in full.</div>
-        <main>
+        <table class="print-frame"><thead><tr><td><div class="header-space"></div></td></tr></thead>
+        <tfoot><tr><td><div class="footer-space"></div></td></tr></tfoot><tbody><tr><td><main>
         <h1>Calibration certificate</h1>
         <p>Certificate number <strong class="cert-id">\(id)</strong> · date of issue \(utc(issuedAt))</p>
 
@@ -54,9 +57,9 @@ public enum Certificate {
             ["Traceability", "Through the reference standard's own calibration certificate, to SI units."],
         ], keyed: true))
         h += section("Result: transfer function stored on the unit", """
-            <p>value [\(u)] = c0 + c1·r + c2·r² + c3·r³, r = raw ADC counts. Degree \(written.degree): \(htmlEscape(r.degreeReason)).</p>
+            <p>value [\(u)] = c0 + c1·r + c2·r² + c3·r³, r = raw ADC counts. Chosen \(htmlEscape(r.degreeReason)).</p>
             """ + table([["c0", "c1", "c2", "c3"], written.coefficients.map { "\($0)" }], keyed: false, header: true)
-            + "<p>Written with SET_CALIBRATION and confirmed by read-back at \(utc(written.calibratedAt)).</p>")
+            + "<p>Stored on the unit with SET_CALIBRATION (calibration date \(utc(written.calibratedAt)), technician “\(htmlEscape(written.technician))”) and confirmed identical by read-back.</p>")
         var rows = [["pass", "reference (\(r.unit))", "mean raw", "n", "as-found (\(r.unit))", "as-found error", "as-left (\(r.unit))", "as-left error", "U (k=2)"]]
         for p in r.points {
             rows.append([
@@ -87,7 +90,7 @@ public enum Certificate {
             As left the item <strong\(conform ? "" : " class=\"fail\"")>\(conform ? "conforms" : "does not conform")</strong> to this tolerance.</p>
             """)
         h += section("Authorization", "<p>Authorized by \(htmlEscape(e.authorizedBy)) · certificate \(id)</p>")
-        return h + "</main></body></html>\n"
+        return h + "</main></td></tr></tbody></table></body></html>\n"
     }
 
     static func section(_ title: String, _ body: String) -> String {

@@ -23,3 +23,14 @@ public struct CalibrationContribution: Sendable, Equatable, Codable {
 public protocol ContributionRecorder: Sendable {
     func recordCalibration(_ contribution: CalibrationContribution) throws
 }
+
+extension CalibrationContribution {
+    /// The contribution an accepted calibration in the history stands for (nil for verifications), so a ledger
+    /// that arrives later can credit calibrations done before it existed.
+    public init?(entry: HistoryEntry) {
+        guard entry.kind == .calibration else { return nil }
+        self.init(
+            technician: entry.technician, unitSerial: entry.serial, certificateID: entry.id, startedAt: entry.startedAt,
+            finishedAt: entry.finishedAt)
+    }
+}

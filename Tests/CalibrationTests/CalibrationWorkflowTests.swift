@@ -99,6 +99,7 @@ import Testing
         #expect(ledger.got == [CalibrationContribution(
             technician: "a.tech", unitSerial: "MQ-TEST-0001", certificateID: entry.id, startedAt: 1_800_000_000, finishedAt: 1_800_000_600)])
         #expect(ledger.got[0].secondsSpent == 600 && ledger.got[0].workType == "calibration")
+        #expect(CalibrationContribution(entry: entry) == ledger.got[0])
         // A second calibration appends; the first line is untouched.
         let (again, _) = try acceptCalibration(
             result, plan: plan, identity: bench.identity, work: work, session: bench.session, history: history, now: 1_800_000_900)
