@@ -4,7 +4,7 @@ import PackageDescription
 // Dependencies point one way, down the data's path:
 //   CMWP (C reference codec, for firmware) / MWP (protocol) <- Simulator <- Device <- USB
 //   Signal (knows no transport) <- Recording
-//   Device + Signal + Recording <- Acquisition <- Calibration
+//   Device + Signal + Recording <- Acquisition;  Device <- Calibration
 //   Ledger stands alone; the `mosquito` executable is a thin shell over all of them.
 let package = Package(
     name: "mosquito",
@@ -52,11 +52,13 @@ let package = Package(
         .target(name: "Recording", dependencies: ["CHDF5"]),
         // Device streams through the pipeline into recordings, with exact loss accounting.
         .target(name: "Acquisition", dependencies: ["Device", "Signal", "Recording", "MWP"]),
+        .target(name: "Calibration", dependencies: ["Device", "MWP"]),
         .executableTarget(
             name: "mosquito",
             dependencies: [
                 "MWP", "Simulator", "Device", "Signal", "Recording", "Acquisition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Calibration",
             ]
         ),
         .testTarget(name: "MWPTests", dependencies: ["MWP"]),
@@ -65,5 +67,8 @@ let package = Package(
         .testTarget(name: "RecordingTests", dependencies: ["Recording"]),
         // Runs the built `mosquito` binary as separate processes (simulator on a pty, recorder against it).
         .testTarget(name: "EndToEndTests", dependencies: ["Simulator", "MWP"]),
+        .testTarget(
+            name: "CalibrationTests", dependencies: ["Calibration", "Device", "Simulator", "MWP"],
+            exclude: ["Fixtures"]),
     ]
 )

@@ -11,6 +11,10 @@ struct Mosquito: ParsableCommand {
             InfoCommand.self,
             SimulateCommand.self,
             RecordCommand.self,
+            CalibrateCommand.self,
+            VerifyCommand.self,
+            CertificateCommand.self,
+            CalibrationGroup.self,
         ]
     )
 }

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Calibration
+import Device
+import Foundation
+import MWP
+
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Calibrate one channel against a reference: multi-point fit, GUM uncertainty, as-found/as-left, store on the unit.",
+        discussion: """
+            Interactive in a terminal: each point is prompted, the live reading and its stability shown, and the point \
+            captured when stable (or on Enter). --script runs the same procedure without prompts on the in-process \
+            simulator. On acceptance the record is written to the device (SET_CALIBRATION, read back and compared) \
+            and appended to the calibration history under a new certificate ID.
+            """)
+
+    @OptionGroup var options: MeasurementOptions
+    @Option(help: "Polynomial degree: auto, 1, 2 or 3. \(DegreeChoice.autoRule).") var degree: String = "auto"
+    @Flag(help: "Ascending pass only (no descending pass, no hysteresis).") var ascendingOnly = false
+    @Option(help: "Decision rule stated on the certificate: simple or guarded.") var decisionRule: String = "simple"
+    @Flag(help: "Measure and report only: write nothing to the device or the history.") var dryRun = false
+    @Flag(help: "Accept without asking (interactive mode).") var yes = false
+
+    func run() throws {
+        // Everything checkable without the device is checked first: bad input costs nothing and writes nothing.
+        let reference = try options.parsedReference()
+        let tolerance = try options.parsedTolerance()
+        let degreeChoice = try calibrationStep { () throws(CalibrationError) in try DegreeChoice(parsing: degree) }
+        guard let rule = DecisionRule(rawValue: decisionRule) else { throw CalibrationFailure("--decision-rule must be simple or guarded") }
+        let script = try options.script.map { path in try calibrationStep { () throws(CalibrationError) in try CalibrationScript.load(path: path) } }
+        let cliPoints = try options.parsedPoints()
+        let (points, steps) = try script.map { s in
+            try calibrationStep { () throws(CalibrationError) in try s.plannedSteps(points: cliPoints, descending: !ascendingOnly) }
+        } ?? (cliPoints.map { ($0, nil) } ?? { throw CalibrationFailure("--points is required (e.g. --points 0,10,20,50,100)") }())
+        if script == nil && isatty(STDIN_FILENO) == 0 {
+            throw CalibrationFailure("interactive calibration needs a terminal on stdin; use --script for automation")
+        }
+        let work = try options.workContext(startedAt: nowUnixSeconds())
+        let plan = MeasurementPlan(
+            channel: options.channel, points: points, descending: !ascendingOnly, samplesPerPoint: options.samples,
+            rateHz: options.rate, steps: steps)
+
+        let (session, uri, identity) = try options.open()
+        defer { session.close() }
+        try calibrationStep { () throws(CalibrationError) in try plan.validate(against: identity) }
+        let descriptor = identity.channels[Int(options.channel)]
+        let asFound = try calibrationStep { () throws(CalibrationError) in
+            do throws(DeviceError) { return try session.readCalibration(channel: options.channel) } catch { throw .device(error) }
+        }
+        CalibrationConsole.err("Calibrating \(identity.serial) channel \(options.channel) “\(descriptor.name)” (\(descriptor.unit)) against \(reference.id)")
+
+        let captured: [CapturedPoint]
+        var interactive: InteractiveAcquirer?
+        if script != nil {
+            let acquirer = try scriptedAcquirer(session: session, uri: uri, plan: plan)
+            captured = try calibrationStep { () throws(CalibrationError) in try measure(plan, with: acquirer) }
+        } else {
+            let found = Polynomial(asFound.coefficients)
+            let acquirer = try InteractiveAcquirer(session: session, plan: plan, unit: descriptor.unit) { found.value(at: $0) }
+            interactive = acquirer
+            defer { acquirer.finish() }
+            captured = try calibrationStep { () throws(CalibrationError) in try measure(plan, with: acquirer) }
+        }
+        let result = try calibrationStep { () throws(CalibrationError) in
+            try CalibrationAnalysis.analyze(
+                points: captured, channel: options.channel, descriptor: descriptor, degree: degreeChoice,
+                reference: reference, tolerance: tolerance, asFound: asFound)
+        }
+        if !options.json { CalibrationConsole.out(CalibrationReport.full(result)) }
+        if dryRun {
+            if options.json { try CalibrationConsole.json(result) }
+            CalibrationConsole.err("dry run: nothing written to the device or the history")
+            return
+        }
+        guard result.asLeftWithinTolerance else {
+            throw CalibrationFailure(CalibrationError.notAccepted(
+                "as-left max error \(formatNumber(result.maxAsLeftError)) \(descriptor.unit) exceeds the tolerance ±\(formatNumber(result.toleranceLimit)) \(descriptor.unit); nothing was written"))
+        }
+        if let interactive, !yes {
+            guard interactive.keys.confirm("Write this calibration to \(identity.serial) channel \(options.channel) and file a certificate?") else {
+                CalibrationConsole.err("not accepted: nothing written to the device or the history")
+                return
+            }
+        }
+        let (entry, ledgerNote) = try calibrationStep { () throws(CalibrationError) in
+            try acceptCalibration(
+                result, plan: plan, identity: identity, work: work, session: session, history: options.historyStore,
+                contributions: CalibrationLedgerHook.recorder, decisionRule: rule)
+        }
+        if let ledgerNote { CalibrationConsole.err("warning: " + ledgerNote) }
+        if options.json { try CalibrationConsole.json(entry) } else {
+            CalibrationConsole.out("\nAccepted: written to \(identity.serial) channel \(options.channel), read back and confirmed.")
+            CalibrationConsole.out("Certificate ID \(entry.id) (history: \(options.historyStore.path)); print it with: mosquito certificate \(entry.id) --output cert.html")
+        }
+    }
+}
+
+/// Where the CLI credits accepted calibrations; the ledger sets it when it is linked in (nil: nobody to credit).
+enum CalibrationLedgerHook {
+    nonisolated(unsafe) static var recorder: (any ContributionRecorder)?
+}

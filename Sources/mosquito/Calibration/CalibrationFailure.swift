@@ -1,0 +1,107 @@
+import ArgumentParser
+import Calibration
+import Device
+import Foundation
+import MWP
+
+/// A calibration command's failure: ArgumentParser prints it as one `Error: …` line on stderr and exits 1.
+struct CalibrationFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+    init(_ error: CalibrationError) { description = error.description }
+}
+
+/// A verification that ran and found the unit out of tolerance: the report is printed, the exit code says FAIL.
+struct VerificationFailed: Error, CustomStringConvertible {
+    let description: String
+}
+
+enum CalibrationConsole {
+    static func out(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+    static func err(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        FileHandle.standardOutput.write(try encoder.encode(value))
+        out("")
+    }
+
+    /// Writes a file whole or not at all (temporary file, then rename).
+    static func writeAtomically(_ text: String, to path: String) throws {
+        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw CalibrationFailure("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// Runs library code that throws `CalibrationError` and turns it into the one-line CLI failure.
+func calibrationStep<T>(_ body: () throws(CalibrationError) -> T) throws -> T {
+    do throws(CalibrationError) { return try body() } catch { throw CalibrationFailure(error) }
+}
+
+/// Options calibrate and verify share: where, which channel, against what, how many samples, which history.
+struct MeasurementOptions: ParsableArguments {
+    @Option(help: "Instrument: sim[?options], serial:/dev/ttyACM0, usb:1209:0001[:SERIAL].")
+    var device: String = "sim"
+    @Option(help: "Channel number (0-based).") var channel: UInt8
+    @Option(help: "Reference standard as ID:U, U its expanded uncertainty (k=2) in the channel's unit, e.g. DWT-0042:0.02.")
+    var reference: String
+    @Option(help: "Reference values to apply, comma-separated, e.g. 0,10,20,50,100 (may come from --script).")
+    var points: String?
+    @Option(help: "The reference's physical unit; must match the channel's unit.") var unit: String?
+    @Option(help: "Raw samples averaged per point.") var samples: Int = 2000
+    @Option(help: "Sample rate while capturing (Hz).") var rate: UInt32 = 2000
+    @Option(help: "Tolerance: a percentage of full scale (0.1%) or an amount in the channel's unit (0.05).")
+    var tolerance: String = "0.1%"
+    @Option(help: "Technician name (at most 16 ASCII characters; stored on the device).")
+    var technician: String = ProcessInfo.processInfo.environment["USER"] ?? "technician"
+    @Option(help: "Who authorizes the result, if not the technician.") var authorizedBy: String?
+    @Option(help: "Environmental conditions to state, e.g. \"23.1 °C, 41 %RH\".") var conditions: String?
+    @Option(help: "Non-interactive: run the steps of this JSON script (see docs/calibration.md).") var script: String?
+    @Option(help: "Calibration history file (JSON lines). Default: $XDG_DATA_HOME/mosquito/calibration-history.jsonl.")
+    var history: String?
+    @Flag(help: "Print the result as JSON instead of tables.") var json = false
+
+    var historyStore: CalibrationHistory { CalibrationHistory(path: history ?? CalibrationHistory.defaultPath()) }
+
+    func parsedReference() throws -> ReferenceStandard { try calibrationStep { () throws(CalibrationError) in try ReferenceStandard(parsing: reference) } }
+    func parsedTolerance() throws -> Tolerance { try calibrationStep { () throws(CalibrationError) in try Tolerance(parsing: tolerance) } }
+
+    func parsedPoints() throws -> [Double]? {
+        guard let points else { return nil }
+        var out: [Double] = []
+        for part in points.split(separator: ",", omittingEmptySubsequences: false) {
+            let t = part.trimmingCharacters(in: .whitespaces)
+            guard let v = Double(t), v.isFinite else {
+                throw CalibrationFailure("--points must be comma-separated numbers, e.g. 0,10,20,50,100; '\(t)' is not a number")
+            }
+            out.append(v)
+        }
+        guard Set(out).count == out.count else { throw CalibrationFailure("--points lists a value twice") }
+        return out
+    }
+
+    func workContext(startedAt: UInt64) throws -> WorkContext {
+        let work = WorkContext(technician: technician, authorizedBy: authorizedBy, conditions: conditions, startedAt: startedAt)
+        try calibrationStep { () throws(CalibrationError) in try work.validate() }
+        return work
+    }
+
+    /// Validates everything that can be checked without the device, then opens it and checks the rest.
+    func open() throws -> (session: DeviceSession, uri: DeviceURI, identity: IdentityRecord) {
+        let uri: DeviceURI
+        do throws(DeviceURIError) { uri = try DeviceURI(parsing: device) } catch { throw CalibrationFailure(error.description) }
+        let session: DeviceSession
+        do throws(DeviceError) { session = try DeviceOpener().openSession(uri) } catch {
+            throw CalibrationFailure("\(device): \(error)")
+        }
+        guard let identity = session.identity else { session.close(); throw CalibrationFailure("\(device): no identity") }
+        if let unit, Int(channel) < identity.channels.count, identity.channels[Int(channel)].unit != unit {
+            session.close()
+            throw CalibrationFailure("--unit \(unit) does not match channel \(channel)'s unit '\(identity.channels[Int(channel)].unit)'")
+        }
+        return (session, uri, identity)
+    }
+}
+

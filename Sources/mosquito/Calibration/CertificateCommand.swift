@@ -1,0 +1,49 @@
+import ArgumentParser
+import Calibration
+
+struct CertificateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "certificate",
+        abstract: "Write the calibration certificate for a certificate ID as self-contained HTML (print to PDF from any browser).")
+
+    @Argument(help: "Certificate ID, e.g. MQC-20261126-9F3A07C2.") var id: String
+    @Option(help: "HTML file to write.") var output: String
+    @Option(help: "Calibration history file. Default: $XDG_DATA_HOME/mosquito/calibration-history.jsonl.") var history: String?
+
+    func run() throws {
+        let store = CalibrationHistory(path: history ?? CalibrationHistory.defaultPath())
+        let html = try calibrationStep { () throws(CalibrationError) in try Certificate.html(try store.entry(id: id)) }
+        try CalibrationConsole.writeAtomically(html, to: output)
+        CalibrationConsole.out("certificate \(id) written to \(output)")
+    }
+}
+
+struct CalibrationGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibration",
+        abstract: "The host's calibration records.",
+        subcommands: [CalibrationHistoryCommand.self])
+}
+
+struct CalibrationHistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Every calibration and verification of one unit: a table, and the drift trend as an SVG chart.")
+
+    @Option(help: "Unit serial number.") var serial: String
+    @Option(help: "SVG file for the drift chart. Default: <serial>-drift.svg.") var chart: String?
+    @Option(help: "Calibration history file. Default: $XDG_DATA_HOME/mosquito/calibration-history.jsonl.") var history: String?
+    @Flag(help: "Print the entries as JSON instead of a table.") var json = false
+
+    func run() throws {
+        let store = CalibrationHistory(path: history ?? CalibrationHistory.defaultPath())
+        let entries = try calibrationStep { () throws(CalibrationError) in try store.entries(serial: serial) }
+        guard !entries.isEmpty else { throw CalibrationFailure("no calibrations or verifications of \(serial) in \(store.path)") }
+        let chartPath = chart ?? "\(serial)-drift.svg"
+        try CalibrationConsole.writeAtomically(CalibrationCharts.driftChart(entries, serial: serial), to: chartPath)
+        if json { try CalibrationConsole.json(entries) } else {
+            CalibrationConsole.out(HistoryReport.table(entries))
+            CalibrationConsole.out("drift chart written to \(chartPath)")
+        }
+    }
+}
