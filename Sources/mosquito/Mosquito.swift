@@ -6,7 +6,7 @@ struct Mosquito: AsyncParsableCommand {
         commandName: "mosquito",
         abstract: "Data acquisition for Mosquito instruments: stream, record, calibrate, and account.",
         version: MosquitoVersion.string,
-        subcommands: []
+        subcommands: [LedgerCommand.self]
     )
 }
 
