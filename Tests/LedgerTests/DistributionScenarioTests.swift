@@ -42,7 +42,7 @@ struct DistributionScenarioTests {
         try await ledger.registerUnit(serial: "U1", design: "D1")
         try await ledger.give("a", .material, value: 10000, unit: "U1")
         try await ledger.give("b", .work, hours: "10", design: "D1")
-        try await ledger.equation(mode, """
+        try await ledger.equation(mode: mode, buckets: """
             {"id": "fee", "percent": "10", "agent": "custodian"},
             {"id": "unit", "percent": "50", "filter": {"kind": "unit"}, "rules": [{"event": "material", "claim": "debt"}]},
             {"id": "design", "percent": "40", "filter": {"kind": "design"}, "rules": [{"event": "work", "claim": "equity"}]}

@@ -19,7 +19,8 @@ public enum DistributionEngine {
         let distribution = Distribution(
             sale: sale.id, project: project.id, currency: sale.currency, distributable: distributable,
             equationVersion: equation.version, equationSnapshot: equation.canonicalJSON(),
-            lines: state.lines(), payments: state.payments)
+            lines: state.lines(),
+            payments: state.payments.sorted { ($0.bucket, $0.event) < ($1.bucket, $1.event) })
         return DistributionPlan(distribution: distribution, claims: state.touchedClaims())
     }
 }

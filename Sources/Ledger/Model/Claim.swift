@@ -30,6 +30,10 @@ public struct DistributionLine: Sendable, Hashable, Codable {
     public var bucket: String?
     public var agent: String
     public var amount: Int64
+
+    public init(bucket: String?, agent: String, amount: Int64) {
+        self.bucket = bucket; self.agent = agent; self.amount = amount
+    }
 }
 
 /// Per-claim payment, kept so reports can say which event earned what.

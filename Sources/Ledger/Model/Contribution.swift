@@ -34,6 +34,15 @@ public struct ContributionEvent: Sendable, Hashable, Codable {
     public var reverses: Int64?
     public var previousHash: String
     public var hash: String
+
+    public init(id: Int64, date: LedgerDate, agent: String, project: String, kind: ContributionKind,
+                hours: LedgerDecimal?, workType: String?, rate: LedgerDecimal?, value: Int64, design: String?,
+                unit: String?, note: String?, reverses: Int64?, previousHash: String, hash: String) {
+        self.id = id; self.date = date; self.agent = agent; self.project = project; self.kind = kind
+        self.hours = hours; self.workType = workType; self.rate = rate; self.value = value
+        self.design = design; self.unit = unit; self.note = note; self.reverses = reverses
+        self.previousHash = previousHash; self.hash = hash
+    }
 }
 
 /// The fields a caller supplies; the ledger fills in id, rate, value (for work) and the chain.

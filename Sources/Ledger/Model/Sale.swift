@@ -10,6 +10,12 @@ public struct Sale: Sendable, Hashable, Codable {
     /// Paid out to third parties (shipping, payment fees) before anything is distributed.
     public var directCosts: Int64
 
+    public init(id: Int64, project: String, unit: String, price: Int64, currency: Currency, date: LedgerDate,
+                buyer: String, directCosts: Int64) {
+        self.id = id; self.project = project; self.unit = unit; self.price = price; self.currency = currency
+        self.date = date; self.buyer = buyer; self.directCosts = directCosts
+    }
+
     public var distributable: Int64 { price - directCosts }
 }
 

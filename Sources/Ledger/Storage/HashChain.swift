@@ -31,6 +31,10 @@ public struct ChainReport: Sendable, Codable, Equatable {
     /// nil when the chain is intact; otherwise names the first bad row.
     public var problem: String?
     public var isIntact: Bool { problem == nil }
+
+    public init(events: Int, problem: String?) {
+        self.events = events; self.problem = problem
+    }
 }
 
 extension HashChain {

@@ -56,7 +56,11 @@ extension Ledger {
         try await setWorkType(project: "p", name: "eng", rate: "50.00")
     }
 
-    func equation(_ mode: String = "straight", version: Int = 1, _ buckets: String) async throws {
+    func equation(mode: String, buckets: String) async throws {
+        try await equation(buckets, mode: mode)
+    }
+
+    func equation(_ buckets: String, mode: String = "straight", version: Int = 1) async throws {
         let json = """
         {"format": "mosquito-value-equation/1", "project": "p", "version": \(version), "mode": "\(mode)", "buckets": [\(buckets)]}
         """
