@@ -92,3 +92,29 @@ extension Distribution {
         lines.first { $0.bucket == bucket && $0.agent == agent }?.amount ?? 0
     }
 }
+
+/// Two independent connections to one fresh ledger, as two processes sharing it would have.
+func withTwoLedgers(_ backend: Backend, _ body: (Ledger, Ledger) async throws -> Void) async throws {
+    switch backend {
+    case .sqlite:
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("ledger-test-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let first = Ledger(store: try await SQLLedgerStore(database: try SQLiteDatabase(path: path)))
+        let second = Ledger(store: try await SQLLedgerStore(database: try SQLiteDatabase(path: path)))
+        do { try await body(first, second) } catch { await first.close(); await second.close(); throw error }
+        await first.close(); await second.close()
+    case .postgres:
+        guard let url = ProcessInfo.processInfo.environment["MOSQUITO_TEST_POSTGRES_URL"] else { throw MissingPostgres() }
+        let schema = "ledger_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let firstDatabase = try await PostgresDatabase(url: url, schema: schema)
+        let first = Ledger(store: try await SQLLedgerStore(database: firstDatabase))
+        let second = Ledger(store: try await SQLLedgerStore(database: try await PostgresDatabase(url: url, schema: schema)))
+        do { try await body(first, second) } catch {
+            await second.close(); try? await firstDatabase.dropSchema(schema); await first.close(); throw error
+        }
+        await second.close()
+        try await firstDatabase.dropSchema(schema)
+        await first.close()
+    }
+}
