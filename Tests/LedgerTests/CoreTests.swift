@@ -95,3 +95,19 @@ struct EquationValidationTests {
                 == "value equation: bucket 'a': two rules for 'work' events")
     }
 }
+
+@Suite("Schema migrations")
+struct MigrationTests {
+    @Test func migrationsApplyOnceAndAreRecorded() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-m-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let database = try SQLiteDatabase(path: path)
+        _ = try await SQLLedgerStore(database: database)
+        _ = try await SQLLedgerStore(database: database)  // reopening applies nothing twice
+        let versions = try await database.transaction { s throws(LedgerError) in
+            try await s.query("SELECT version FROM schema_migrations ORDER BY version", [])
+        }
+        #expect(versions == [[.integer(1)]])
+        await database.close()
+    }
+}

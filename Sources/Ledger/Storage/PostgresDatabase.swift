@@ -112,7 +112,9 @@ struct PostgresSession: SQLSession {
 
     static func message(_ error: any Error) -> String {
         if let error = error as? PSQLError {
-            return error.serverInfo?[.message] ?? "\(error.code)"
+            if let message = error.serverInfo?[.message] { return message }
+            if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+            return "\(error.code)"
         }
         return "\(error)"
     }

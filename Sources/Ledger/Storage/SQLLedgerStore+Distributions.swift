@@ -1,6 +1,6 @@
 extension SQLLedgerStore {
     public func claims(project: String) async throws(LedgerError) -> [Claim] {
-        try await read { s throws(LedgerError) in try await Self.claims(project, s) }
+        try await inTransaction { s throws(LedgerError) in try await Self.claims(project, s) }
     }
 
     static func claims(_ project: String, _ s: any SQLSession) async throws(LedgerError) -> [Claim] {
@@ -13,11 +13,11 @@ extension SQLLedgerStore {
     }
 
     public func distribution(sale: Int64) async throws(LedgerError) -> Distribution? {
-        try await read { s throws(LedgerError) in try await Self.distribution(sale, s) }
+        try await inTransaction { s throws(LedgerError) in try await Self.distribution(sale, s) }
     }
 
     public func distributions(project: String?) async throws(LedgerError) -> [Distribution] {
-        try await read { s throws(LedgerError) in
+        try await inTransaction { s throws(LedgerError) in
             let rows = if let project {
                 try await s.query("SELECT sale FROM distributions WHERE project = ? ORDER BY sale", [.text(project)])
             } else {

@@ -27,14 +27,14 @@ extension SQLLedgerStore {
     }
 
     public func event(_ id: Int64) async throws(LedgerError) -> ContributionEvent? {
-        try await read { s throws(LedgerError) in
+        try await inTransaction { s throws(LedgerError) in
             try await s.query("SELECT \(Rows.eventColumns) FROM events WHERE seq = ?", [.integer(id)])
                 .first.map { row throws(LedgerError) in try Rows.event(row) }
         }
     }
 
     public func events(project: String?) async throws(LedgerError) -> [ContributionEvent] {
-        try await read { s throws(LedgerError) in try await Self.events(project: project, s) }
+        try await inTransaction { s throws(LedgerError) in try await Self.events(project: project, s) }
     }
 
     static func events(project: String?, _ s: any SQLSession) async throws(LedgerError) -> [ContributionEvent] {
@@ -49,7 +49,7 @@ extension SQLLedgerStore {
     }
 
     public func verifyChain() async throws(LedgerError) -> ChainReport {
-        try await read { s throws(LedgerError) in
+        try await inTransaction { s throws(LedgerError) in
             let events = try await Self.events(project: nil, s)
             var report = HashChain.verify(events)
             guard report.isIntact else { return report }
@@ -84,7 +84,7 @@ extension SQLLedgerStore {
     }
 
     public func sale(_ id: Int64) async throws(LedgerError) -> Sale? {
-        try await read { s throws(LedgerError) in try await Self.sale(id, s) }
+        try await inTransaction { s throws(LedgerError) in try await Self.sale(id, s) }
     }
 
     static func sale(_ id: Int64, _ s: any SQLSession) async throws(LedgerError) -> Sale? {
@@ -93,7 +93,7 @@ extension SQLLedgerStore {
     }
 
     public func sales(project: String?) async throws(LedgerError) -> [Sale] {
-        try await read { s throws(LedgerError) in
+        try await inTransaction { s throws(LedgerError) in
             let rows = if let project {
                 try await s.query("SELECT \(Rows.saleColumns) FROM sales WHERE project = ? ORDER BY id", [.text(project)])
             } else {
@@ -118,7 +118,7 @@ extension SQLLedgerStore {
     }
 
     public func latestEquation(project: String) async throws(LedgerError) -> ValueEquation? {
-        try await read { s throws(LedgerError) in try await Self.latestEquation(project, s) }
+        try await inTransaction { s throws(LedgerError) in try await Self.latestEquation(project, s) }
     }
 
     static func latestEquation(_ project: String, _ s: any SQLSession) async throws(LedgerError) -> ValueEquation? {

@@ -8,7 +8,7 @@ public final class SQLLedgerStore: LedgerStore {
         try await Schema.migrate(database)
     }
 
-    func read<T: Sendable>(_ body: @Sendable (any SQLSession) async throws(LedgerError) -> T) async throws(LedgerError) -> T {
+    func inTransaction<T: Sendable>(_ body: @Sendable (any SQLSession) async throws(LedgerError) -> T) async throws(LedgerError) -> T {
         try await database.transaction(body)
     }
 
@@ -17,7 +17,7 @@ public final class SQLLedgerStore: LedgerStore {
     // MARK: agents, projects, rates
 
     public func insert(_ agent: Agent) async throws(LedgerError) {
-        try await read { s throws(LedgerError) in
+        try await inTransaction { s throws(LedgerError) in
             guard try await s.query("SELECT id FROM agents WHERE id = ?", [.text(agent.id)]).isEmpty else {
                 throw .duplicate("agent '\(agent.id)' already exists")
             }
@@ -36,7 +36,7 @@ public final class SQLLedgerStore: LedgerStore {
 
     private func agentRows(_ sql: String, _ arguments: [SQLValue]) async throws(LedgerError) -> [Agent] {
         var agents = [Agent]()
-        for row in try await read({ s throws(LedgerError) in try await s.query(sql, arguments) }) {
+        for row in try await inTransaction({ s throws(LedgerError) in try await s.query(sql, arguments) }) {
             var r = RowReader(row)
             let id = try r.text(), name = try r.text(), kindText = try r.text()
             guard let kind = Agent.Kind(rawValue: kindText) else { throw .storage("unknown agent kind \(kindText)") }
@@ -46,7 +46,7 @@ public final class SQLLedgerStore: LedgerStore {
     }
 
     public func insert(_ project: Project) async throws(LedgerError) {
-        try await read { s throws(LedgerError) in
+        try await inTransaction { s throws(LedgerError) in
             guard try await s.query("SELECT id FROM projects WHERE id = ?", [.text(project.id)]).isEmpty else {
                 throw .duplicate("project '\(project.id)' already exists")
             }
@@ -57,7 +57,7 @@ public final class SQLLedgerStore: LedgerStore {
     }
 
     public func project(_ id: String) async throws(LedgerError) -> Project? {
-        try await read { s throws(LedgerError) in
+        try await inTransaction { s throws(LedgerError) in
             try await Self.project(id, s)
         }
     }
@@ -68,7 +68,7 @@ public final class SQLLedgerStore: LedgerStore {
     }
 
     public func setWorkType(_ workType: WorkType) async throws(LedgerError) {
-        try await read { s throws(LedgerError) in
+        try await inTransaction { s throws(LedgerError) in
             if try await s.query("SELECT name FROM work_types WHERE project = ? AND name = ?",
                                  [.text(workType.project), .text(workType.name)]).isEmpty {
                 try await s.execute("INSERT INTO work_types (project, name, rate) VALUES (?, ?, ?)",
@@ -81,7 +81,7 @@ public final class SQLLedgerStore: LedgerStore {
     }
 
     public func workType(project: String, name: String) async throws(LedgerError) -> WorkType? {
-        try await read { s throws(LedgerError) in
+        try await inTransaction { s throws(LedgerError) in
             try await s.query("SELECT rate FROM work_types WHERE project = ? AND name = ?", [.text(project), .text(name)])
                 .first.map { row throws(LedgerError) in
                     var r = RowReader(row)
@@ -91,7 +91,7 @@ public final class SQLLedgerStore: LedgerStore {
     }
 
     public func setRateOverride(project: String, workType: String, agent: String, rate: LedgerDecimal) async throws(LedgerError) {
-        try await read { s throws(LedgerError) in
+        try await inTransaction { s throws(LedgerError) in
             try await s.execute("DELETE FROM rate_overrides WHERE project = ? AND work_type = ? AND agent = ?",
                                 [.text(project), .text(workType), .text(agent)])
             try await s.execute("INSERT INTO rate_overrides (project, work_type, agent, rate) VALUES (?, ?, ?, ?)",
@@ -100,7 +100,7 @@ public final class SQLLedgerStore: LedgerStore {
     }
 
     public func rateOverride(project: String, workType: String, agent: String) async throws(LedgerError) -> LedgerDecimal? {
-        try await read { s throws(LedgerError) in
+        try await inTransaction { s throws(LedgerError) in
             try await s.query("SELECT rate FROM rate_overrides WHERE project = ? AND work_type = ? AND agent = ?",
                               [.text(project), .text(workType), .text(agent)])
                 .first.map { row throws(LedgerError) in var r = RowReader(row); return try r.decimal() }
@@ -110,7 +110,7 @@ public final class SQLLedgerStore: LedgerStore {
     // MARK: designs and units
 
     public func insert(_ design: Design) async throws(LedgerError) {
-        try await read { s throws(LedgerError) in
+        try await inTransaction { s throws(LedgerError) in
             guard try await s.query("SELECT id FROM designs WHERE id = ?", [.text(design.id)]).isEmpty else {
                 throw .duplicate("design '\(design.id)' already exists")
             }
@@ -120,7 +120,7 @@ public final class SQLLedgerStore: LedgerStore {
     }
 
     public func design(_ id: String) async throws(LedgerError) -> Design? {
-        try await read { s throws(LedgerError) in try await Self.design(id, s) }
+        try await inTransaction { s throws(LedgerError) in try await Self.design(id, s) }
     }
 
     static func design(_ id: String, _ s: any SQLSession) async throws(LedgerError) -> Design? {
@@ -131,7 +131,7 @@ public final class SQLLedgerStore: LedgerStore {
     }
 
     public func insert(_ unit: Unit) async throws(LedgerError) {
-        try await read { s throws(LedgerError) in
+        try await inTransaction { s throws(LedgerError) in
             guard try await s.query("SELECT serial FROM units WHERE serial = ?", [.text(unit.serial)]).isEmpty else {
                 throw .duplicate("unit '\(unit.serial)' is already registered")
             }
@@ -140,7 +140,7 @@ public final class SQLLedgerStore: LedgerStore {
     }
 
     public func unit(_ serial: String) async throws(LedgerError) -> Unit? {
-        try await read { s throws(LedgerError) in try await Self.unit(serial, s) }
+        try await inTransaction { s throws(LedgerError) in try await Self.unit(serial, s) }
     }
 
     static func unit(_ serial: String, _ s: any SQLSession) async throws(LedgerError) -> Unit? {

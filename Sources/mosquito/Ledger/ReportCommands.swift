@@ -19,15 +19,22 @@ struct AgentReportCommand: AsyncParsableCommand {
             options.emit(report) {
                 var text = ["agent \(report.agent)"]
                 for e in report.earnings {
-                    text.append("  sale \(e.sale) (\(e.unit)) \(e.bucket ?? "network-fund"): \(e.amount) \(e.currency) minor units")
+                    text.append("  sale \(e.sale) (\(e.unit)) \(e.bucket ?? "network-fund"): \(Self.money(e.amount, e.currency))")
                 }
                 for (currency, total) in report.totals.sorted(by: { $0.key < $1.key }) {
-                    text.append("  total earned: \(total) \(currency) minor units")
+                    text.append("  total earned: \(Self.money(total, currency))")
                 }
                 text.append("  outstanding debt/once claims: \(report.outstandingClaims.count)")
                 return text.joined(separator: "\n")
             }
         }
+    }
+}
+
+extension AgentReportCommand {
+    static func money(_ minor: Int64, _ code: String) -> String {
+        guard let currency = try? Currency(code) else { return "\(minor) minor units" }
+        return "\(currency.format(minor)) \(code)"
     }
 }
 
