@@ -8,6 +8,7 @@ public final class SQLLedgerStore: LedgerStore {
         try await Schema.migrate(database)
     }
 
+    /// Every access, reads included, runs in one transaction so it sees a consistent ledger.
     func inTransaction<T: Sendable>(_ body: @Sendable (any SQLSession) async throws(LedgerError) -> T) async throws(LedgerError) -> T {
         try await database.transaction(body)
     }
