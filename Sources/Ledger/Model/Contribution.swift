@@ -32,12 +32,15 @@ public struct ContributionEvent: Sendable, Hashable, Codable {
     public var unit: String?
     public var note: String?
     public var reverses: Int64?
+    /// When the ledger appended it (UTC, ISO 8601); part of the hashed content.
+    public var recordedAt: String
     public var previousHash: String
     public var hash: String
 
     public init(id: Int64, date: LedgerDate, agent: String, project: String, kind: ContributionKind,
                 hours: LedgerDecimal?, workType: String?, rate: LedgerDecimal?, value: Int64, design: String?,
-                unit: String?, note: String?, reverses: Int64?, previousHash: String, hash: String) {
+                unit: String?, note: String?, reverses: Int64?, recordedAt: String = "", previousHash: String, hash: String) {
+        self.recordedAt = recordedAt
         self.id = id; self.date = date; self.agent = agent; self.project = project; self.kind = kind
         self.hours = hours; self.workType = workType; self.rate = rate; self.value = value
         self.design = design; self.unit = unit; self.note = note; self.reverses = reverses
@@ -81,4 +84,6 @@ public struct EventRecord: Sendable, Hashable {
     public var unit: String?
     public var note: String?
     public var reverses: Int64?
+    /// Set by the store when it appends the event.
+    public var recordedAt: String = ""
 }

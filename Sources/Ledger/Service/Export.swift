@@ -9,11 +9,11 @@ extension Ledger {
         switch table {
         case .events:
             rows = [["id", "date", "agent", "project", "kind", "hours", "work_type", "rate", "value", "design", "unit",
-                     "reverses", "note", "hash"]]
+                     "reverses", "note", "recorded_at", "hash"]]
             for e in try await store.events(project: nil) {
                 rows.append([String(e.id), e.date.text, e.agent, e.project, e.kind.rawValue, e.hours?.description ?? "",
                              e.workType ?? "", e.rate?.description ?? "", String(e.value), e.design ?? "", e.unit ?? "",
-                             e.reverses.map(String.init) ?? "", e.note ?? "", e.hash])
+                             e.reverses.map(String.init) ?? "", e.note ?? "", e.recordedAt, e.hash])
             }
         case .lines:
             rows = [["sale", "project", "bucket", "agent", "amount", "currency", "equation_version"]]

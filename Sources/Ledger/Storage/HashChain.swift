@@ -10,7 +10,7 @@ public enum HashChain {
             previous, String(seq), record.date.text, record.agent, record.project, record.kind.rawValue,
             record.hours?.description ?? "", record.workType ?? "", record.rate?.description ?? "",
             String(record.value), record.design ?? "", record.unit ?? "", record.note ?? "",
-            record.reverses.map(String.init) ?? "",
+            record.reverses.map(String.init) ?? "", record.recordedAt,
         ]
         // Unit separator between fields, so no two field lists share a serialisation.
         let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
@@ -21,7 +21,8 @@ public enum HashChain {
 extension ContributionEvent {
     var record: EventRecord {
         EventRecord(date: date, agent: agent, project: project, kind: kind, hours: hours, workType: workType,
-                    rate: rate, value: value, design: design, unit: unit, note: note, reverses: reverses)
+                    rate: rate, value: value, design: design, unit: unit, note: note, reverses: reverses,
+                    recordedAt: recordedAt)
     }
 }
 

@@ -34,7 +34,7 @@ struct RowReader {
 }
 
 enum Rows {
-    static let eventColumns = "seq, date, agent, project, kind, hours, work_type, rate, value, design, unit, note, reverses, previous_hash, hash"
+    static let eventColumns = "seq, date, agent, project, kind, hours, work_type, rate, value, design, unit, note, reverses, recorded_at, previous_hash, hash"
 
     static func event(_ row: [SQLValue]) throws(LedgerError) -> ContributionEvent {
         var r = RowReader(row)
@@ -44,7 +44,7 @@ enum Rows {
         return ContributionEvent(
             id: id, date: date, agent: agent, project: project, kind: kind, hours: try r.optionalDecimal(),
             workType: r.optionalText(), rate: try r.optionalDecimal(), value: try r.int(), design: r.optionalText(),
-            unit: r.optionalText(), note: r.optionalText(), reverses: r.optionalInt(),
+            unit: r.optionalText(), note: r.optionalText(), reverses: r.optionalInt(), recordedAt: try r.text(),
             previousHash: try r.text(), hash: try r.text())
     }
 

@@ -1,6 +1,8 @@
 extension SQLLedgerStore {
     public func append(_ record: EventRecord) async throws(LedgerError) -> ContributionEvent {
-        try await database.transaction { s throws(LedgerError) in
+        var record = record
+        record.recordedAt = Timestamp.nowUTC()
+        return try await database.transaction { [record] s throws(LedgerError) in
             let head = try await s.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", [])
             var previousSeq: Int64 = 0, previousHash = HashChain.genesis
             if let row = head.first {
@@ -10,19 +12,19 @@ extension SQLLedgerStore {
             let seq = previousSeq + 1
             let hash = HashChain.hash(seq: seq, record: record, previous: previousHash)
             try await s.execute(
-                "INSERT INTO events (\(Rows.eventColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events (\(Rows.eventColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [.integer(seq), .text(record.date.text), .text(record.agent), .text(record.project),
                  .text(record.kind.rawValue), SQLValue(record.hours?.description), SQLValue(record.workType),
                  SQLValue(record.rate?.description), .integer(record.value), SQLValue(record.design),
                  SQLValue(record.unit), SQLValue(record.note), SQLValue(record.reverses),
-                 .text(previousHash), .text(hash)])
+                 .text(record.recordedAt), .text(previousHash), .text(hash)])
             try await s.execute("DELETE FROM chain_head WHERE id = 1", [])
             try await s.execute("INSERT INTO chain_head (id, seq, hash) VALUES (1, ?, ?)", [.integer(seq), .text(hash)])
             return ContributionEvent(
                 id: seq, date: record.date, agent: record.agent, project: record.project, kind: record.kind,
                 hours: record.hours, workType: record.workType, rate: record.rate, value: record.value,
                 design: record.design, unit: record.unit, note: record.note, reverses: record.reverses,
-                previousHash: previousHash, hash: hash)
+                recordedAt: record.recordedAt, previousHash: previousHash, hash: hash)
         }
     }
 

@@ -23,7 +23,7 @@ enum Schema {
             CREATE TABLE events (seq BIGINT PRIMARY KEY, date TEXT NOT NULL, agent TEXT NOT NULL REFERENCES agents(id),
               project TEXT NOT NULL REFERENCES projects(id), kind TEXT NOT NULL, hours TEXT, work_type TEXT, rate TEXT,
               value BIGINT NOT NULL, design TEXT REFERENCES designs(id), unit TEXT REFERENCES units(serial),
-              note TEXT, reverses BIGINT REFERENCES events(seq), previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
+              note TEXT, reverses BIGINT REFERENCES events(seq), recorded_at TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
             """,
             """
             CREATE TABLE sales (id BIGINT PRIMARY KEY, project TEXT NOT NULL REFERENCES projects(id),
