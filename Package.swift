@@ -17,6 +17,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.25.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // The C99 reference codec that instrument firmware links (firmware-protocol/README.md).
@@ -58,7 +61,16 @@ let package = Package(
             dependencies: [
                 "MWP", "Simulator", "Device", "Signal", "Recording", "Acquisition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "Calibration",
+                "Calibration", "Ledger",
+            ]
+        ),
+        // The contribution ledger stands alone: it knows a unit's serial and design, not the driver.
+        .target(
+            name: "Ledger",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "MWPTests", dependencies: ["MWP"]),
@@ -70,5 +82,6 @@ let package = Package(
         .testTarget(
             name: "CalibrationTests", dependencies: ["Calibration", "Device", "Simulator", "MWP"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "mosquito"]),
     ]
 )

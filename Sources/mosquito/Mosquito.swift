@@ -15,6 +15,7 @@ struct Mosquito: ParsableCommand {
             VerifyCommand.self,
             CertificateCommand.self,
             CalibrationGroup.self,
+            LedgerCommand.self,
         ]
     )
 }

@@ -1,0 +1,27 @@
+/// Every failure the ledger reports; `description` is the one line the CLI prints.
+public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalid(String)
+    case notFound(String)
+    case duplicate(String)
+    case currencyMismatch(sale: String, project: String)
+    case alreadyDistributed(sale: Int64)
+    case equation(String)
+    case amountTooLarge
+    case storage(String)
+    case tampered(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let message): message
+        case .notFound(let message): message
+        case .duplicate(let message): message
+        case .currencyMismatch(let sale, let project):
+            "sale currency \(sale) does not match the project's currency \(project)"
+        case .alreadyDistributed(let sale): "sale \(sale) has already been distributed"
+        case .equation(let message): "value equation: \(message)"
+        case .amountTooLarge: "amount too large to account exactly"
+        case .storage(let message): "ledger storage: \(message)"
+        case .tampered(let message): message
+        }
+    }
+}

@@ -1,0 +1,184 @@
+/// Computes a sale's distribution from its inputs. Pure: no I/O, no clock, deterministic.
+public enum DistributionEngine {
+    public static func plan(_ input: DistributionInput) throws(LedgerError) -> DistributionPlan {
+        let sale = input.sale, project = input.project, equation = input.equation
+        guard sale.currency == project.currency else {
+            throw .currencyMismatch(sale: sale.currency.code, project: project.currency.code)
+        }
+        guard equation.project == project.id else {
+            throw .equation("equation is for project '\(equation.project)', the sale is in '\(project.id)'")
+        }
+        guard sale.price >= 0, sale.directCosts >= 0, sale.directCosts <= sale.price else {
+            throw .invalid("sale \(sale.id): direct costs exceed the price")
+        }
+        var state = EngineState(input: input)
+        let distributable = sale.distributable
+        if distributable > 0 {
+            try state.run(distributable)
+        }
+        let distribution = Distribution(
+            sale: sale.id, project: project.id, currency: sale.currency, distributable: distributable,
+            equationVersion: equation.version, equationSnapshot: equation.canonicalJSON(),
+            lines: state.lines(),
+            payments: state.payments.sorted { ($0.bucket, $0.event) < ($1.bucket, $1.event) })
+        return DistributionPlan(distribution: distribution, claims: state.touchedClaims())
+    }
+}
+
+/// The mutable bookkeeping of one distribution run.
+struct EngineState {
+    let input: DistributionInput
+    let liveEvents: [ContributionEvent]
+    var claims: [ClaimKey: Claim]
+    var touched: [ClaimKey] = []
+    var bucketTotals: [String: [String: Int64]] = [:]
+    var fund: Int64 = 0
+    var payments: [ClaimPayment] = []
+
+    init(input: DistributionInput) {
+        self.input = input
+        self.claims = input.claims
+        let date = input.sale.date
+        let dated = input.events.filter { $0.date <= date }
+        let reversed = Set(dated.compactMap(\.reverses))
+        liveEvents = dated
+            .filter { $0.reverses == nil && !reversed.contains($0.id) }
+            .sorted { ($0.agent, $0.id) < ($1.agent, $1.id) }
+    }
+
+    mutating func run(_ distributable: Int64) throws(LedgerError) {
+        let buckets = input.equation.buckets
+        switch input.equation.mode {
+        case .straight:
+            let scale = LedgerDecimal.maxScale
+            var weights = buckets.map { Int64($0.percent.mantissa(atScale: scale)!) }
+            let hundred = Int64(LedgerDecimal(100).mantissa(atScale: scale)!)
+            weights.append(hundred - weights.reduce(0, +))  // unallocated percentage → fund
+            let amounts = LargestRemainder.split(distributable, weights: weights)
+            var carry: Int64 = 0
+            for (index, bucket) in buckets.enumerated() {
+                let amount = amounts[index] + carry
+                carry = amount - (try pay(bucket, amount))
+            }
+            fund += carry + amounts[buckets.count]
+        case .remaining:
+            var base = distributable
+            for bucket in buckets {
+                let amount = try LedgerDecimal.minorUnits(
+                    product: [LedgerDecimal(mantissa: base, scale: 0), bucket.percent, LedgerDecimal(mantissa: 1, scale: 2)],
+                    exponent: 0)
+                base -= try pay(bucket, amount)
+            }
+            fund += base
+        }
+    }
+
+    /// Pays one bucket; returns what it paid (≤ amount).
+    mutating func pay(_ bucket: Bucket, _ amount: Int64) throws(LedgerError) -> Int64 {
+        guard amount > 0 else { return 0 }
+        if let agent = bucket.agent {
+            credit(bucket.id, agent, amount)
+            return amount
+        }
+        guard let filter = bucket.filter, let rules = bucket.rules else { return 0 }
+        let levels = try gather(bucket, filter: filter, rules: rules)
+        let levelWeights = Self.levelWeights(filter, count: levels.count)
+        var liveWeights = [Int64]()
+        var liveLevels = [[WeightedClaim]]()
+        for (level, claims) in levels.enumerated() where !claims.isEmpty {
+            liveWeights.append(levelWeights[level])
+            liveLevels.append(claims)
+        }
+        let levelAmounts = LargestRemainder.split(amount, weights: liveWeights)
+        var paid: Int64 = 0
+        for (claims, levelAmount) in zip(liveLevels, levelAmounts) {
+            let shares = LevelPayment.pay(levelAmount, to: claims, mode: input.equation.mode)
+            for (claim, share) in zip(claims, shares) {
+                settle(claim.key, share)
+                paid += share
+            }
+        }
+        return paid
+    }
+
+    /// Live claims of the bucket grouped by lineage level (one level unless the filter is `design`).
+    mutating func gather(_ bucket: Bucket, filter: BucketFilter, rules: [ClaimRuleSpec]) throws(LedgerError) -> [[WeightedClaim]] {
+        let lineage = input.lineage
+        var levels = [[WeightedClaim]](repeating: [], count: { if case .design = filter { lineage.count } else { 1 } }())
+        let exponent = input.project.currency.minorExponent
+        for event in liveEvents {
+            let level: Int
+            switch filter {
+            case .unit:
+                guard event.unit == input.sale.unit else { continue }
+                level = 0
+            case .design:
+                guard let design = event.design, let depth = lineage.firstIndex(of: design) else { continue }
+                level = depth
+            case .projectDates(let from, let to):
+                if let from, event.date < from { continue }
+                if let to, event.date > to { continue }
+                level = 0
+            }
+            guard let rule = rules.first(where: { $0.event == event.kind }) else { continue }
+            let key = ClaimKey(bucket: bucket.id, event: event.id)
+            if claims[key] == nil {
+                let value = try rule.claimValue(of: event, exponent: exponent)
+                guard value > 0 else { continue }
+                claims[key] = Claim(project: input.project.id, bucket: bucket.id, event: event.id, agent: event.agent,
+                                    rule: rule.claim, original: value, balance: value, paid: 0)
+                touched.append(key)
+            }
+            let claim = claims[key]!
+            guard claim.isLive else { continue }
+            let weight = claim.rule == .equity ? claim.original : claim.balance
+            let cap: Int64? = claim.rule == .debt ? claim.balance : nil
+            levels[level].append(WeightedClaim(key: key, agent: claim.agent, weight: weight, cap: cap))
+        }
+        return levels
+    }
+
+    /// Level i gets w^i·(1−w), the oldest followed level w^(n−1); over the common denominator 100^n.
+    static func levelWeights(_ filter: BucketFilter, count: Int) -> [Int64] {
+        guard case .design(let weight) = filter, count > 1 else { return [1] }
+        let m = Int64(weight.mantissa(atScale: BucketFilter.lineageWeightScale)!)
+        func power(_ base: Int64, _ n: Int) -> Int64 { (0..<n).reduce(1) { acc, _ in acc * base } }
+        return (0..<count).map { level in
+            level == count - 1
+                ? power(m, level) * 100
+                : power(m, level) * (100 - m) * power(100, count - 1 - level)
+        }
+    }
+
+    mutating func settle(_ key: ClaimKey, _ amount: Int64) {
+        guard var claim = claims[key] else { return }
+        if !touched.contains(key) { touched.append(key) }
+        switch claim.rule {
+        case .debt: claim.balance -= amount
+        case .once: if amount >= 1 { claim.balance = 0 }
+        case .equity: break
+        }
+        claim.paid += amount
+        claims[key] = claim
+        guard amount > 0 else { return }
+        payments.append(ClaimPayment(bucket: key.bucket, event: key.event, agent: claim.agent, amount: amount))
+        credit(key.bucket, claim.agent, amount)
+    }
+
+    mutating func credit(_ bucket: String, _ agent: String, _ amount: Int64) {
+        bucketTotals[bucket, default: [:]][agent, default: 0] += amount
+    }
+
+    func lines() -> [DistributionLine] {
+        var lines = [DistributionLine]()
+        for bucket in input.equation.buckets {
+            for (agent, amount) in (bucketTotals[bucket.id] ?? [:]).sorted(by: { $0.key < $1.key }) where amount > 0 {
+                lines.append(DistributionLine(bucket: bucket.id, agent: agent, amount: amount))
+            }
+        }
+        if fund > 0 { lines.append(DistributionLine(bucket: nil, agent: input.project.fundAgent, amount: fund)) }
+        return lines
+    }
+
+    func touchedClaims() -> [Claim] { touched.map { claims[$0]! } }
+}

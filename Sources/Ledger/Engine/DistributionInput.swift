@@ -1,0 +1,30 @@
+/// Everything the pure distribution engine needs, loaded by the store inside the distribution's transaction.
+public struct DistributionInput: Sendable {
+    public var sale: Sale
+    public var project: Project
+    public var equation: ValueEquation
+    /// The sold unit's design first, then its ancestors, at most `BucketFilter.maxLineageLevels`.
+    public var lineage: [String]
+    /// The project's events (the engine drops later-dated and reversed ones).
+    public var events: [ContributionEvent]
+    /// Existing claims of the project, by (bucket, event).
+    public var claims: [ClaimKey: Claim]
+
+    public init(sale: Sale, project: Project, equation: ValueEquation, lineage: [String],
+                events: [ContributionEvent], claims: [ClaimKey: Claim]) {
+        self.sale = sale; self.project = project; self.equation = equation
+        self.lineage = lineage; self.events = events; self.claims = claims
+    }
+}
+
+public struct ClaimKey: Sendable, Hashable {
+    public var bucket: String
+    public var event: Int64
+    public init(bucket: String, event: Int64) { self.bucket = bucket; self.event = event }
+}
+
+/// The engine's result: the distribution to store and every claim it created or changed (final state).
+public struct DistributionPlan: Sendable {
+    public var distribution: Distribution
+    public var claims: [Claim]
+}

@@ -1,0 +1,57 @@
+/// How a gathered event is paid back.
+public enum ClaimRule: String, Sendable, Codable, CaseIterable {
+    /// Paid until its value is exhausted (parts, expenses, cash).
+    case debt
+    /// Paid on every sale, weighted by its original value (design work).
+    case equity
+    /// Paid by the first distribution that pays it at least one minor unit.
+    case once
+}
+
+/// A claim held by an agent because a bucket gathered one of their events.
+/// Identified by (project, bucket, event).
+public struct Claim: Sendable, Hashable, Codable {
+    public var project: String
+    public var bucket: String
+    public var event: Int64
+    public var agent: String
+    public var rule: ClaimRule
+    public var original: Int64
+    /// Outstanding: for debt what is still owed; for once the value until paid, then 0;
+    /// for equity always the original value.
+    public var balance: Int64
+    public var paid: Int64
+
+    public var isLive: Bool { balance > 0 }
+}
+
+/// One payment in a distribution: per recipient per bucket (bucket nil = network fund).
+public struct DistributionLine: Sendable, Hashable, Codable {
+    public var bucket: String?
+    public var agent: String
+    public var amount: Int64
+
+    public init(bucket: String?, agent: String, amount: Int64) {
+        self.bucket = bucket; self.agent = agent; self.amount = amount
+    }
+}
+
+/// Per-claim payment, kept so reports can say which event earned what.
+public struct ClaimPayment: Sendable, Hashable, Codable {
+    public var bucket: String
+    public var event: Int64
+    public var agent: String
+    public var amount: Int64
+}
+
+/// A sale's distribution: the lines, the claim payments and the equation snapshot it used.
+public struct Distribution: Sendable, Hashable, Codable {
+    public var sale: Int64
+    public var project: String
+    public var currency: Currency
+    public var distributable: Int64
+    public var equationVersion: Int64
+    public var equationSnapshot: String
+    public var lines: [DistributionLine]
+    public var payments: [ClaimPayment]
+}

@@ -1,0 +1,89 @@
+/// What a contribution event records.
+public enum ContributionKind: String, Sendable, Codable, CaseIterable {
+    case work, material, cash, expense, use, cite
+
+    /// The ValueFlows action this kind maps to in exports.
+    public var valueFlowsAction: String {
+        switch self {
+        case .work: "work"
+        case .material: "produce"
+        case .cash, .expense: "transfer"
+        case .use: "use"
+        case .cite: "cite"
+        }
+    }
+}
+
+/// An immutable, hash-chained contribution. Corrections are new events with `reverses` set.
+public struct ContributionEvent: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var date: LedgerDate
+    public var agent: String
+    public var project: String
+    public var kind: ContributionKind
+    /// Hours for work; nil otherwise.
+    public var hours: LedgerDecimal?
+    public var workType: String?
+    /// The hourly rate in force for this agent when the work was logged (override or work type).
+    public var rate: LedgerDecimal?
+    /// Minor units of the project's currency; negative only on a reversal.
+    public var value: Int64
+    public var design: String?
+    public var unit: String?
+    public var note: String?
+    public var reverses: Int64?
+    /// When the ledger appended it (UTC, ISO 8601); part of the hashed content.
+    public var recordedAt: String
+    public var previousHash: String
+    public var hash: String
+
+    public init(id: Int64, date: LedgerDate, agent: String, project: String, kind: ContributionKind,
+                hours: LedgerDecimal?, workType: String?, rate: LedgerDecimal?, value: Int64, design: String?,
+                unit: String?, note: String?, reverses: Int64?, recordedAt: String = "", previousHash: String, hash: String) {
+        self.recordedAt = recordedAt
+        self.id = id; self.date = date; self.agent = agent; self.project = project; self.kind = kind
+        self.hours = hours; self.workType = workType; self.rate = rate; self.value = value
+        self.design = design; self.unit = unit; self.note = note; self.reverses = reverses
+        self.previousHash = previousHash; self.hash = hash
+    }
+}
+
+/// The fields a caller supplies; the ledger fills in id, rate, value (for work) and the chain.
+public struct ContributionDraft: Sendable, Hashable {
+    public var date: LedgerDate
+    public var agent: String
+    public var project: String
+    public var kind: ContributionKind
+    public var hours: LedgerDecimal?
+    public var workType: String?
+    public var value: Int64?
+    public var design: String?
+    public var unit: String?
+    public var note: String?
+
+    public init(date: LedgerDate, agent: String, project: String, kind: ContributionKind,
+                hours: LedgerDecimal? = nil, workType: String? = nil, value: Int64? = nil,
+                design: String? = nil, unit: String? = nil, note: String? = nil) {
+        self.date = date; self.agent = agent; self.project = project; self.kind = kind
+        self.hours = hours; self.workType = workType; self.value = value
+        self.design = design; self.unit = unit; self.note = note
+    }
+}
+
+/// A complete event before the store assigns its id and chain hashes.
+public struct EventRecord: Sendable, Hashable {
+    public var date: LedgerDate
+    public var agent: String
+    public var project: String
+    public var kind: ContributionKind
+    public var hours: LedgerDecimal?
+    public var workType: String?
+    public var rate: LedgerDecimal?
+    public var value: Int64
+    public var design: String?
+    public var unit: String?
+    public var note: String?
+    public var reverses: Int64?
+    /// Set by the store when it appends the event.
+    public var recordedAt: String = ""
+}

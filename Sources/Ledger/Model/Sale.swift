@@ -1,0 +1,36 @@
+/// A unit sold by the project's custodian.
+public struct Sale: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var project: String
+    public var unit: String
+    public var price: Int64
+    public var currency: Currency
+    public var date: LedgerDate
+    public var buyer: String
+    /// Paid out to third parties (shipping, payment fees) before anything is distributed.
+    public var directCosts: Int64
+
+    public init(id: Int64, project: String, unit: String, price: Int64, currency: Currency, date: LedgerDate,
+                buyer: String, directCosts: Int64) {
+        self.id = id; self.project = project; self.unit = unit; self.price = price; self.currency = currency
+        self.date = date; self.buyer = buyer; self.directCosts = directCosts
+    }
+
+    public var distributable: Int64 { price - directCosts }
+}
+
+public struct SaleDraft: Sendable, Hashable {
+    public var project: String
+    public var unit: String
+    public var price: Int64
+    public var currency: Currency
+    public var date: LedgerDate
+    public var buyer: String
+    public var directCosts: Int64
+
+    public init(project: String, unit: String, price: Int64, currency: Currency, date: LedgerDate,
+                buyer: String, directCosts: Int64 = 0) {
+        self.project = project; self.unit = unit; self.price = price; self.currency = currency
+        self.date = date; self.buyer = buyer; self.directCosts = directCosts
+    }
+}

@@ -1,0 +1,96 @@
+extension Ledger {
+    /// Logs a contribution. Work needs hours > 0 and a work type; its value is hours × the agent's
+    /// rate (personal override, else the work type's). Other kinds need a value > 0.
+    @discardableResult
+    public func contribute(_ draft: ContributionDraft) async throws(LedgerError) -> ContributionEvent {
+        let project = try await requireProject(draft.project)
+        _ = try await requireAgent(draft.agent)
+        if let design = draft.design, try await store.design(design) == nil { throw .notFound("no design '\(design)'") }
+        if let unit = draft.unit, try await store.unit(unit) == nil { throw .notFound("no unit '\(unit)'") }
+        var record = EventRecord(date: draft.date, agent: draft.agent, project: draft.project, kind: draft.kind,
+                                 hours: nil, workType: nil, rate: nil, value: 0, design: draft.design,
+                                 unit: draft.unit, note: draft.note, reverses: nil)
+        if draft.kind == .work {
+            guard let hours = draft.hours, hours.isPositive else { throw .invalid("work needs hours greater than 0") }
+            guard draft.value == nil else { throw .invalid("work is valued by hours × rate; give no value") }
+            guard let workType = draft.workType else { throw .invalid("work needs a work type") }
+            guard let type = try await store.workType(project: project.id, name: workType) else {
+                throw .notFound("project '\(project.id)' has no work type '\(workType)'")
+            }
+            let rate = try await store.rateOverride(project: project.id, workType: workType, agent: draft.agent) ?? type.rate
+            record.hours = hours
+            record.workType = workType
+            record.rate = rate
+            record.value = try LedgerDecimal.minorUnits(product: [hours, rate], exponent: project.currency.minorExponent)
+        } else {
+            guard draft.hours == nil, draft.workType == nil else { throw .invalid("only work has hours and a work type") }
+            guard let value = draft.value, value > 0 else {
+                throw .invalid("\(draft.kind.rawValue) needs a value greater than 0")
+            }
+            record.value = value
+        }
+        return try await store.append(record)
+    }
+
+    /// Corrects an event by appending its reversal; both then drop out of every later distribution.
+    @discardableResult
+    public func reverse(event id: Int64, date: LedgerDate, note: String?) async throws(LedgerError) -> ContributionEvent {
+        guard let original = try await store.event(id) else { throw .notFound("no event \(id)") }
+        guard original.reverses == nil else { throw .invalid("event \(id) is itself a reversal") }
+        guard date >= original.date else { throw .invalid("a reversal cannot be dated before the event it reverses") }
+        let events = try await store.events(project: original.project)
+        guard !events.contains(where: { $0.reverses == id }) else { throw .duplicate("event \(id) is already reversed") }
+        let record = EventRecord(date: date, agent: original.agent, project: original.project, kind: original.kind,
+                                 hours: original.hours.map { LedgerDecimal(mantissa: -$0.mantissa, scale: $0.scale) },
+                                 workType: original.workType, rate: original.rate, value: -original.value,
+                                 design: original.design, unit: original.unit, note: note, reverses: id)
+        return try await store.append(record)
+    }
+
+    // MARK: sales, equations, distributions
+
+    @discardableResult
+    public func recordSale(_ draft: SaleDraft) async throws(LedgerError) -> Sale {
+        let project = try await requireProject(draft.project)
+        guard draft.currency == project.currency else {
+            throw .currencyMismatch(sale: draft.currency.code, project: project.currency.code)
+        }
+        guard try await store.unit(draft.unit) != nil else { throw .notFound("no unit '\(draft.unit)'") }
+        guard draft.price >= 0 else { throw .invalid("price must not be negative") }
+        guard draft.directCosts >= 0, draft.directCosts <= draft.price else {
+            throw .invalid("direct costs must be between 0 and the price")
+        }
+        guard !draft.buyer.isEmpty else { throw .invalid("buyer reference is empty") }
+        return try await store.insert(draft)
+    }
+
+    /// Validates an equation file against the ledger (project, agents) and stores it as the new version.
+    @discardableResult
+    public func setEquation(json: Data) async throws(LedgerError) -> ValueEquation {
+        let equation = try ValueEquation.load(json: json)
+        try await check(equation)
+        try await store.insertEquation(equation)
+        return equation
+    }
+
+    /// Validates an equation file without storing it.
+    public func check(_ equation: ValueEquation) async throws(LedgerError) {
+        guard try await store.project(equation.project) != nil else {
+            throw .equation("no project '\(equation.project)'")
+        }
+        for bucket in equation.buckets {
+            if let agent = bucket.agent, try await store.agent(agent) == nil {
+                throw .equation("bucket '\(bucket.id)': no agent '\(agent)'")
+            }
+        }
+    }
+
+    /// Distributes a sale once; `dryRun` computes without writing.
+    public func distribute(sale: Int64, dryRun: Bool = false) async throws(LedgerError) -> Distribution {
+        try await store.distribute(sale: sale, dryRun: dryRun) { input throws(LedgerError) in
+            try DistributionEngine.plan(input)
+        }.distribution
+    }
+}
+
+import Foundation

@@ -1,0 +1,62 @@
+import Crypto
+import Foundation
+
+/// Each event commits to the one before it: hash = SHA-256(previous hash ␟ canonical fields).
+public enum HashChain {
+    public static let genesis = String(repeating: "0", count: 64)
+
+    static func hash(seq: Int64, record: EventRecord, previous: String) -> String {
+        let fields: [String] = [
+            previous, String(seq), record.date.text, record.agent, record.project, record.kind.rawValue,
+            record.hours?.description ?? "", record.workType ?? "", record.rate?.description ?? "",
+            String(record.value), record.design ?? "", record.unit ?? "", record.note ?? "",
+            record.reverses.map(String.init) ?? "", record.recordedAt,
+        ]
+        // Unit separator between fields, so no two field lists share a serialisation.
+        let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension ContributionEvent {
+    var record: EventRecord {
+        EventRecord(date: date, agent: agent, project: project, kind: kind, hours: hours, workType: workType,
+                    rate: rate, value: value, design: design, unit: unit, note: note, reverses: reverses,
+                    recordedAt: recordedAt)
+    }
+}
+
+/// The outcome of `ledger verify`.
+public struct ChainReport: Sendable, Codable, Equatable {
+    public var events: Int
+    /// nil when the chain is intact; otherwise names the first bad row.
+    public var problem: String?
+    public var isIntact: Bool { problem == nil }
+
+    public init(events: Int, problem: String?) {
+        self.events = events; self.problem = problem
+    }
+}
+
+extension HashChain {
+    /// Walks the events in sequence order and names the first edited, deleted or reordered row.
+    static func verify(_ events: [ContributionEvent]) -> ChainReport {
+        var previous = genesis
+        for (index, event) in events.enumerated() {
+            let expectedSeq = Int64(index + 1)
+            if event.id != expectedSeq {
+                return ChainReport(events: events.count,
+                    problem: "event \(expectedSeq) is missing (row deleted); next row is event \(event.id)")
+            }
+            if event.previousHash != previous {
+                return ChainReport(events: events.count,
+                    problem: "event \(event.id) does not follow event \(event.id - 1) (rows reordered or replaced)")
+            }
+            if hash(seq: event.id, record: event.record, previous: previous) != event.hash {
+                return ChainReport(events: events.count, problem: "event \(event.id) was edited (hash mismatch)")
+            }
+            previous = event.hash
+        }
+        return ChainReport(events: events.count, problem: nil)
+    }
+}

@@ -1,0 +1,45 @@
+/// Everything the ledger persists. One protocol, implemented once over the SQL seam
+/// (`SQLLedgerStore`) for both SQLite and PostgreSQL, so one test suite covers both.
+public protocol LedgerStore: Sendable {
+    func insert(_ agent: Agent) async throws(LedgerError)
+    func agent(_ id: String) async throws(LedgerError) -> Agent?
+    func agents() async throws(LedgerError) -> [Agent]
+
+    func insert(_ project: Project) async throws(LedgerError)
+    func project(_ id: String) async throws(LedgerError) -> Project?
+    func setWorkType(_ workType: WorkType) async throws(LedgerError)
+    func workType(project: String, name: String) async throws(LedgerError) -> WorkType?
+    func setRateOverride(project: String, workType: String, agent: String, rate: LedgerDecimal) async throws(LedgerError)
+    func rateOverride(project: String, workType: String, agent: String) async throws(LedgerError) -> LedgerDecimal?
+
+    func insert(_ design: Design) async throws(LedgerError)
+    func design(_ id: String) async throws(LedgerError) -> Design?
+    func insert(_ unit: Unit) async throws(LedgerError)
+    func unit(_ serial: String) async throws(LedgerError) -> Unit?
+
+    /// Appends to the hash chain atomically and returns the stored event.
+    func append(_ record: EventRecord) async throws(LedgerError) -> ContributionEvent
+    func event(_ id: Int64) async throws(LedgerError) -> ContributionEvent?
+    /// All events in sequence order (project nil = every project).
+    func events(project: String?) async throws(LedgerError) -> [ContributionEvent]
+    func verifyChain() async throws(LedgerError) -> ChainReport
+
+    func insert(_ sale: SaleDraft) async throws(LedgerError) -> Sale
+    func sale(_ id: Int64) async throws(LedgerError) -> Sale?
+    func sales(project: String?) async throws(LedgerError) -> [Sale]
+
+    func insertEquation(_ equation: ValueEquation) async throws(LedgerError)
+    func latestEquation(project: String) async throws(LedgerError) -> ValueEquation?
+
+    func claims(project: String) async throws(LedgerError) -> [Claim]
+    func distribution(sale: Int64) async throws(LedgerError) -> Distribution?
+    func distributions(project: String?) async throws(LedgerError) -> [Distribution]
+
+    /// In one transaction: refuses an already distributed sale, loads the inputs, runs `compute`
+    /// and (unless `dryRun`) stores the distribution and claims. Nothing is written on any error.
+    func distribute(sale: Int64, dryRun: Bool,
+                    compute: @Sendable (DistributionInput) throws(LedgerError) -> DistributionPlan)
+        async throws(LedgerError) -> DistributionPlan
+
+    func close() async
+}

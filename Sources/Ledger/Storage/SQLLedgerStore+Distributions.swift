@@ -1,0 +1,119 @@
+extension SQLLedgerStore {
+    public func claims(project: String) async throws(LedgerError) -> [Claim] {
+        try await inTransaction { s throws(LedgerError) in try await Self.claims(project, s) }
+    }
+
+    static func claims(_ project: String, _ s: any SQLSession) async throws(LedgerError) -> [Claim] {
+        var claims = [Claim]()
+        for row in try await s.query("SELECT \(Rows.claimColumns) FROM claims WHERE project = ? ORDER BY bucket, event",
+                                     [.text(project)]) {
+            claims.append(try Rows.claim(row))
+        }
+        return claims
+    }
+
+    public func distribution(sale: Int64) async throws(LedgerError) -> Distribution? {
+        try await inTransaction { s throws(LedgerError) in try await Self.distribution(sale, s) }
+    }
+
+    public func distributions(project: String?) async throws(LedgerError) -> [Distribution] {
+        try await inTransaction { s throws(LedgerError) in
+            let rows = if let project {
+                try await s.query("SELECT sale FROM distributions WHERE project = ? ORDER BY sale", [.text(project)])
+            } else {
+                try await s.query("SELECT sale FROM distributions ORDER BY sale", [])
+            }
+            var result = [Distribution]()
+            for row in rows {
+                if let sale = row.first?.int, let distribution = try await Self.distribution(sale, s) {
+                    result.append(distribution)
+                }
+            }
+            return result
+        }
+    }
+
+    static func distribution(_ sale: Int64, _ s: any SQLSession) async throws(LedgerError) -> Distribution? {
+        guard let row = try await s.query(
+            "SELECT sale, project, currency, distributable, equation_version, snapshot FROM distributions WHERE sale = ?",
+            [.integer(sale)]).first else { return nil }
+        var r = RowReader(row)
+        var distribution = Distribution(sale: try r.int(), project: try r.text(), currency: try r.currency(),
+                                        distributable: try r.int(), equationVersion: try r.int(),
+                                        equationSnapshot: try r.text(), lines: [], payments: [])
+        for line in try await s.query("SELECT bucket, agent, amount FROM distribution_lines WHERE sale = ? ORDER BY line",
+                                      [.integer(sale)]) {
+            var r = RowReader(line)
+            distribution.lines.append(DistributionLine(bucket: r.optionalText(), agent: try r.text(), amount: try r.int()))
+        }
+        for payment in try await s.query(
+            "SELECT bucket, event, agent, amount FROM claim_payments WHERE sale = ? ORDER BY bucket, event", [.integer(sale)]) {
+            var r = RowReader(payment)
+            distribution.payments.append(ClaimPayment(bucket: try r.text(), event: try r.int(), agent: try r.text(),
+                                                      amount: try r.int()))
+        }
+        return distribution
+    }
+
+    public func distribute(sale id: Int64, dryRun: Bool,
+                           compute: @Sendable (DistributionInput) throws(LedgerError) -> DistributionPlan)
+        async throws(LedgerError) -> DistributionPlan {
+        try await database.transaction { s throws(LedgerError) in
+            guard let sale = try await Self.sale(id, s) else { throw .notFound("no sale \(id)") }
+            guard try await Self.distribution(id, s) == nil else { throw .alreadyDistributed(sale: id) }
+            guard let project = try await Self.project(sale.project, s) else {
+                throw .notFound("no project '\(sale.project)'")
+            }
+            guard let equation = try await Self.latestEquation(project.id, s) else {
+                throw .notFound("project '\(project.id)' has no value equation (use `ledger equation set`)")
+            }
+            guard let unit = try await Self.unit(sale.unit, s) else { throw .notFound("no unit '\(sale.unit)'") }
+            var lineage = [String]()
+            var next: String? = unit.design
+            while let design = next, lineage.count < BucketFilter.maxLineageLevels, !lineage.contains(design) {
+                lineage.append(design)
+                next = try await Self.design(design, s)?.parent
+            }
+            var claims = [ClaimKey: Claim]()
+            for claim in try await Self.claims(project.id, s) {
+                claims[ClaimKey(bucket: claim.bucket, event: claim.event)] = claim
+            }
+            let input = DistributionInput(sale: sale, project: project, equation: equation, lineage: lineage,
+                                          events: try await Self.events(project: project.id, s), claims: claims)
+            let plan = try compute(input)
+            guard !dryRun else { return plan }
+            try await Self.store(plan, existing: claims, s)
+            return plan
+        }
+    }
+
+    private static func store(_ plan: DistributionPlan, existing: [ClaimKey: Claim], _ s: any SQLSession) async throws(LedgerError) {
+        let d = plan.distribution
+        try await s.execute(
+            "INSERT INTO distributions (sale, project, currency, distributable, equation_version, snapshot) VALUES (?, ?, ?, ?, ?, ?)",
+            [.integer(d.sale), .text(d.project), .text(d.currency.code), .integer(d.distributable),
+             .integer(d.equationVersion), .text(d.equationSnapshot)])
+        for (index, line) in d.lines.enumerated() {
+            try await s.execute("INSERT INTO distribution_lines (sale, line, bucket, agent, amount) VALUES (?, ?, ?, ?, ?)",
+                                [.integer(d.sale), .integer(Int64(index + 1)), SQLValue(line.bucket),
+                                 .text(line.agent), .integer(line.amount)])
+        }
+        for payment in d.payments {
+            try await s.execute("INSERT INTO claim_payments (sale, bucket, event, agent, amount) VALUES (?, ?, ?, ?, ?)",
+                                [.integer(d.sale), .text(payment.bucket), .integer(payment.event),
+                                 .text(payment.agent), .integer(payment.amount)])
+        }
+        for claim in plan.claims {
+            if existing[ClaimKey(bucket: claim.bucket, event: claim.event)] == nil {
+                try await s.execute("INSERT INTO claims (\(Rows.claimColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                    [.text(claim.project), .text(claim.bucket), .integer(claim.event), .text(claim.agent),
+                                     .text(claim.rule.rawValue), .integer(claim.original), .integer(claim.balance),
+                                     .integer(claim.paid)])
+            } else {
+                try await s.execute("UPDATE claims SET balance = ?, paid = ? WHERE project = ? AND bucket = ? AND event = ?",
+                                    [.integer(claim.balance), .integer(claim.paid), .text(claim.project),
+                                     .text(claim.bucket), .integer(claim.event)])
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// The small SQL seam both backends implement. Statements use `?` placeholders and only
+/// BIGINT and TEXT columns, so one SQL dialect serves SQLite and PostgreSQL.
+public enum SQLValue: Sendable, Hashable {
+    case integer(Int64)
+    case text(String)
+    case null
+
+    var int: Int64? { if case .integer(let v) = self { v } else { nil } }
+    var string: String? { if case .text(let v) = self { v } else { nil } }
+}
+
+public protocol SQLSession: Sendable {
+    func execute(_ sql: String, _ arguments: [SQLValue]) async throws(LedgerError)
+    func query(_ sql: String, _ arguments: [SQLValue]) async throws(LedgerError) -> [[SQLValue]]
+}
+
+public protocol SQLDatabase: Sendable {
+    /// Runs `body` in one serialised transaction: committed if it returns, rolled back if it throws.
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLSession) async throws(LedgerError) -> T) async throws(LedgerError) -> T
+    func close() async
+}
+
+extension SQLValue {
+    init(_ value: String?) { self = value.map(SQLValue.text) ?? .null }
+    init(_ value: Int64?) { self = value.map(SQLValue.integer) ?? .null }
+}

@@ -1,0 +1,88 @@
+import GRDB
+
+/// SQLite through GRDB: one file, one connection, transactions spanning several async statements.
+public final class SQLiteDatabase: SQLDatabase {
+    private let queue: DatabaseQueue
+    private let gate = AsyncGate()
+
+    public init(path: String) throws(LedgerError) {
+        var configuration = Configuration()
+        // Our transactions span several accesses (BEGIN … COMMIT issued by `transaction`).
+        configuration.allowsUnsafeTransactions = true
+        configuration.busyMode = .timeout(10)
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw .storage("cannot open \(path): \(SQLiteSession.message(error))")
+        }
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLSession) async throws(LedgerError) -> T) async throws(LedgerError) -> T {
+        let session = SQLiteSession(queue: queue)
+        return try await gate.run { () async throws(LedgerError) -> T in
+            // IMMEDIATE takes the write lock up front, so another process cannot interleave.
+            try await session.execute("BEGIN IMMEDIATE", [])
+            do throws(LedgerError) {
+                let result = try await body(session)
+                try await session.execute("COMMIT", [])
+                return result
+            } catch {
+                try? await session.execute("ROLLBACK", [])
+                throw error
+            }
+        }
+    }
+
+    public func close() async {
+        try? queue.close()
+    }
+}
+
+struct SQLiteSession: SQLSession {
+    let queue: DatabaseQueue
+
+    func execute(_ sql: String, _ arguments: [SQLValue]) async throws(LedgerError) {
+        let values = arguments.map(Self.databaseValue)
+        do {
+            try await queue.writeWithoutTransaction { db in
+                try db.execute(sql: sql, arguments: StatementArguments(values))
+            }
+        } catch {
+            throw .storage(Self.message(error))
+        }
+    }
+
+    func query(_ sql: String, _ arguments: [SQLValue]) async throws(LedgerError) -> [[SQLValue]] {
+        let values = arguments.map(Self.databaseValue)
+        do {
+            return try await queue.writeWithoutTransaction { db in
+                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map { row in
+                    row.databaseValues.map { value -> SQLValue in
+                        switch value.storage {
+                        case .int64(let v): .integer(v)
+                        case .string(let v): .text(v)
+                        case .null: .null
+                        case .double(let v): .integer(Int64(v))
+                        case .blob(let data): .text(String(decoding: data, as: UTF8.self))
+                        }
+                    }
+                }
+            }
+        } catch {
+            throw .storage(Self.message(error))
+        }
+    }
+
+    static func databaseValue(_ value: SQLValue) -> DatabaseValue {
+        switch value {
+        case .integer(let v): v.databaseValue
+        case .text(let v): v.databaseValue
+        case .null: .null
+        }
+    }
+
+    static func message(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        return "\(error)"
+    }
+}

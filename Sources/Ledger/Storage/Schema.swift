@@ -1,0 +1,78 @@
+/// Versioned schema migrations, portable between SQLite and PostgreSQL (BIGINT and TEXT only).
+/// A migration is applied once, in its own transaction, and recorded in `schema_migrations`.
+enum Schema {
+    static let migrations: [(version: Int64, statements: [String])] = [
+        (1, [
+            "CREATE TABLE agents (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL)",
+            """
+            CREATE TABLE projects (id TEXT PRIMARY KEY, name TEXT NOT NULL, currency TEXT NOT NULL,
+              custodian TEXT REFERENCES agents(id), fund_agent TEXT NOT NULL REFERENCES agents(id))
+            """,
+            """
+            CREATE TABLE work_types (project TEXT NOT NULL REFERENCES projects(id), name TEXT NOT NULL,
+              rate TEXT NOT NULL, PRIMARY KEY (project, name))
+            """,
+            """
+            CREATE TABLE rate_overrides (project TEXT NOT NULL, work_type TEXT NOT NULL,
+              agent TEXT NOT NULL REFERENCES agents(id), rate TEXT NOT NULL,
+              PRIMARY KEY (project, work_type, agent), FOREIGN KEY (project, work_type) REFERENCES work_types(project, name))
+            """,
+            "CREATE TABLE designs (id TEXT PRIMARY KEY, name TEXT NOT NULL, parent TEXT REFERENCES designs(id))",
+            "CREATE TABLE units (serial TEXT PRIMARY KEY, design TEXT NOT NULL REFERENCES designs(id))",
+            """
+            CREATE TABLE events (seq BIGINT PRIMARY KEY, date TEXT NOT NULL, agent TEXT NOT NULL REFERENCES agents(id),
+              project TEXT NOT NULL REFERENCES projects(id), kind TEXT NOT NULL, hours TEXT, work_type TEXT, rate TEXT,
+              value BIGINT NOT NULL, design TEXT REFERENCES designs(id), unit TEXT REFERENCES units(serial),
+              note TEXT, reverses BIGINT REFERENCES events(seq), recorded_at TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE sales (id BIGINT PRIMARY KEY, project TEXT NOT NULL REFERENCES projects(id),
+              unit TEXT NOT NULL REFERENCES units(serial), price BIGINT NOT NULL, currency TEXT NOT NULL,
+              date TEXT NOT NULL, buyer TEXT NOT NULL, direct_costs BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE equations (project TEXT NOT NULL REFERENCES projects(id), version BIGINT NOT NULL,
+              body TEXT NOT NULL, PRIMARY KEY (project, version))
+            """,
+            """
+            CREATE TABLE claims (project TEXT NOT NULL, bucket TEXT NOT NULL, event BIGINT NOT NULL REFERENCES events(seq),
+              agent TEXT NOT NULL, rule TEXT NOT NULL, original BIGINT NOT NULL, balance BIGINT NOT NULL,
+              paid BIGINT NOT NULL, PRIMARY KEY (project, bucket, event))
+            """,
+            """
+            CREATE TABLE distributions (sale BIGINT PRIMARY KEY REFERENCES sales(id), project TEXT NOT NULL,
+              currency TEXT NOT NULL, distributable BIGINT NOT NULL, equation_version BIGINT NOT NULL,
+              snapshot TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE distribution_lines (sale BIGINT NOT NULL REFERENCES distributions(sale), line BIGINT NOT NULL,
+              bucket TEXT, agent TEXT NOT NULL, amount BIGINT NOT NULL, PRIMARY KEY (sale, line))
+            """,
+            """
+            CREATE TABLE claim_payments (sale BIGINT NOT NULL REFERENCES distributions(sale), bucket TEXT NOT NULL,
+              event BIGINT NOT NULL, agent TEXT NOT NULL, amount BIGINT NOT NULL, PRIMARY KEY (sale, bucket, event))
+            """,
+            // The chain's head, so truncating the newest events is detected too.
+            "CREATE TABLE chain_head (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)",
+        ]),
+    ]
+
+    static func migrate(_ database: any SQLDatabase) async throws(LedgerError) {
+        try await database.transaction { session throws(LedgerError) in
+            try await session.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)", [])
+        }
+        for migration in migrations {
+            try await database.transaction { session throws(LedgerError) in
+                let applied = try await session.query("SELECT version FROM schema_migrations WHERE version = ?",
+                                                      [.integer(migration.version)])
+                guard applied.isEmpty else { return }
+                for statement in migration.statements { try await session.execute(statement, []) }
+                try await session.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                                          [.integer(migration.version), .text(Timestamp.nowUTC())])
+            }
+        }
+    }
+
+    static var latestVersion: Int64 { migrations.last!.version }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Ledger
+
+struct ContributeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "contribute",
+        abstract: "Log a contribution: work, material, cash, expense, use or cite.")
+    @OptionGroup var options: LedgerOptions
+    @Argument(help: "work, material, cash, expense, use or cite.") var kind: String
+    @Option var project: String
+    @Option var agent: String
+    @Option(help: "Hours of work, e.g. 1.5.") var hours: String?
+    @Option(name: .customLong("work-type")) var workType: String?
+    @Option(help: "Value in the project's currency, e.g. 185.40 (not for work).") var value: String?
+    @Option var design: String?
+    @Option var unit: String?
+    @Option var note: String?
+    @Option(help: "YYYY-MM-DD (default: today, UTC).") var date: LedgerDate?
+
+    func run() async throws {
+        try await options.run { ledger throws(LedgerError) in
+            guard let kind = ContributionKind(rawValue: kind) else {
+                throw .invalid("unknown contribution kind '\(kind)' (work, material, cash, expense, use, cite)")
+            }
+            var parsedHours: LedgerDecimal?
+            if let hours {
+                guard let value = LedgerDecimal(hours) else { throw .invalid("hours '\(hours)' is not a decimal") }
+                parsedHours = value
+            }
+            var minor: Int64?
+            if let value {
+                guard let currency = try await ledger.store.project(project)?.currency else {
+                    throw .notFound("no project '\(project)'")
+                }
+                minor = try currency.parse(value)
+            }
+            let event = try await ledger.contribute(ContributionDraft(
+                date: date ?? todayUTC(), agent: agent, project: project, kind: kind, hours: parsedHours,
+                workType: workType, value: minor, design: design, unit: unit, note: note))
+            options.emit(event) { "event \(event.id) recorded: \(event.kind.rawValue) by \(event.agent), value \(event.value) minor units" }
+        }
+    }
+}
+
+struct ReverseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reverse",
+        abstract: "Correct a contribution by appending its reversal (events are never edited).")
+    @OptionGroup var options: LedgerOptions
+    @Option var event: Int64
+    @Option var note: String?
+    @Option var date: LedgerDate?
+
+    func run() async throws {
+        try await options.run { ledger throws(LedgerError) in
+            let reversal = try await ledger.reverse(event: event, date: date ?? todayUTC(), note: note)
+            options.emit(reversal) { "event \(reversal.id) reverses event \(event)" }
+        }
+    }
+}
+
+struct SaleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sale", abstract: "Units sold by the custodian.",
+                                                    subcommands: [Record.self])
+    struct Record: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record a sale.")
+        @OptionGroup var options: LedgerOptions
+        @Option var project: String
+        @Option(help: "Serial of the sold unit.") var unit: String
+        @Option(help: "Price, e.g. 1250.00.") var price: String
+        @Option(help: "ISO 4217 code; must be the project's.") var currency: String
+        @Option(help: "Buyer reference.") var buyer: String
+        @Option(name: .customLong("direct-costs")) var directCosts: String = "0"
+        @Option var date: LedgerDate?
+
+        func run() async throws {
+            try await options.run { ledger throws(LedgerError) in
+                let currency = try Currency(currency)
+                let sale = try await ledger.recordSale(SaleDraft(
+                    project: project, unit: unit, price: try currency.parse(price), currency: currency,
+                    date: date ?? todayUTC(), buyer: buyer, directCosts: try currency.parse(directCosts)))
+                options.emit(sale) { "sale \(sale.id) recorded: \(unit) for \(currency.format(sale.price)) \(currency)" }
+            }
+        }
+    }
+}
+
+struct DistributeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "distribute",
+        abstract: "Distribute a sale by the project's value equation (once per sale).")
+    @OptionGroup var options: LedgerOptions
+    @Option var sale: Int64
+    @Flag(name: .customLong("dry-run"), help: "Compute and show, write nothing.") var dryRun = false
+
+    func run() async throws {
+        try await options.run { ledger throws(LedgerError) in
+            let distribution = try await ledger.distribute(sale: sale, dryRun: dryRun)
+            options.emit(distribution) { LedgerText.distribution(distribution, dryRun: dryRun) }
+        }
+    }
+}
+
+enum LedgerText {
+    static func distribution(_ d: Distribution, dryRun: Bool = false) -> String {
+        var lines = ["sale \(d.sale): \(d.currency.format(d.distributable)) \(d.currency) distributable, equation v\(d.equationVersion)"
+                     + (dryRun ? " (dry run, nothing written)" : "")]
+        for line in d.lines {
+            lines.append("  \((line.bucket ?? "network-fund").padding(toLength: 16, withPad: " ", startingAt: 0)) "
+                         + "\(line.agent.padding(toLength: 16, withPad: " ", startingAt: 0)) \(d.currency.format(line.amount))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

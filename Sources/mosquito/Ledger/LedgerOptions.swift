@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// Options every ledger subcommand shares.
+struct LedgerOptions: ParsableArguments {
+    @Option(name: .customLong("ledger"), help: "SQLite file or postgres:// URL (default: the user's data directory).")
+    var location: String?
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    /// Opens the ledger, runs `body`, closes it; a `LedgerError` becomes one line on stderr and exit code 1.
+    func run(_ body: (Ledger) async throws(LedgerError) -> Void) async throws {
+        do throws(LedgerError) {
+            let ledger = try await Ledger.open(location)
+            do throws(LedgerError) {
+                try await body(ledger)
+                await ledger.close()
+            } catch {
+                await ledger.close()
+                throw error
+            }
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    func emit<T: Encodable>(_ value: T, text: () -> String) {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try! encoder.encode(value), as: UTF8.self))
+        } else {
+            print(text())
+        }
+    }
+}
+
+extension LedgerDate: ExpressibleByArgument {
+    public init?(argument: String) { try? self.init(argument) }
+}
+
+/// Today's UTC date, the default for records.
+func todayUTC() -> LedgerDate {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let c = calendar.dateComponents([.year, .month, .day], from: Date())
+    return try! LedgerDate(String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!))
+}

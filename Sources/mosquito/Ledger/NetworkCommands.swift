@@ -1,0 +1,103 @@
+import ArgumentParser
+import Ledger
+
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "agent", abstract: "People and organizations.",
+                                                    subcommands: [Add.self])
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an agent.")
+        @OptionGroup var options: LedgerOptions
+        @Option(help: "Short id, e.g. ana.") var id: String
+        @Option(help: "Display name.") var name: String
+        @Option(help: "person or organization.") var kind: String = "person"
+
+        func run() async throws {
+            try await options.run { ledger throws(LedgerError) in
+                guard let kind = Agent.Kind(rawValue: kind) else { throw .invalid("kind must be person or organization") }
+                let agent = try await ledger.addAgent(id: id, name: name, kind: kind)
+                options.emit(agent) { "agent \(agent.id) added" }
+            }
+        }
+    }
+}
+
+struct ProjectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "project", abstract: "Value networks.",
+                                                    subcommands: [Add.self])
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a project.")
+        @OptionGroup var options: LedgerOptions
+        @Option var id: String
+        @Option var name: String = ""
+        @Option(help: "ISO 4217 code, e.g. CAD.") var currency: String
+        @Option(help: "Agent that is the project's legal front.") var custodian: String?
+        @Option(help: "Agent receiving what the equation leaves unallocated.") var fund: String
+
+        func run() async throws {
+            try await options.run { ledger throws(LedgerError) in
+                let project = try await ledger.addProject(id: id, name: name, currency: currency, custodian: custodian,
+                                                          fundAgent: fund)
+                options.emit(project) { "project \(project.id) added (\(project.currency))" }
+            }
+        }
+    }
+}
+
+struct WorkTypeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "worktype", abstract: "Work types and hourly rates.",
+                                                    subcommands: [Set.self])
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a work type's rate, or an agent's personal rate.")
+        @OptionGroup var options: LedgerOptions
+        @Option var project: String
+        @Option var name: String
+        @Option(help: "Rate per hour in the project's currency, e.g. 45.00.") var rate: String
+        @Option(help: "Set this agent's personal rate instead.") var agent: String?
+
+        func run() async throws {
+            try await options.run { ledger throws(LedgerError) in
+                try await ledger.setWorkType(project: project, name: name, rate: rate, agent: agent)
+                options.emit(["project": project, "work_type": name, "rate": rate, "agent": agent ?? ""]) {
+                    "work type \(name) rate \(rate)" + (agent.map { " for \($0)" } ?? "")
+                }
+            }
+        }
+    }
+}
+
+struct DesignCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "design", abstract: "Designs and their lineage.",
+                                                    subcommands: [Add.self])
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a design revision.")
+        @OptionGroup var options: LedgerOptions
+        @Option(help: "Design id, e.g. MQ-FORCE-r2.") var id: String
+        @Option(help: "Name, e.g. \"MQ-FORCE rev 2\".") var name: String?
+        @Option(help: "The revision this one derives from.") var parent: String?
+
+        func run() async throws {
+            try await options.run { ledger throws(LedgerError) in
+                let design = try await ledger.addDesign(id: id, name: name, parent: parent)
+                options.emit(design) { "design \(design.id) added" + (design.parent.map { " (from \($0))" } ?? "") }
+            }
+        }
+    }
+}
+
+struct UnitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unit", abstract: "Built instruments.",
+                                                    subcommands: [Register.self])
+    struct Register: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register a unit by serial and design.")
+        @OptionGroup var options: LedgerOptions
+        @Option(help: "Serial number, e.g. MQ-2026-0042.") var serial: String
+        @Option(help: "Design id.") var design: String
+
+        func run() async throws {
+            try await options.run { ledger throws(LedgerError) in
+                let unit = try await ledger.registerUnit(serial: serial, design: design)
+                options.emit(unit) { "unit \(unit.serial) registered (\(unit.design))" }
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Who earned what, and from which sale.",
+                                                    subcommands: [AgentReportCommand.self, UnitReportCommand.self,
+                                                                  ProjectReportCommand.self])
+}
+
+struct AgentReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "agent", abstract: "What an agent contributed and earned.")
+    @OptionGroup var options: LedgerOptions
+    @Argument var id: String
+
+    func run() async throws {
+        try await options.run { ledger throws(LedgerError) in
+            let report = try await ledger.agentReport(id)
+            options.emit(report) {
+                var text = ["agent \(report.agent)"]
+                for e in report.earnings {
+                    text.append("  sale \(e.sale) (\(e.unit)) \(e.bucket ?? "network-fund"): \(Self.money(e.amount, e.currency))")
+                }
+                for (currency, total) in report.totals.sorted(by: { $0.key < $1.key }) {
+                    text.append("  total earned: \(Self.money(total, currency))")
+                }
+                text.append("  outstanding debt/once claims: \(report.outstandingClaims.count)")
+                return text.joined(separator: "\n")
+            }
+        }
+    }
+}
+
+extension AgentReportCommand {
+    static func money(_ minor: Int64, _ code: String) -> String {
+        guard let currency = try? Currency(code) else { return "\(minor) minor units" }
+        return "\(currency.format(minor)) \(code)"
+    }
+}
+
+struct UnitReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unit", abstract: "Where every cent of a unit's sale went.")
+    @OptionGroup var options: LedgerOptions
+    @Argument var serial: String
+
+    func run() async throws {
+        try await options.run { ledger throws(LedgerError) in
+            let report = try await ledger.unitReport(serial)
+            options.emit(report) {
+                var text = ["unit \(report.unit.serial) (\(report.unit.design)), \(report.contributions.count) contributions"]
+                for breakdown in report.sales {
+                    if let d = breakdown.distribution {
+                        text.append(LedgerText.distribution(d))
+                        for p in d.payments {
+                            let event = breakdown.events.first { $0.id == p.event }
+                            text.append("    \(p.bucket) ← event \(p.event) (\(event?.kind.rawValue ?? "?") by \(p.agent)): \(d.currency.format(p.amount))")
+                        }
+                    } else {
+                        text.append("sale \(breakdown.sale.id): not distributed yet")
+                    }
+                }
+                return text.joined(separator: "\n")
+            }
+        }
+    }
+}
+
+struct ProjectReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "project", abstract: "A project's income and payouts.")
+    @OptionGroup var options: LedgerOptions
+    @Argument var id: String
+
+    func run() async throws {
+        try await options.run { ledger throws(LedgerError) in
+            let report = try await ledger.projectReport(id)
+            options.emit(report) {
+                let c = report.project.currency
+                var text = ["project \(report.project.id): \(report.sales) sales, \(report.distributed) distributed, income \(c.format(report.income)) \(c)"]
+                for row in report.perAgent { text.append("  \(row.agent.padding(toLength: 16, withPad: " ", startingAt: 0)) \(c.format(row.amount))") }
+                return text.joined(separator: "\n")
+            }
+        }
+    }
+}
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export",
+        abstract: "Export a table as CSV, or the whole ledger as ValueFlows-shaped JSON (--json).")
+    @OptionGroup var options: LedgerOptions
+    @Option(help: "events, lines or claims (CSV).") var table: String = "lines"
+
+    func run() async throws {
+        try await options.run { ledger throws(LedgerError) in
+            if options.json {
+                print(try await ledger.exportValueFlows())
+            } else {
+                guard let table = Ledger.ExportTable(rawValue: table) else {
+                    throw .invalid("unknown table '\(table)' (events, lines, claims)")
+                }
+                print(try await ledger.exportCSV(table), terminator: "")
+            }
+        }
+    }
+}
+
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "verify",
+        abstract: "Check the events' hash chain; names the first edited, deleted or reordered row.")
+    @OptionGroup var options: LedgerOptions
+
+    func run() async throws {
+        try await options.run { ledger throws(LedgerError) in
+            let report = try await ledger.store.verifyChain()
+            if let problem = report.problem { throw .tampered("ledger tampered: \(problem)") }
+            options.emit(report) { "ledger intact: \(report.events) events, hash chain verified" }
+        }
+    }
+}
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo",
+        abstract: "Build a small Mosquito network in an empty ledger and sell three units.")
+    @OptionGroup var options: LedgerOptions
+
+    func run() async throws {
+        try await options.run { ledger throws(LedgerError) in
+            let distributions = try await ledger.runDemo()
+            options.emit(distributions) { distributions.map { LedgerText.distribution($0) }.joined(separator: "\n") }
+        }
+    }
+}
