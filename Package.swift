@@ -20,6 +20,13 @@ let package = Package(
         .target(name: "MWP"),
         .target(name: "Simulator", dependencies: ["MWP"]),
         .target(name: "Device", dependencies: ["MWP", "Simulator"]),
+        .systemLibrary(
+            name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        .target(name: "USB", dependencies: ["Device", "MWP", "CLibUSB"]),
+        // Test support only: umockdev's in-process testbed and a usbdevfs emulator on its ioctl-handler API.
+        .systemLibrary(
+            name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev", "umockdev"])]),
+        .target(name: "CUSBEmulator", dependencies: ["CUMockdev"]),
         .executableTarget(
             name: "mosquito",
             dependencies: [
@@ -28,5 +35,9 @@ let package = Package(
         ),
         .testTarget(name: "MWPTests", dependencies: ["MWP"]),
         .testTarget(name: "DeviceTests", dependencies: ["Device", "Simulator", "MWP"]),
+        .testTarget(
+            name: "USBTests",
+            dependencies: ["USB", "Device", "Simulator", "MWP", "CLibUSB", "CUSBEmulator"],
+            exclude: ["Fixtures"]),
     ]
 )
