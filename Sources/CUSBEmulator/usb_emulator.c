@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <pty.h>
+#include <sys/fsuid.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -402,3 +403,5 @@ void mq_emulator_free(mq_emulator *e) {
     g_free(e->root);
     g_free(e);
 }
+
+unsigned mq_set_thread_fsuid(unsigned uid) { return (unsigned) setfsuid((uid_t) uid); }

@@ -54,6 +54,10 @@ final class EmulatedMosquito: @unchecked Sendable {
 
     /// Plugs the device (back) in; a real replug gets a new address.
     func plug(address: UInt8) throws {
+        if self.address != 0 {
+            // A replug is a power cycle: the firmware boots afresh (calibration lives in its flash).
+            lock.withLock { instrument = SimulatedInstrument(config: instrument.config) }
+        }
         self.address = address
         let text = try Self.description(address: address)
         let node = String(format: "/dev/bus/usb/001/%03d", address)
@@ -64,7 +68,7 @@ final class EmulatedMosquito: @unchecked Sendable {
             mq_emulator_plug(emulator, text, Self.sysfsPath, node, cStrings, Int32(strings.count),
                              hostSent, context, &error, error.count)
         }
-        guard rc == 0 else { throw EmulatorError(message: String(cString: error)) }
+        guard rc == 0 else { throw EmulatorError(message: String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)) }
     }
 
     func unplug() { mq_emulator_unplug(emulator) }

@@ -57,6 +57,10 @@ unsigned mq_emulator_discarded(mq_emulator *emulator);
 unsigned mq_emulator_claimed(mq_emulator *emulator);
 int mq_emulator_last_in_length(mq_emulator *emulator);
 
+/* Filesystem identity of the calling thread only (Linux setfsuid): lets a root test open a node as an
+ * unprivileged user would. Returns the previous fsuid. */
+unsigned mq_set_thread_fsuid(unsigned uid);
+
 #ifdef __cplusplus
 }
 #endif
