@@ -16,8 +16,6 @@ final class EmulatedMosquito: @unchecked Sendable {
     // Guarded by `lock`.
     private var instrument: SimulatedInstrument
     private var ignoringRequests = false
-    private var pumping = true
-    private let pumpDone = DispatchSemaphore(value: 0)
     private let epochNs = MonotonicClock.nowNs()
     private(set) var address: UInt8 = 0
 
@@ -26,16 +24,16 @@ final class EmulatedMosquito: @unchecked Sendable {
         emulator = mq_emulator_new()
         instrument = SimulatedInstrument(config: config)
         try plug(address: address)
-        let thread = Thread { [self] in pumpLoop() }
+        // Weak, and strong only while pumping: the thread must not keep the device alive, and the emulator
+        // cannot be freed in the middle of a pump step. It ends by itself once the device is gone.
+        let thread = Thread { [weak self] in
+            while self?.pumpOnce() != nil { Thread.sleep(forTimeInterval: 0.001) }
+        }
         thread.name = "emulated-mosquito"
         thread.start()
     }
 
-    deinit {
-        lock.withLock { pumping = false }
-        pumpDone.wait()
-        mq_emulator_free(emulator)
-    }
+    deinit { mq_emulator_free(emulator) }
 
     var root: String { String(cString: mq_emulator_root(emulator)) }
 
@@ -109,15 +107,12 @@ final class EmulatedMosquito: @unchecked Sendable {
         }
     }
 
-    private func pumpLoop() {
-        while lock.withLock({ pumping }) {
-            lock.withLock {
-                instrument.advance(nowUs: deviceNowUs())
-                ship()
-            }
-            Thread.sleep(forTimeInterval: 0.001)
+    /// One step of the firmware's main loop: emit what is due, hand it to the bus.
+    private func pumpOnce() {
+        lock.withLock {
+            instrument.advance(nowUs: deviceNowUs())
+            ship()
         }
-        pumpDone.signal()
     }
 }
 
