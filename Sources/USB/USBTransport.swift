@@ -16,12 +16,12 @@ public final class USBTransport: Transport, @unchecked Sendable {
     private let host: USBHost
     private let handle: OpaquePointer
 
+    private let inbound = InboundStream()
     // Everything below is guarded by `condition`, except `interface` and `pool`, which only `close` and
     // `retune` touch after every callback has returned.
     private let condition = NSCondition()
     private var interface: ClaimedInterface?
     private var pool: TransferPool?
-    private var inbound = InboundBytes(capacity: 1 << 20)
     private var inFlight = 0
     private var closed = false
     private var cancelling = false
@@ -113,16 +113,7 @@ public final class USBTransport: Transport, @unchecked Sendable {
     }
 
     public func receive(into buffer: UnsafeMutableRawBufferPointer, timeoutMs: Int32) throws(TransportError) -> Int {
-        let deadline = Date(timeIntervalSinceNow: Double(max(0, timeoutMs)) / 1000)
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            if closed { throw .closed }
-            if !inbound.isEmpty { return inbound.take(into: buffer) }
-            // Everything received before the link went is handed over first.
-            if let lost { throw lost }
-            if !condition.wait(until: deadline) { return 0 }
-        }
+        try inbound.take(into: buffer, timeoutMs: timeoutMs)
     }
 
     /// Cancels every transfer, waits for all their callbacks, then releases the interface and closes the device.
@@ -135,6 +126,7 @@ public final class USBTransport: Transport, @unchecked Sendable {
         closed = true
         condition.broadcast()
         condition.unlock()
+        inbound.close()
         cancelAllAndWait()
         interface = nil
         pool = nil
@@ -155,8 +147,9 @@ public final class USBTransport: Transport, @unchecked Sendable {
         defer { condition.unlock() }
         for t in transfers {
             do { try submit(t) } catch {
-                lost = error.transportError(description)
-                throw lost!
+                let failure = error.transportError(description)
+                lose(failure)
+                throw failure
             }
         }
     }
@@ -206,7 +199,7 @@ public final class USBTransport: Transport, @unchecked Sendable {
         inFlight -= 1
         let length = Int(t.pointee.actual_length)
         if length > 0 {
-            inbound.append(UnsafeRawBufferPointer(start: t.pointee.buffer, count: length))
+            inbound.deliver(UnsafeRawBufferPointer(start: t.pointee.buffer, count: length))
             counters.bytes += UInt64(length)
         }
         counters.transfers += 1
@@ -220,8 +213,7 @@ public final class USBTransport: Transport, @unchecked Sendable {
             counters.stalls += 1
             do { try USBDeviceHandleRef(handle).clearHalt(endpoint: USBIdentity.bulkIn) } catch {
                 if error.code == .noDevice { return unplugged() }
-                lost = error.transportError(description)
-                return
+                return lose(error.transportError(description))
             }
         case LIBUSB_TRANSFER_NO_DEVICE:
             return unplugged()
@@ -231,13 +223,19 @@ public final class USBTransport: Transport, @unchecked Sendable {
         guard !closed, !cancelling, lost == nil else { return }
         do { try submit(t) } catch {
             if error.code == .noDevice { return unplugged() }
-            lost = error.transportError(description)
+            lose(error.transportError(description))
         }
     }
 
-    private func unplugged() {
+    /// Called with `condition` held.
+    private func lose(_ error: TransportError) {
         guard lost == nil else { return }
-        lost = .disconnected("USB Mosquito \(info.serial ?? "?") unplugged (was bus \(info.bus) address \(info.address))")
+        lost = error
+        inbound.fail(error)
+    }
+
+    private func unplugged() {
+        lose(.disconnected("USB Mosquito \(info.serial ?? "?") unplugged (was bus \(info.bus) address \(info.address))"))
     }
 }
 
