@@ -67,4 +67,18 @@ struct USBEmulatedDeviceTests {
         #expect(device.pendingIn == 0)
         #expect(device.claimed == 0)
     }
+
+    @Test func usbURIsOpenThroughTheDeviceOpenerOnceRegistered() throws {
+        let device = try EmulatedMosquito()
+        var opener = DeviceOpener()
+        #expect(throws: DeviceError.self) { _ = try opener.openSession("usb:1209:0001") }
+        USBDriver.register(into: &opener)
+        let session = try opener.openSession("usb:1209:0001")
+        #expect(session.identity?.serial == EmulatedMosquito.serial)
+        session.close()
+        #expect(throws: DeviceError.transport(.notFound("usb:1209:0001:MQ-NOT-HERE"))) {
+            _ = try opener.openSession("usb:1209:0001:MQ-NOT-HERE")
+        }
+        _ = device
+    }
 }
