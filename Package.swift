@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "mosquito", targets: ["mosquito"]),
         .library(name: "MWP", targets: ["MWP"]),
+        .library(name: "USB", targets: ["USB"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
