@@ -27,6 +27,8 @@ public final class USBTransport: Transport, @unchecked Sendable {
     private var cancelling = false
     private var lost: TransportError?
     private var counters = USBStreamCounters()
+    private var consecutiveErrors = 0
+    private static let maxConsecutiveErrors = 64
     /// What this host has sent, decoded, so the transport can size its transfers when it sees CONFIGURE.
     private var outbound = FrameDecoder()
     private let sendLock = NSLock()
@@ -205,7 +207,7 @@ public final class USBTransport: Transport, @unchecked Sendable {
         counters.transfers += 1
         switch t.pointee.status {
         case LIBUSB_TRANSFER_COMPLETED, LIBUSB_TRANSFER_TIMED_OUT:
-            break
+            consecutiveErrors = 0
         case LIBUSB_TRANSFER_CANCELLED:
             return
         case LIBUSB_TRANSFER_STALL:
@@ -219,6 +221,11 @@ public final class USBTransport: Transport, @unchecked Sendable {
             return unplugged()
         default:
             counters.errors += 1
+            consecutiveErrors += 1
+            // A one-off CRC or babble on the bus is retried; an endpoint that keeps failing is a broken link.
+            if consecutiveErrors > Self.maxConsecutiveErrors {
+                return lose(.other("\(description): bulk IN failed \(consecutiveErrors) times in a row"))
+            }
         }
         guard !closed, !cancelling, lost == nil else { return }
         do { try submit(t) } catch {
