@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "MWP", targets: ["MWP"]),
         .library(name: "Signal", targets: ["Signal"]),
         .library(name: "Recording", targets: ["Recording"]),
+        .library(name: "USB", targets: ["USB"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +41,14 @@ let package = Package(
         .target(name: "Simulator", dependencies: ["MWP"]),
         // Transports (tty, in-process simulator), device sessions, discovery.
         .target(name: "Device", dependencies: ["MWP", "Simulator"]),
+        // USB on libusb-1.0: async bulk streaming, discovery, hotplug, reconnect.
+        .systemLibrary(
+            name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        .target(name: "USB", dependencies: ["Device", "MWP", "CLibUSB"]),
+        // Test support only: umockdev's in-process testbed and a usbdevfs emulator on its ioctl-handler API.
+        .systemLibrary(
+            name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev", "umockdev"])]),
+        .target(name: "CUSBEmulator", dependencies: ["CUMockdev"]),
         // Ring, DSP, gap accounting, clock mapping. Knows no transport; depends on nothing.
         .target(name: "Signal"),
         // HDF5 (Debian libhdf5-dev, 1.10 serial): the system library gives include path and link flags;
@@ -61,7 +70,7 @@ let package = Package(
             dependencies: [
                 "MWP", "Simulator", "Device", "Signal", "Recording", "Acquisition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "Calibration", "Ledger",
+                "Calibration", "Ledger", "USB",
             ]
         ),
         // The contribution ledger stands alone: it knows a unit's serial and design, not the driver.
@@ -83,5 +92,9 @@ let package = Package(
             name: "CalibrationTests", dependencies: ["Calibration", "Device", "Simulator", "MWP"],
             exclude: ["Fixtures"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "mosquito"]),
+        .testTarget(
+            name: "USBTests",
+            dependencies: ["USB", "Device", "Simulator", "MWP", "CLibUSB", "CUSBEmulator"],
+            exclude: ["Fixtures"]),
     ]
 )

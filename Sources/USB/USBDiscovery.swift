@@ -1,0 +1,43 @@
+import CLibUSB
+import Foundation
+
+/// Finds attached Mosquitos (by the VID:PID in `USBIdentity`) and says for each whether it can be opened.
+public enum USBDiscovery {
+    /// Every Mosquito on the bus, in bus/address order. Strings come from the device when it can be opened,
+    /// from sysfs when it cannot (so an inaccessible unit still shows its serial).
+    public static func list(host: USBHost) throws(USBError) -> [USBDeviceInfo] {
+        let list = try USBDeviceList(host: host)
+        var found: [USBDeviceInfo] = []
+        for device in list.devices {
+            guard let facts = try? USBDeviceFacts(device), facts.isMosquito else { continue }
+            found.append(describe(device, facts: facts))
+        }
+        return found.sorted { ($0.bus, $0.address) < ($1.bus, $1.address) }
+    }
+
+    /// Opens `device` briefly to read its strings.
+    static func describe(_ device: OpaquePointer, facts: USBDeviceFacts) -> USBDeviceInfo {
+        var info = USBDeviceInfo(
+            bus: facts.bus, address: facts.address, portPath: facts.portPath, vendorID: facts.vendorID,
+            productID: facts.productID, serial: nil, manufacturer: nil, product: nil, speed: facts.speed, access: .ok)
+        do throws(USBError) {
+            let handle = try USBDeviceHandle(device: device)
+            info.serial = handle.string(index: facts.serialIndex)
+            info.manufacturer = handle.string(index: facts.manufacturerIndex)
+            info.product = handle.string(index: facts.productIndex)
+        } catch {
+            info.access = error.code == .access ? .permissionDenied(fix: USBDeviceInfo.permissionFix) : .failed(error.description)
+            let sysfs = "/sys/bus/usb/devices/" + facts.portPath + "/"
+            info.serial = sysfsAttribute(sysfs + "serial")
+            info.manufacturer = sysfsAttribute(sysfs + "manufacturer")
+            info.product = sysfsAttribute(sysfs + "product")
+        }
+        return info
+    }
+
+    private static func sysfsAttribute(_ path: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}

@@ -1,0 +1,51 @@
+import Device
+import Foundation
+import MWP
+
+/// For `record --follow`: after the instrument with a given serial went away, wait for it to come back and
+/// open it again. Woken by hotplug arrivals; it also retries on its own, so a missed event costs one interval.
+public enum USBReconnect {
+    public static func waitAndReopen(
+        serial: String, host: USBHost, timeoutMs: Int, retryIntervalMs: Int = 250,
+        transfersInFlight: Int = TransferSizing.transfersInFlight
+    ) throws(TransportError) -> USBTransport {
+        let uri = DeviceURI.usb(vendorID: USBIdentity.vendorID, productID: USBIdentity.productID, serial: serial)
+        let deadline = MonotonicClock.nowNs() + UInt64(max(0, timeoutMs)) * 1_000_000
+        let monitor = try? USBHotplugMonitor(host: host, pollIntervalMs: retryIntervalMs)
+        defer { monitor?.stop() }
+        var lastError: TransportError = .notFound(uri.description)
+        while true {
+            do throws(TransportError) {
+                return try USBTransport(uri: uri, host: host, transfersInFlight: transfersInFlight)
+            } catch {
+                lastError = error
+            }
+            let now = MonotonicClock.nowNs()
+            guard now < deadline else { break }
+            let waitMs = min(retryIntervalMs, Int((deadline - now) / 1_000_000) + 1)
+            if let monitor {
+                _ = monitor.next(timeoutMs: waitMs)
+            } else {
+                Thread.sleep(forTimeInterval: Double(waitMs) / 1000)
+            }
+        }
+        if case .permissionDenied = lastError { throw lastError }
+        throw .notFound("\(uri) did not come back within \(timeoutMs) ms (last: \(lastError))")
+    }
+
+    /// Reopens and re-identifies: the session is ready for CONFIGURE and START again.
+    public static func waitAndReopenSession(
+        serial: String, host: USBHost, timeoutMs: Int, requestTimeoutMs: Int = 1000
+    ) throws(DeviceError) -> DeviceSession {
+        let transport: USBTransport
+        do { transport = try waitAndReopen(serial: serial, host: host, timeoutMs: timeoutMs) } catch {
+            throw .transport(error)
+        }
+        let session = DeviceSession(transport: transport, requestTimeoutMs: requestTimeoutMs)
+        do throws(DeviceError) { try session.identify() } catch {
+            session.close()
+            throw error
+        }
+        return session
+    }
+}
