@@ -27,7 +27,6 @@ struct ListCommand: ParsableCommand {
             for d in attached { Console.line(d.line) }
         }
     }
-}
 
     /// Arrivals and departures until Ctrl-C (libusb hotplug, or polling where the platform has none).
     private func watchUSB() throws {
