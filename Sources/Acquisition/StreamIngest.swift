@@ -105,6 +105,11 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
 
     public func linkLost(_ error: TransportError) {
         state.withLock { s in
+            // A source that ran out (a replay's last sample) ends the stream; it did not fail.
+            if case .endOfStream = error {
+                s.pendingEvents.append(IngestEvent(afterIndex: s.accountant.expectedNextIndex, kind: "end", detail: error.description))
+                return
+            }
             s.linkError = error.description
             s.pendingEvents.append(IngestEvent(afterIndex: s.accountant.expectedNextIndex, kind: "disconnect", detail: error.description))
         }
