@@ -19,12 +19,17 @@ public struct AcquisitionPlan: Sendable {
     public var softwareVersion: String
     /// Ring capacity in frames per device (a power of two): how far the recorder may fall behind.
     public var ringCapacity: Int
+    /// The certificate behind a calibration a device holds (serial, record), written into the recording so
+    /// every value can be traced to the calibration that made it.
+    public var certificateLookup: @Sendable (String, DeviceCalibration) -> String?
 
     public init(
         rateHz: UInt32, channels: [Int]? = nil, pipeline: PipelineSpec = PipelineSpec(), durationSeconds: Double?,
         output: String, options: RecordingOptions = RecordingOptions(), commandLine: [String] = CommandLine.arguments,
-        softwareVersion: String, ringCapacity: Int = 1 << 18
+        softwareVersion: String, ringCapacity: Int = 1 << 18,
+        certificateLookup: @escaping @Sendable (String, DeviceCalibration) -> String? = { _, _ in nil }
     ) {
+        self.certificateLookup = certificateLookup
         self.rateHz = rateHz
         self.channels = channels
         self.pipeline = pipeline
@@ -66,7 +71,8 @@ public final class AcquisitionRun: @unchecked Sendable {
         self.streams = streams
         let header = RecordingHeader(
             softwareVersion: plan.softwareVersion, host: ProcessInfo.processInfo.hostName, startTime: Date(),
-            commandLine: plan.commandLine, devices: streams.map(RecordingAdapter.device))
+            commandLine: plan.commandLine,
+            devices: streams.map { RecordingAdapter.device($0, certificate: plan.certificateLookup) })
         do throws(RecordingError) {
             sink = try openRecordingSink(path: plan.output, header: header, options: plan.options)
         } catch {

@@ -1,4 +1,5 @@
 import Acquisition
+import Calibration
 import ArgumentParser
 import Device
 import Foundation
@@ -28,6 +29,8 @@ struct RecordCommand: ParsableCommand {
     @Flag(help: "HDF5: deflate + shuffle compression.") var compress = false
     @Flag(help: "Replace the output file if it exists.") var overwrite = false
     @Flag(help: "Print the summary as JSON.") var json = false
+    @Option(help: "Calibration history whose certificate IDs go into the recording (default: the user's data directory).")
+    var calibrationHistory: String?
     @OptionGroup var pipeline: PipelineArguments
 
     func validate() throws {
@@ -49,7 +52,11 @@ struct RecordCommand: ParsableCommand {
         let plan = AcquisitionPlan(
             rateHz: rate, channels: channelList, pipeline: spec, durationSeconds: duration, output: output,
             options: RecordingOptions(compress: compress, overwrite: overwrite, csvRawCounts: raw),
-            softwareVersion: MosquitoVersion.string)
+            softwareVersion: MosquitoVersion.string,
+            certificateLookup: { serial, record in
+                try? CalibrationHistory(path: calibrationHistory ?? CalibrationHistory.defaultPath())
+                    .certificateID(serial: serial, stored: record)
+            })
         let run: AcquisitionRun
         do throws(AcquisitionError) { run = try AcquisitionRun(sessions: opened, plan: plan) } catch {
             throw CLIError(error.description)
