@@ -88,7 +88,7 @@ import Testing
         let r = try Mosquito.run(["record", "--device", "replay:\(source.path)#\(serial):0", "--output", out])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try readCSV(out).rows.count == 1000)
-        let missing = try Mosquito.run(["record", "--device", "replay:\(source.path)#NOPE:0", "--output", out + "2"])
+        let missing = try Mosquito.run(["record", "--device", "replay:\(source.path)#NOPE:0", "--output", temporaryPath("nope.csv")])
         #expect(missing.status != 0)
         #expect(missing.errorLines.count == 1)
         #expect(missing.errorLines.first?.contains("no device NOPE") == true)
