@@ -88,6 +88,7 @@ let package = Package(
         .testTarget(name: "DeviceTests", dependencies: ["Device", "Simulator", "MWP"]),
         .testTarget(name: "SignalTests", dependencies: ["Signal"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Recording", "MWP"]),
         // Runs the built `mosquito` binary as separate processes (simulator on a pty, recorder against it).
         .testTarget(name: "EndToEndTests", dependencies: ["Simulator", "MWP"]),
         .testTarget(

@@ -24,13 +24,13 @@ enum H5py {
 
     struct Failed: Error { let stderr: String }
 
-    /// Everything in the first device group, opened in SWMR mode (works on live and killed recordings).
+    /// Everything in one device group (the first, or position `argv[2]`), opened in SWMR mode (works on live and killed recordings).
     /// Floats travel as hex (`float.hex()`), so they arrive bit-exact.
     static let dump = """
         import h5py, json, sys
         with h5py.File(sys.argv[1], "r", swmr=True) as f:
             def s(x): return x.decode() if isinstance(x, bytes) else str(x)
-            name = s(f.attrs["device_groups"][0])
+            name = s(f.attrs["device_groups"][int(sys.argv[2]) if len(sys.argv) > 2 else 0])
             d = f["devices"][name]
             n = min(d[k].shape[0] for k in ("index", "device_time_us", "host_time_ns", "raw", "values"))
             out = {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `--device replay:run.h5[:speed]`: a recording played back through the whole acquisition path.
-@Suite(.serialized) struct ReplayTests {
+@Suite(.serialized) struct ReplayEndToEndTests {
     func record(_ options: [String: String], seconds: String = "1") throws -> (path: String, result: Mosquito.Result) {
         let path = temporaryPath("source.h5")
         let r = try Mosquito.run(["record", "--device", HDF5RecordTests.uri(options), "--duration", seconds,
@@ -79,6 +79,25 @@ import Testing
         #expect(channel.status != 0)
         #expect(channel.errorLines.count == 1)
         #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func replayOfATwoDeviceRecordingPlaysTheFirstOrTheOneNamed() throws {
+        let source = temporaryPath("two.h5")
+        let recorded = try Mosquito.run([
+            "record", "--device", "sim?serial=MQ-A&channels=1&seed=1", "--device", "sim?serial=MQ-B&channels=2&seed=2",
+            "--duration", "0.5", "--rate", "1000", "--output", source,
+        ])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        for (position, selector) in [(0, ""), (1, "#MQ-B")] {
+            let out = temporaryPath("device\(position).csv")
+            let r = try Mosquito.run(["record", "--device", "replay:\(source)\(selector):0", "--raw", "--output", out])
+            #expect(r.status == 0, "\(r.stderr)")
+            let f = try H5py.run(H5py.dump, [source, String(position)])
+            #expect((f["device"] as! [String: String])["serial"] == ["MQ-A", "MQ-B"][position])
+            let index = f["index"] as! [Int], times = f["device_time_us"] as! [Int], raw = f["raw"] as! [[Int]]
+            #expect(index.count == 500)
+            #expect(try readCSV(out).rows == index.indices.map { [String(index[$0]), String(times[$0])] + raw[$0].map(String.init) })
+        }
     }
 
     @Test func replayChoosesADeviceBySerial() throws {
