@@ -46,6 +46,24 @@ struct ReplayFirmware: Sendable {
         try! scratch.withUnsafeBufferPointer { try encoder.encodeSamples(header, values: $0, into: &output) }
     }
 
+    /// Says, as firmware does, that the device dropped samples itself: the host blames the next index jump
+    /// (up to `droppedTotal`'s increase) on a device overrun.
+    mutating func sendOverrun(droppedTotal: UInt32) {
+        send(.status(DeviceStatus(flags: .bufferOverrun, droppedTotal: droppedTotal, temperatureCentiC: 0)))
+    }
+
+    /// A frame that fails its CRC, as a damaged link delivers one: the host blames the next index jump on it.
+    mutating func sendDamagedFrame() {
+        var frame = WireWriter(capacity: 16)
+        frame.u8(MWP.version)
+        frame.u8(MessageType.log.rawValue)
+        frame.u16(0)
+        frame.u8(0)
+        frame.u32(~CRC32C.checksum(frame.bytes))
+        output += COBS.encode(frame.bytes)
+        output.append(0)
+    }
+
     /// The recording has no more rows: the instrument stops streaming on its own.
     mutating func endOfRecording() { isStreaming = false }
 

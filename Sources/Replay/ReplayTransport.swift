@@ -27,6 +27,11 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
     private var block: Recording.SampleBlock?
     private var blockPosition = 0
     private var firstDeviceTimeUs: UInt64 = 0
+    /// The recorded gaps, oldest first: before the frame after each, the cause is re-enacted.
+    private let gaps: [Gap]
+    private var gapCursor = 0
+    private var expectedIndex: UInt64 = 0
+    private var droppedTotal: UInt32 = 0
     private var streamStartNs: UInt64 = 0
     private let openedNs = MonotonicClock.nowNs()
 
@@ -48,7 +53,12 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
             group = 0
         }
         let device = try ReplayDevice(reader.devices[group].device)
-        do throws(RecordingError) { rowCount = try reader.sampleCount(device: group) } catch { throw .recording(error) }
+        do throws(RecordingError) {
+            rowCount = try reader.sampleCount(device: group)
+            gaps = try reader.gaps(device: group).sorted { $0.firstMissingIndex < $1.firstMissingIndex }
+        } catch {
+            throw .recording(error)
+        }
         guard rowCount > 0 else { throw .unsupported("\(file) holds no samples for \(serials[group])") }
         firmware = ReplayFirmware(device: device)
         cutter = FrameCutter(rateHz: device.rateHz, channels: device.identity.channels.count)
@@ -129,6 +139,9 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
     private func rewind() {
         nextRow = 0
         block = nil
+        gapCursor = 0
+        expectedIndex = 0
+        droppedTotal = 0
         streamStartNs = MonotonicClock.nowNs()
     }
 
@@ -142,13 +155,40 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
             if due > now { return .due(due) }
         }
         let count = cutter.frameLength(in: rows, from: blockPosition)
+        let first = rows.index[blockPosition]
+        if first > expectedIndex { reenactGaps(before: first) }
+        expectedIndex = first + UInt64(count)
         let width = rows.channelCount
         firmware.sendSamples(
-            firstIndex: rows.index[blockPosition], deviceTimeUs: time,
+            firstIndex: first, deviceTimeUs: time,
             raw: rows.raw[blockPosition * width ..< (blockPosition + count) * width], rows: count)
         blockPosition += count
         nextRow += UInt64(count)
         return .sent
+    }
+
+    /// Makes the host see the recorded causes of the samples missing before `index`: a device overrun is
+    /// announced by STATUS, a CRC error by a damaged frame; a transport gap (and a host overrun, which the
+    /// replaying host does not suffer) needs nothing but the index jump itself.
+    private func reenactGaps(before index: UInt64) {
+        var overrun: UInt64 = 0
+        var damaged = false
+        while gapCursor < gaps.count, gaps[gapCursor].firstMissingIndex < index {
+            let gap = gaps[gapCursor]
+            if gap.firstMissingIndex >= expectedIndex {
+                switch gap.cause {
+                case .deviceOverrun: overrun += gap.count
+                case .crcError: damaged = true
+                case .transportGap, .hostOverrun: break
+                }
+            }
+            gapCursor += 1
+        }
+        if overrun > 0 {
+            droppedTotal &+= UInt32(truncatingIfNeeded: overrun)
+            firmware.sendOverrun(droppedTotal: droppedTotal)
+        }
+        if damaged { firmware.sendDamagedFrame() }
     }
 
     private func currentBlock() throws(TransportError) -> Recording.SampleBlock {

@@ -57,6 +57,21 @@ import Testing
         #expect((b["gaps"] as! [[Any]]).count == (a["gaps"] as! [[Any]]).count - 1)
     }
 
+    @Test func replayReenactsDeviceOverrunsAndCRCErrors() throws {
+        let source = try record(["channels": "1", "seed": "6", "corrupt_every": "25", "overrun_every": "40", "overrun_samples": "3"])
+        #expect(source.result.status != 0)
+        let again = temporaryPath("causes.h5")
+        _ = try Mosquito.run(["record", "--device", "replay:\(source.path):0", "--output", again])
+        let a = try H5py.run(H5py.dump, [source.path]), b = try H5py.run(H5py.dump, [again])
+        let last = (a["index"] as! [Int]).last!
+        // Gaps before the last recorded row come back with the same place, size and cause.
+        let recorded = (a["gaps"] as! [[Any]]).filter { ($0[0] as! Int) < last }.map { "\($0)" }
+        #expect((a["gaps"] as! [[Any]]).contains { $0[2] as? String == "device_overrun" })
+        #expect((a["gaps"] as! [[Any]]).contains { $0[2] as? String == "crc_error" })
+        #expect((b["gaps"] as! [[Any]]).map { "\($0)" } == recorded)
+        #expect("\(a["raw"]!)" == "\(b["raw"]!)")
+    }
+
     @Test func realTimeReplayTakesTheRecordedTime() throws {
         let source = try record(HDF5RecordTests.clean)
         let again = temporaryPath("paced.csv")
