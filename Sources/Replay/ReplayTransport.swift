@@ -41,6 +41,9 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
     /// `path` may end in `#SERIAL` to pick one device of a multi-device recording; otherwise the first.
     public init(path: String, speed: Double) throws(ReplayError) {
         let (file, serial) = Self.split(path)
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw .recording(.cannotOpen(path: file, reason: "no such file"))
+        }
         do throws(RecordingError) { reader = try HDF5RecordingReader(path: file) } catch { throw .recording(error) }
         let serials = reader.devices.map(\.device.identity.serial)
         if let serial {

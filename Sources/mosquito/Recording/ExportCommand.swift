@@ -7,7 +7,7 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Convert (part of) a recording to CSV, streaming: memory stays bounded on any file size.",
         discussion: """
-            Columns are index, device_time_us, then one per channel (calibrated values, or ADC counts with
+            Columns are index, device_time_us, then one per channel (calibrated values, or ADC counts with \
             --raw). --from/--to are seconds of device time after the first sample; --to is exclusive.
             """)
 
@@ -31,10 +31,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let reader: HDF5RecordingReader
-        do throws(RecordingError) { reader = try HDF5RecordingReader(path: file) } catch {
-            throw CLIError(error.description)
-        }
+        let reader = try RecordingFile.open(file)
         let position = try devicePosition(in: reader)
         let names = reader.devices[position].device.configuration.channels.map(\.name)
         let selected = channels.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
