@@ -10,7 +10,7 @@ struct RecordCommand: ParsableCommand {
         commandName: "record",
         abstract: "Acquire from one or more instruments into an HDF5 (.h5) or CSV (.csv) file.",
         discussion: """
-            Live status goes to stderr; Ctrl-C stops cleanly and keeps everything received. The run exits
+            Live status goes to stderr; Ctrl-C stops cleanly and keeps everything received. The run exits \
             non-zero if any sample was lost, and the summary says how many and why.
             """)
 
