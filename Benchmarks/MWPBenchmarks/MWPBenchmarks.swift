@@ -83,7 +83,7 @@ let benchmarks: @Sendable () -> Void = {
         "MWP decode SAMPLES 16 ch x \(samplesPerFrame) samples, \(framesPerIteration) frames per iteration",
         configuration: .init(
             metrics: [
-                .wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident, megabytesPerSecond,
+                .wallClock, .cpuTotal, .mallocCountTotal, megabytesPerSecond,
                 megabytesPerCPUSecond, framesPerSecond,
             ],
             maxDuration: .seconds(10), maxIterations: 200)
