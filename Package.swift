@@ -35,8 +35,10 @@ let package = Package(
         .target(name: "CMWPTestSupport", dependencies: ["CMWP"], path: "Tests/CMWPTestSupport"),
         .testTarget(name: "CMWPTests", dependencies: ["CMWP", "CMWPTestSupport"]),
         .testTarget(name: "CodecCrossCheckTests", dependencies: ["MWP", "CMWP", "CMWPTestSupport"]),
+        // Hardware CRC-32C (SSE4.2) behind a runtime CPU check: Swift cannot call intrinsics itself.
+        .target(name: "CMWPAccel"),
         // The wire protocol: values and codecs, no I/O.
-        .target(name: "MWP"),
+        .target(name: "MWP", dependencies: ["CMWPAccel"]),
         // Firmware, emulated: speaks only MWP/1 bytes.
         .target(name: "Simulator", dependencies: ["MWP"]),
         // Transports (tty, in-process simulator), device sessions, discovery.

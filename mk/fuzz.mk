@@ -17,6 +17,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_DIR ?= .build-fuzz
 FUZZ_BIN := $(FUZZ_DIR)/mwp-fuzzer
 FUZZ_SOURCES := $(wildcard Sources/MWP/*.swift) Tests/CodecCrossCheckTests/FuzzChecks.swift Fuzz/MWPFuzzer.swift
+# MWP imports CMWPAccel (hardware CRC-32C): compiled here as one object, its module map found through -I.
+CLANG ?= clang
+FUZZ_ACCEL := $(FUZZ_DIR)/cmwpaccel.o
 # Frames are at most 4114 bytes on the wire; longer inputs let the fuzzer reach oversize runs and resync.
 FUZZ_MAX_LEN ?= 12000
 
@@ -24,10 +27,14 @@ FUZZ_MAX_LEN ?= 12000
 
 fuzz-build: $(FUZZ_BIN)
 
-$(FUZZ_BIN): $(FUZZ_SOURCES) mk/fuzz.mk
+$(FUZZ_ACCEL): Sources/CMWPAccel/crc32c.c Sources/CMWPAccel/include/CMWPAccel.h mk/fuzz.mk
+	@mkdir -p $(FUZZ_DIR)
+	$(CLANG) -c -O2 -g -fsanitize=fuzzer-no-link,address -I Sources/CMWPAccel/include $< -o $@
+
+$(FUZZ_BIN): $(FUZZ_SOURCES) $(FUZZ_ACCEL) mk/fuzz.mk
 	@mkdir -p $(FUZZ_DIR)
 	$(SWIFTC) -parse-as-library -module-name MWPFuzz -D MWP_FUZZ_SINGLE_MODULE \
-		-sanitize=fuzzer,address -O -g -use-ld=lld $(FUZZ_SOURCES) -o $@
+		-sanitize=fuzzer,address -O -g -use-ld=lld -I Sources/CMWPAccel/include $(FUZZ_SOURCES) $(FUZZ_ACCEL) -o $@
 
 fuzz-seeds:
 	@rm -rf $(FUZZ_DIR)/seeds

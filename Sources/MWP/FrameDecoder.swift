@@ -79,7 +79,8 @@ public struct FrameDecoder: Sendable {
     public private(set) var counters = DecoderCounters()
 
     public init() {
-        frameBuffer = [UInt8](repeating: 0, count: MWP.maxFrameLength)
+        // The tail beyond the longest frame is scratch for COBS.decodeZeroFree's word-at-a-time copies.
+        frameBuffer = [UInt8](repeating: 0, count: MWP.maxFrameLength + COBS.decodeOverrun)
         inbox.reserveCapacity(2 * MWP.maxEncodedFrameLength)
     }
 
@@ -143,9 +144,11 @@ public struct FrameDecoder: Sendable {
             counters.oversizeErrors += 1
             return .error(.oversize)
         }
+        // [start, end) holds no 0x00: `end` is the first delimiter at or after `start` (findDelimiter).
         let decoded: Result<Int, COBS.DecodeError> = inbox.withUnsafeBytes { src in
             frameBuffer.withUnsafeMutableBytes { dst in
-                COBS.decode(UnsafeRawBufferPointer(rebasing: src[start..<end]), into: dst)
+                COBS.decodeZeroFree(
+                    src.baseAddress! + start, count: end - start, into: dst.baseAddress!, capacity: MWP.maxFrameLength)
             }
         }
         let length: Int

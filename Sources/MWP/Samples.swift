@@ -56,9 +56,15 @@ public struct SamplesView {
     /// Copies every value, sample-major, into `out` (which must hold `header.valueCount`).
     public func copyValues(into out: UnsafeMutableBufferPointer<Int32>) {
         precondition(out.count >= header.valueCount)
+        #if _endian(little)
+        // The wire is little-endian i32 already: one bulk copy.
+        guard let source = values.baseAddress, let destination = out.baseAddress else { return }
+        UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: header.valueCount * 4)
+        #else
         for i in 0..<header.valueCount {
             out[i] = Int32(littleEndian: values.loadUnaligned(fromByteOffset: i * 4, as: Int32.self))
         }
+        #endif
     }
 }
 
