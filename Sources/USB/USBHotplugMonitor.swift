@@ -108,6 +108,7 @@ public final class USBHotplugMonitor: @unchecked Sendable {
     /// Turns raw notes (or list differences, when polling) into events with full device descriptions.
     private func work() {
         defer { condition.withLock { workerDone = true; condition.broadcast() } }
+        var lastPoll = Date()
         while true {
             condition.lock()
             if rawArrivals.isEmpty && rawDepartures.isEmpty && !stopped {
@@ -128,6 +129,12 @@ public final class USBHotplugMonitor: @unchecked Sendable {
                     if let facts = try? USBDeviceFacts(device) { arrive(USBDiscovery.describe(device, facts: facts)) }
                     libusb_unref_device(device)
                 }
+                // Hotplug notifications can be lost (a busy udev monitor, an event that raced registration):
+                // reconcile with the device list now and then, so no arrival or departure goes unreported.
+                if Date().timeIntervalSince(lastPoll) >= 1 {
+                    lastPoll = Date()
+                    poll()
+                }
             } else {
                 poll()
             }
@@ -143,6 +150,8 @@ public final class USBHotplugMonitor: @unchecked Sendable {
 
     private func arrive(_ info: USBDeviceInfo) {
         condition.withLock {
+            // Reported once, whichever of callback and reconciliation sees it first.
+            guard known[Self.key(info.bus, info.address)] == nil else { return }
             known[Self.key(info.bus, info.address)] = info
             queue.append(.arrived(info))
             condition.broadcast()
