@@ -19,6 +19,9 @@ public struct AcquisitionPlan: Sendable {
     public var softwareVersion: String
     /// Ring capacity in frames per device (a power of two): how far the recorder may fall behind.
     public var ringCapacity: Int
+    /// Wraps each device's ingest before the session streams into it: a live view taps the same frames the
+    /// recorder gets (nil streams straight into the ingest).
+    public var tap: (@Sendable (DeviceStream) -> any StreamConsumer)?
 
     public init(
         rateHz: UInt32, channels: [Int]? = nil, pipeline: PipelineSpec = PipelineSpec(), durationSeconds: Double?,
@@ -81,7 +84,7 @@ public final class AcquisitionRun: @unchecked Sendable {
         for s in streams { s.clock.burst(s.session, count: 8) }
         recorder.start()
         for s in streams {
-            do throws(DeviceError) { try s.session.start(into: s.ingest) } catch {
+            do throws(DeviceError) { try s.session.start(into: plan.tap?(s) ?? s.ingest) } catch {
                 stopDevices()
                 recorder.stop()
                 recorder.wait()

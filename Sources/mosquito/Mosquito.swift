@@ -16,6 +16,7 @@ struct Mosquito: ParsableCommand {
             CertificateCommand.self,
             CalibrationGroup.self,
             LedgerCommand.self,
+            ServeCommand.self,
         ]
     )
 }
