@@ -9,7 +9,7 @@ BIN := .build/debug/mosquito
 BUILD_PACKAGES := pkg-config libhdf5-dev libusb-1.0-0-dev
 TEST_PACKAGES := hdf5-tools python3-h5py python3-numpy umockdev libumockdev-dev gir1.2-umockdev-1.0 postgresql
 
-.PHONY: all build run test deps test-deps swift-test clean
+.PHONY: all build run test deps test-deps swift-test ci clean
 
 all: build
 
@@ -29,17 +29,31 @@ test-deps: deps
 	$(call install_missing,$(TEST_PACKAGES))
 
 build: deps
-	$(SWIFT) build
+	$(SWIFT) build --product mosquito
 
+# The main job, no hardware: 10 s from the built-in simulated Mosquito into an HDF5 file with live stats,
+# then the demo contribution ledger (embedded SQLite) selling three units.
+RUN_DIR ?= run
 run: build
-	$(BIN) record --device sim --duration 10 --rate 1000 --output mosquito-run.h5
+	@mkdir -p $(RUN_DIR)
+	$(BIN) record --device sim --duration 10 --rate 1000 --output $(RUN_DIR)/mosquito-$$(date +%Y%m%dT%H%M%S).h5
+	rm -f $(RUN_DIR)/demo-ledger.sqlite
+	$(BIN) ledger demo --ledger $(RUN_DIR)/demo-ledger.sqlite
 
-test: test-deps
+# Every test: unit, end to end (simulator on a pty), HDF5 read back by h5py, the ledger on SQLite and on a
+# local PostgreSQL server, and the USB driver under umockdev.
+test: test-deps postgres-up
 	$(SWIFT) build --build-tests
 	$(MAKE) swift-test
 
 swift-test:
-	$(SWIFT) test --skip-build
+	MOSQUITO_TEST_POSTGRES_URL=$(LEDGER_PG_URL) $(SWIFT) test --skip-build --skip USBTests
+	umockdev-wrapper $(SWIFT) test --skip-build --filter USBTests
+
+# What CI runs: every test, the ring under ThreadSanitizer, and 60 s of fuzzing.
+ci: test
+	$(MAKE) tsan
+	$(MAKE) fuzz FUZZ_SECONDS=60
 
 clean:
 	rm -rf .build .build-*

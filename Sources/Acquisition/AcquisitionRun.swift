@@ -22,12 +22,21 @@ public struct AcquisitionPlan: Sendable {
     /// Wraps each device's ingest before the session streams into it: a live view taps the same frames the
     /// recorder gets (nil streams straight into the ingest).
     public var tap: (@Sendable (DeviceStream) -> any StreamConsumer)?
+    /// The certificate behind a calibration a device holds (serial, record), written into the recording so
+    /// every value can be traced to the calibration that made it.
+    public var certificateLookup: @Sendable (String, DeviceCalibration) -> String?
+    /// Keep recording through outages: reopen the same URI until the same instrument answers again.
+    public var follow: Bool
 
     public init(
         rateHz: UInt32, channels: [Int]? = nil, pipeline: PipelineSpec = PipelineSpec(), durationSeconds: Double?,
         output: String, options: RecordingOptions = RecordingOptions(), commandLine: [String] = CommandLine.arguments,
-        softwareVersion: String, ringCapacity: Int = 1 << 18
+        softwareVersion: String, ringCapacity: Int = 1 << 18,
+        certificateLookup: @escaping @Sendable (String, DeviceCalibration) -> String? = { _, _ in nil },
+        follow: Bool = false
     ) {
+        self.follow = follow
+        self.certificateLookup = certificateLookup
         self.rateHz = rateHz
         self.channels = channels
         self.pipeline = pipeline
@@ -50,10 +59,16 @@ public final class AcquisitionRun: @unchecked Sendable {
     private let startedNs = MonotonicClock.nowNs()
     private let stopFlag = Atomic<Bool>(false)
     private var pinger: Thread?
+    /// Opens a URI again when following an instrument through an outage.
+    private let reopen: @Sendable (String) -> DeviceSession?
 
     /// Configures every device and creates the output. A refusal or a bad request throws before any file
     /// exists; a file that cannot be created leaves nothing behind.
-    public init(sessions: [(uri: String, session: DeviceSession)], plan: AcquisitionPlan) throws(AcquisitionError) {
+    public init(
+        sessions: [(uri: String, session: DeviceSession)], plan: AcquisitionPlan,
+        reopen: @escaping @Sendable (String) -> DeviceSession? = { _ in nil }
+    ) throws(AcquisitionError) {
+        self.reopen = reopen
         guard !sessions.isEmpty else { throw .badRequest("no device to record from") }
         if RecordingFormat(path: plan.output) == .csv && sessions.count > 1 {
             throw .badRequest("a CSV file holds one device; record several devices to .h5")
@@ -64,12 +79,13 @@ public final class AcquisitionRun: @unchecked Sendable {
             streams.append(
                 try DeviceStream(
                     uri: uri, session: session, rateHz: plan.rateHz, channels: plan.channels, spec: plan.pipeline,
-                    durationSeconds: plan.durationSeconds, ringCapacity: plan.ringCapacity))
+                    durationSeconds: plan.durationSeconds, ringCapacity: plan.ringCapacity, follow: plan.follow))
         }
         self.streams = streams
         let header = RecordingHeader(
             softwareVersion: plan.softwareVersion, host: ProcessInfo.processInfo.hostName, startTime: Date(),
-            commandLine: plan.commandLine, devices: streams.map(RecordingAdapter.device))
+            commandLine: plan.commandLine,
+            devices: streams.map { RecordingAdapter.device($0, certificate: plan.certificateLookup) })
         do throws(RecordingError) {
             sink = try openRecordingSink(path: plan.output, header: header, options: plan.options)
         } catch {
@@ -92,7 +108,7 @@ public final class AcquisitionRun: @unchecked Sendable {
                 throw .device(s.uri, error.description)
             }
         }
-        let thread = Thread { [self] in keepClocksMapped() }
+        let thread = Thread { [self] in supervise() }
         thread.name = "mosquito-clock"
         thread.start()
         pinger = thread
@@ -139,7 +155,8 @@ public final class AcquisitionRun: @unchecked Sendable {
                 samplesReceived: snap.samplesReceived, samplesWritten: written[d], framesReceived: snap.framesReceived,
                 crcErrors: snap.crcErrors, malformedFrames: snap.malformedFrames, lost: LossCounts(loss),
                 clockOffsetUncertaintyNs: s.clock.mapping?.uncertaintyNanos, clockDriftPPM: s.clock.mapping?.driftPPM,
-                linkError: snap.linkError)
+                linkError: snap.linkError ?? s.ingest.outageSinceNs.map { _ in "instrument still away when the run ended" },
+                reconnects: snap.reconnects)
         }
         return RunSummary(
             output: plan.output, elapsedSeconds: elapsed, devices: devices,
@@ -150,16 +167,47 @@ public final class AcquisitionRun: @unchecked Sendable {
         for s in streams where s.session.linkLost == nil { try? s.session.stop() }
     }
 
-    private func keepClocksMapped() {
-        var last = MonotonicClock.nowNs()
+    /// Keeps clocks mapped and, when following, brings instruments back after an outage.
+    private func supervise() {
+        var lastPing = MonotonicClock.nowNs()
+        var lastAttempt: UInt64 = 0
         while !isDone {
             usleep(50_000)
             let now = MonotonicClock.nowNs()
+            if plan.follow, now - lastAttempt >= 250_000_000 {
+                lastAttempt = now
+                for s in streams { if let since = s.ingest.outageSinceNs { follow(s, outageSince: since) } }
+            }
             // A round of pings every two seconds follows drift without loading the link.
-            if now - last >= 2_000_000_000 {
-                last = now
+            if now - lastPing >= 2_000_000_000 {
+                lastPing = now
                 for s in streams where s.session.linkLost == nil { s.clock.burst(s.session, count: 8) }
             }
+        }
+    }
+
+    private func follow(_ s: DeviceStream, outageSince: UInt64) {
+        let outage = MonotonicClock.nowNs() - outageSince
+        if let end = s.ingest.endIndex,
+            s.ingest.snapshot().nextIndex + UInt64(Double(outage) * Double(s.rateHz) / 1e9) >= end {
+            s.ingest.reattach(outageNs: outage, detail: "the run ended while the instrument was away")
+            return
+        }
+        guard let session = reopen(s.uri) else { return }
+        do throws(AcquisitionError) {
+            try s.adopt(session)
+        } catch {
+            session.close()
+            return
+        }
+        s.clock.reset()
+        s.clock.burst(session, count: 8)
+        s.ingest.reattach(
+            outageNs: MonotonicClock.nowNs() - outageSince,
+            detail: "\(s.identity.serial) back after \(String(format: "%.2f", Double(MonotonicClock.nowNs() - outageSince) / 1e9)) s")
+        do throws(DeviceError) { try session.start(into: plan.tap?(s) ?? s.ingest) } catch {
+            // Gone again at once: the next attempt starts a new outage.
+            s.ingest.linkLost(.other(error.description))
         }
     }
 }

@@ -25,6 +25,9 @@ public final class ClockSync: Sendable {
 
     public var mapping: ClockMapping? { state.withLock { $0.mapper.mapping } }
 
+    /// A reconnected instrument's clock started again: forget the old mapping (the exchanges stay recorded).
+    public func reset() { state.withLock { $0.mapper = ClockMapper() } }
+
     /// Exchanges made since the last call, for the recording's clock table.
     public func takeExchanges() -> [PingExchange] {
         state.withLock { s in

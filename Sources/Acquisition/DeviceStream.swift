@@ -1,11 +1,14 @@
 import Device
 import MWP
 import Signal
+import Synchronization
 
 /// Everything the run keeps for one instrument: its session, its stream, its processing and its clock.
 public final class DeviceStream: @unchecked Sendable {
     public let uri: String
-    public let session: DeviceSession
+    /// Replaced when a followed instrument comes back after an outage.
+    public var session: DeviceSession { sessionBox.withLock { $0 } }
+    private let sessionBox: Mutex<DeviceSession>
     public let identity: IdentityRecord
     /// Device channel numbers recorded, ascending (the order SAMPLES carries them in).
     public let channels: [Int]
@@ -18,11 +21,30 @@ public final class DeviceStream: @unchecked Sendable {
 
     var channelMask: UInt32 { channels.reduce(0) { $0 | (1 << UInt32($1)) } }
 
+    /// Takes over a reopened session of the same instrument: same serial, configured as before. The old
+    /// session is closed.
+    func adopt(_ replacement: DeviceSession) throws(AcquisitionError) {
+        guard let id = replacement.identity, id.serial == identity.serial else {
+            throw .device(uri, "a different instrument answered (\(replacement.identity?.serial ?? "unknown"))")
+        }
+        do throws(DeviceError) {
+            try replacement.configure(rateHz: rateHz, channelMask: channelMask)
+        } catch {
+            throw .device(uri, error.description)
+        }
+        let old = sessionBox.withLock { box in
+            let old = box
+            box = replacement
+            return old
+        }
+        old.close()
+    }
+
     /// Opens nothing: the session is already identified. Configures the device, reads its calibration and
     /// builds the processing; any refusal is thrown before a file exists.
     init(
         uri: String, session: DeviceSession, rateHz: UInt32, channels requested: [Int]?, spec: PipelineSpec,
-        durationSeconds: Double?, ringCapacity: Int
+        durationSeconds: Double?, ringCapacity: Int, follow: Bool = false
     ) throws(AcquisitionError) {
         guard let identity = session.identity else { throw .device(uri, "instrument not identified") }
         let channels = requested ?? Array(identity.channels.indices)
@@ -32,7 +54,7 @@ public final class DeviceStream: @unchecked Sendable {
         guard !channels.isEmpty else { throw .badRequest("no channels selected") }
         guard rateHz > 0 else { throw .badRequest("rate must be positive") }
         self.uri = uri
-        self.session = session
+        sessionBox = Mutex(session)
         self.identity = identity
         self.channels = channels.sorted()
         self.rateHz = rateHz
@@ -54,7 +76,7 @@ public final class DeviceStream: @unchecked Sendable {
         }
         ring = FrameRing(capacity: ringCapacity, channelCount: self.channels.count, policy: .lossless)
         let end = durationSeconds.map { UInt64(($0 * Double(rateHz)).rounded()) }
-        ingest = StreamIngest(channelMask: self.channels.reduce(0) { $0 | (1 << UInt32($1)) }, rateHz: rateHz, rings: [ring], endIndex: end)
+        ingest = StreamIngest(channelMask: self.channels.reduce(0) { $0 | (1 << UInt32($1)) }, rateHz: rateHz, rings: [ring], endIndex: end, follow: follow)
     }
 }
 

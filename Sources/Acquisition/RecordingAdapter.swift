@@ -3,7 +3,7 @@ import Recording
 
 /// Device-layer facts, said the way a recording file says them.
 enum RecordingAdapter {
-    static func device(_ s: DeviceStream) -> RecordedDevice {
+    static func device(_ s: DeviceStream, certificate: (String, DeviceCalibration) -> String?) -> RecordedDevice {
         let id = s.identity
         return RecordedDevice(
             uri: s.uri,
@@ -22,7 +22,8 @@ enum RecordingAdapter {
             calibration: zip(s.channels, s.calibrations).map { c, cal in
                 Recording.CalibrationRecord(
                     channel: id.channels[c].name, degree: Int(cal.degree), coefficients: cal.coefficients,
-                    calibratedAt: Int64(cal.calibratedAt), technician: cal.technician)
+                    calibratedAt: Int64(cal.calibratedAt), technician: cal.technician,
+                    certificateID: certificate(id.serial, cal))
             })
     }
 }

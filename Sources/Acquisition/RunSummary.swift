@@ -27,6 +27,8 @@ public struct DeviceSummary: Sendable, Codable {
     public var clockOffsetUncertaintyNs: Double?
     public var clockDriftPPM: Double?
     public var linkError: String?
+    /// Outages followed through (`--follow`): each is a transport gap and a `reconnect` event in the file.
+    public var reconnects: Int
 }
 
 public struct LossCounts: Sendable, Codable, Equatable {

@@ -25,10 +25,14 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
     private let state = Mutex(IngestState())
     private let finished = Atomic<Bool>(false)
 
+    /// When set, a lost link waits for the instrument to come back instead of ending the stream.
+    public let follow: Bool
+
     public init(
         channelMask: UInt32, rateHz: UInt32, rings: [FrameRing], endIndex: UInt64?,
-        backPressureLimitNs: UInt64 = 2_000_000_000
+        backPressureLimitNs: UInt64 = 2_000_000_000, follow: Bool = false
     ) {
+        self.follow = follow
         self.channelMask = channelMask
         channelCount = channelMask.nonzeroBitCount
         clock = SampleClock(rateHz: rateHz)
@@ -56,7 +60,10 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
     // MARK: StreamConsumer (reader thread)
 
     public func samples(_ view: SamplesView) {
-        let h = view.header
+        var h = view.header
+        // After a reconnect the device counts from 0 again; the stream goes on from where the outage ended.
+        let base = state.withLock { $0.indexBase }
+        h.firstIndex &+= base
         guard h.channelMask == channelMask else {
             state.withLock { $0.malformedFrames += 1; $0.accountant.noteCRCError() }
             return
@@ -75,7 +82,7 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
             }
             return endIndex.map { s.accountant.expectedNextIndex >= $0 } ?? false
         }
-        if count > 0 { publish(view, count: count) }
+        if count > 0 { publish(view, firstIndex: h.firstIndex, count: count) }
         if done { finished.store(true, ordering: .releasing) }
     }
 
@@ -105,15 +112,47 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
 
     public func linkLost(_ error: TransportError) {
         state.withLock { s in
-            s.linkError = error.description
             s.pendingEvents.append(IngestEvent(afterIndex: s.accountant.expectedNextIndex, kind: "disconnect", detail: error.description))
+            if follow {
+                s.outageSinceNs = MonotonicClock.nowNs()
+            } else {
+                s.linkError = error.description
+            }
         }
+        if !follow { finished.store(true, ordering: .releasing) }
+    }
+
+    /// When the link went down and has not come back (following only).
+    public var outageSinceNs: UInt64? { state.withLock { $0.outageSinceNs } }
+
+    /// The instrument is back and restarts counting at 0: continue the stream after the samples it would have
+    /// produced during the outage, which become one transport gap.
+    public func reattach(outageNs: UInt64, detail: String) {
+        state.withLock { s in
+            let missed = UInt64((Double(outageNs) * Double(clock.rateHz) / 1e9).rounded())
+            var base = s.accountant.expectedNextIndex &+ max(missed, 1)
+            if let end = endIndex { base = min(base, end) }
+            s.accountant.observeBlock(firstIndex: base, count: 0) { gap in s.pendingGaps.append(gap); s.gapCount += 1 }
+            s.indexBase = base
+            s.accountant.noteDeviceRestarted()
+            s.outageSinceNs = nil
+            s.reconnects += 1
+            s.pendingEvents.append(IngestEvent(afterIndex: base, kind: "reconnect", detail: detail))
+        }
+        if let end = endIndex, state.withLock({ $0.accountant.expectedNextIndex >= end }) {
+            finished.store(true, ordering: .releasing)
+        }
+    }
+
+    /// Gives up following (the run is ending while the instrument is away).
+    public func abandon(reason: String) {
+        state.withLock { $0.linkError = reason }
         finished.store(true, ordering: .releasing)
     }
 
     // MARK: Hot path
 
-    private func publish(_ view: SamplesView, count: Int) {
+    private func publish(_ view: SamplesView, firstIndex: UInt64, count: Int) {
         let values = count * channelCount
         scratch.withUnsafeMutableBufferPointer { out in
             view.copyValues(into: UnsafeMutableBufferPointer(rebasing: out[0..<view.header.valueCount]))
@@ -121,7 +160,7 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
         buffer.removeAll()
         scratch.withUnsafeBufferPointer { raw in
             buffer.appendBlock(
-                firstIndex: view.header.firstIndex, clock: clock, blockDeviceTimeMicros: view.header.deviceTimeUs,
+                firstIndex: firstIndex, clock: clock, blockDeviceTimeMicros: view.header.deviceTimeUs,
                 raw: UnsafeBufferPointer(rebasing: raw[0..<values]))
         }
         buffer.withSpan { span in
@@ -167,12 +206,16 @@ struct IngestState {
     var backPressureDrops: UInt64 = 0
     var lastStatus: DeviceStatus?
     var linkError: String?
+    var indexBase: UInt64 = 0
+    var outageSinceNs: UInt64?
+    var reconnects = 0
 
     func snapshot() -> IngestSnapshot {
         IngestSnapshot(
             samplesReceived: accountant.samplesReceived, nextIndex: accountant.expectedNextIndex,
             framesReceived: framesReceived, gaps: gapCount, crcErrors: crcErrors, malformedFrames: malformedFrames,
-            loss: accountant.totals, duplicateSamples: accountant.duplicateSamples, linkError: linkError)
+            loss: accountant.totals, duplicateSamples: accountant.duplicateSamples, linkError: linkError,
+            reconnects: reconnects)
     }
 }
 
@@ -187,6 +230,7 @@ public struct IngestSnapshot: Sendable, Equatable {
     public var loss: LossTotals
     public var duplicateSamples: UInt64
     public var linkError: String?
+    public var reconnects: Int
 }
 
 #if canImport(Glibc)

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Mosquito: ParsableCommand {
+struct Mosquito: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mosquito",
         abstract: "Data acquisition for Mosquito instruments: stream, record, calibrate, and account.",

@@ -48,6 +48,11 @@ public struct GapAccountant: Sendable {
         lastDeviceDroppedTotal = droppedTotal
     }
 
+    /// The device restarted (reconnected and STARTed again): its `dropped_total` counts from 0 once more.
+    public mutating func noteDeviceRestarted() {
+        lastDeviceDroppedTotal = 0
+    }
+
     /// A consumer reported samples lost to host overrun (from ``FrameRing/popGap()``).
     public mutating func noteHostOverrun(_ gap: Gap) {
         precondition(gap.cause == .hostOverrun, "only host overrun gaps come from the rings")

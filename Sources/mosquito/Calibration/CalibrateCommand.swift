@@ -4,7 +4,7 @@ import Device
 import Foundation
 import MWP
 
-struct CalibrateCommand: ParsableCommand {
+struct CalibrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
         abstract: "Calibrate one channel against a reference: multi-point fit, GUM uncertainty, as-found/as-left, store on the unit.",
@@ -21,8 +21,11 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Decision rule stated on the certificate: simple or guarded.") var decisionRule: String = "simple"
     @Flag(help: "Measure and report only: write nothing to the device or the history.") var dryRun = false
     @Flag(help: "Accept without asking (interactive mode).") var yes = false
+    @Option(help: "Credit the accepted calibration in this contribution ledger (SQLite file or postgres:// URL).")
+    var ledger: String?
+    @Option(help: "Ledger project the calibration work belongs to.") var project: String = "mosquito"
 
-    func run() throws {
+    func run() async throws {
         // Everything checkable without the device is checked first: bad input costs nothing and writes nothing.
         let reference = try options.parsedReference()
         let tolerance = try options.parsedTolerance()
@@ -37,6 +40,7 @@ struct CalibrateCommand: ParsableCommand {
             throw CalibrationFailure("interactive calibration needs a terminal on stdin; use --script for automation")
         }
         let work = try options.workContext(startedAt: nowUnixSeconds())
+        if let ledger { try await CalibrationCredit.precheck(ledger: ledger, technician: work.technician, project: project) }
         let plan = MeasurementPlan(
             channel: options.channel, points: points, descending: !ascendingOnly, samplesPerPoint: options.samples,
             rateHz: options.rate, steps: steps)
@@ -92,6 +96,10 @@ struct CalibrateCommand: ParsableCommand {
         if options.json { try CalibrationConsole.json(entry) } else {
             CalibrationConsole.out("\nAccepted: written to \(identity.serial) channel \(options.channel), read back and confirmed.")
             CalibrationConsole.out("Certificate ID \(entry.id) (history: \(options.historyStore.path)); print it with: mosquito certificate \(entry.id) --output cert.html")
+        }
+        if let ledger, let contribution = CalibrationContribution(entry: entry) {
+            let event = try await CalibrationCredit.record(contribution, ledger: ledger, project: project)
+            if !options.json { CalibrationConsole.out("Credited to \(contribution.technician) in the ledger (event \(event.id)).") }
         }
     }
 }

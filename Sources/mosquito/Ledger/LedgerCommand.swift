@@ -8,7 +8,8 @@ struct LedgerCommand: AsyncParsableCommand {
         subcommands: [
             AgentCommand.self, ProjectCommand.self, WorkTypeCommand.self, DesignCommand.self, UnitCommand.self,
             ContributeCommand.self, ReverseCommand.self, SaleCommand.self, DistributeCommand.self,
-            EquationCommand.self, ReportCommand.self, ExportCommand.self, VerifyCommand.self, DemoCommand.self,
+            EquationCommand.self, ReportCommand.self, LedgerExportCommand.self, LedgerVerifyCommand.self, DemoCommand.self,
+            CreditCalibrationCommand.self,
         ]
     )
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Device
 import Ledger
 
 struct AgentCommand: AsyncParsableCommand {
@@ -88,16 +89,37 @@ struct UnitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "unit", abstract: "Built instruments.",
                                                     subcommands: [Register.self])
     struct Register: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a unit by serial and design.")
+        static let configuration = CommandConfiguration(
+            abstract: "Register a unit by serial and design, or read both from a connected instrument.")
         @OptionGroup var options: LedgerOptions
-        @Option(help: "Serial number, e.g. MQ-2026-0042.") var serial: String
-        @Option(help: "Design id.") var design: String
+        @Option(help: "Serial number, e.g. MQ-2026-0042.") var serial: String?
+        @Option(help: "Design id.") var design: String?
+        @Option(help: "Take serial and design from this instrument's identity record (e.g. usb:1209:0001, sim).")
+        var device: String?
 
         func run() async throws {
+            let (serial, design) = try identify()
             try await options.run { ledger throws(LedgerError) in
                 let unit = try await ledger.registerUnit(serial: serial, design: design)
                 options.emit(unit) { "unit \(unit.serial) registered (\(unit.design))" }
             }
+        }
+
+        /// The serial and design exactly as the instrument reports them (MWP/1 identity), or as given.
+        private func identify() throws -> (String, String) {
+            if let device {
+                guard serial == nil, design == nil else {
+                    throw CLIError("give either --device or --serial and --design, not both")
+                }
+                let session: DeviceSession
+                do throws(DeviceError) { session = try Openers.standard.openSession(device) } catch {
+                    throw CLIError("\(device): \(error)")
+                }
+                defer { session.close() }
+                return (session.identity!.serial, session.identity!.design)
+            }
+            guard let serial, let design else { throw CLIError("unit register needs --device, or --serial and --design") }
+            return (serial, design)
         }
     }
 }

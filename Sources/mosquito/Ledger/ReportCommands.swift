@@ -83,7 +83,7 @@ struct ProjectReportCommand: AsyncParsableCommand {
     }
 }
 
-struct ExportCommand: AsyncParsableCommand {
+struct LedgerExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export",
         abstract: "Export a table as CSV, or the whole ledger as ValueFlows-shaped JSON (--json).")
     @OptionGroup var options: LedgerOptions
@@ -103,7 +103,7 @@ struct ExportCommand: AsyncParsableCommand {
     }
 }
 
-struct VerifyCommand: AsyncParsableCommand {
+struct LedgerVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "verify",
         abstract: "Check the events' hash chain; names the first edited, deleted or reordered row.")
     @OptionGroup var options: LedgerOptions

@@ -1,4 +1,5 @@
 import Acquisition
+import Calibration
 import ArgumentParser
 import Device
 import Foundation
@@ -24,6 +25,10 @@ struct RecordCommand: ParsableCommand {
     @Flag(help: "HDF5: deflate + shuffle compression.") var compress = false
     @Flag(help: "Replace the output file if it exists.") var overwrite = false
     @Flag(help: "Print the summary as JSON.") var json = false
+    @Flag(help: "Keep recording when the instrument goes away: wait for the same serial to come back, reconfigure, restart; the outage is a gap.")
+    var follow = false
+    @Option(help: "Calibration history whose certificate IDs go into the recording (default: the user's data directory).")
+    var calibrationHistory: String?
     @OptionGroup var pipeline: PipelineArguments
 
     func validate() throws {
@@ -45,9 +50,15 @@ struct RecordCommand: ParsableCommand {
         let plan = AcquisitionPlan(
             rateHz: rate, channels: channelList, pipeline: spec, durationSeconds: duration, output: output,
             options: RecordingOptions(compress: compress, overwrite: overwrite, csvRawCounts: raw),
-            softwareVersion: MosquitoVersion.string)
+            softwareVersion: MosquitoVersion.string,
+            certificateLookup: { serial, record in
+                try? CalibrationHistory(path: calibrationHistory ?? CalibrationHistory.defaultPath())
+                    .certificateID(serial: serial, stored: record)
+            },
+            follow: follow)
         let run: AcquisitionRun
-        do throws(AcquisitionError) { run = try AcquisitionRun(sessions: opened, plan: plan) } catch {
+        let reopen: @Sendable (String) -> DeviceSession? = { uri in try? Openers.standard.openSession(uri, requestTimeoutMs: 500) }
+        do throws(AcquisitionError) { run = try AcquisitionRun(sessions: opened, plan: plan, reopen: reopen) } catch {
             throw CLIError(error.description)
         }
         let interrupts = InterruptWatch { run.requestStop() }
@@ -74,7 +85,7 @@ struct RecordCommand: ParsableCommand {
             let s = run.status()
             if s.samplesReceived + s.samplesLost != lastProgress.value {
                 lastProgress = (s.samplesReceived + s.samplesLost, Date())
-            } else if Date().timeIntervalSince(lastProgress.at) > 10 {
+            } else if !follow && Date().timeIntervalSince(lastProgress.at) > 10 {
                 Console.status("no samples for 10 s: stopping", final: true)
                 run.requestStop()
             }

@@ -13,6 +13,7 @@ enum SummaryText {
             if let u = d.clockOffsetUncertaintyNs, let drift = d.clockDriftPPM {
                 Console.line(String(format: "    clock: drift %.2f ppm, offset uncertainty %.1f µs", drift, u / 1000))
             }
+            if d.reconnects > 0 { Console.line("    reconnected \(d.reconnects) time(s); each outage is a transport gap") }
             if let e = d.linkError { Console.line("    link: \(e)") }
         }
     }

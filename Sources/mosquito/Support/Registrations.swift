@@ -1,6 +1,9 @@
 import Device
+import USB
 
 /// Transports that live above the device layer (USB, replay) register here.
 enum Registrations {
-    static func all(_ opener: inout DeviceOpener) {}
+    static func all(_ opener: inout DeviceOpener) {
+        USBDriver.register(into: &opener)
+    }
 }

@@ -76,10 +76,10 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(host: host, port: port, requireTokensForReads: !loopback), devices: devices,
             ledger: ledgerHandle, tokens: tokenStore, recordings: folder,
             calibrationHistory: CalibrationHistory(path: calibrationHistory ?? CalibrationHistory.defaultPath()))
+        let serials = devices.map(\.id).joined(separator: ", ")
         try await server.runUntilSignalled { port in
             let shown = host.contains(":") ? "[\(host)]" : host
-            print("mosquito serve: http://\(shown):\(port)/ (\(devices.map(\.id).joined(separator: ", ")))")
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data("mosquito serve: http://\(shown):\(port)/ (\(serials))\n".utf8))
         }
         await ledgerHandle?.close()
     }

@@ -1,0 +1,4 @@
+import MWP
+
+/// The calibration record as the instrument stores it (MWP/1), named apart from the recording's own record type.
+public typealias DeviceCalibration = CalibrationRecord
