@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import HummingbirdWSClient
 import HummingbirdWSTesting
 import NIOCore
 import Signal
