@@ -110,15 +110,15 @@ struct ServeCommand: AsyncParsableCommand {
             var agent: String
             @Option(name: .long, help: "viewer, operator, technician, custodian or steward.")
             var role: String
-            @Option(name: .long, help: "Tokens file.")
-            var tokens: String?
+            // `--tokens` belongs to `serve` (which parses it even after `token create`): read it from there.
+            @ParentCommand var serve: ServeCommand
 
             func run() async throws {
                 guard let r = Role(rawValue: role) else {
                     throw CLIError("unknown role '\(role)'; expected \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 do throws(WebError) {
-                    var store = try TokenStore(path: tokens ?? TokenStore.defaultPath())
+                    var store = try TokenStore(path: serve.tokens ?? TokenStore.defaultPath())
                     print(try store.create(agent: agent, role: r))
                 } catch {
                     throw CLIError(error.description)
