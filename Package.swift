@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Simulator", "Device", "MWP", "Ledger", "Signal", "Calibration",
+                "Web", "Simulator", "Device", "MWP", "Ledger", "Signal", "Calibration", "Recording",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
