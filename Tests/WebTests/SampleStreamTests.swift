@@ -5,6 +5,7 @@ import HummingbirdWSTesting
 import NIOCore
 import Signal
 import Simulator
+import Device
 import Synchronization
 import Testing
 @testable import Web
@@ -63,6 +64,38 @@ struct SampleStreamTests {
             #expect(zip(times, times.dropFirst()).allSatisfy { $1 - $0 == 1_000_000 })
         }
         await f.tearDown()
+    }
+
+    /// Device → WebSocket-client latency of each message's newest sample, on the simulator's own clock (the
+    /// simulated device time is the host's monotonic clock plus a fixed boot offset, so "now" on the device is
+    /// exact). Prints p50/p99 for the README; asserts only what must hold on any machine.
+    @Test("latency figures at 16 × 1 kS/s (printed, not asserted against a target)")
+    func latency() async throws {
+        let f = try await WebFixture.make(devices: [Self.uri], streamRate: 1000, demoLedger: false)
+        let transport = try #require(f.server.devices[0].session.transport as? SimulatorTransport)
+        let latencies = Mutex<[Double]>([])
+        try await f.server.makeApplication().test(.live) { client in
+            try await client.ws("/ws/devices/MQ-WS-16") { inbound, outbound, _ in
+                var frames = 0
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .binary(let buffer) = message, let d = SampleFrameLayout.decode(Array(buffer.readableBytesView)),
+                        let newest = d.deviceTimesNs.last
+                    else { continue }
+                    let nowNs = Double(transport.deviceNowUs()) * 1000
+                    latencies.withLock { $0.append((nowNs - Double(newest)) / 1e6) }
+                    frames += d.indices.count
+                    if frames >= 5000 { break }
+                }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+        }
+        await f.tearDown()
+        let sorted = latencies.withLock { $0 }.sorted()
+        #expect(sorted.count > 100)
+        // The newest sample cannot be from the future (1 µs: device time is whole microseconds).
+        #expect((sorted.first ?? -1) > -0.001)
+        let p50 = sorted[sorted.count / 2], p99 = sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
+        print("device→client latency at 16 ch × 1 kS/s over \(sorted.count) messages: p50 \(String(format: "%.2f", p50)) ms, p99 \(String(format: "%.2f", p99)) ms, max \(String(format: "%.2f", sorted.last!)) ms")
     }
 
     @Test("?decimate=N sends every Nth sample; a bad N is refused")
