@@ -75,6 +75,24 @@ struct OpenAPIConformanceTests {
     }
 }
 
+extension OpenAPIConformanceTests {
+    @Test("the checker itself rejects a body that breaks its schema and an undocumented status")
+    func checkerCanFail() throws {
+        let bad: [[String: Any]] = [
+            ["method": "GET", "path": "/api/devices/{id}/status", "status": 200, "body": ["mode": "dancing"]],
+            ["method": "GET", "path": "/api/devices", "status": 418, "body": [:] as [String: Any]],
+        ]
+        let out = NSTemporaryDirectory() + "mosquito-bad-\(UUID().uuidString).json"
+        try JSONSerialization.data(withJSONObject: bad).write(to: URL(fileURLWithPath: out))
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let (status, output) = try runPython(["Tests/WebTests/Support/validate_responses.py", "Sources/Web/openapi.json", out])
+        #expect(status == 1)
+        #expect(output.contains("2 responses checked"))
+        #expect(output.contains("status 418 not documented"))
+        #expect(output.contains("dancing") || output.contains("required"))
+    }
+}
+
 /// Any JSON, to re-encode a response body unchanged.
 indirect enum JSONValue: Codable {
     case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
