@@ -11,10 +11,12 @@ struct DeviceService: Service {
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            server.finishCompletedRecordings()
+            let server = self.server
+            await offloaded { server.finishCompletedRecordings() }
             try? await Task.sleep(for: .milliseconds(250))
         }
-        server.shutdownDevices()
+        let server = self.server
+        await offloaded { server.shutdownDevices() }
     }
 }
 

@@ -57,13 +57,14 @@ extension WebServer {
             try self.authorize(request, .controlDevice)
             let device = try self.device(context.parameters.require("id"))
             let body = try await JSON.decodeOptional(StartStreamingBody.self, from: request) ?? StartStreamingBody()
-            try device.startStreaming(rateHz: body.rateHz)
+            let rate = body.rateHz
+            try await offloaded { () throws(WebError) in try device.startStreaming(rateHz: rate) }
             return try JSON.response(device.status())
         }
         router.post("/api/devices/:id/stop") { request, context in
             try self.authorize(request, .controlDevice)
             let device = try self.device(context.parameters.require("id"))
-            try device.stopStreaming()
+            try await offloaded { () throws(WebError) in try device.stopStreaming() }
             return try JSON.response(device.status())
         }
     }

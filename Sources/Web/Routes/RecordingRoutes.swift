@@ -45,14 +45,15 @@ extension WebServer {
             }
             let name = body.name ?? Self.defaultRecordingName(serial: device.id)
             let path = try self.recordings.newPath(name)
-            try device.startRecording(path: path, rateHz: body.rateHz, durationSeconds: body.durationSeconds)
+            let (rate, duration) = (body.rateHz, body.durationSeconds)
+            try await offloaded { () throws(WebError) in try device.startRecording(path: path, rateHz: rate, durationSeconds: duration) }
             return try JSON.response(RecordingStarted(device: device.id, name: name, status: device.status()), status: .created)
         }
         router.post("/api/recordings/stop") { request, _ in
             try self.authorize(request, .record)
             let body = try await JSON.decode(StopRecordingBody.self, from: request)
             let device = try self.device(body.device)
-            let s = try device.stopRecording()
+            let s = try await offloaded { () throws(WebError) in try device.stopRecording() }
             return try JSON.response(RecordingStopped(
                 device: device.id, name: (s.output as NSString).lastPathComponent, elapsedSeconds: s.elapsedSeconds,
                 samplesReceived: s.devices.reduce(0) { $0 + $1.samplesReceived },
