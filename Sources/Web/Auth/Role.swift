@@ -8,7 +8,6 @@ public enum Role: String, Sendable, Codable, CaseIterable {
 public enum Action: String, Sendable, CaseIterable {
     case controlDevice
     case record
-    case writeCalibration
     case logContribution
     case recordSale
     case distribute
@@ -17,7 +16,6 @@ public enum Action: String, Sendable, CaseIterable {
     public var allowedRoles: Set<Role> {
         switch self {
         case .controlDevice, .record: [.operator, .technician, .steward]
-        case .writeCalibration: [.technician]
         // Anyone logs their own work; the steward may log for others (checked per request).
         case .logContribution: Set(Role.allCases)
         case .recordSale: [.custodian]
