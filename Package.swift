@@ -4,7 +4,7 @@ import PackageDescription
 // Dependencies point one way, down the data's path:
 //   CMWP (C reference codec, for firmware) / MWP (protocol) <- Simulator <- Device <- USB
 //   Signal (knows no transport) <- Recording
-//   Device + Signal + Recording <- Acquisition;  Device <- Calibration
+//   Device + Signal + Recording <- Acquisition;  Device <- Calibration;  Recording + Device <- Replay
 //   Ledger stands alone; the `mosquito` executable is a thin shell over all of them.
 let package = Package(
     name: "mosquito",
@@ -68,12 +68,14 @@ let package = Package(
         // Device streams through the pipeline into recordings, with exact loss accounting.
         .target(name: "Acquisition", dependencies: ["Device", "Signal", "Recording", "MWP"]),
         .target(name: "Calibration", dependencies: ["Device", "MWP"]),
+        // A recording played back as an instrument (`replay:run.h5[:speed]`), speaking MWP/1.
+        .target(name: "Replay", dependencies: ["Recording", "Device", "MWP"]),
         .executableTarget(
             name: "mosquito",
             dependencies: [
                 "MWP", "Simulator", "Device", "Signal", "Recording", "Acquisition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "Calibration", "Ledger", "USB", "Web",
+                "Calibration", "Ledger", "USB", "Replay", "Web",
             ]
         ),
         // `mosquito serve`: REST + WebSocket API and pages over the libraries above.
@@ -110,6 +112,7 @@ let package = Package(
         .testTarget(name: "DeviceTests", dependencies: ["Device", "Simulator", "MWP"]),
         .testTarget(name: "SignalTests", dependencies: ["Signal"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Recording", "MWP"]),
         // Runs the built `mosquito` binary as separate processes (simulator on a pty, recorder against it).
         .testTarget(name: "EndToEndTests", dependencies: ["Simulator", "MWP"]),
         .testTarget(

@@ -111,15 +111,21 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
     }
 
     public func linkLost(_ error: TransportError) {
-        state.withLock { s in
+        let ends = state.withLock { s -> Bool in
+            // A source that ran out (a replay's last sample) ends the stream; it did not fail.
+            if case .endOfStream = error {
+                s.pendingEvents.append(IngestEvent(afterIndex: s.accountant.expectedNextIndex, kind: "end", detail: error.description))
+                return true
+            }
             s.pendingEvents.append(IngestEvent(afterIndex: s.accountant.expectedNextIndex, kind: "disconnect", detail: error.description))
             if follow {
                 s.outageSinceNs = MonotonicClock.nowNs()
-            } else {
-                s.linkError = error.description
+                return false
             }
+            s.linkError = error.description
+            return true
         }
-        if !follow { finished.store(true, ordering: .releasing) }
+        if ends { finished.store(true, ordering: .releasing) }
     }
 
     /// When the link went down and has not come back (following only).

@@ -24,6 +24,9 @@ public enum TransportError: Error, Equatable, Sendable, CustomStringConvertible 
     case notASerialPort(String)
     /// The instrument went away (unplugged, link closed by the other end).
     case disconnected(String)
+    /// The source has nothing more to send and says so: a replayed recording reached its last sample.
+    /// Not a failure: a recorder ends the run cleanly.
+    case endOfStream(String)
     case closed
     case io(SystemError)
     /// Anything else a transport needs to say, already phrased for the user.
@@ -36,6 +39,7 @@ public enum TransportError: Error, Equatable, Sendable, CustomStringConvertible 
             "permission denied opening \(what); install the udev rules (make install-udev) or join the plugdev group"
         case .notASerialPort(let what): "\(what) is not a serial port"
         case .disconnected(let what): "device disconnected: \(what)"
+        case .endOfStream(let what): "end of stream: \(what)"
         case .closed: "link already closed"
         case .io(let e): e.description
         case .other(let why): why

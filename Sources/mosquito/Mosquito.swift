@@ -11,6 +11,8 @@ struct Mosquito: AsyncParsableCommand {
             InfoCommand.self,
             SimulateCommand.self,
             RecordCommand.self,
+            InspectCommand.self,
+            ExportCommand.self,
             CalibrateCommand.self,
             VerifyCommand.self,
             CertificateCommand.self,

@@ -28,7 +28,8 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
         public var roundTripMedianNanos: Int64?
         public var roundTripMaxNanos: Int64?
         /// Device clock rate relative to the host clock, in parts per million (least-squares fit of device
-        /// time against the midpoint of each exchange); nil with fewer than two exchanges.
+        /// time against the midpoint of each exchange); nil with fewer than two exchanges or when they span less
+        /// than a second (a microsecond clock over a few milliseconds says nothing about drift).
         public var driftPPM: Double?
 
         init(_ exchanges: [ClockExchange]) {
@@ -52,7 +53,7 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
                 covariance += (host - meanHost) * (device - meanDevice)
                 variance += (host - meanHost) * (host - meanHost)
             }
-            guard variance > 0 else { return nil }
+            guard variance > 0, let span = hostSeconds.last, span >= 1 else { return nil }
             return (covariance / variance - 1) * 1e6
         }
     }

@@ -10,11 +10,15 @@ struct RecordCommand: ParsableCommand {
         commandName: "record",
         abstract: "Acquire from one or more instruments into an HDF5 (.h5) or CSV (.csv) file.",
         discussion: """
-            Live status goes to stderr; Ctrl-C stops cleanly and keeps everything received. The run exits
+            Live status goes to stderr; Ctrl-C stops cleanly and keeps everything received. The run exits \
             non-zero if any sample was lost, and the summary says how many and why.
             """)
 
-    @Option(name: .customLong("device"), help: "Instrument URI (repeatable: devices are aligned on host time).")
+    @Option(name: .customLong("device"), help: """
+        Instrument URI (repeatable: devices are aligned on host time): sim[?options], serial:PATH, usb:VID:PID[:SERIAL], \
+        or replay:FILE.h5[#SERIAL][:SPEED] to play a recording back (its first device unless #SERIAL; SPEED 1 is real \
+        time, 0 as fast as possible; it accepts only the recorded --rate and channels, and ends when the recording does).
+        """)
     var devices: [String] = ["sim"]
     @Option(help: "Seconds to record (exactly seconds × rate samples); omit to record until Ctrl-C.")
     var duration: Double?

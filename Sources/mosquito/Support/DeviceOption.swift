@@ -3,7 +3,7 @@ import Device
 
 /// `--device URI`, parsed and checked before anything is opened.
 struct DeviceOption: ParsableArguments {
-    @Option(name: .long, help: "Instrument: sim[?options], serial:/dev/ttyACM0, usb:1209:0001[:SERIAL], replay:FILE.h5[:SPEED]")
+    @Option(name: .long, help: "Instrument: sim[?options], serial:/dev/ttyACM0, usb:1209:0001[:SERIAL], replay:FILE.h5[#SERIAL][:SPEED] (a recording as a device: its first device unless #SERIAL; SPEED 1 real time, 0 fastest)")
     var device: String = "sim"
 
     func uri() throws -> DeviceURI {

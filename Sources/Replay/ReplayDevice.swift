@@ -1,0 +1,76 @@
+import MWP
+import Recording
+
+/// What a recorded device group says, restated as the firmware would say it: the identity HELLO answers,
+/// the calibration GET_CALIBRATION answers, and the one rate CONFIGURE accepts.
+///
+/// The replayed instrument has exactly the recorded channels, numbered from 0 in recorded order.
+struct ReplayDevice: Sendable, Equatable {
+    var identity: IdentityRecord
+    var calibrations: [WireCalibrationRecord]
+    var rateHz: UInt32
+
+    init(_ device: RecordedDevice) throws(ReplayError) {
+        let configuration = device.configuration
+        // Decimated recordings keep every Nth source row: replaying them would look like constant loss.
+        if let step = device.pipeline.first(where: { $0.hasPrefix("decimate") }) {
+            throw .unsupported("its values were decimated (\(step)); only undecimated recordings replay")
+        }
+        guard configuration.rateHz >= 1, configuration.rateHz == configuration.rateHz.rounded(),
+              configuration.rateHz <= Double(UInt32.max) else {
+            throw .unsupported("its rate \(configuration.rateHz) Hz is not a whole number of hertz")
+        }
+        rateHz = UInt32(configuration.rateHz)
+        guard let revision = UInt16(device.identity.hardwareRevision) else {
+            throw .unsupported("hardware revision '\(device.identity.hardwareRevision)' is not a number")
+        }
+        let channels = configuration.channels.map { channel in
+            ChannelDescriptor(
+                kind: ChannelKind.allCases.first { $0.description == channel.kind } ?? .other,
+                adcBits: UInt8(clamping: channel.adcBits), unit: channel.unit, name: channel.name,
+                rawMin: channel.rawMin, rawMax: channel.rawMax)
+        }
+        identity = IdentityRecord(
+            serial: device.identity.serial, design: device.identity.design, hardwareRevision: revision,
+            firmware: try Self.firmware(device.identity.firmwareVersion), maxRateHz: rateHz, channels: channels)
+        do throws(MessageError) { try identity.validate() } catch {
+            throw .unsupported("its identity cannot be sent over MWP/1: \(error)")
+        }
+        calibrations = configuration.channels.enumerated().map { position, channel in
+            let number = UInt8(position)
+            guard let record = device.calibration.first(where: { $0.channel == channel.name }) else {
+                return WireCalibrationRecord.identity(channel: number)
+            }
+            return WireCalibrationRecord(
+                channel: number, degree: UInt8(clamping: record.degree), coefficients: record.coefficients,
+                calibratedAt: UInt64(clamping: record.calibratedAt), technician: record.technician)
+        }
+        for record in calibrations {
+            do throws(MessageError) { try record.validate() } catch {
+                throw .unsupported("channel \(record.channel) calibration cannot be sent over MWP/1: \(error)")
+            }
+        }
+    }
+
+    private static func firmware(_ text: String) throws(ReplayError) -> FirmwareVersion {
+        let parts = text.split(separator: ".").compactMap { UInt8($0) }
+        guard parts.count == 3 else { throw .unsupported("firmware version '\(text)' is not MAJOR.MINOR.PATCH") }
+        return FirmwareVersion(major: parts[0], minor: parts[1], patch: parts[2])
+    }
+}
+
+/// Why a recording cannot be played back.
+public enum ReplayError: Error, Equatable, Sendable, CustomStringConvertible {
+    case recording(RecordingError)
+    case noSuchDevice(path: String, serial: String, available: [String])
+    case unsupported(String)
+
+    public var description: String {
+        switch self {
+        case .recording(let e): e.description
+        case let .noSuchDevice(path, serial, available):
+            "no device \(serial) in \(path) (devices: \(available.joined(separator: ", ")))"
+        case .unsupported(let why): "cannot replay this recording: \(why)"
+        }
+    }
+}

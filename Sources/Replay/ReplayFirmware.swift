@@ -1,0 +1,119 @@
+import MWP
+
+/// Mosquito firmware as a recording plays it: answers requests from the recorded identity and calibration,
+/// accepts only the recorded rate and channels, and sends the rows it is handed as SAMPLES frames.
+///
+/// Pure: no I/O and no clock. The transport feeds it host bytes and rows, and sends what it puts in `output`.
+struct ReplayFirmware: Sendable {
+    let device: ReplayDevice
+    /// Bytes to send to the host, in order; the driver removes what it has sent.
+    var output: [UInt8] = []
+    private(set) var isStreaming = false
+    /// Bumped by every accepted START: the driver rewinds to the first row when it changes.
+    private(set) var starts = 0
+    private(set) var channelMask: UInt32 = 0
+
+    private var decoder = FrameDecoder()
+    private var encoder = FrameEncoder()
+    private var selected: [Int] = []
+    private var scratch: [Int32] = []
+
+    init(device: ReplayDevice) { self.device = device }
+
+    /// Host bytes; `deviceNowUs` answers PING.
+    mutating func receive(_ bytes: UnsafeRawBufferPointer, deviceNowUs: UInt64) {
+        decoder.append(bytes)
+        while true {
+            switch decoder.next() {
+            case .needMoreData: return
+            case .error: continue  // As firmware does: drop a damaged request; the host times out.
+            case .frame(let frame): handle(frame, deviceNowUs: deviceNowUs)
+            }
+        }
+    }
+
+    /// Sends recorded rows `rows` of `raw` (row-major, every recorded channel) as one SAMPLES frame.
+    mutating func sendSamples(firstIndex: UInt64, deviceTimeUs: UInt64, raw: ArraySlice<Int32>, rows: Int) {
+        let width = device.identity.channels.count
+        scratch.removeAll(keepingCapacity: true)
+        for r in 0..<rows {
+            let base = raw.startIndex + r * width
+            for c in selected { scratch.append(raw[base + c]) }
+        }
+        let header = SamplesHeader(
+            firstIndex: firstIndex, deviceTimeUs: deviceTimeUs, channelMask: channelMask, count: UInt16(rows))
+        // The frame is built from recorded rows the cutter sized to fit; it always encodes.
+        try! scratch.withUnsafeBufferPointer { try encoder.encodeSamples(header, values: $0, into: &output) }
+    }
+
+    /// Says, as firmware does, that the device dropped samples itself: the host blames the next index jump
+    /// (up to `droppedTotal`'s increase) on a device overrun.
+    mutating func sendOverrun(droppedTotal: UInt32) {
+        send(.status(DeviceStatus(flags: .bufferOverrun, droppedTotal: droppedTotal, temperatureCentiC: 0)))
+    }
+
+    /// A frame that fails its CRC, as a damaged link delivers one: the host blames the next index jump on it.
+    mutating func sendDamagedFrame() {
+        var frame = WireWriter(capacity: 16)
+        frame.u8(MWP.version)
+        frame.u8(MessageType.log.rawValue)
+        frame.u16(0)
+        frame.u8(0)
+        frame.u32(~CRC32C.checksum(frame.bytes))
+        output += COBS.encode(frame.bytes)
+        output.append(0)
+    }
+
+    /// The recording has no more rows: the instrument stops streaming on its own.
+    mutating func endOfRecording() { isStreaming = false }
+
+    private mutating func handle(_ frame: Frame, deviceNowUs: UInt64) {
+        let message: Message
+        do throws(MessageError) { message = try frame.message() } catch {
+            if case .unknownType = error {
+                send(.errorReply(frame.type.reply, .unknownType))
+            } else if !frame.type.isReply {
+                send(.errorReply(frame.type.reply, .badLength))
+            }
+            return
+        }
+        switch message {
+        case .hello(let version):
+            send(version == MWP.version ? .identity(.ok, device.identity) : .identity(.unsupportedVersion, nil))
+        case .configure(let rate, let mask):
+            if isStreaming { send(.configureReply(.busy)); return }
+            let channels = device.identity.channels.count
+            guard rate == device.rateHz, mask != 0, channels >= 32 || mask >> UInt32(channels) == 0 else {
+                send(.configureReply(.badArgument))
+                return
+            }
+            channelMask = mask
+            selected = (0..<channels).filter { mask & (1 << UInt32($0)) != 0 }
+            send(.configureReply(.ok))
+        case .start:
+            if isStreaming { send(.startReply(.busy)); return }
+            guard channelMask != 0 else { send(.startReply(.notConfigured)); return }
+            isStreaming = true
+            starts += 1
+            send(.startReply(.ok))
+        case .stop:
+            isStreaming = false
+            send(.stopReply(.ok))
+        case .getCalibration(let channel):
+            guard Int(channel) < device.calibrations.count else { send(.calibration(.badArgument, nil)); return }
+            send(.calibration(.ok, device.calibrations[Int(channel)]))
+        case .setCalibration:
+            // A recording is history: its calibration cannot be rewritten.
+            send(.setCalibrationReply(.storageFailed))
+        case .ping(let hostTime):
+            send(.pong(.ok, hostTimeNs: hostTime, deviceTimeUs: deviceNowUs))
+        default:
+            if !frame.type.isReply { send(.errorReply(frame.type.reply, .unknownType)) }
+        }
+    }
+
+    private mutating func send(_ message: Message) {
+        // Replies are built from a validated identity and calibration; they always encode.
+        try! encoder.encode(message, into: &output)
+    }
+}
