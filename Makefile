@@ -32,13 +32,15 @@ build: deps
 	$(SWIFT) build --product mosquito
 
 # The main job, no hardware: 10 s from the built-in simulated Mosquito into an HDF5 file with live stats,
-# then the demo contribution ledger (embedded SQLite) selling three units.
+# then the demo contribution ledger (embedded SQLite) selling three units, then the web dashboard over both
+# (`mosquito serve`, http://127.0.0.1:8080/, until Ctrl-C).
 RUN_DIR ?= run
 run: build
 	@mkdir -p $(RUN_DIR)
 	$(BIN) record --device sim --duration 10 --rate 1000 --output $(RUN_DIR)/mosquito-$$(date +%Y%m%dT%H%M%S).h5
 	rm -f $(RUN_DIR)/demo-ledger.sqlite
 	$(BIN) ledger demo --ledger $(RUN_DIR)/demo-ledger.sqlite
+	$(BIN) serve --device sim --ledger $(RUN_DIR)/demo-ledger.sqlite --recordings $(RUN_DIR)
 
 # Every test: unit, end to end (simulator on a pty), HDF5 read back by h5py, the ledger on SQLite and on a
 # local PostgreSQL server, and the USB driver under umockdev.

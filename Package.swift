@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.25.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The C99 reference codec that instrument firmware links (firmware-protocol/README.md).
@@ -74,7 +77,28 @@ let package = Package(
             dependencies: [
                 "MWP", "Simulator", "Device", "Signal", "Recording", "Acquisition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "Calibration", "Ledger", "USB", "Replay",
+                "Calibration", "Ledger", "USB", "Replay", "Web",
+            ]
+        ),
+        // `mosquito serve`: REST + WebSocket API and pages over the libraries above.
+        .target(
+            name: "Web",
+            dependencies: [
+                "MWP", "Device", "Signal", "Recording", "Acquisition", "Calibration", "Ledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("openapi.json"), .copy("Pages")]
+        ),
+        .testTarget(
+            name: "WebTests",
+            dependencies: [
+                "Web", "Simulator", "Device", "MWP", "Ledger", "Signal", "Calibration", "Recording",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ]
         ),
         // The contribution ledger stands alone: it knows a unit's serial and design, not the driver.

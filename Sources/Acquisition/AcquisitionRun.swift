@@ -19,6 +19,9 @@ public struct AcquisitionPlan: Sendable {
     public var softwareVersion: String
     /// Ring capacity in frames per device (a power of two): how far the recorder may fall behind.
     public var ringCapacity: Int
+    /// Wraps each device's ingest before the session streams into it: a live view taps the same frames the
+    /// recorder gets (nil streams straight into the ingest).
+    public var tap: (@Sendable (DeviceStream) -> any StreamConsumer)?
     /// The certificate behind a calibration a device holds (serial, record), written into the recording so
     /// every value can be traced to the calibration that made it.
     public var certificateLookup: @Sendable (String, DeviceCalibration) -> String?
@@ -97,7 +100,7 @@ public final class AcquisitionRun: @unchecked Sendable {
         for s in streams { s.clock.burst(s.session, count: 8) }
         recorder.start()
         for s in streams {
-            do throws(DeviceError) { try s.session.start(into: s.ingest) } catch {
+            do throws(DeviceError) { try s.session.start(into: plan.tap?(s) ?? s.ingest) } catch {
                 stopDevices()
                 recorder.stop()
                 recorder.wait()
@@ -202,7 +205,7 @@ public final class AcquisitionRun: @unchecked Sendable {
         s.ingest.reattach(
             outageNs: MonotonicClock.nowNs() - outageSince,
             detail: "\(s.identity.serial) back after \(String(format: "%.2f", Double(MonotonicClock.nowNs() - outageSince) / 1e9)) s")
-        do throws(DeviceError) { try session.start(into: s.ingest) } catch {
+        do throws(DeviceError) { try session.start(into: plan.tap?(s) ?? s.ingest) } catch {
             // Gone again at once: the next attempt starts a new outage.
             s.ingest.linkLost(.other(error.description))
         }

@@ -18,6 +18,7 @@ struct Mosquito: AsyncParsableCommand {
             CertificateCommand.self,
             CalibrationGroup.self,
             LedgerCommand.self,
+            ServeCommand.self,
         ]
     )
 }

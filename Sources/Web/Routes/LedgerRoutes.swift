@@ -1,0 +1,124 @@
+import HTTPTypes
+import Foundation
+import Hummingbird
+import Ledger
+
+struct ContributionBody: Codable {
+    var date: LedgerDate
+    /// Defaults to the token's agent; only a steward may log for someone else.
+    var agent: String?
+    var project: String
+    var kind: ContributionKind
+    var hours: LedgerDecimal?
+    var workType: String?
+    /// Integer minor units (cents).
+    var value: Int64?
+    var design: String?
+    var unit: String?
+    var note: String?
+}
+
+struct SaleBody: Codable {
+    var project: String
+    var unit: String
+    /// Integer minor units.
+    var price: Int64
+    var currency: Currency
+    var date: LedgerDate
+    var buyer: String
+    var directCosts: Int64?
+}
+
+struct AgentBody: Codable {
+    var id: String
+    var name: String
+    var kind: Agent.Kind
+}
+
+extension WebError {
+    init(_ e: LedgerError) {
+        switch e {
+        case .notFound: self = .notFound(e.description)
+        case .duplicate, .alreadyDistributed: self = .conflict(e.description)
+        case .storage, .tampered: self = .internalError(e.description)
+        default: self = .badRequest(e.description)
+        }
+    }
+}
+
+extension WebServer {
+    /// Runs a ledger call, turning its one error into one HTTP error.
+    func ledgerCall<T: Encodable>(status: HTTPResponse.Status = .ok, _ body: (Ledger) async throws -> T) async throws -> Response {
+        let ledger = try requireLedger()
+        let value: T
+        do { value = try await body(ledger) } catch let error as LedgerError { throw WebError(error) }
+        return try JSON.response(value, status: status)
+    }
+
+    func addLedgerRoutes(to router: Router<Context>) {
+        router.get("/api/ledger/agents") { _, _ in try await self.ledgerCall { try await $0.store.agents() } }
+        router.get("/api/ledger/agents/:id") { _, context in
+            let id = try context.parameters.require("id")
+            return try await self.ledgerCall { try await $0.agentReport(id) }
+        }
+        router.post("/api/ledger/agents") { request, _ in
+            try self.authorize(request, .manageNetwork)
+            let body = try await JSON.decode(AgentBody.self, from: request)
+            return try await self.ledgerCall(status: .created) { try await $0.addAgent(id: body.id, name: body.name, kind: body.kind) }
+        }
+        router.get("/api/ledger/units/:serial") { _, context in
+            let serial = try context.parameters.require("serial")
+            return try await self.ledgerCall { try await $0.unitReport(serial) }
+        }
+        router.get("/api/ledger/projects/:id") { _, context in
+            let id = try context.parameters.require("id")
+            return try await self.ledgerCall { try await $0.projectReport(id) }
+        }
+        router.get("/api/ledger/projects/:id/equation") { _, context in
+            let id = try context.parameters.require("id")
+            return try await self.ledgerCall { ledger throws(LedgerError) in
+                guard let equation = try await ledger.store.latestEquation(project: id) else {
+                    throw .notFound("project '\(id)' has no value equation")
+                }
+                return equation
+            }
+        }
+        router.get("/api/ledger/contributions") { request, _ in
+            let project = request.uri.queryParameters.get("project")
+            return try await self.ledgerCall { try await $0.store.events(project: project) }
+        }
+        router.post("/api/ledger/contributions") { request, _ in
+            let principal = try self.authorize(request, .logContribution)
+            let body = try await JSON.decode(ContributionBody.self, from: request)
+            let agent = body.agent ?? principal.agent
+            guard agent == principal.agent || principal.role == .steward else {
+                throw WebError.forbidden("'\(principal.agent)' may log only their own contributions, not '\(agent)'s")
+            }
+            let draft = ContributionDraft(
+                date: body.date, agent: agent, project: body.project, kind: body.kind, hours: body.hours,
+                workType: body.workType, value: body.value, design: body.design, unit: body.unit, note: body.note)
+            return try await self.ledgerCall(status: .created) { try await $0.contribute(draft) }
+        }
+        router.get("/api/ledger/sales") { request, _ in
+            let project = request.uri.queryParameters.get("project")
+            return try await self.ledgerCall { try await $0.store.sales(project: project) }
+        }
+        router.post("/api/ledger/sales") { request, _ in
+            try self.authorize(request, .recordSale)
+            let body = try await JSON.decode(SaleBody.self, from: request)
+            let draft = SaleDraft(
+                project: body.project, unit: body.unit, price: body.price, currency: body.currency, date: body.date,
+                buyer: body.buyer, directCosts: body.directCosts ?? 0)
+            return try await self.ledgerCall(status: .created) { try await $0.recordSale(draft) }
+        }
+        router.get("/api/ledger/distributions") { request, _ in
+            let project = request.uri.queryParameters.get("project")
+            return try await self.ledgerCall { try await $0.store.distributions(project: project) }
+        }
+        router.post("/api/ledger/sales/:id/distribute") { request, context in
+            try self.authorize(request, .distribute)
+            guard let id = Int64(try context.parameters.require("id")) else { throw WebError.badRequest("sale id must be a number") }
+            return try await self.ledgerCall(status: .created) { try await $0.distribute(sale: id) }
+        }
+    }
+}

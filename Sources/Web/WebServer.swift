@@ -1,0 +1,141 @@
+import HTTPTypes
+import Calibration
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Ledger
+import Logging
+
+/// Everything `mosquito serve` serves: the open devices, the ledger, the recordings folder, the calibration
+/// history and the tokens. Builds the Hummingbird application; owns no threads of its own.
+public final class WebServer: Sendable {
+    public static let softwareVersion = "mosquito-web 0.1.0"
+    public typealias Context = BasicWebSocketRequestContext
+
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        /// Reads need a token too (always so when bound beyond loopback).
+        public var requireTokensForReads: Bool
+        public init(host: String = "127.0.0.1", port: Int = 8080, requireTokensForReads: Bool = false) {
+            self.host = host
+            self.port = port
+            self.requireTokensForReads = requireTokensForReads
+        }
+    }
+
+    public let configuration: Configuration
+    public let devices: [LiveDevice]
+    public let ledger: Ledger?
+    public let tokens: TokenStore
+    public let recordings: RecordingsFolder
+    public let calibrationHistory: CalibrationHistory
+
+    public init(
+        configuration: Configuration, devices: [LiveDevice], ledger: Ledger?, tokens: TokenStore,
+        recordings: RecordingsFolder, calibrationHistory: CalibrationHistory
+    ) {
+        self.configuration = configuration
+        self.devices = devices
+        self.ledger = ledger
+        self.tokens = tokens
+        self.recordings = recordings
+        self.calibrationHistory = calibrationHistory
+    }
+
+    public func device(_ id: String) throws(WebError) -> LiveDevice {
+        guard let d = devices.first(where: { $0.id == id }) else { throw .notFound("no device '\(id)'") }
+        return d
+    }
+
+    public func requireLedger() throws(WebError) -> Ledger {
+        guard let ledger else { throw .unavailable("this server has no ledger (start it with --ledger)") }
+        return ledger
+    }
+
+    // MARK: Access
+
+    /// The principal behind the request's bearer token, or 401.
+    public func authenticate(_ request: Request) throws(WebError) -> Principal {
+        guard let header = request.headers[.authorization] else {
+            throw .unauthorized("this needs a bearer token (Authorization: Bearer …)")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw .unauthorized("the Authorization header must be 'Bearer <token>'")
+        }
+        guard let principal = tokens.principal(for: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+            throw .unauthorized("unknown token")
+        }
+        return principal
+    }
+
+    /// 401 without a valid token, 403 when its role may not do `action`.
+    @discardableResult
+    public func authorize(_ request: Request, _ action: Action) throws(WebError) -> Principal {
+        let principal = try authenticate(request)
+        guard action.allowedRoles.contains(principal.role) else {
+            let roles = action.allowedRoles.map(\.rawValue).sorted().joined(separator: ", ")
+            throw .forbidden("role '\(principal.role.rawValue)' may not \(action.rawValue) (needs \(roles))")
+        }
+        return principal
+    }
+
+    public func authorizeRead(_ request: Request) throws(WebError) {
+        if configuration.requireTokensForReads { _ = try authenticate(request) }
+    }
+
+    // MARK: Application
+
+    public func makeRouter() -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.add(middleware: ReadAccessMiddleware(server: self))
+        addDeviceRoutes(to: router)
+        addRecordingRoutes(to: router)
+        addCalibrationRoutes(to: router)
+        addLedgerRoutes(to: router)
+        addStreamRoutes(to: router)
+        addPageRoutes(to: router)
+        return router
+    }
+
+    public func makeApplication(logger: Logger = Logger(label: "mosquito.web")) -> some ApplicationProtocol {
+        let router = makeRouter()
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mosquito"),
+            logger: logger)
+    }
+
+    /// Closes recordings cleanly and stops every device: the last thing a graceful shutdown does.
+    public func shutdownDevices() {
+        for d in devices { d.shutdown() }
+    }
+
+    /// Ends recordings that reached their duration (their files are closed as soon as they are complete).
+    public func finishCompletedRecordings() {
+        for d in devices where d.recordingIsDone { _ = try? d.stopRecording() }
+    }
+}
+
+/// Beyond loopback every request, reads included, carries a token; pages load without one (they are static
+/// and ask for the token before calling the API).
+struct ReadAccessMiddleware: RouterMiddleware {
+    typealias Context = WebServer.Context
+    let server: WebServer
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        if path.hasPrefix("/api/") || path.hasPrefix("/ws/") {
+            // Browsers cannot set headers on a WebSocket: the stream also accepts ?token=.
+            if path.hasPrefix("/ws/"), server.configuration.requireTokensForReads,
+                let token = request.uri.queryParameters.get("token"), server.tokens.principal(for: token) != nil
+            {
+                return try await next(request, context)
+            }
+            try server.authorizeRead(request)
+        }
+        return try await next(request, context)
+    }
+}

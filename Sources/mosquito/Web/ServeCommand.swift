@@ -1,0 +1,129 @@
+import ArgumentParser
+import Calibration
+import Device
+import Foundation
+import Ledger
+import Web
+
+/// `mosquito serve`: the web dashboard and HTTP/WebSocket API over the devices, recordings, calibration
+/// history and ledger. `mosquito serve token create` issues bearer tokens.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the web dashboard and the HTTP/WebSocket API (loopback only unless --bind says otherwise).",
+        subcommands: [TokenCommand.self])
+
+    @Option(name: .long, help: "A device to open (repeatable): sim, sim?channels=16, serial:/dev/ttyACM0, usb:…")
+    var device: [String] = []
+    @Option(name: .long, help: "Ledger: a SQLite file or postgres:// URL.")
+    var ledger: String?
+    @Flag(name: .long, help: "Fill an empty ledger with the demo network first.")
+    var demoLedger = false
+    @Option(name: .long, help: "HOST:PORT to listen on.")
+    var bind = "127.0.0.1:8080"
+    @Option(name: .long, help: "Folder recordings are written to and downloaded from.")
+    var recordings = "recordings"
+    @Option(name: .long, help: "Bearer tokens file (see `mosquito serve token create`).")
+    var tokens: String?
+    @Option(name: .long, help: "Calibration history file.")
+    var calibrationHistory: String?
+    @Option(name: .long, help: "Sampling rate streamed from each device at start, Hz.")
+    var rate: UInt32 = 1000
+    @Flag(name: .long, help: "Open the devices but do not start streaming.")
+    var idle = false
+
+    func run() async throws {
+        let (host, port) = try Self.parseBind(bind)
+        let tokenStore: TokenStore
+        do throws(WebError) { tokenStore = try TokenStore(path: tokens ?? TokenStore.defaultPath()) } catch {
+            throw CLIError(error.description)
+        }
+        let loopback = WebServer.isLoopback(host)
+        if !loopback {
+            FileHandle.standardError.write(Data("warning: serving on \(host), beyond this machine: every request needs a bearer token\n".utf8))
+            guard !tokenStore.isEmpty else {
+                throw CLIError("binding to \(host) needs tokens; create one with `mosquito serve token create --agent ID --role viewer`")
+            }
+        }
+        var opener = DeviceOpener()
+        Registrations.all(&opener)
+        var devices: [LiveDevice] = []
+        for uri in device {
+            do {
+                let session = try opener.openSession(uri)
+                let live = try LiveDevice(uri: uri, session: session)
+                if !idle { try live.startStreaming(rateHz: rate) }
+                devices.append(live)
+            } catch let error as DeviceError {
+                throw CLIError("\(uri): \(error.description)")
+            } catch let error as WebError {
+                throw CLIError(error.description)
+            }
+        }
+        var ledgerHandle: Ledger?
+        if ledger != nil || demoLedger {
+            do throws(LedgerError) {
+                let l = try await Ledger.open(ledger)
+                if demoLedger, try await l.store.agents().isEmpty { _ = try await l.runDemo() }
+                ledgerHandle = l
+            } catch {
+                throw CLIError(error.description)
+            }
+        }
+        let folder: RecordingsFolder
+        do throws(WebError) { folder = try RecordingsFolder(directory: recordings) } catch { throw CLIError(error.description) }
+        let server = WebServer(
+            configuration: .init(host: host, port: port, requireTokensForReads: !loopback), devices: devices,
+            ledger: ledgerHandle, tokens: tokenStore, recordings: folder,
+            calibrationHistory: CalibrationHistory(path: calibrationHistory ?? CalibrationHistory.defaultPath()))
+        let serials = devices.map(\.id).joined(separator: ", ")
+        try await server.runUntilSignalled { port in
+            let shown = host.contains(":") ? "[\(host)]" : host
+            FileHandle.standardOutput.write(Data("mosquito serve: http://\(shown):\(port)/ (\(serials))\n".utf8))
+        }
+        await ledgerHandle?.close()
+    }
+
+    static func parseBind(_ text: String) throws -> (String, Int) {
+        var host = text, portText = ""
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = String(text[text.index(after: text.startIndex)..<close])
+            portText = String(text[text.index(after: close)...].drop { $0 == ":" })
+        } else if let colon = text.lastIndex(of: ":") {
+            host = String(text[..<colon])
+            portText = String(text[text.index(after: colon)...])
+        }
+        guard !host.isEmpty, let port = Int(portText), (0...65535).contains(port) else {
+            throw CLIError("--bind must be HOST:PORT, e.g. 127.0.0.1:8080")
+        }
+        return (host, port)
+    }
+
+    struct TokenCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "token", abstract: "Manage the server's bearer tokens.", subcommands: [Create.self])
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Create a token for an agent; prints the secret once (only its SHA-256 is stored, mode 0600).")
+            @Option(name: .long, help: "The agent the token speaks for.")
+            var agent: String
+            @Option(name: .long, help: "viewer, operator, technician, custodian or steward.")
+            var role: String
+            // `--tokens` belongs to `serve` (which parses it even after `token create`): read it from there.
+            @ParentCommand var serve: ServeCommand
+
+            func run() async throws {
+                guard let r = Role(rawValue: role) else {
+                    throw CLIError("unknown role '\(role)'; expected \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                do throws(WebError) {
+                    var store = try TokenStore(path: serve.tokens ?? TokenStore.defaultPath())
+                    print(try store.create(agent: agent, role: r))
+                } catch {
+                    throw CLIError(error.description)
+                }
+            }
+        }
+    }
+}

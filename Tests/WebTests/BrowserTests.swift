@@ -1,0 +1,61 @@
+import Foundation
+import HummingbirdTesting
+import Ledger
+import Testing
+@testable import Web
+
+/// Debian's chromium, headless, against the live server. Without chromium this is skipped on a developer
+/// machine and fails under CI (CI=… set): `apt-get install -y chromium`.
+enum Browser {
+    static let path: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+    static var required: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
+
+    /// The DOM after the page's scripts ran for `milliseconds` of (virtual) time.
+    static func dumpDOM(_ url: String, milliseconds: Int) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try #require(path, "chromium is not installed (apt-get install -y chromium)"))
+        let profile = NSTemporaryDirectory() + "mosquito-chromium-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: profile) }
+        p.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)",
+            "--virtual-time-budget=\(milliseconds)", "--run-all-compositor-stages-before-draw", "--dump-dom", url,
+        ]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+@Suite("real browser", .serialized, .enabled(if: Browser.path != nil || Browser.required))
+struct BrowserTests {
+    @Test("the live view shows the device serial and draws the plot; the unit page shows the demo totals")
+    func liveViewAndUnitPage() async throws {
+        _ = try #require(Browser.path, "chromium is missing and CI is set: apt-get install -y chromium")
+        let f = try await WebFixture.make(streamRate: 1000, demoLedger: true)
+        let ledger = try #require(f.server.ledger)
+        let sale = try #require(try await ledger.store.sales(project: nil).first)
+        let report = try await ledger.unitReport(sale.unit)
+        try await f.server.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let live = try Browser.dumpDOM("http://127.0.0.1:\(port)/", milliseconds: 4000)
+            #expect(live.contains("MQ-WEB-1"), "serial shown")
+            let columns = live.firstMatch(of: /data-drawn-columns="(\d+)"/).flatMap { Int($0.1) } ?? 0
+            let frames = live.firstMatch(of: /data-frames="(\d+)"/).flatMap { Int($0.1) } ?? 0
+            #expect(frames > 0, "samples reached the page")
+            #expect(columns > 0, "the plot is not blank")
+
+            let unit = try Browser.dumpDOM("http://127.0.0.1:\(port)/ledger/unit/\(sale.unit)", milliseconds: 1000)
+            #expect(unit.contains(sale.unit))
+            #expect(unit.contains(LedgerPages.money(sale.price, sale.currency)), "price total shown")
+            let distributed = try #require(report.sales.first?.distribution).lines.reduce(0) { $0 + $1.amount }
+            #expect(unit.contains("<td class=\"distributed\">\(LedgerPages.money(distributed, sale.currency))</td>"))
+        }
+        await f.tearDown()
+    }
+}

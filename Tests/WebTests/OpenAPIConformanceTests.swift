@@ -1,0 +1,143 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import Web
+
+/// Exercises every documented JSON route (successes and errors) and checks each body against the schema the
+/// OpenAPI document gives for that path, method and status (Python jsonschema; the document itself is
+/// validated with openapi-spec-validator).
+@Suite("OpenAPI conformance", .serialized)
+struct OpenAPIConformanceTests {
+    struct Captured: Encodable {
+        var method: String
+        var path: String
+        var status: Int
+        var body: JSONValue
+    }
+
+    @Test("every response matches its documented schema")
+    func responsesConform() async throws {
+        let f = try await WebFixture.make(streamRate: 1000, demoLedger: true)
+        let captured = try await f.server.makeApplication().test(.router) { client in
+            var captured: [Captured] = []
+            func call(_ method: HTTPRequest.Method, _ uri: String, as template: String, role: Role? = nil, _ text: String? = nil) async throws -> TestResponse {
+                let r = try await client.execute(uri: uri, method: method, headers: f.headers(role), body: text.map(body))
+                let value = try JSONDecoder().decode(JSONValue.self, from: Data(r.body.readableBytesView))
+                captured.append(Captured(method: method.rawValue, path: template, status: Int(r.status.code), body: value))
+                return r
+            }
+            _ = try await call(.get, "/api/devices", as: "/api/devices")
+            _ = try await call(.get, "/api/devices/MQ-WEB-1", as: "/api/devices/{id}")
+            _ = try await call(.get, "/api/devices/NOPE", as: "/api/devices/{id}")
+            _ = try await call(.get, "/api/devices/MQ-WEB-1/status", as: "/api/devices/{id}/status")
+            _ = try await call(.post, "/api/devices/MQ-WEB-1/stop", as: "/api/devices/{id}/stop", role: .operator)
+            _ = try await call(.post, "/api/devices/MQ-WEB-1/stop", as: "/api/devices/{id}/stop", role: .operator)
+            _ = try await call(.post, "/api/devices/MQ-WEB-1/start", as: "/api/devices/{id}/start", role: .operator, #"{"rateHz":500}"#)
+            _ = try await call(.post, "/api/devices/MQ-WEB-1/start", as: "/api/devices/{id}/start")
+            _ = try await call(.post, "/api/devices/MQ-WEB-1/start", as: "/api/devices/{id}/start", role: .custodian, "{}")
+            _ = try await call(.post, "/api/recordings", as: "/api/recordings", role: .operator, #"{"device":"MQ-WEB-1","name":"c.h5"}"#)
+            _ = try await call(.post, "/api/recordings", as: "/api/recordings", role: .operator, #"{"device":"MQ-WEB-1","name":"../c.h5"}"#)
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await call(.post, "/api/recordings/stop", as: "/api/recordings/stop", role: .operator, #"{"device":"MQ-WEB-1"}"#)
+            _ = try await call(.get, "/api/recordings", as: "/api/recordings")
+            _ = try await call(.get, "/api/recordings/c.h5/summary", as: "/api/recordings/{name}/summary")
+            _ = try await call(.get, "/api/recordings/none.h5/summary", as: "/api/recordings/{name}/summary")
+            _ = try await call(.get, "/api/calibration/MQ-WEB-1/history", as: "/api/calibration/{serial}/history")
+            _ = try await call(.get, "/api/ledger/agents", as: "/api/ledger/agents")
+            _ = try await call(.post, "/api/ledger/agents", as: "/api/ledger/agents", role: .steward, #"{"id":"fay","name":"Fay","kind":"person"}"#)
+            _ = try await call(.get, "/api/ledger/agents/ana", as: "/api/ledger/agents/{id}")
+            _ = try await call(.get, "/api/ledger/agents/nobody", as: "/api/ledger/agents/{id}")
+            let sales = try await call(.get, "/api/ledger/sales", as: "/api/ledger/sales")
+            let units = ((sales.json as? [[String: Any]]) ?? []).compactMap { $0["unit"] as? String }
+            #expect(units.count == 3, "the demo sells three units")
+            for unit in units { _ = try await call(.get, "/api/ledger/units/\(unit)", as: "/api/ledger/units/{serial}") }
+            _ = try await call(.get, "/api/ledger/projects/mosquito", as: "/api/ledger/projects/{id}")
+            _ = try await call(.get, "/api/ledger/projects/mosquito/equation", as: "/api/ledger/projects/{id}/equation")
+            _ = try await call(.get, "/api/ledger/contributions?project=mosquito", as: "/api/ledger/contributions")
+            _ = try await call(.post, "/api/ledger/contributions", as: "/api/ledger/contributions", role: .operator,
+                               #"{"date":"2026-05-02","project":"mosquito","kind":"material","value":1234,"unit":"\#(units[0])"}"#)
+            _ = try await call(.post, "/api/ledger/contributions", as: "/api/ledger/contributions", role: .operator, #"{"project":"mosquito"}"#)
+            _ = try await call(.get, "/api/ledger/distributions", as: "/api/ledger/distributions")
+            _ = try await call(.post, "/api/ledger/sales/1/distribute", as: "/api/ledger/sales/{id}/distribute", role: .custodian)
+            return captured
+        }
+        await f.tearDown()
+        #expect(captured.count >= 30)
+        let statuses = Set(captured.map(\.status))
+        #expect(statuses.isSuperset(of: [200, 201, 400, 401, 403, 404, 409]))
+        let out = NSTemporaryDirectory() + "mosquito-captured-\(UUID().uuidString).json"
+        try JSONEncoder().encode(captured).write(to: URL(fileURLWithPath: out))
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let (status, output) = try runPython(["Tests/WebTests/Support/validate_responses.py", "Sources/Web/openapi.json", out])
+        #expect(status == 0, "\(output)")
+    }
+}
+
+extension OpenAPIConformanceTests {
+    @Test("the checker itself rejects a body that breaks its schema and an undocumented status")
+    func checkerCanFail() throws {
+        let bad: [[String: Any]] = [
+            ["method": "GET", "path": "/api/devices/{id}/status", "status": 200, "body": ["mode": "dancing"]],
+            ["method": "GET", "path": "/api/devices", "status": 418, "body": [:] as [String: Any]],
+        ]
+        let out = NSTemporaryDirectory() + "mosquito-bad-\(UUID().uuidString).json"
+        try JSONSerialization.data(withJSONObject: bad).write(to: URL(fileURLWithPath: out))
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let (status, output) = try runPython(["Tests/WebTests/Support/validate_responses.py", "Sources/Web/openapi.json", out])
+        #expect(status == 1)
+        #expect(output.contains("2 responses checked"))
+        #expect(output.contains("status 418 not documented"))
+        #expect(output.contains("dancing") || output.contains("required"))
+    }
+}
+
+/// Any JSON, to re-encode a response body unchanged.
+indirect enum JSONValue: Codable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let n = try? c.decode(Double.self) { self = .number(n) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let b): try c.encode(b)
+        case .number(let n):
+            if n == n.rounded(), abs(n) < 9e15 { try c.encode(Int64(n)) } else { try c.encode(n) }
+        case .string(let s): try c.encode(s)
+        case .array(let a): try c.encode(a)
+        case .object(let o): try c.encode(o)
+        }
+    }
+}
+
+/// The package root, found from this file's path, so the test runs from any working directory.
+let packageRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+func runPython(_ arguments: [String]) throws -> (Int32, String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3"] + arguments
+    p.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}

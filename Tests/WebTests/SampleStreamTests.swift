@@ -1,0 +1,136 @@
+import Foundation
+import HummingbirdTesting
+import HummingbirdWSClient
+import HummingbirdWSTesting
+import NIOCore
+import Signal
+import Simulator
+import Device
+import Synchronization
+import Testing
+@testable import Web
+
+final class Collected: Sendable {
+    let messages = Mutex<[SampleFrameLayout.Decoded]>([])
+}
+
+@Suite("sample stream", .serialized)
+struct SampleStreamTests {
+    static let uri = "sim?channels=16&serial=MQ-WS-16&seed=5"
+
+    /// Collects decoded messages until `frames` samples have arrived (or 10 s pass).
+    static func collect(_ client: some TestClientProtocol, path: String, frames: Int) async throws -> [SampleFrameLayout.Decoded] {
+        let received = Collected()
+        var config = WebSocketClientConfiguration()
+        config.maxFrameSize = 1 << 20
+        try await client.ws(path, configuration: config) { inbound, outbound, _ in
+            let deadline = ContinuousClock.now + .seconds(10)
+            for try await message in inbound.messages(maxSize: 1 << 20) {
+                guard case .binary(let buffer) = message, let d = SampleFrameLayout.decode(Array(buffer.readableBytesView)) else {
+                    Issue.record("a sample message did not decode")
+                    break
+                }
+                let total = received.messages.withLock { $0.append(d); return $0.reduce(0) { $0 + $1.indices.count } }
+                if total >= frames || ContinuousClock.now > deadline { break }
+            }
+            try await outbound.close(.normalClosure, reason: nil)
+        }
+        return received.messages.withLock { $0 }
+    }
+
+    @Test("2 s of 16 channels at 1 kS/s, full rate: every index once, in order, with the simulator's exact values")
+    func fullRate() async throws {
+        let f = try await WebFixture.make(devices: [Self.uri], streamRate: 1000, demoLedger: false)
+        let truth = SimulatedInstrument(config: try SimulatorConfig(options: ["channels": "16", "serial": "MQ-WS-16", "seed": "5"]))
+        try await f.server.makeApplication().test(.live) { client in
+            let messages = try await Self.collect(client, path: "/ws/devices/MQ-WS-16", frames: 2000)
+            let indices = messages.flatMap(\.indices)
+            #expect(indices.count >= 2000)
+            #expect(messages.allSatisfy { $0.channels == 16 })
+            #expect(messages.reduce(0) { $0 + $1.missed } == 0)
+            let first = try #require(indices.first)
+            #expect(indices == Array(first..<(first + UInt64(indices.count))), "indices complete and in order")
+            var mismatches = 0
+            for m in messages {
+                for (f, index) in m.indices.enumerated() {
+                    for c in 0..<16 where m.values[f * 16 + c] != truth.rawSample(channel: c, index: index, rateHz: 1000) {
+                        mismatches += 1
+                    }
+                }
+            }
+            #expect(mismatches == 0)
+            // Device time advances by exactly one period per sample.
+            let times = messages.flatMap(\.deviceTimesNs)
+            #expect(zip(times, times.dropFirst()).allSatisfy { $1 - $0 == 1_000_000 })
+        }
+        await f.tearDown()
+    }
+
+    /// Device → WebSocket-client latency of each message's newest sample, on the simulator's own clock (the
+    /// simulated device time is the host's monotonic clock plus a fixed boot offset, so "now" on the device is
+    /// exact). Prints p50/p99 for the README; asserts only what must hold on any machine.
+    @Test("latency figures at 16 × 1 kS/s (printed, not asserted against a target)")
+    func latency() async throws {
+        let f = try await WebFixture.make(devices: [Self.uri], streamRate: 1000, demoLedger: false)
+        let transport = try #require(f.server.devices[0].session.transport as? SimulatorTransport)
+        let latencies = Mutex<[Double]>([])
+        try await f.server.makeApplication().test(.live) { client in
+            try await client.ws("/ws/devices/MQ-WS-16") { inbound, outbound, _ in
+                var frames = 0
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .binary(let buffer) = message, let d = SampleFrameLayout.decode(Array(buffer.readableBytesView)),
+                        let newest = d.deviceTimesNs.last
+                    else { continue }
+                    let nowNs = Double(transport.deviceNowUs()) * 1000
+                    latencies.withLock { $0.append((nowNs - Double(newest)) / 1e6) }
+                    frames += d.indices.count
+                    if frames >= 5000 { break }
+                }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+        }
+        await f.tearDown()
+        let sorted = latencies.withLock { $0 }.sorted()
+        #expect(sorted.count > 100)
+        // The newest sample cannot be from the future (1 µs: device time is whole microseconds).
+        #expect((sorted.first ?? -1) > -0.001)
+        let p50 = sorted[sorted.count / 2], p99 = sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
+        print("device→client latency at 16 ch × 1 kS/s over \(sorted.count) messages: p50 \(String(format: "%.2f", p50)) ms, p99 \(String(format: "%.2f", p99)) ms, max \(String(format: "%.2f", sorted.last!)) ms")
+    }
+
+    @Test("?decimate=N sends every Nth sample; a bad N is refused")
+    func decimated() async throws {
+        let f = try await WebFixture.make(devices: [Self.uri], streamRate: 1000, demoLedger: false)
+        try await f.server.makeApplication().test(.live) { client in
+            let messages = try await Self.collect(client, path: "/ws/devices/MQ-WS-16?decimate=10", frames: 100)
+            let indices = messages.flatMap(\.indices)
+            #expect(indices.count >= 100)
+            #expect(indices.allSatisfy { $0 % 10 == 0 })
+            let first = try #require(indices.first)
+            #expect(indices == stride(from: first, to: first + UInt64(indices.count * 10), by: 10).map { $0 })
+            let bad = try await client.execute(uri: "/ws/devices/MQ-WS-16?decimate=0", method: .get)
+            #expect(bad.status == .badRequest)
+        }
+        await f.tearDown()
+    }
+
+    @Test("a client that never reads costs a bounded ring, and its losses are counted, not buffered")
+    func slowClientIsBounded() throws {
+        let ring = Signal.FrameRing(capacity: 1 << 10, channelCount: 2, policy: .keepNewest)
+        let subscribers = LiveSubscribers()
+        subscribers.add(ring)
+        // Publish 10× the ring's capacity without reading.
+        var indices = [UInt64](0..<10_240), times = [UInt64](repeating: 0, count: 10_240), values = [Int32](repeating: 7, count: 20_480)
+        indices.withUnsafeBufferPointer { i in times.withUnsafeBufferPointer { t in values.withUnsafeBufferPointer { v in
+            for ring in subscribers.current() {
+                ring.writeDroppingOldest(Signal.FrameSpan(indices: i, deviceTimesNanos: t, values: v, channelCount: 2))
+            }
+        } } }
+        var sender = SampleSender(ring: ring, decimate: 1)
+        let messages = sender.drain().compactMap { SampleFrameLayout.decode($0) }
+        let got = messages.flatMap(\.indices)
+        #expect(got == Array(UInt64(10_240 - 1024)..<10_240), "only the newest ring-full survives")
+        #expect(messages.first?.missed == 10_240 - 1024)
+        _ = (indices, times, values)
+    }
+}

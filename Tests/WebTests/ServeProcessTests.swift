@@ -1,0 +1,90 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Recording
+import Testing
+
+/// `mosquito serve` as a user runs it: a separate process, stopped with SIGTERM.
+@Suite("mosquito serve process", .serialized)
+struct ServeProcessTests {
+    static let binary: URL = {
+        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for dir in [bundleDir, bundleDir.deletingLastPathComponent()] {
+            let candidate = dir.appendingPathComponent("mosquito")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return URL(fileURLWithPath: packageRoot).appendingPathComponent(".build/debug/mosquito")
+    }()
+
+    /// Output to files, not pipes: a pipe inherited by another test's child would hold EOF back.
+    static func start(_ arguments: [String], in folder: String) throws -> (Process, String, String) {
+        let out = folder + "/stdout-\(UUID().uuidString)", err = folder + "/stderr-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        FileManager.default.createFile(atPath: err, contents: nil)
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = arguments
+        p.currentDirectoryURL = URL(fileURLWithPath: folder)
+        p.standardOutput = FileHandle(forWritingAtPath: out)
+        p.standardError = FileHandle(forWritingAtPath: err)
+        try p.run()
+        return (p, out, err)
+    }
+
+    static func wait(_ p: Process, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while p.isRunning && Date() < deadline { usleep(20_000) }
+        return !p.isRunning
+    }
+
+    @Test("SIGTERM while recording: the file is closed cleanly, the process exits 0")
+    func gracefulShutdown() async throws {
+        let folder = NSTemporaryDirectory() + "mosquito-serve-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (tp, tout, _) = try Self.start(["serve", "token", "create", "--agent", "ben", "--role", "operator", "--tokens", "t.json"], in: folder)
+        #expect(Self.wait(tp, seconds: 20) && tp.terminationStatus == 0)
+        let token = try String(contentsOfFile: tout, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("mq_"))
+        let mode = try FileManager.default.attributesOfItem(atPath: folder + "/t.json")[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+
+        let (p, out, _) = try Self.start(
+            ["serve", "--device", "sim?serial=MQ-PROC", "--bind", "127.0.0.1:0", "--recordings", "rec", "--tokens", "t.json"], in: folder)
+        defer { if p.isRunning { p.terminate() } }
+        var port: Int?
+        for _ in 0..<500 where port == nil {
+            usleep(20_000)
+            let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            port = text.firstMatch(of: /127\.0\.0\.1:(\d+)\//).flatMap { Int($0.1) }
+        }
+        let base = "http://127.0.0.1:\(try #require(port, "serve printed its URL"))"
+        var request = URLRequest(url: URL(string: base + "/api/recordings")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.httpBody = Data(#"{"device":"MQ-PROC","name":"term.h5"}"#.utf8)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 201)
+        try await Task.sleep(for: .milliseconds(700))
+        p.terminate()  // SIGTERM
+        #expect(Self.wait(p, seconds: 20), "serve exits after SIGTERM")
+        #expect(p.terminationStatus == 0)
+        let summary = try RecordingSummary(reading: try HDF5RecordingReader(path: folder + "/rec/term.h5"))
+        #expect(summary.closedCleanly)
+        #expect((summary.devices.first?.sampleCount ?? 0) > 300)
+    }
+
+    @Test("beyond loopback without tokens: one error line, non-zero exit")
+    func nonLoopbackNeedsTokens() throws {
+        let folder = NSTemporaryDirectory() + "mosquito-serve-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (p, _, err) = try Self.start(["serve", "--bind", "0.0.0.0:0", "--tokens", "none.json"], in: folder)
+        #expect(Self.wait(p, seconds: 20))
+        #expect(p.terminationStatus != 0)
+        let text = try String(contentsOfFile: err, encoding: .utf8)
+        #expect(text.contains("warning: serving on 0.0.0.0"))
+        #expect(text.split(separator: "\n").filter { $0.hasPrefix("Error:") }.count == 1)
+    }
+}
