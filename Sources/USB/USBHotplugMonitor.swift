@@ -129,11 +129,12 @@ public final class USBHotplugMonitor: @unchecked Sendable {
                     if let facts = try? USBDeviceFacts(device) { arrive(USBDiscovery.describe(device, facts: facts)) }
                     libusb_unref_device(device)
                 }
-                // Hotplug notifications can be lost (a busy udev monitor, an event that raced registration):
-                // reconcile with the device list now and then, so no arrival or departure goes unreported.
-                if Date().timeIntervalSince(lastPoll) >= 1 {
+                // Hotplug notifications can be lost (a busy udev monitor, an event that raced registration), and
+                // libusb's device list is rebuilt only from them: reconcile with the kernel's sysfs now and then,
+                // so no arrival or departure goes unreported.
+                if Date().timeIntervalSince(lastPoll) >= 0.5 {
                     lastPoll = Date()
-                    poll()
+                    reconcileWithSysfs()
                 }
             } else {
                 poll()
@@ -143,6 +144,13 @@ public final class USBHotplugMonitor: @unchecked Sendable {
 
     private func poll() {
         guard let now = try? USBDiscovery.list(host: host) else { return }
+        let present = Set(now.map { Self.key($0.bus, $0.address) })
+        for key in condition.withLock({ Array(known.keys) }) where !present.contains(key) { depart(key) }
+        for info in now where condition.withLock({ known[Self.key(info.bus, info.address)] == nil }) { arrive(info) }
+    }
+
+    private func reconcileWithSysfs() {
+        guard let now = USBSysfs.mosquitos() else { return }
         let present = Set(now.map { Self.key($0.bus, $0.address) })
         for key in condition.withLock({ Array(known.keys) }) where !present.contains(key) { depart(key) }
         for info in now where condition.withLock({ known[Self.key(info.bus, info.address)] == nil }) { arrive(info) }
