@@ -47,7 +47,7 @@ public final class SimulatorServer {
                 }
                 if n > 0 { buffer.withUnsafeBytes { instrument.receive(UnsafeRawBufferPointer(rebasing: $0[0..<n]), nowUs: deviceNowUs()) } }
             }
-            instrument.advance(nowUs: deviceNowUs())
+            instrument.advance(nowUs: deviceNowUs(), maxOutputBytes: 1 << 20)
             sent += try writeSome(from: sent)
             if sent == instrument.output.count {
                 instrument.output.removeAll(keepingCapacity: true)

@@ -10,6 +10,8 @@ public final class SimulatorTransport: Transport, @unchecked Sendable {
     // `instrument` and `closed` are guarded by `condition`.
     private var instrument: SimulatedInstrument
     private var closed = false
+    /// How much of `instrument.output` the reader has taken (dropped in one move, not byte by byte).
+    private var sent = 0
     private let condition = NSCondition()
     private let epochNs = MonotonicClock.nowNs()
     private let driftFactor: Double
@@ -53,11 +55,20 @@ public final class SimulatorTransport: Transport, @unchecked Sendable {
         defer { condition.unlock() }
         while true {
             guard !closed else { throw .closed }
-            instrument.advance(nowUs: deviceNowUs())
-            if !instrument.output.isEmpty {
-                let n = min(buffer.count, instrument.output.count)
-                instrument.output.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                instrument.output.removeFirst(n)
+            // Generate no more than one read's worth ahead: a burst is handed out as it is made, never piled up.
+            if instrument.output.count - sent < buffer.count {
+                if sent > 0 {
+                    instrument.output.removeFirst(sent)
+                    sent = 0
+                }
+                instrument.advance(nowUs: deviceNowUs(), maxOutputBytes: buffer.count)
+            }
+            let pending = instrument.output.count - sent
+            if pending > 0 {
+                let n = min(buffer.count, pending)
+                let start = sent
+                instrument.output.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[start..<start + n])) }
+                sent += n
                 return n
             }
             if instrument.isDisconnected { throw .disconnected(description) }

@@ -92,8 +92,10 @@ public struct SimulatedInstrument: Sendable {
         return startUs + (nextIndex + spf) * 1_000_000 / UInt64(rateHz)
     }
 
-    /// Emits every SAMPLES frame due by device time `nowUs` (catch-up: a late call emits a burst, never skips).
-    public mutating func advance(nowUs: UInt64) {
+    /// Emits every SAMPLES frame due by device time `nowUs` (catch-up: a late call emits a burst, never skips),
+    /// stopping early once `output` holds `maxOutputBytes`: a driver that cannot keep up gets the rest on its
+    /// next call instead of an ever larger burst (samples are computed from their index, so nothing shifts).
+    public mutating func advance(nowUs: UInt64, maxOutputBytes: Int = .max) {
         guard streaming, !isDisconnected else { return }
         if let stall = stallUntilUs {
             guard nowUs >= stall else { return }
@@ -102,7 +104,7 @@ public struct SimulatedInstrument: Sendable {
         let channels = channelMask.nonzeroBitCount
         let spf = UInt64(Self.samplesPerFrame(rateHz: rateHz, channels: channels))
         let due = (nowUs &- startUs) * UInt64(rateHz) / 1_000_000
-        while nextIndex + spf <= due && !isDisconnected && stallUntilUs == nil {
+        while nextIndex + spf <= due && !isDisconnected && stallUntilUs == nil && output.count < maxOutputBytes {
             emitFrame(count: Int(spf), channels: channels, nowUs: nowUs)
         }
     }
