@@ -104,6 +104,10 @@ public enum Message: Sendable, Equatable {
     }
 
     public static func decode(type: MessageType, payload: UnsafeRawBufferPointer) throws(MessageError) -> Message {
+        // A frame cannot carry more; a parser called on raw bytes must not accept what no frame could hold.
+        guard payload.count <= MWP.maxPayloadLength else {
+            throw .invalidValue("payload of \(payload.count) bytes exceeds \(MWP.maxPayloadLength)")
+        }
         var r = WireReader(payload)
         let message: Message
         switch type {
