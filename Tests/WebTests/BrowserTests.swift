@@ -58,4 +58,21 @@ struct BrowserTests {
         }
         await f.tearDown()
     }
+
+    @Test("an edge trigger armed from the URL marks every rising crossing of a 50 Hz sine")
+    func triggerMarksCrossings() async throws {
+        _ = try #require(Browser.path, "chromium is missing and CI is set: apt-get install -y chromium")
+        // ain3 is a 5 V sine at 50 Hz: at 1 kS/s it crosses 0 V upwards once every 20 samples.
+        let f = try await WebFixture.make(
+            devices: ["sim?channels=4&serial=MQ-WEB-T&seed=11&signal3=sine:5:50"], streamRate: 1000, demoLedger: false)
+        try await f.server.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let page = try Browser.dumpDOM("http://127.0.0.1:\(port)/?trigger=3:rising:0", milliseconds: 4000)
+            let frames = page.firstMatch(of: /data-frames="(\d+)"/).flatMap { Int($0.1) } ?? 0
+            let triggers = page.firstMatch(of: /data-triggers="(\d+)"/).flatMap { Int($0.1) } ?? -1
+            #expect(frames >= 100, "samples reached the page")
+            #expect(abs(triggers - frames / 20) <= 2, "\(frames) frames should give about \(frames / 20) triggers, got \(triggers)")
+        }
+        await f.tearDown()
+    }
 }
