@@ -93,7 +93,7 @@ struct MeasurementOptions: ParsableArguments {
         let uri: DeviceURI
         do throws(DeviceURIError) { uri = try DeviceURI(parsing: device) } catch { throw CalibrationFailure(error.description) }
         let session: DeviceSession
-        do throws(DeviceError) { session = try DeviceOpener().openSession(uri) } catch {
+        do throws(DeviceError) { session = try Openers.standard.openSession(uri) } catch {
             throw CalibrationFailure("\(device): \(error)")
         }
         guard let identity = session.identity else { session.close(); throw CalibrationFailure("\(device): no identity") }

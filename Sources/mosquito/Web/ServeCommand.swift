@@ -45,8 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw CLIError("binding to \(host) needs tokens; create one with `mosquito serve token create --agent ID --role viewer`")
             }
         }
-        var opener = DeviceOpener()
-        Registrations.all(&opener)
+        let opener = Openers.standard
         var devices: [LiveDevice] = []
         for uri in device {
             do {
