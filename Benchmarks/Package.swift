@@ -3,6 +3,20 @@ import PackageDescription
 
 // Benchmarks live in their own package so the main build never compiles ordo-one/benchmark or its
 // jemalloc/malloc interposer. Run from this folder: `swift package benchmark` (see README).
+
+/// One benchmark executable in folder `name`, measuring the root package's `product`.
+func benchmark(_ name: String, measuring product: String) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            .product(name: "Benchmark", package: "benchmark"),
+            .product(name: product, package: "mosquito"),
+        ],
+        path: name,
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
 let package = Package(
     name: "mosquito-benchmarks",
     platforms: [.macOS(.v15)],
@@ -11,41 +25,9 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        .executableTarget(
-            name: "SignalBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Signal", package: "mosquito"),
-            ],
-            path: "SignalBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "RecordingBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Recording", package: "mosquito"),
-            ],
-            path: "RecordingBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "USBBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "USB", package: "mosquito"),
-            ],
-            path: "USBBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "MWPBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "MWP", package: "mosquito"),
-            ],
-            path: "MWPBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmark("SignalBenchmarks", measuring: "Signal"),
+        benchmark("RecordingBenchmarks", measuring: "Recording"),
+        benchmark("USBBenchmarks", measuring: "USB"),
+        benchmark("MWPBenchmarks", measuring: "MWP"),
     ]
 )
