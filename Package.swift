@@ -72,10 +72,11 @@ let package = Package(
         .target(name: "Calibration", dependencies: ["Device", "MWP"]),
         // A recording played back as an instrument (`replay:run.h5[:speed]`), speaking MWP/1.
         .target(name: "Replay", dependencies: ["Recording", "Device", "MWP"]),
+        .systemLibrary(name: "CMalloc"),
         .executableTarget(
             name: "mosquito",
             dependencies: [
-                "MWP", "Simulator", "Device", "Signal", "Recording", "Acquisition",
+                "CMalloc", "MWP", "Simulator", "Device", "Signal", "Recording", "Acquisition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Calibration", "Ledger", "USB", "Replay", "Web",
             ]
@@ -116,6 +117,7 @@ let package = Package(
         .testTarget(name: "RecordingTests", dependencies: ["Recording"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Recording", "MWP"]),
         // Runs the built `mosquito` binary as separate processes (simulator on a pty, recorder against it).
+        .testTarget(name: "AcquisitionTests", dependencies: ["Acquisition"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Simulator", "MWP"]),
         .testTarget(
             name: "CalibrationTests", dependencies: ["Calibration", "Device", "Simulator", "MWP"],

@@ -17,8 +17,11 @@ public struct AcquisitionPlan: Sendable {
     public var options: RecordingOptions
     public var commandLine: [String]
     public var softwareVersion: String
-    /// Ring capacity in frames per device (a power of two): how far the recorder may fall behind.
-    public var ringCapacity: Int
+    /// How far, in seconds of data, the recorder may fall behind before the instrument is held back
+    /// (back-pressure) and then, past that, samples are counted lost.
+    public var bufferSeconds: Double
+    /// Ring capacity in frames per device (a power of two) that `bufferSeconds` asks for at this rate.
+    public var ringCapacity: Int { RingSizing.capacity(rateHz: rateHz, seconds: bufferSeconds) }
     /// Wraps each device's ingest before the session streams into it: a live view taps the same frames the
     /// recorder gets (nil streams straight into the ingest).
     public var tap: (@Sendable (DeviceStream) -> any StreamConsumer)?
@@ -31,7 +34,7 @@ public struct AcquisitionPlan: Sendable {
     public init(
         rateHz: UInt32, channels: [Int]? = nil, pipeline: PipelineSpec = PipelineSpec(), durationSeconds: Double?,
         output: String, options: RecordingOptions = RecordingOptions(), commandLine: [String] = CommandLine.arguments,
-        softwareVersion: String, ringCapacity: Int = 1 << 18,
+        softwareVersion: String, bufferSeconds: Double = RingSizing.defaultSeconds,
         certificateLookup: @escaping @Sendable (String, DeviceCalibration) -> String? = { _, _ in nil },
         follow: Bool = false
     ) {
@@ -45,7 +48,7 @@ public struct AcquisitionPlan: Sendable {
         self.options = options
         self.commandLine = commandLine
         self.softwareVersion = softwareVersion
-        self.ringCapacity = ringCapacity
+        self.bufferSeconds = bufferSeconds
     }
 }
 
@@ -156,7 +159,8 @@ public final class AcquisitionRun: @unchecked Sendable {
                 crcErrors: snap.crcErrors, malformedFrames: snap.malformedFrames, lost: LossCounts(loss),
                 clockOffsetUncertaintyNs: s.clock.mapping?.uncertaintyNanos, clockDriftPPM: s.clock.mapping?.driftPPM,
                 linkError: snap.linkError ?? s.ingest.outageSinceNs.map { _ in "instrument still away when the run ended" },
-                reconnects: snap.reconnects)
+                reconnects: snap.reconnects, bufferFrames: s.ring.capacity,
+                bufferHighWaterFrames: s.ring.highWaterFrameCount)
         }
         return RunSummary(
             output: plan.output, elapsedSeconds: elapsed, devices: devices,

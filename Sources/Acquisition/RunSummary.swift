@@ -29,6 +29,10 @@ public struct DeviceSummary: Sendable, Codable {
     public var linkError: String?
     /// Outages followed through (`--follow`): each is a transport gap and a `reconnect` event in the file.
     public var reconnects: Int
+    /// Ring capacity in frames (`--buffer` seconds at this rate, rounded up to a power of two).
+    public var bufferFrames: Int
+    /// The largest backlog the recorder found: near `bufferFrames` the instrument was held back.
+    public var bufferHighWaterFrames: Int
 }
 
 public struct LossCounts: Sendable, Codable, Equatable {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Mosquito: AsyncParsableCommand {
@@ -21,6 +22,30 @@ struct Mosquito: AsyncParsableCommand {
             ServeCommand.self,
         ]
     )
+
+    static func main() async {
+        ProcessMemory.applyPolicy()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(oneLine: error)
+        }
+    }
+
+    /// ArgumentParser follows a usage error with the usage text; here bad input is one line on stderr, with
+    /// ArgumentParser's exit code. Help and version requests still print in full.
+    private static func exit(oneLine error: Error) -> Never {
+        let code = exitCode(for: error)
+        guard code != .success else { exit(withError: error) }
+        let message = message(for: error).split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "failed"
+        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+        Foundation.exit(code.rawValue)
+    }
 }
 
 enum MosquitoVersion {

@@ -33,6 +33,23 @@ import Testing
                           containing: "rate 500000 Hz is above the instrument's maximum of 100000 Hz")
     }
 
+    @Test(arguments: ["0", "-1", "601", "nan"]) func badBuffer(_ seconds: String) throws {
+        let out = temporaryPath("x.h5")
+        try expectRefused(["record", "--device", "sim", "--buffer", seconds, "--duration", "1", "--output", out], output: out,
+                          containing: "--buffer")
+    }
+
+    /// ArgumentParser's own refusals (unknown option, missing value, failed validation) are one line too.
+    @Test func usageErrorsAreOneLine() throws {
+        let out = temporaryPath("x.h5")
+        try expectRefused(["record", "--bogus", "--output", out], output: out, containing: "Unknown option '--bogus'")
+        try expectRefused(["record", "--output", out, "--duration"], output: out, containing: "Missing value for '--duration")
+        try expectRefused(["record", "--rate", "0", "--output", out], output: out, containing: "--rate must be positive")
+        let help = try Mosquito.run(["record", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--buffer"))
+    }
+
     @Test func unknownChannel() throws {
         let out = temporaryPath("x.csv")
         try expectRefused(["record", "--device", "sim", "--channels", "0,9", "--duration", "1", "--output", out], output: out, containing: "no channel 9")

@@ -9,6 +9,7 @@ struct HDF5File: ~Copyable {
 
     /// Creates a new file in the latest format (required for SWMR). Fails if `path` exists unless `overwrite`.
     init(creating path: String, overwrite: Bool) throws(HDF5Error) {
+        HDF5FreeLists.bounded
         let access = try HDF5PropertyList(.fileAccess)
         try access.requireLatestFormat()
         id = try HDF5.call("H5Fcreate") {

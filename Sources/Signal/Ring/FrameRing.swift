@@ -39,6 +39,7 @@ public final class FrameRing: @unchecked Sendable {
     // Rarely written counters.
     private let hostOverrunSamples = Atomic<UInt64>(0)
     private let lostGapRecords = Atomic<UInt64>(0)
+    private let highWater = Atomic<Int>(0)
 
     /// - Parameters:
     ///   - capacity: frames; a power of two.
@@ -211,6 +212,8 @@ public final class FrameRing: @unchecked Sendable {
         let h = head.load(ordering: .acquiring)
         cachedHead = h
         let available = h - position
+        // The backlog peaks just before the consumer catches up, which is when it reads.
+        if available > highWater.load(ordering: .relaxed) { highWater.store(available, ordering: .relaxed) }
         let start = position & mask
         let firstCount = min(available, capacity - start)
         let spans = FrameSpans(
@@ -252,6 +255,9 @@ public final class FrameRing: @unchecked Sendable {
 
     /// Exact number of samples this consumer lost to host overrun so far.
     public var hostOverrunSampleCount: UInt64 { hostOverrunSamples.load(ordering: .acquiring) }
+
+    /// The largest backlog a batch ``read(_:)`` found: how close this consumer came to the ring's capacity.
+    public var highWaterFrameCount: Int { highWater.load(ordering: .relaxed) }
 
     /// Gap records that did not fit in the gap queue (their samples are still in ``hostOverrunSampleCount``).
     public var lostGapRecordCount: UInt64 { lostGapRecords.load(ordering: .acquiring) }

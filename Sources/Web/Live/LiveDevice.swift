@@ -118,7 +118,6 @@ public final class LiveDevice: @unchecked Sendable {
             var plan = AcquisitionPlan(
                 rateHz: rate, durationSeconds: durationSeconds, output: path,
                 commandLine: ["mosquito", "serve", "--device", uri], softwareVersion: WebServer.softwareVersion)
-            plan.ringCapacity = 1 << 16
             plan.tap = { stream in LiveTap(ingest: stream.ingest, subscribers: subscribers) }
             do throws(AcquisitionError) {
                 let run = try AcquisitionRun(sessions: [(uri, session)], plan: plan)

@@ -31,6 +31,11 @@ struct RecordCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.") var json = false
     @Flag(help: "Keep recording when the instrument goes away: wait for the same serial to come back, reconfigure, restart; the outage is a gap.")
     var follow = false
+    @Option(help: """
+        Seconds of data the recorder may fall behind before the instrument is held back, and past that samples \
+        are counted lost (memory grows with it: 16 channels at 100 kS/s take 8 MB a second).
+        """)
+    var buffer: Double = RingSizing.defaultSeconds
     @Option(help: "Calibration history whose certificate IDs go into the recording (default: the user's data directory).")
     var calibrationHistory: String?
     @OptionGroup var pipeline: PipelineArguments
@@ -38,6 +43,7 @@ struct RecordCommand: ParsableCommand {
     func validate() throws {
         if let d = duration, !(d > 0 && d.isFinite) { throw ValidationError("--duration must be a positive number of seconds") }
         if rate == 0 { throw ValidationError("--rate must be positive") }
+        if !(buffer > 0 && buffer <= 600) { throw ValidationError("--buffer must be between 0 and 600 seconds") }
         if RecordingFormat(path: output) == nil { throw ValidationError("--output must end in .h5, .hdf5 or .csv") }
     }
 
@@ -54,7 +60,7 @@ struct RecordCommand: ParsableCommand {
         let plan = AcquisitionPlan(
             rateHz: rate, channels: channelList, pipeline: spec, durationSeconds: duration, output: output,
             options: RecordingOptions(compress: compress, overwrite: overwrite, csvRawCounts: raw),
-            softwareVersion: MosquitoVersion.string,
+            softwareVersion: MosquitoVersion.string, bufferSeconds: buffer,
             certificateLookup: { serial, record in
                 try? CalibrationHistory(path: calibrationHistory ?? CalibrationHistory.defaultPath())
                     .certificateID(serial: serial, stored: record)

@@ -13,6 +13,9 @@ enum SummaryText {
             if let u = d.clockOffsetUncertaintyNs, let drift = d.clockDriftPPM {
                 Console.line(String(format: "    clock: drift %.2f ppm, offset uncertainty %.1f µs", drift, u / 1000))
             }
+            let seconds = Double(d.bufferFrames) / Double(d.rateHz)
+            let peak = 100 * Double(d.bufferHighWaterFrames) / Double(d.bufferFrames)
+            Console.line(String(format: "    buffer: %.2f s (%d frames), peak backlog %.1f %%", seconds, d.bufferFrames, peak))
             if d.reconnects > 0 { Console.line("    reconnected \(d.reconnects) time(s); each outage is a transport gap") }
             if let e = d.linkError { Console.line("    link: \(e)") }
         }
