@@ -42,8 +42,10 @@ struct Mosquito: AsyncParsableCommand {
     private static func exit(oneLine error: Error) -> Never {
         let code = exitCode(for: error)
         guard code != .success else { exit(withError: error) }
-        let message = message(for: error).split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "failed"
-        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+        // `ExitCode` carries no message: the command already said what happened.
+        if let message = message(for: error).split(separator: "\n", omittingEmptySubsequences: true).first {
+            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+        }
         Foundation.exit(code.rawValue)
     }
 }

@@ -14,13 +14,13 @@ struct SimulatorRig: ReferenceRig {
 /// The scripted acquirer for `--script`: only the in-process simulator can be told its true input.
 func scriptedAcquirer(session: DeviceSession, uri: DeviceURI, plan: MeasurementPlan) throws -> ScriptedAcquirer {
     guard case .simulator = uri, let sim = session.transport as? SimulatorTransport else {
-        throw CalibrationFailure("--script drives the reference only on the in-process simulator (--device sim…); on a real unit run interactively")
+        throw CLIError("--script drives the reference only on the in-process simulator (--device sim…); on a real unit run interactively")
     }
     var acquirer = try calibrationStep { () throws(CalibrationError) in
         try ScriptedAcquirer(session: session, plan: plan, rig: SimulatorRig(transport: sim))
     }
     acquirer.progress = { p, step, total in
-        CalibrationConsole.err(String(
+        Console.error(String(
             format: "  [%d/%d] %@ %@: mean %.2f counts, s %.3f, n %d%@", step, total, p.pass.rawValue, formatNumber(p.reference),
             p.meanRaw, p.stdRaw, p.count, p.samplesLost > 0 ? ", \(p.samplesLost) samples lost" : ""))
     }
@@ -50,13 +50,13 @@ final class InteractiveAcquirer: PointAcquirer {
         do throws(DeviceError) {
             try session.configure(rateHz: plan.rateHz, channelMask: 1 << UInt32(plan.channel))
             try session.start(into: capture)
-        } catch { throw CalibrationFailure(error.description) }
+        } catch { throw CLIError(error.description) }
     }
 
     func finish() { try? session.stop() }
 
     func acquire(reference: Double, pass: Pass, step: Int, total: Int) throws(CalibrationError) -> CapturedPoint {
-        CalibrationConsole.err("\nStep \(step)/\(total) (\(pass.rawValue)): apply \(formatNumber(reference)) \(unit), then wait. "
+        Console.error("\nStep \(step)/\(total) (\(pass.rawValue)): apply \(formatNumber(reference)) \(unit), then wait. "
             + "Capture starts when the reading is stable, or press Enter to capture now.")
         if let simulatedRig { try simulatedRig.apply(reference, channel: plan.channel) }
         capture.resetStability()
@@ -84,7 +84,7 @@ final class InteractiveAcquirer: PointAcquirer {
         let p = CapturedPoint(
             reference: reference, pass: pass, meanRaw: taken.stats.mean, stdRaw: taken.stats.standardDeviation,
             count: taken.stats.count, samplesLost: taken.lost)
-        CalibrationConsole.err(String(format: "\r\u{1B}[K  captured: mean %.2f counts, s %.3f, n %d → %@ %@", p.meanRaw, p.stdRaw, p.count,
+        Console.error(String(format: "\r\u{1B}[K  captured: mean %.2f counts, s %.3f, n %d → %@ %@", p.meanRaw, p.stdRaw, p.count,
             formatNumber(display(p.meanRaw), digits: 6), unit))
         return p
     }
@@ -114,7 +114,7 @@ final class EnterKey: @unchecked Sendable {
     /// Asks a yes/no question; anything but y/yes (or end of input) is no.
     func confirm(_ question: String) -> Bool {
         clear()
-        CalibrationConsole.err(question + " [y/N]")
+        Console.error(question + " [y/N]")
         let answer: String? = lock.withLock {
             while answers.isEmpty && !closed { lock.wait() }
             return answers.isEmpty ? nil : answers.removeFirst()

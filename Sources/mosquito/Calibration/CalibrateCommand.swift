@@ -30,14 +30,14 @@ struct CalibrateCommand: AsyncParsableCommand {
         let reference = try options.parsedReference()
         let tolerance = try options.parsedTolerance()
         let degreeChoice = try calibrationStep { () throws(CalibrationError) in try DegreeChoice(parsing: degree) }
-        guard let rule = DecisionRule(rawValue: decisionRule) else { throw CalibrationFailure("--decision-rule must be simple or guarded") }
+        guard let rule = DecisionRule(rawValue: decisionRule) else { throw CLIError("--decision-rule must be simple or guarded") }
         let script = try options.script.map { path in try calibrationStep { () throws(CalibrationError) in try CalibrationScript.load(path: path) } }
         let cliPoints = try options.parsedPoints()
         let (points, steps) = try script.map { s in
             try calibrationStep { () throws(CalibrationError) in try s.plannedSteps(points: cliPoints, descending: !ascendingOnly) }
-        } ?? (cliPoints.map { ($0, nil) } ?? { throw CalibrationFailure("--points is required (e.g. --points 0,10,20,50,100)") }())
+        } ?? (cliPoints.map { ($0, nil) } ?? { throw CLIError("--points is required (e.g. --points 0,10,20,50,100)") }())
         if script == nil && isatty(STDIN_FILENO) == 0 {
-            throw CalibrationFailure("interactive calibration needs a terminal on stdin; use --script for automation")
+            throw CLIError("interactive calibration needs a terminal on stdin; use --script for automation")
         }
         let work = try options.workContext(startedAt: nowUnixSeconds())
         if let ledger { try await CalibrationCredit.precheck(ledger: ledger, technician: work.technician, project: project) }
@@ -52,7 +52,7 @@ struct CalibrateCommand: AsyncParsableCommand {
         let asFound = try calibrationStep { () throws(CalibrationError) in
             do throws(DeviceError) { return try session.readCalibration(channel: options.channel) } catch { throw .device(error) }
         }
-        CalibrationConsole.err("Calibrating \(identity.serial) channel \(options.channel) “\(descriptor.name)” (\(descriptor.unit)) against \(reference.id)")
+        Console.error("Calibrating \(identity.serial) channel \(options.channel) “\(descriptor.name)” (\(descriptor.unit)) against \(reference.id)")
 
         let captured: [CapturedPoint]
         var interactive: InteractiveAcquirer?
@@ -71,19 +71,19 @@ struct CalibrateCommand: AsyncParsableCommand {
                 points: captured, channel: options.channel, descriptor: descriptor, degree: degreeChoice,
                 reference: reference, tolerance: tolerance, asFound: asFound)
         }
-        if !options.json { CalibrationConsole.out(CalibrationReport.full(result)) }
+        if !options.json { Console.line(CalibrationReport.full(result)) }
         if dryRun {
-            if options.json { try CalibrationConsole.json(result) }
-            CalibrationConsole.err("dry run: nothing written to the device or the history")
+            if options.json { try Console.json(result) }
+            Console.error("dry run: nothing written to the device or the history")
             return
         }
         guard result.asLeftWithinTolerance else {
-            throw CalibrationFailure(CalibrationError.notAccepted(
-                "as-left max error \(formatNumber(result.maxAsLeftError)) \(descriptor.unit) exceeds the tolerance ±\(formatNumber(result.toleranceLimit)) \(descriptor.unit); nothing was written"))
+            throw CLIError(CalibrationError.notAccepted(
+                "as-left max error \(formatNumber(result.maxAsLeftError)) \(descriptor.unit) exceeds the tolerance ±\(formatNumber(result.toleranceLimit)) \(descriptor.unit); nothing was written").description)
         }
         if let interactive, !yes {
             guard interactive.keys.confirm("Write this calibration to \(identity.serial) channel \(options.channel) and file a certificate?") else {
-                CalibrationConsole.err("not accepted: nothing written to the device or the history")
+                Console.error("not accepted: nothing written to the device or the history")
                 return
             }
         }
@@ -92,14 +92,14 @@ struct CalibrateCommand: AsyncParsableCommand {
                 result, plan: plan, identity: identity, work: work, session: session, history: options.historyStore,
                 contributions: CalibrationLedgerHook.recorder, decisionRule: rule)
         }
-        if let ledgerNote { CalibrationConsole.err("warning: " + ledgerNote) }
-        if options.json { try CalibrationConsole.json(entry) } else {
-            CalibrationConsole.out("\nAccepted: written to \(identity.serial) channel \(options.channel), read back and confirmed.")
-            CalibrationConsole.out("Certificate ID \(entry.id) (history: \(options.historyStore.path)); print it with: mosquito certificate \(entry.id) --output cert.html")
+        if let ledgerNote { Console.error("warning: " + ledgerNote) }
+        if options.json { try Console.json(entry) } else {
+            Console.line("\nAccepted: written to \(identity.serial) channel \(options.channel), read back and confirmed.")
+            Console.line("Certificate ID \(entry.id) (history: \(options.historyStore.path)); print it with: mosquito certificate \(entry.id) --output cert.html")
         }
         if let ledger, let contribution = CalibrationContribution(entry: entry) {
             let event = try await CalibrationCredit.record(contribution, ledger: ledger, project: project)
-            if !options.json { CalibrationConsole.out("Credited to \(contribution.technician) in the ledger (event \(event.id)).") }
+            if !options.json { Console.line("Credited to \(contribution.technician) in the ledger (event \(event.id)).") }
         }
     }
 }

@@ -13,8 +13,8 @@ struct CertificateCommand: ParsableCommand {
     func run() throws {
         let store = CalibrationHistory(path: history ?? CalibrationHistory.defaultPath())
         let html = try calibrationStep { () throws(CalibrationError) in try Certificate.html(try store.entry(id: id)) }
-        try CalibrationConsole.writeAtomically(html, to: output)
-        CalibrationConsole.out("certificate \(id) written to \(output)")
+        try Console.writeAtomically(html, to: output)
+        Console.line("certificate \(id) written to \(output)")
     }
 }
 
@@ -38,12 +38,12 @@ struct CalibrationHistoryCommand: ParsableCommand {
     func run() throws {
         let store = CalibrationHistory(path: history ?? CalibrationHistory.defaultPath())
         let entries = try calibrationStep { () throws(CalibrationError) in try store.entries(serial: serial) }
-        guard !entries.isEmpty else { throw CalibrationFailure("no calibrations or verifications of \(serial) in \(store.path)") }
+        guard !entries.isEmpty else { throw CLIError("no calibrations or verifications of \(serial) in \(store.path)") }
         let chartPath = chart ?? "\(serial)-drift.svg"
-        try CalibrationConsole.writeAtomically(CalibrationCharts.driftChart(entries, serial: serial), to: chartPath)
-        if json { try CalibrationConsole.json(entries) } else {
-            CalibrationConsole.out(HistoryReport.table(entries))
-            CalibrationConsole.out("drift chart written to \(chartPath)")
+        try Console.writeAtomically(CalibrationCharts.driftChart(entries, serial: serial), to: chartPath)
+        if json { try Console.json(entries) } else {
+            Console.line(HistoryReport.table(entries))
+            Console.line("drift chart written to \(chartPath)")
         }
     }
 }

@@ -21,14 +21,14 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let reference = try options.parsedReference()
         let tolerance = try options.parsedTolerance()
-        guard let rule = DecisionRule(rawValue: decisionRule) else { throw CalibrationFailure("--decision-rule must be simple or guarded") }
+        guard let rule = DecisionRule(rawValue: decisionRule) else { throw CLIError("--decision-rule must be simple or guarded") }
         let script = try options.script.map { path in try calibrationStep { () throws(CalibrationError) in try CalibrationScript.load(path: path) } }
         let cliPoints = try options.parsedPoints()
         let (points, steps) = try script.map { s in
             try calibrationStep { () throws(CalibrationError) in try s.plannedSteps(points: cliPoints, descending: descending) }
-        } ?? (cliPoints.map { ($0, nil) } ?? { throw CalibrationFailure("--points is required (e.g. --points 0,50,100)") }())
+        } ?? (cliPoints.map { ($0, nil) } ?? { throw CLIError("--points is required (e.g. --points 0,50,100)") }())
         if script == nil && isatty(STDIN_FILENO) == 0 {
-            throw CalibrationFailure("interactive verification needs a terminal on stdin; use --script for automation")
+            throw CLIError("interactive verification needs a terminal on stdin; use --script for automation")
         }
         let work = try options.workContext(startedAt: nowUnixSeconds())
         let plan = MeasurementPlan(
@@ -42,7 +42,7 @@ struct VerifyCommand: ParsableCommand {
         let stored = try calibrationStep { () throws(CalibrationError) in
             do throws(DeviceError) { return try session.readCalibration(channel: options.channel) } catch { throw .device(error) }
         }
-        CalibrationConsole.err("Verifying \(identity.serial) channel \(options.channel) “\(descriptor.name)” (\(descriptor.unit)) against \(reference.id)")
+        Console.error("Verifying \(identity.serial) channel \(options.channel) “\(descriptor.name)” (\(descriptor.unit)) against \(reference.id)")
         let captured: [CapturedPoint]
         if script != nil {
             let acquirer = try scriptedAcquirer(session: session, uri: uri, plan: plan)
@@ -61,12 +61,12 @@ struct VerifyCommand: ParsableCommand {
         let entry = try calibrationStep { () throws(CalibrationError) in
             try recordVerification(result, plan: plan, identity: identity, work: work, history: options.historyStore)
         }
-        if options.json { try CalibrationConsole.json(entry) } else {
-            CalibrationConsole.out(CalibrationReport.verification(result))
-            CalibrationConsole.out("Filed as \(entry.id) in \(options.historyStore.path)")
+        if options.json { try Console.json(entry) } else {
+            Console.line(CalibrationReport.verification(result))
+            Console.line("Filed as \(entry.id) in \(options.historyStore.path)")
         }
         if !result.passed {
-            CalibrationConsole.err("verification FAILED: max |error| \(formatNumber(result.maxError)) \(descriptor.unit) exceeds the acceptance limit ±\(formatNumber(result.acceptanceLimit)) \(descriptor.unit)")
+            Console.error("verification FAILED: max |error| \(formatNumber(result.maxError)) \(descriptor.unit) exceeds the acceptance limit ±\(formatNumber(result.acceptanceLimit)) \(descriptor.unit)")
             throw ExitCode(2)
         }
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-/// A failure the user can act on: ArgumentParser prints it as one `Error: …` line on stderr and exits 1.
+/// A failure the user can act on: `Mosquito.main` prints it as one `Error: …` line on stderr and exits 1.
 struct CLIError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
@@ -27,6 +27,13 @@ enum Console {
 
     static func error(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Writes a file whole or not at all (temporary file, then rename).
+    static func writeAtomically(_ text: String, to path: String) throws {
+        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw CLIError("cannot write \(path): \(error.localizedDescription)")
+        }
     }
 
     /// Rewrites one status line in place on stderr (a terminal) or prints it whole (a pipe or file).

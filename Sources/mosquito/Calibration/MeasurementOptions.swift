@@ -4,40 +4,14 @@ import Device
 import Foundation
 import MWP
 
-/// A calibration command's failure: ArgumentParser prints it as one `Error: …` line on stderr and exits 1.
-struct CalibrationFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-    init(_ error: CalibrationError) { description = error.description }
-}
-
 /// A verification that ran and found the unit out of tolerance: the report is printed, the exit code says FAIL.
 struct VerificationFailed: Error, CustomStringConvertible {
     let description: String
 }
 
-enum CalibrationConsole {
-    static func out(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
-    static func err(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
-
-    static func json<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        FileHandle.standardOutput.write(try encoder.encode(value))
-        out("")
-    }
-
-    /// Writes a file whole or not at all (temporary file, then rename).
-    static func writeAtomically(_ text: String, to path: String) throws {
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw CalibrationFailure("cannot write \(path): \(error.localizedDescription)")
-        }
-    }
-}
-
 /// Runs library code that throws `CalibrationError` and turns it into the one-line CLI failure.
 func calibrationStep<T>(_ body: () throws(CalibrationError) -> T) throws -> T {
-    do throws(CalibrationError) { return try body() } catch { throw CalibrationFailure(error) }
+    do throws(CalibrationError) { return try body() } catch { throw CLIError(error.description) }
 }
 
 /// Options calibrate and verify share: where, which channel, against what, how many samples, which history.
@@ -74,11 +48,11 @@ struct MeasurementOptions: ParsableArguments {
         for part in points.split(separator: ",", omittingEmptySubsequences: false) {
             let t = part.trimmingCharacters(in: .whitespaces)
             guard let v = Double(t), v.isFinite else {
-                throw CalibrationFailure("--points must be comma-separated numbers, e.g. 0,10,20,50,100; '\(t)' is not a number")
+                throw CLIError("--points must be comma-separated numbers, e.g. 0,10,20,50,100; '\(t)' is not a number")
             }
             out.append(v)
         }
-        guard Set(out).count == out.count else { throw CalibrationFailure("--points lists a value twice") }
+        guard Set(out).count == out.count else { throw CLIError("--points lists a value twice") }
         return out
     }
 
@@ -91,15 +65,15 @@ struct MeasurementOptions: ParsableArguments {
     /// Validates everything that can be checked without the device, then opens it and checks the rest.
     func open() throws -> (session: DeviceSession, uri: DeviceURI, identity: IdentityRecord) {
         let uri: DeviceURI
-        do throws(DeviceURIError) { uri = try DeviceURI(parsing: device) } catch { throw CalibrationFailure(error.description) }
+        do throws(DeviceURIError) { uri = try DeviceURI(parsing: device) } catch { throw CLIError(error.description) }
         let session: DeviceSession
         do throws(DeviceError) { session = try Openers.standard.openSession(uri) } catch {
-            throw CalibrationFailure("\(device): \(error)")
+            throw CLIError("\(device): \(error)")
         }
-        guard let identity = session.identity else { session.close(); throw CalibrationFailure("\(device): no identity") }
+        guard let identity = session.identity else { session.close(); throw CLIError("\(device): no identity") }
         if let unit, Int(channel) < identity.channels.count, identity.channels[Int(channel)].unit != unit {
             session.close()
-            throw CalibrationFailure("--unit \(unit) does not match channel \(channel)'s unit '\(identity.channels[Int(channel)].unit)'")
+            throw CLIError("--unit \(unit) does not match channel \(channel)'s unit '\(identity.channels[Int(channel)].unit)'")
         }
         return (session, uri, identity)
     }
