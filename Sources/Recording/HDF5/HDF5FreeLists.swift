@@ -10,6 +10,6 @@ enum HDF5FreeLists {
         _ = H5set_free_list_limits(
             1 << 20, 1 << 16,  // regular objects: all lists, each list
             1 << 20, 1 << 18,  // arrays
-            2 << 20, 1 << 20)  // blocks (chunk buffers)
+            1 << 20, 1 << 19)  // blocks (chunk buffers: a freed 1 MiB chunk goes back to the system)
     }()
 }
