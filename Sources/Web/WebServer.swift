@@ -27,12 +27,13 @@ public final class WebServer: Sendable {
     public let configuration: Configuration
     public let devices: [LiveDevice]
     public let ledger: Ledger?
-    public let tokens: TokenStore
+    /// Re-read when the file changes, so revocation needs no restart.
+    public let tokens: TokenFile
     public let recordings: RecordingsFolder
     public let calibrationHistory: CalibrationHistory
 
     public init(
-        configuration: Configuration, devices: [LiveDevice], ledger: Ledger?, tokens: TokenStore,
+        configuration: Configuration, devices: [LiveDevice], ledger: Ledger?, tokens: TokenFile,
         recordings: RecordingsFolder, calibrationHistory: CalibrationHistory
     ) {
         self.configuration = configuration

@@ -6,7 +6,7 @@ import Ledger
 import Web
 
 /// `mosquito serve`: the web dashboard and HTTP/WebSocket API over the devices, recordings, calibration
-/// history and ledger. `mosquito serve token create` issues bearer tokens.
+/// history and ledger. `mosquito serve token create|list|revoke` manages its bearer tokens.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -34,8 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (host, port) = try Self.parseBind(bind)
-        let tokenStore: TokenStore
-        do throws(WebError) { tokenStore = try TokenStore(path: tokens ?? TokenStore.defaultPath()) } catch {
+        let tokenStore: TokenFile
+        do throws(WebError) { tokenStore = try TokenFile(path: tokens ?? TokenStore.defaultPath()) } catch {
             throw CLIError(error.description)
         }
         let loopback = WebServer.isLoopback(host)
@@ -96,33 +96,5 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError("--bind must be HOST:PORT, e.g. 127.0.0.1:8080")
         }
         return (host, port)
-    }
-
-    struct TokenCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "token", abstract: "Manage the server's bearer tokens.", subcommands: [Create.self])
-
-        struct Create: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(
-                abstract: "Create a token for an agent; prints the secret once (only its SHA-256 is stored, mode 0600).")
-            @Option(name: .long, help: "The agent the token speaks for.")
-            var agent: String
-            @Option(name: .long, help: "viewer, operator, technician, custodian or steward.")
-            var role: String
-            // `--tokens` belongs to `serve` (which parses it even after `token create`): read it from there.
-            @ParentCommand var serve: ServeCommand
-
-            func run() async throws {
-                guard let r = Role(rawValue: role) else {
-                    throw CLIError("unknown role '\(role)'; expected \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                do throws(WebError) {
-                    var store = try TokenStore(path: serve.tokens ?? TokenStore.defaultPath())
-                    print(try store.create(agent: agent, role: r))
-                } catch {
-                    throw CLIError(error.description)
-                }
-            }
-        }
     }
 }
