@@ -29,6 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
     var calibrationHistory: String?
     @Option(name: .long, help: "Sampling rate streamed from each device at start, Hz.")
     var rate: UInt32 = 1000
+    @Flag(name: .long, help: "Every request needs a token even on loopback: behind a reverse proxy, all clients arrive from loopback.")
+    var requireTokens = false
     @Flag(name: .long, help: "Open the devices but do not start streaming.")
     var idle = false
 
@@ -41,8 +43,11 @@ struct ServeCommand: AsyncParsableCommand {
         let loopback = WebServer.isLoopback(host)
         if !loopback {
             FileHandle.standardError.write(Data("warning: serving on \(host), beyond this machine: every request needs a bearer token\n".utf8))
+        }
+        if !loopback || requireTokens {
             guard !tokenStore.isEmpty else {
-                throw CLIError("binding to \(host) needs tokens; create one with `mosquito serve token create --agent ID --role viewer`")
+                let why = loopback ? "--require-tokens" : "binding to \(host)"
+                throw CLIError("\(why) needs tokens; create one with `mosquito serve token create --agent ID --role viewer`")
             }
         }
         let opener = Openers.standard
@@ -72,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
         let folder: RecordingsFolder
         do throws(WebError) { folder = try RecordingsFolder(directory: recordings) } catch { throw CLIError(error.description) }
         let server = WebServer(
-            configuration: .init(host: host, port: port, requireTokensForReads: !loopback), devices: devices,
+            configuration: .init(host: host, port: port, requireTokensForReads: !loopback || requireTokens), devices: devices,
             ledger: ledgerHandle, tokens: tokenStore, recordings: folder,
             calibrationHistory: CalibrationHistory(path: calibrationHistory ?? CalibrationHistory.defaultPath()))
         let serials = devices.map(\.id).joined(separator: ", ")
