@@ -27,12 +27,13 @@ public final class WebServer: Sendable {
     public let configuration: Configuration
     public let devices: [LiveDevice]
     public let ledger: Ledger?
-    public let tokens: TokenStore
+    /// Re-read when the file changes, so revocation needs no restart.
+    public let tokens: TokenFile
     public let recordings: RecordingsFolder
     public let calibrationHistory: CalibrationHistory
 
     public init(
-        configuration: Configuration, devices: [LiveDevice], ledger: Ledger?, tokens: TokenStore,
+        configuration: Configuration, devices: [LiveDevice], ledger: Ledger?, tokens: TokenFile,
         recordings: RecordingsFolder, calibrationHistory: CalibrationHistory
     ) {
         self.configuration = configuration
@@ -119,15 +120,21 @@ public final class WebServer: Sendable {
     }
 }
 
-/// Beyond loopback every request, reads included, carries a token; pages load without one (they are static
-/// and ask for the token before calling the API).
+/// Beyond loopback (or with --require-tokens) every read of data carries a token. Static pages load without
+/// one (they ask for the token before calling the API); the ledger pages are rendered on the server with the
+/// ledger's data in them, so they are reads like the API and need the token too.
 struct ReadAccessMiddleware: RouterMiddleware {
     typealias Context = WebServer.Context
     let server: WebServer
 
+    static func readsData(_ path: String) -> Bool {
+        path.hasPrefix("/api/") || path.hasPrefix("/ws/")
+            || ((path == "/ledger" || path.hasPrefix("/ledger/")) && path != "/ledger/contribute")
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if path.hasPrefix("/api/") || path.hasPrefix("/ws/") {
+        if Self.readsData(path) {
             // Browsers cannot set headers on a WebSocket: the stream also accepts ?token=.
             if path.hasPrefix("/ws/"), server.configuration.requireTokensForReads,
                 let token = request.uri.queryParameters.get("token"), server.tokens.principal(for: token) != nil

@@ -114,17 +114,24 @@ struct AuthorizationTests {
         await f.tearDown()
     }
 
-    @Test("beyond loopback, reads need a token too")
+    @Test("beyond loopback, reads need a token too: the API and the server-rendered ledger pages")
     func readsNeedTokensOffLoopback() async throws {
-        let f = try await WebFixture.make(streamRate: nil, demoLedger: false)
+        let f = try await WebFixture.make(streamRate: nil, demoLedger: true)
         let guarded = WebServer(
             configuration: .init(host: "0.0.0.0", port: 0, requireTokensForReads: true), devices: f.server.devices,
-            ledger: nil, tokens: f.server.tokens, recordings: f.server.recordings, calibrationHistory: f.server.calibrationHistory)
+            ledger: f.server.ledger, tokens: f.server.tokens, recordings: f.server.recordings, calibrationHistory: f.server.calibrationHistory)
+        let unit = try #require(try await f.server.ledger?.store.sales(project: nil).first).unit
         try await guarded.makeApplication().test(.router) { client in
-            let anonymous = try await client.execute(uri: "/api/devices", method: .get)
-            #expect(anonymous.status == .unauthorized)
-            let viewer = try await client.execute(uri: "/api/devices", method: .get, headers: f.headers(.viewer))
-            #expect(viewer.status == .ok)
+            for path in ["/api/devices", "/ledger", "/ledger/unit/\(unit)", "/ledger/agent/ana", "/ledger/equation/mosquito"] {
+                let anonymous = try await client.execute(uri: path, method: .get)
+                #expect(anonymous.status == .unauthorized, "\(path)")
+                let viewer = try await client.execute(uri: path, method: .get, headers: f.headers(.viewer))
+                #expect(viewer.status == .ok, "\(path)")
+            }
+            // Static pages carry no data: they load, then ask for the token.
+            for path in ["/", "/ledger/contribute", "/assets/style.css"] {
+                #expect(try await client.execute(uri: path, method: .get).status == .ok, "\(path)")
+            }
         }
         await f.tearDown()
     }

@@ -52,7 +52,8 @@ struct BrowserTests {
 
             let unit = try Browser.dumpDOM("http://127.0.0.1:\(port)/ledger/unit/\(sale.unit)", milliseconds: 1000)
             #expect(unit.contains(sale.unit))
-            #expect(unit.contains(LedgerPages.money(sale.price, sale.currency)), "price total shown")
+            // The demo sells each unit for 1250.00 CAD: shown in major units, not as 125000.
+            #expect(unit.contains("<td class=\"price\">CAD 1,250.00</td>"), "price total shown")
             let distributed = try #require(report.sales.first?.distribution).lines.reduce(0) { $0 + $1.amount }
             #expect(unit.contains("<td class=\"distributed\">\(LedgerPages.money(distributed, sale.currency))</td>"))
         }

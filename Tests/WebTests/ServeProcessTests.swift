@@ -87,4 +87,16 @@ struct ServeProcessTests {
         #expect(text.contains("warning: serving on 0.0.0.0"))
         #expect(text.split(separator: "\n").filter { $0.hasPrefix("Error:") }.count == 1)
     }
+
+    @Test("--require-tokens without tokens: one error line naming the flag, non-zero exit")
+    func requireTokensNeedsTokens() throws {
+        let folder = NSTemporaryDirectory() + "mosquito-serve-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (p, _, err) = try Self.start(["serve", "--bind", "127.0.0.1:0", "--require-tokens", "--tokens", "none.json"], in: folder)
+        #expect(Self.wait(p, seconds: 20))
+        #expect(p.terminationStatus != 0)
+        let lines = try String(contentsOfFile: err, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1 && lines.first?.hasPrefix("Error: --require-tokens needs tokens") == true, "\(lines)")
+    }
 }

@@ -10,7 +10,16 @@ public struct TokenStore: Sendable {
         /// Hex SHA-256 of the token.
         public var sha256: String
         public var createdAt: String
+
+        /// A short name for the token that is safe to show and type: the digest's first 12 hex digits. It
+        /// reveals nothing usable (finding a secret from it is a preimage attack on SHA-256).
+        public var id: String { String(sha256.prefix(TokenStore.idLength)) }
+
+        /// The id of a secret, for showing it once the secret was made.
+        public static func id(of secret: String) -> String { String(TokenStore.digest(secret).prefix(TokenStore.idLength)) }
     }
+
+    public static let idLength = 12
 
     public let path: String
     public private(set) var entries: [Entry]
@@ -18,12 +27,13 @@ public struct TokenStore: Sendable {
     /// Reads `path`; a missing file is an empty store.
     public init(path: String) throws(WebError) {
         self.path = path
-        guard FileManager.default.fileExists(atPath: path) else {
-            entries = []
-            return
-        }
+        entries = try Self.read(path)
+    }
+
+    static func read(_ path: String) throws(WebError) -> [Entry] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
         do {
-            entries = try JSONDecoder().decode([Entry].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            return try JSONDecoder().decode([Entry].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw .badConfiguration("cannot read tokens file \(path): \(error)")
         }
@@ -46,10 +56,54 @@ public struct TokenStore: Sendable {
         var rng = SystemRandomNumberGenerator()
         for i in bytes.indices { bytes[i] = rng.next() }
         let secret = "mq_" + bytes.map { String(format: "%02x", $0) }.joined()
-        entries.append(Entry(agent: agent, role: role, sha256: Self.digest(secret),
-                             createdAt: ISO8601DateFormatter().string(from: now)))
-        try save()
+        let entry = Entry(agent: agent, role: role, sha256: Self.digest(secret),
+                          createdAt: ISO8601DateFormatter().string(from: now))
+        try update { $0.append(entry) }
         return secret
+    }
+
+    /// Removes the one token whose digest starts with `id` (at least 6 hex digits; `token list` shows 12).
+    /// Unknown or ambiguous ids change nothing.
+    @discardableResult
+    public mutating func revoke(id: String) throws(WebError) -> Entry {
+        let wanted = id.lowercased()
+        guard wanted.count >= 6, wanted.count <= 64, wanted.allSatisfy(\.isHexDigit) else {
+            throw .badRequest("'\(id)' is not a token id (6 to 64 hex digits, as `token list` shows)")
+        }
+        let path = self.path
+        var removed: Entry?
+        try update { (entries) throws(WebError) in
+            let matches = entries.filter { $0.sha256.hasPrefix(wanted) }
+            guard let match = matches.first else { throw .notFound("no token with id \(id) in \(path)") }
+            guard matches.count == 1 else {
+                throw .badRequest("token id \(id) is ambiguous (\(matches.count) tokens); give more digits")
+            }
+            entries.removeAll { $0.sha256 == match.sha256 }
+            removed = match
+        }
+        return removed!
+    }
+
+    /// Read–modify–write under the file's lock, from what is on disk now (another process may have changed it
+    /// since this store was loaded). Nothing is written when `change` throws.
+    private mutating func update(_ change: (inout [Entry]) throws(WebError) -> Void) throws(WebError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory,
+                                                    withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw .badConfiguration("cannot create \(directory): \(error)")
+        }
+        let lock = try PrivateFile.Lock(beside: path)
+        var fresh = try Self.read(path)
+        try change(&fresh)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        do { data = try encoder.encode(fresh) } catch { throw .internalError("cannot encode tokens: \(error)") }
+        try PrivateFile.replace(path, with: data)
+        _ = consume lock
+        entries = fresh
     }
 
     /// The principal a presented token belongs to, or nil.
@@ -71,29 +125,5 @@ public struct TokenStore: Sendable {
         var diff: UInt8 = 0
         for i in x.indices { diff |= x[i] ^ y[i] }
         return diff == 0
-    }
-
-    private func save() throws(WebError) {
-        let url = URL(fileURLWithPath: path)
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
-                                   attributes: [.posixPermissions: 0o700])
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let data = try encoder.encode(entries)
-            // Write beside, restrict, then rename: the secrets never exist in a world-readable file.
-            let temporary = path + ".tmp"
-            guard fm.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
-                throw WebError.badConfiguration("cannot write \(temporary)")
-            }
-            try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: temporary)
-            if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
-            try fm.moveItem(atPath: temporary, toPath: path)
-        } catch let error as WebError {
-            throw error
-        } catch {
-            throw .badConfiguration("cannot save tokens to \(path): \(error)")
-        }
     }
 }

@@ -4,16 +4,7 @@ import Ledger
 
 /// The ledger's pages, rendered on the server so they read the same with or without JavaScript.
 enum LedgerPages {
-    static func money(_ minor: Int64, _ currency: Currency) -> String {
-        let e = currency.minorExponent
-        guard e > 0 else { return "\(minor) \(currency.code)" }
-        var scale: Int64 = 1
-        for _ in 0..<e { scale *= 10 }
-        let sign = minor < 0 ? "-" : ""
-        let m = minor.magnitude
-        let fraction = String(m % UInt64(scale))
-        return "\(sign)\(m / UInt64(scale)).\(String(repeating: "0", count: e - fraction.count))\(fraction) \(currency.code)"
-    }
+    static func money(_ minor: Int64, _ currency: Currency) -> String { MoneyText.format(minor, currency) }
 
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
@@ -23,12 +14,13 @@ enum LedgerPages {
     static let palette = ["#3465a4", "#cc0000", "#73d216", "#f57900", "#75507b", "#c17d11", "#06989a", "#555753"]
 
     /// serial → design → who built and designed it → sale → where every cent went.
-    static func unit(_ r: UnitReport) -> String {
+    /// `currencies`: each project's currency, which contribution values are in.
+    static func unit(_ r: UnitReport, currencies: [String: Currency]) -> String {
         var h = "<h1>Unit <span id=\"serial\">\(escape(r.unit.serial))</span></h1>"
         h += "<p>Design <b>\(escape(r.unit.design))</b></p>"
         h += "<h2>Contributions to this unit</h2>"
         h += table(["#", "date", "agent", "kind", "value"], r.contributions.map {
-            ["\($0.id)", $0.date.text, "<a href=\"/ledger/agent/\(escape($0.agent))\">\(escape($0.agent))</a>", $0.kind.rawValue, "\($0.value)"]
+            ["\($0.id)", $0.date.text, "<a href=\"/ledger/agent/\(escape($0.agent))\">\(escape($0.agent))</a>", $0.kind.rawValue, value($0.value, currencies[$0.project])]
         })
         if r.sales.isEmpty { h += "<p>Not sold yet.</p>" }
         for s in r.sales {
@@ -43,7 +35,7 @@ enum LedgerPages {
             }
             let paid = d.lines.reduce(0) { $0 + $1.amount }
             h += "<tr><th>distributed</th><td class=\"distributed\">\(money(paid, c))</td></tr></table>"
-            h += bar(d.lines.map { ("\($0.bucket ?? "-") → \($0.agent)", $0.amount) }, total: paid)
+            h += bar(d.lines.map { ("\($0.bucket ?? "-") → \($0.agent)", $0.amount, money($0.amount, c)) }, total: paid)
             h += table(["bucket", "agent", "amount"], d.lines.map {
                 [escape($0.bucket ?? "-"), "<a href=\"/ledger/agent/\(escape($0.agent))\">\(escape($0.agent))</a>", money($0.amount, c)]
             })
@@ -58,15 +50,19 @@ enum LedgerPages {
     static func agent(_ r: AgentReport, name: String?) -> String {
         var h = "<h1>Agent <span id=\"agent\">\(escape(r.agent))</span></h1>"
         if let name { h += "<p>\(escape(name))</p>" }
-        h += "<h2>Earned</h2>" + table(["currency", "total (minor units)"], r.totals.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)"] })
+        h += "<h2>Earned</h2>" + table(["currency", "total"], r.totals.sorted { $0.key < $1.key }.map {
+            [escape($0.key), "<span class=\"total\">\(escape(MoneyText.format($0.value, code: $0.key)))</span>"]
+        })
         h += "<h2>Credits over time</h2>"
         var running: Int64 = 0
         let points = r.earnings.map { e -> (String, Int64) in running += e.amount; return ("sale \(e.sale) (\(e.unit))", running) }
         h += line(points)
         h += table(["sale", "unit", "bucket", "amount"], r.earnings.map {
-            ["\($0.sale)", "<a href=\"/ledger/unit/\(escape($0.unit))\">\(escape($0.unit))</a>", escape($0.bucket ?? "-"), "\($0.amount) \($0.currency)"]
+            ["\($0.sale)", "<a href=\"/ledger/unit/\(escape($0.unit))\">\(escape($0.unit))</a>", escape($0.bucket ?? "-"), escape(MoneyText.format($0.amount, code: $0.currency))]
         })
-        h += "<h2>Contributed</h2>" + table(["currency", "value (minor units)"], r.contributed.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)"] })
+        h += "<h2>Contributed</h2>" + table(["currency", "value"], r.contributed.sorted { $0.key < $1.key }.map {
+            [escape($0.key), escape(MoneyText.format($0.value, code: $0.key))]
+        })
         h += "<h2>Outstanding claims</h2><p>\(r.outstandingClaims.count) live claims not yet paid in full.</p>"
         return page("Agent \(r.agent)", h)
     }
@@ -75,7 +71,7 @@ enum LedgerPages {
         var h = "<h1>Value equation of <span id=\"project\">\(escape(e.project))</span></h1>"
         h += "<p>Version \(e.version), mode <b>\(e.mode.rawValue)</b>: each bucket takes its percentage of "
         h += e.mode == .straight ? "the distributable income.</p>" : "what earlier buckets left.</p>"
-        h += bar(e.buckets.map { ($0.id, Int64(($0.percent.description as NSString).doubleValue * 100)) }, total: 10_000)
+        h += bar(e.buckets.map { ($0.id, Int64(($0.percent.description as NSString).doubleValue * 100), $0.percent.description + "%") }, total: 10_000)
         h += table(["bucket", "percent", "goes to"], e.buckets.map { b in
             let rules = b.rules?.map { "\($0)" }.joined(separator: "; ") ?? ""
             return [escape(b.id), b.percent.description + "%", escape(b.agent ?? rules)]
@@ -83,19 +79,24 @@ enum LedgerPages {
         return page("Value equation", h)
     }
 
+    /// A contribution's value in its project's currency; raw minor units only if the project is unknown.
+    static func value(_ minor: Int64, _ currency: Currency?) -> String {
+        currency.map { money(minor, $0) } ?? "\(minor) (minor units)"
+    }
+
     static func table(_ head: [String], _ rows: [[String]]) -> String {
         "<table><tr>" + head.map { "<th>\($0)</th>" }.joined() + "</tr>"
             + rows.map { "<tr>" + $0.map { "<td>\($0)</td>" }.joined() + "</tr>" }.joined() + "</table>"
     }
 
-    /// A horizontal stacked bar: each share as wide as its part of `total`.
-    static func bar(_ parts: [(String, Int64)], total: Int64) -> String {
+    /// A horizontal stacked bar: each share as wide as its part of `total`; its tooltip shows `shown`.
+    static func bar(_ parts: [(String, Int64, String)], total: Int64) -> String {
         guard total > 0 else { return "" }
         var x = 0.0
         var svg = "<svg class=\"bar\" viewBox=\"0 0 1000 60\" width=\"100%\" height=\"60\" role=\"img\">"
         for (i, p) in parts.enumerated() {
             let w = 1000 * Double(p.1) / Double(total)
-            svg += "<rect x=\"\(x)\" y=\"0\" width=\"\(w)\" height=\"40\" fill=\"\(palette[i % palette.count])\"><title>\(escape(p.0)): \(p.1)</title></rect>"
+            svg += "<rect x=\"\(x)\" y=\"0\" width=\"\(w)\" height=\"40\" fill=\"\(palette[i % palette.count])\"><title>\(escape(p.0)): \(escape(p.2))</title></rect>"
             x += w
         }
         return svg + "</svg><p class=\"legend\">" + parts.enumerated().map {

@@ -70,7 +70,12 @@ extension WebServer {
             let ledger = try self.requireLedger()
             let serial = try context.parameters.require("serial")
             do throws(LedgerError) {
-                return WebResources.html(LedgerPages.unit(try await ledger.unitReport(serial)))
+                let report = try await ledger.unitReport(serial)
+                var currencies: [String: Currency] = [:]
+                for project in Set(report.contributions.map(\.project)) {
+                    currencies[project] = try await ledger.store.project(project)?.currency
+                }
+                return WebResources.html(LedgerPages.unit(report, currencies: currencies))
             } catch { throw WebError(error) }
         }
         router.get("/ledger/agent/:id") { _, context in

@@ -6,7 +6,7 @@ import Ledger
 import Web
 
 /// `mosquito serve`: the web dashboard and HTTP/WebSocket API over the devices, recordings, calibration
-/// history and ledger. `mosquito serve token create` issues bearer tokens.
+/// history and ledger. `mosquito serve token create|list|revoke` manages its bearer tokens.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -29,20 +29,25 @@ struct ServeCommand: AsyncParsableCommand {
     var calibrationHistory: String?
     @Option(name: .long, help: "Sampling rate streamed from each device at start, Hz.")
     var rate: UInt32 = 1000
+    @Flag(name: .long, help: "Every request needs a token even on loopback: behind a reverse proxy, all clients arrive from loopback.")
+    var requireTokens = false
     @Flag(name: .long, help: "Open the devices but do not start streaming.")
     var idle = false
 
     func run() async throws {
         let (host, port) = try Self.parseBind(bind)
-        let tokenStore: TokenStore
-        do throws(WebError) { tokenStore = try TokenStore(path: tokens ?? TokenStore.defaultPath()) } catch {
+        let tokenStore: TokenFile
+        do throws(WebError) { tokenStore = try TokenFile(path: tokens ?? TokenStore.defaultPath()) } catch {
             throw CLIError(error.description)
         }
         let loopback = WebServer.isLoopback(host)
         if !loopback {
             FileHandle.standardError.write(Data("warning: serving on \(host), beyond this machine: every request needs a bearer token\n".utf8))
+        }
+        if !loopback || requireTokens {
             guard !tokenStore.isEmpty else {
-                throw CLIError("binding to \(host) needs tokens; create one with `mosquito serve token create --agent ID --role viewer`")
+                let why = loopback ? "--require-tokens" : "binding to \(host)"
+                throw CLIError("\(why) needs tokens; create one with `mosquito serve token create --agent ID --role viewer`")
             }
         }
         let opener = Openers.standard
@@ -72,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
         let folder: RecordingsFolder
         do throws(WebError) { folder = try RecordingsFolder(directory: recordings) } catch { throw CLIError(error.description) }
         let server = WebServer(
-            configuration: .init(host: host, port: port, requireTokensForReads: !loopback), devices: devices,
+            configuration: .init(host: host, port: port, requireTokensForReads: !loopback || requireTokens), devices: devices,
             ledger: ledgerHandle, tokens: tokenStore, recordings: folder,
             calibrationHistory: CalibrationHistory(path: calibrationHistory ?? CalibrationHistory.defaultPath()))
         let serials = devices.map(\.id).joined(separator: ", ")
@@ -96,33 +101,5 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError("--bind must be HOST:PORT, e.g. 127.0.0.1:8080")
         }
         return (host, port)
-    }
-
-    struct TokenCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "token", abstract: "Manage the server's bearer tokens.", subcommands: [Create.self])
-
-        struct Create: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(
-                abstract: "Create a token for an agent; prints the secret once (only its SHA-256 is stored, mode 0600).")
-            @Option(name: .long, help: "The agent the token speaks for.")
-            var agent: String
-            @Option(name: .long, help: "viewer, operator, technician, custodian or steward.")
-            var role: String
-            // `--tokens` belongs to `serve` (which parses it even after `token create`): read it from there.
-            @ParentCommand var serve: ServeCommand
-
-            func run() async throws {
-                guard let r = Role(rawValue: role) else {
-                    throw CLIError("unknown role '\(role)'; expected \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                do throws(WebError) {
-                    var store = try TokenStore(path: serve.tokens ?? TokenStore.defaultPath())
-                    print(try store.create(agent: agent, role: r))
-                } catch {
-                    throw CLIError(error.description)
-                }
-            }
-        }
     }
 }

@@ -39,7 +39,7 @@ struct WebFixture {
             ledger = l
         }
         let server = WebServer(
-            configuration: .init(host: "127.0.0.1", port: 0), devices: devices, ledger: ledger, tokens: store,
+            configuration: .init(host: "127.0.0.1", port: 0), devices: devices, ledger: ledger, tokens: try TokenFile(path: store.path),
             recordings: try RecordingsFolder(directory: folder + "/recordings"),
             calibrationHistory: CalibrationHistory(path: folder + "/history.jsonl"))
         return WebFixture(folder: folder, server: server, tokens: tokens, agents: agents)
