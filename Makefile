@@ -7,7 +7,7 @@ BIN := .build/debug/mosquito
 
 # Debian packages: building (HDF5, libusb), running tests (h5py, umockdev, PostgreSQL).
 BUILD_PACKAGES := pkg-config libhdf5-dev libusb-1.0-0-dev
-TEST_PACKAGES := hdf5-tools python3-h5py python3-numpy umockdev libumockdev-dev gir1.2-umockdev-1.0 postgresql chromium
+TEST_PACKAGES := hdf5-tools python3-h5py python3-numpy umockdev libumockdev-dev gir1.2-umockdev-1.0 postgresql chromium nginx-light openssl
 # PyPI packages for the `python3` on PATH: the API tests check responses against the OpenAPI schemas.
 TEST_PYTHON_PACKAGES := jsonschema openapi-spec-validator
 
