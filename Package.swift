@@ -100,7 +100,9 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
-            ]
+            ],
+            // Python helpers the tests run by path.
+            exclude: ["Support/validate_responses.py", "Support/through_proxy.py"]
         ),
         // The contribution ledger stands alone: it knows a unit's serial and design, not the driver.
         .target(

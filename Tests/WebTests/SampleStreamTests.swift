@@ -74,7 +74,7 @@ struct SampleStreamTests {
         let f = try await WebFixture.make(devices: [Self.uri], streamRate: 1000, demoLedger: false)
         let transport = try #require(f.server.devices[0].session.transport as? SimulatorTransport)
         let latencies = Mutex<[Double]>([])
-        try await f.server.makeApplication().test(.live) { client in
+        _ = try await f.server.makeApplication().test(.live) { client in
             try await client.ws("/ws/devices/MQ-WS-16") { inbound, outbound, _ in
                 var frames = 0
                 for try await message in inbound.messages(maxSize: 1 << 20) {
@@ -121,7 +121,7 @@ struct SampleStreamTests {
         let subscribers = LiveSubscribers()
         subscribers.add(ring)
         // Publish 10× the ring's capacity without reading.
-        var indices = [UInt64](0..<10_240), times = [UInt64](repeating: 0, count: 10_240), values = [Int32](repeating: 7, count: 20_480)
+        let indices = [UInt64](0..<10_240), times = [UInt64](repeating: 0, count: 10_240), values = [Int32](repeating: 7, count: 20_480)
         indices.withUnsafeBufferPointer { i in times.withUnsafeBufferPointer { t in values.withUnsafeBufferPointer { v in
             for ring in subscribers.current() {
                 ring.writeDroppingOldest(Signal.FrameSpan(indices: i, deviceTimesNanos: t, values: v, channelCount: 2))

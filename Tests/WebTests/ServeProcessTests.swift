@@ -20,8 +20,8 @@ struct ServeProcessTests {
     /// Output to files, not pipes: a pipe inherited by another test's child would hold EOF back.
     static func start(_ arguments: [String], in folder: String) throws -> (Process, String, String) {
         let out = folder + "/stdout-\(UUID().uuidString)", err = folder + "/stderr-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
