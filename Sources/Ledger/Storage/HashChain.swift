@@ -29,12 +29,14 @@ extension ContributionEvent {
 /// The outcome of `ledger verify`.
 public struct ChainReport: Sendable, Codable, Equatable {
     public var events: Int
-    /// nil when the chain is intact; otherwise names the first bad row.
+    /// Distributions checked (chain and recomputation); 0 when the event chain is already broken.
+    public var distributions: Int
+    /// nil when the ledger is intact; otherwise names the first bad row.
     public var problem: String?
     public var isIntact: Bool { problem == nil }
 
-    public init(events: Int, problem: String?) {
-        self.events = events; self.problem = problem
+    public init(events: Int, distributions: Int = 0, problem: String?) {
+        self.events = events; self.distributions = distributions; self.problem = problem
     }
 }
 
