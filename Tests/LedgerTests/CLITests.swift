@@ -141,7 +141,7 @@ struct CLITests {
                            "--buyer", "lab", "--date", "2026-02-01").status == 0)
         #expect(try ledger("distribute", "--sale", "1").status == 0)
         var result = try ledger("verify")
-        #expect(result.status == 0 && result.stdout.contains("1 events and 1 distributions"), "\(result.stdout)")
+        #expect(result.status == 0 && result.stdout.contains("1 events and 1 distributions, hash chains verified, 1 distributions recomputed\n"), "\(result.stdout)")
         result = try ledger("verify", "--json")
         #expect(try JSONDecoder().decode(ChainReport.self, from: Data(result.stdout.utf8))
             == ChainReport(events: 1, distributions: 1, problem: nil))

@@ -137,7 +137,9 @@ struct DistributionChainTests {
             try await tamper(database, "UPDATE distribution_head SET position = 2, hash = (SELECT hash FROM distributions WHERE sale = 1)")
             #expect(try await ledger.store.verifyChain().problem
                 == "the distribution chain head is not the last distribution (#3, sale 3)")
-            try await tamper(database, "UPDATE distribution_head SET position = 3, hash = (SELECT hash FROM distributions WHERE sale = 3)")
+            try await tamper(database, "DELETE FROM distribution_head")
+            #expect(try await ledger.store.verifyChain().problem == "the distribution chain head is missing (chain starts at sale 2)")
+            try await tamper(database, "INSERT INTO distribution_head (id, position, hash) SELECT 1, 3, hash FROM distributions WHERE sale = 3")
             #expect(try await ledger.store.verifyChain().isIntact)
 
             for sale in [1, 3] {
@@ -201,7 +203,7 @@ struct DistributionChainTests {
                              "DROP TABLE distribution_head", "DROP TABLE claims_baseline",
                              "DELETE FROM schema_migrations WHERE version = 2")
             let migrated = Ledger(store: try await SQLLedgerStore(database: database))
-            #expect(try await migrated.store.verifyChain() == ChainReport(events: 3, distributions: 3, problem: nil))
+            #expect(try await migrated.store.verifyChain() == ChainReport(events: 3, distributions: 3, recomputed: 0, problem: nil))
             let versions = try await database.transaction { s throws(LedgerError) in
                 try await s.query("SELECT version FROM schema_migrations ORDER BY version", [])
             }
@@ -216,7 +218,7 @@ struct DistributionChainTests {
             try await migrated.registerUnit(serial: "U4", design: "D1")
             let four = try await migrated.distribute(sale: try await migrated.sell("U4", 40000).id)
             #expect(four.total == 40000)
-            #expect(try await migrated.store.verifyChain() == ChainReport(events: 3, distributions: 4, problem: nil))
+            #expect(try await migrated.store.verifyChain() == ChainReport(events: 3, distributions: 4, recomputed: 1, problem: nil))
             // The baseline claims steer the replay: editing them shows up as a difference in sale 4.
             try await tamper(database, "UPDATE claims_baseline SET balance = 0 WHERE bucket = 'design'")
             let problem = try await migrated.store.verifyChain().problem ?? ""

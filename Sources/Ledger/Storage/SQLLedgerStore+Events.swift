@@ -69,6 +69,7 @@ extension SQLLedgerStore {
             guard report.isIntact else { return report }
             let audit = try await Self.distributionAudit(events: events, s)
             report.distributions = audit.links.count
+            report.recomputed = audit.links.filter { $0.link.eventsSeq != nil }.count
             report.problem = audit.firstProblem()
             return report
         }

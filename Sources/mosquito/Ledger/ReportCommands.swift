@@ -113,7 +113,9 @@ struct LedgerVerifyCommand: AsyncParsableCommand {
             let report = try await ledger.store.verifyChain()
             if let problem = report.problem { throw .tampered("ledger tampered: \(problem)") }
             options.emit(report) {
-                "ledger intact: \(report.events) events and \(report.distributions) distributions, hash chains verified, distributions recomputed"
+                let asFound = report.distributions - report.recomputed
+                return "ledger intact: \(report.events) events and \(report.distributions) distributions, hash chains verified, "
+                    + "\(report.recomputed) distributions recomputed" + (asFound > 0 ? " (\(asFound) chained as found at migration)" : "")
             }
         }
     }
