@@ -180,6 +180,27 @@ struct DistributionChainTests {
         }
     }
 
+    @Test("distributions anchor the event chain: rewriting it consistently is still caught", arguments: Backend.enabled)
+    func rewrittenEventChain(backend: Backend) async throws {
+        try await withLedger(backend) { ledger, database in
+            _ = try await Self.threeSales(ledger)
+            try await database.transaction { s throws(LedgerError) in
+                try await s.execute("UPDATE events SET value = 1 WHERE seq = 2", [])
+                // Rehash events 2 and 3 and the head, as a forger with the code would.
+                var previous = HashChain.genesis
+                for event in try await SQLLedgerStore.events(project: nil, s) {
+                    let hash = HashChain.hash(seq: event.id, record: event.record, previous: previous)
+                    try await s.execute("UPDATE events SET previous_hash = ?, hash = ? WHERE seq = ?",
+                                        [.text(previous), .text(hash), .integer(event.id)])
+                    try await s.execute("UPDATE chain_head SET seq = ?, hash = ?", [.integer(event.id), .text(hash)])
+                    previous = hash
+                }
+            }
+            #expect(try await ledger.store.verifyChain().problem
+                == "distribution of sale 2 cites event 3, which is not in the event chain as it was")
+        }
+    }
+
     @Test("edited claim balances, which steer later distributions, are named", arguments: Backend.enabled)
     func editedClaims(backend: Backend) async throws {
         try await withLedger(backend) { ledger, database in
@@ -223,6 +244,79 @@ struct DistributionChainTests {
             try await tamper(database, "UPDATE claims_baseline SET balance = 0 WHERE bucket = 'design'")
             let problem = try await migrated.store.verifyChain().problem ?? ""
             #expect(problem.hasPrefix("recomputing from the events: distribution line") && problem.contains("of sale 4"), "\(problem)")
+        }
+    }
+}
+
+/// Random ledgers through the store: events logged, reversed and backdated between distributions,
+/// sales distributed out of order, the equation replaced midway. Every one must verify intact, which
+/// holds only if the replay feeds the engine exactly what it saw when the distribution was made.
+@Suite("Distribution chain properties")
+struct DistributionChainPropertyTests {
+    static let seeds = Array(UInt64(1)...UInt64(8))
+
+    @Test("random ledgers verify intact and recompute exactly", arguments: Backend.enabled, seeds)
+    func randomLedgersVerify(backend: Backend, seed: UInt64) async throws {
+        try await withLedger(backend) { ledger, database in
+            var rng = SeededGenerator(seed: seed)
+            let agents = (0..<Int.random(in: 1...4, using: &rng)).map { "a\($0)" }
+            try await ledger.network(agents: agents)
+            try await ledger.addDesign(id: "D2", name: nil, parent: "D1")
+            try await ledger.addDesign(id: "D3", name: nil, parent: "D2")
+            let units = ["U1", "U2", "U3", "U4", "U5", "U6"]
+            for (index, serial) in units.enumerated() {
+                try await ledger.registerUnit(serial: serial, design: ["D1", "D2", "D3"][index % 3])
+            }
+            func logEvents(_ count: Int, _ rng: inout SeededGenerator) async throws {
+                for _ in 0..<count {
+                    let kind = ContributionKind.allCases.randomElement(using: &rng)!
+                    let day = String(format: "%02d", Int.random(in: 1...28, using: &rng))
+                    let event = try await ledger.give(
+                        agents.randomElement(using: &rng)!, kind,
+                        value: kind == .work ? nil : Int64.random(in: 1...50_000, using: &rng),
+                        hours: kind == .work ? "\(Int.random(in: 1...40, using: &rng)).5" : nil,
+                        design: Bool.random(using: &rng) ? ["D1", "D2", "D3"].randomElement(using: &rng) : nil,
+                        unit: Bool.random(using: &rng) ? units.randomElement(using: &rng) : nil,
+                        date: "2026-0\(Int.random(in: 1...3, using: &rng))-\(day)")
+                    if Int.random(in: 0..<6, using: &rng) == 0 {
+                        try await ledger.reverse(event: event.id, date: try LedgerDate("2026-03-28"), note: nil)
+                    }
+                }
+            }
+            var equation = PropertyTests.randomEquation(&rng, agents: agents)
+            try await ledger.setEquation(json: Data(equation.canonicalJSON().utf8))
+            try await logEvents(Int.random(in: 1...10, using: &rng), &rng)
+            var sales = [Sale]()
+            for (index, serial) in units.enumerated() {
+                let price = Int64.random(in: 0...200_000, using: &rng)
+                sales.append(try await ledger.recordSale(SaleDraft(
+                    project: "p", unit: serial, price: price, currency: try Currency("CAD"),
+                    date: try LedgerDate("2026-0\(index / 2 + 2)-15"), buyer: "b",
+                    directCosts: Int64.random(in: 0...price, using: &rng))))
+            }
+            for (index, sale) in sales.shuffled(using: &rng).enumerated() {
+                _ = try await ledger.distribute(sale: sale.id)
+                try await logEvents(Int.random(in: 0...3, using: &rng), &rng)
+                if index == 2 {
+                    equation = PropertyTests.randomEquation(&rng, agents: agents)
+                    equation.version = 2
+                    try await ledger.setEquation(json: Data(equation.canonicalJSON().utf8))
+                }
+            }
+            let events = try await ledger.store.events(project: nil).count
+            #expect(try await ledger.store.verifyChain() == ChainReport(events: events, distributions: units.count, problem: nil),
+                    "seed \(seed)")
+
+            // And one cent moved between two lines of a random distribution is named.
+            let target = sales.randomElement(using: &rng)!.id
+            let lines = try await ledger.store.distribution(sale: target)!.lines
+            guard lines.count >= 2 else { return }
+            try await database.transaction { s throws(LedgerError) in
+                try await s.execute("UPDATE distribution_lines SET amount = amount + 1 WHERE sale = ? AND line = 1", [.integer(target)])
+                try await s.execute("UPDATE distribution_lines SET amount = amount - 1 WHERE sale = ? AND line = 2", [.integer(target)])
+            }
+            #expect(try await ledger.store.verifyChain().problem?.hasPrefix("distribution line 1 of sale \(target) was edited") == true,
+                    "seed \(seed)")
         }
     }
 }
