@@ -160,6 +160,15 @@ struct DistributionChainTests {
         }
     }
 
+    @Test("a distribution outside the chain (as an older mosquito would write it) is named", arguments: Backend.enabled)
+    func unchainedDistribution(backend: Backend) async throws {
+        try await withLedger(backend) { ledger, database in
+            _ = try await Self.threeSales(ledger)
+            try await tamper(database, "UPDATE distributions SET position = NULL, previous_hash = NULL, hash = NULL WHERE sale = 3")
+            #expect(try await ledger.store.verifyChain().problem == "distribution of sale 3 has no valid chain position (0)")
+        }
+    }
+
     @Test("a forger who rewrites the hashes consistently is caught by the recomputation", arguments: Backend.enabled)
     func consistentForgery(backend: Backend) async throws {
         try await withLedger(backend) { ledger, database in

@@ -12,7 +12,7 @@ extension SQLLedgerStore {
     /// Every distribution in chain order (rows without a position, which only tampering makes, first).
     static func storedLinks(_ s: any SQLSession) async throws(LedgerError) -> [StoredLink] {
         var links = [StoredLink]()
-        for row in try await s.query("SELECT \(linkColumns) FROM distributions ORDER BY position, sale", []) {
+        for row in try await s.query("SELECT \(linkColumns) FROM distributions ORDER BY COALESCE(position, 0), sale", []) {
             var r = RowReader(row)
             let sale = try r.int()
             let position = r.optionalInt() ?? 0, eventsSeq = r.optionalInt(), eventsHash = r.optionalText()
