@@ -125,6 +125,42 @@ struct CLITests {
         expectOneLineError(try ledger("verify"), containing: "event 1 was edited")
     }
 
+    @Test func verifyNamesATamperedDistributionOrSale() async throws {
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try seed()
+        #expect(try ledger("contribute", "work", "--project", "p", "--agent", "ana", "--hours", "1.5",
+                           "--work-type", "eng", "--unit", "U1", "--date", "2026-01-02").status == 0)
+        let equation = URL(fileURLWithPath: path + ".json")
+        defer { try? FileManager.default.removeItem(at: equation) }
+        try Data("""
+            {"format": "mosquito-value-equation/1", "project": "p", "version": 1, "mode": "straight",
+             "buckets": [{"id": "u", "percent": "100", "filter": {"kind": "unit"}, "rules": [{"event": "work", "claim": "debt"}]}]}
+            """.utf8).write(to: equation)
+        #expect(try ledger("equation", "set", "--file", equation.path).status == 0)
+        #expect(try ledger("sale", "record", "--project", "p", "--unit", "U1", "--price", "100.00", "--currency", "CAD",
+                           "--buyer", "lab", "--date", "2026-02-01").status == 0)
+        #expect(try ledger("distribute", "--sale", "1").status == 0)
+        var result = try ledger("verify")
+        #expect(result.status == 0 && result.stdout.contains("1 events and 1 distributions, hash chains verified, 1 distributions recomputed\n"), "\(result.stdout)")
+        result = try ledger("verify", "--json")
+        #expect(try JSONDecoder().decode(ChainReport.self, from: Data(result.stdout.utf8))
+            == ChainReport(events: 1, distributions: 1, problem: nil))
+
+        func tamper(_ sql: String) async throws {
+            let database = try SQLiteDatabase(path: path)
+            try await database.transaction { s throws(LedgerError) in try await s.execute(sql, []) }
+            await database.close()
+        }
+        try await tamper("UPDATE distribution_lines SET amount = 8500 WHERE sale = 1 AND line = 1")
+        expectOneLineError(try ledger("verify"), containing:
+            "distribution line 1 of sale 1 was edited: stored u ana 8500, recomputed u ana 7500")
+        expectOneLineError(try ledger("verify", "--json"), containing: "distribution line 1 of sale 1")
+        try await tamper("UPDATE distribution_lines SET amount = 7500 WHERE sale = 1 AND line = 1")
+        #expect(try ledger("verify").status == 0)
+        try await tamper("UPDATE sales SET price = 90000 WHERE id = 1")
+        expectOneLineError(try ledger("verify"), containing: "sale 1 was edited")
+    }
+
     @Test func demoSellsThreeUnits() async throws {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try ledger("demo", "--json")

@@ -33,6 +33,8 @@ struct ConcurrencyTests {
             }
             #expect(paid == 25000)
             #expect(try await first.store.claims(project: "p").map(\.balance) == [0])
+            // The interleaved writers still left one unbroken distribution chain that replays exactly.
+            #expect(try await second.store.verifyChain() == ChainReport(events: 1, distributions: sales.count, problem: nil))
         }
     }
 }

@@ -107,7 +107,7 @@ struct MigrationTests {
         let versions = try await database.transaction { s throws(LedgerError) in
             try await s.query("SELECT version FROM schema_migrations ORDER BY version", [])
         }
-        #expect(versions == [[.integer(1)]])
+        #expect(versions == [[.integer(1)], [.integer(2)]])
         await database.close()
     }
 }

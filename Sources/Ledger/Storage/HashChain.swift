@@ -29,12 +29,17 @@ extension ContributionEvent {
 /// The outcome of `ledger verify`.
 public struct ChainReport: Sendable, Codable, Equatable {
     public var events: Int
-    /// nil when the chain is intact; otherwise names the first bad row.
+    /// Distributions in the chain; 0 when the event chain is already broken.
+    public var distributions: Int
+    /// Of those, the ones recomputed from the events (all but those chained as found by the migration).
+    public var recomputed: Int
+    /// nil when the ledger is intact; otherwise names the first bad row.
     public var problem: String?
     public var isIntact: Bool { problem == nil }
 
-    public init(events: Int, problem: String?) {
-        self.events = events; self.problem = problem
+    public init(events: Int, distributions: Int = 0, recomputed: Int? = nil, problem: String?) {
+        self.events = events; self.distributions = distributions; self.recomputed = recomputed ?? distributions
+        self.problem = problem
     }
 }
 

@@ -22,6 +22,8 @@ public protocol LedgerStore: Sendable {
     func event(_ id: Int64) async throws(LedgerError) -> ContributionEvent?
     /// All events in sequence order (project nil = every project).
     func events(project: String?) async throws(LedgerError) -> [ContributionEvent]
+    /// Checks the event chain, then the distribution chain, and recomputes every distribution from the
+    /// events; names the first bad row (see docs/ledger.md "Sales and distributions").
     func verifyChain() async throws(LedgerError) -> ChainReport
 
     func insert(_ sale: SaleDraft) async throws(LedgerError) -> Sale

@@ -68,12 +68,7 @@ extension SQLLedgerStore {
                 throw .notFound("project '\(project.id)' has no value equation (use `ledger equation set`)")
             }
             guard let unit = try await Self.unit(sale.unit, s) else { throw .notFound("no unit '\(sale.unit)'") }
-            var lineage = [String]()
-            var next: String? = unit.design
-            while let design = next, lineage.count < BucketFilter.maxLineageLevels, !lineage.contains(design) {
-                lineage.append(design)
-                next = try await Self.design(design, s)?.parent
-            }
+            let lineage = try await Self.lineage(of: unit, s)
             var claims = [ClaimKey: Claim]()
             for claim in try await Self.claims(project.id, s) {
                 claims[ClaimKey(bucket: claim.bucket, event: claim.event)] = claim
@@ -83,8 +78,20 @@ extension SQLLedgerStore {
             let plan = try compute(input)
             guard !dryRun else { return plan }
             try await Self.store(plan, existing: claims, s)
+            try await Self.chainNewDistribution(sale, s)
             return plan
         }
+    }
+
+    /// The unit's design first, then its ancestors.
+    static func lineage(of unit: Unit, _ s: any SQLSession) async throws(LedgerError) -> [String] {
+        var lineage = [String]()
+        var next: String? = unit.design
+        while let design = next, lineage.count < BucketFilter.maxLineageLevels, !lineage.contains(design) {
+            lineage.append(design)
+            next = try await Self.design(design, s)?.parent
+        }
+        return lineage
     }
 
     private static func store(_ plan: DistributionPlan, existing: [ClaimKey: Claim], _ s: any SQLSession) async throws(LedgerError) {

@@ -50,6 +50,7 @@ extension SQLLedgerStore {
         return events
     }
 
+    /// Verifies the event chain, then the distribution chain and every distribution recomputed from the events.
     public func verifyChain() async throws(LedgerError) -> ChainReport {
         try await inTransaction { s throws(LedgerError) in
             let events = try await Self.events(project: nil, s)
@@ -65,8 +66,36 @@ extension SQLLedgerStore {
             } else if !events.isEmpty {
                 report.problem = "the chain head is missing"
             }
+            guard report.isIntact else { return report }
+            let audit = try await Self.distributionAudit(events: events, s)
+            report.distributions = audit.links.count
+            report.recomputed = audit.links.filter { $0.link.eventsSeq != nil }.count
+            report.problem = audit.firstProblem()
             return report
         }
+    }
+
+    static func distributionAudit(events: [ContributionEvent], _ s: any SQLSession) async throws(LedgerError) -> DistributionAudit {
+        let links = try await storedLinks(s)
+        var sales = [Int64: Sale](), projects = [String: Project](), lineages = [String: [String]]()
+        for row in try await s.query("SELECT \(Rows.saleColumns) FROM sales", []) {
+            let sale = try Rows.sale(row)
+            sales[sale.id] = sale
+        }
+        for row in try await s.query("SELECT id, name, currency, custodian, fund_agent FROM projects", []) {
+            let project = try Rows.project(row)
+            projects[project.id] = project
+        }
+        for link in links {
+            guard let serial = sales[link.link.distribution.sale]?.unit, lineages[serial] == nil,
+                  let unit = try await Self.unit(serial, s) else { continue }
+            lineages[serial] = try await lineage(of: unit, s)
+        }
+        var baseline = [Claim](), claims = [Claim]()
+        for row in try await s.query("SELECT \(Rows.claimColumns) FROM claims_baseline", []) { baseline.append(try Rows.claim(row)) }
+        for row in try await s.query("SELECT \(Rows.claimColumns) FROM claims", []) { claims.append(try Rows.claim(row)) }
+        return DistributionAudit(links: links, head: try await distributionHead(s), sales: sales, projects: projects,
+                                 events: events, lineages: lineages, baseline: baseline, claims: claims)
     }
 
     // MARK: sales and equations

@@ -1,8 +1,15 @@
 /// Versioned schema migrations, portable between SQLite and PostgreSQL (BIGINT and TEXT only).
 /// A migration is applied once, in its own transaction, and recorded in `schema_migrations`.
 enum Schema {
-    static let migrations: [(version: Int64, statements: [String])] = [
-        (1, [
+    struct Migration: Sendable {
+        var version: Int64
+        var statements: [String]
+        /// Runs after `statements`, in the same transaction: fills what SQL alone cannot (hashes).
+        var backfill: (@Sendable (any SQLSession) async throws(LedgerError) -> Void)? = nil
+    }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, statements: [
             "CREATE TABLE agents (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL)",
             """
             CREATE TABLE projects (id TEXT PRIMARY KEY, name TEXT NOT NULL, currency TEXT NOT NULL,
@@ -55,6 +62,26 @@ enum Schema {
             // The chain's head, so truncating the newest events is detected too.
             "CREATE TABLE chain_head (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)",
         ]),
+        // Version 2 chains the distributions (see DistributionChain). Distributions already present are
+        // hashed as found, in sale order, and the claims as found are kept as the baseline a replay starts from.
+        Migration(version: 2, statements: [
+            "ALTER TABLE distributions ADD COLUMN position BIGINT",
+            "ALTER TABLE distributions ADD COLUMN events_seq BIGINT",
+            "ALTER TABLE distributions ADD COLUMN events_hash TEXT",
+            "ALTER TABLE distributions ADD COLUMN sale_digest TEXT",
+            "ALTER TABLE distributions ADD COLUMN previous_hash TEXT",
+            "ALTER TABLE distributions ADD COLUMN hash TEXT",
+            "CREATE TABLE distribution_head (id BIGINT PRIMARY KEY, position BIGINT NOT NULL, hash TEXT NOT NULL)",
+            """
+            CREATE TABLE claims_baseline (project TEXT NOT NULL, bucket TEXT NOT NULL, event BIGINT NOT NULL,
+              agent TEXT NOT NULL, rule TEXT NOT NULL, original BIGINT NOT NULL, balance BIGINT NOT NULL,
+              paid BIGINT NOT NULL, PRIMARY KEY (project, bucket, event))
+            """,
+            "INSERT INTO claims_baseline (\(Rows.claimColumns)) SELECT \(Rows.claimColumns) FROM claims",
+        ], backfill: { session throws(LedgerError) in
+            try await SQLLedgerStore.chainExistingDistributions(session)
+            try await session.execute("CREATE UNIQUE INDEX distributions_by_position ON distributions (position)", [])
+        }),
     ]
 
     static func migrate(_ database: any SQLDatabase) async throws(LedgerError) {
@@ -68,6 +95,7 @@ enum Schema {
                                                       [.integer(migration.version)])
                 guard applied.isEmpty else { return }
                 for statement in migration.statements { try await session.execute(statement, []) }
+                try await migration.backfill?(session)
                 try await session.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                                           [.integer(migration.version), .text(Timestamp.nowUTC())])
             }

@@ -105,14 +105,18 @@ struct LedgerExportCommand: AsyncParsableCommand {
 
 struct LedgerVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "verify",
-        abstract: "Check the events' hash chain; names the first edited, deleted or reordered row.")
+        abstract: "Check the events' and distributions' hash chains and recompute every distribution; names the first bad row.")
     @OptionGroup var options: LedgerOptions
 
     func run() async throws {
         try await options.run { ledger throws(LedgerError) in
             let report = try await ledger.store.verifyChain()
             if let problem = report.problem { throw .tampered("ledger tampered: \(problem)") }
-            options.emit(report) { "ledger intact: \(report.events) events, hash chain verified" }
+            options.emit(report) {
+                let asFound = report.distributions - report.recomputed
+                return "ledger intact: \(report.events) events and \(report.distributions) distributions, hash chains verified, "
+                    + "\(report.recomputed) distributions recomputed" + (asFound > 0 ? " (\(asFound) chained as found at migration)" : "")
+            }
         }
     }
 }

@@ -1,0 +1,97 @@
+/// Reading and writing the distribution chain's columns (see DistributionChain for what a hash covers).
+extension SQLLedgerStore {
+    /// A distribution as stored, with the chain columns verification checks.
+    struct StoredLink {
+        var link: DistributionChain.Link
+        var previousHash: String?
+        var hash: String?
+    }
+
+    static let linkColumns = "sale, position, events_seq, events_hash, sale_digest, previous_hash, hash"
+
+    /// Every distribution in chain order (rows without a position, which only tampering makes, first).
+    static func storedLinks(_ s: any SQLSession) async throws(LedgerError) -> [StoredLink] {
+        var links = [StoredLink]()
+        for row in try await s.query("SELECT \(linkColumns) FROM distributions ORDER BY COALESCE(position, 0), sale", []) {
+            var r = RowReader(row)
+            let sale = try r.int()
+            let position = r.optionalInt() ?? 0, eventsSeq = r.optionalInt(), eventsHash = r.optionalText()
+            let saleDigest = r.optionalText() ?? "", previousHash = r.optionalText(), hash = r.optionalText()
+            guard let distribution = try await Self.distribution(sale, s) else { continue }
+            links.append(StoredLink(
+                link: DistributionChain.Link(position: position, saleDigest: saleDigest, distribution: distribution,
+                                             lines: try await numberedLines(sale, s),
+                                             eventsSeq: eventsSeq, eventsHash: eventsHash),
+                previousHash: previousHash, hash: hash))
+        }
+        return links
+    }
+
+    static func numberedLines(_ sale: Int64, _ s: any SQLSession) async throws(LedgerError)
+        -> [(number: Int64, line: DistributionLine)] {
+        var lines = [(number: Int64, line: DistributionLine)]()
+        for row in try await s.query("SELECT line, bucket, agent, amount FROM distribution_lines WHERE sale = ? ORDER BY line",
+                                     [.integer(sale)]) {
+            var r = RowReader(row)
+            let number = try r.int()
+            lines.append((number, DistributionLine(bucket: r.optionalText(), agent: try r.text(), amount: try r.int())))
+        }
+        return lines
+    }
+
+    static func distributionHead(_ s: any SQLSession) async throws(LedgerError) -> (position: Int64, hash: String)? {
+        guard let row = try await s.query("SELECT position, hash FROM distribution_head WHERE id = 1", []).first else {
+            return nil
+        }
+        var r = RowReader(row)
+        return (try r.int(), try r.text())
+    }
+
+    /// Sets the chain columns of a stored distribution and moves the head to it.
+    static func chain(_ link: DistributionChain.Link, previous: String, _ s: any SQLSession) async throws(LedgerError) {
+        let hash = DistributionChain.hash(link, previous: previous)
+        try await s.execute(
+            "UPDATE distributions SET position = ?, events_seq = ?, events_hash = ?, sale_digest = ?, previous_hash = ?, hash = ? WHERE sale = ?",
+            [.integer(link.position), SQLValue(link.eventsSeq), SQLValue(link.eventsHash), .text(link.saleDigest),
+             .text(previous), .text(hash), .integer(link.distribution.sale)])
+        try await s.execute("DELETE FROM distribution_head WHERE id = 1", [])
+        try await s.execute("INSERT INTO distribution_head (id, position, hash) VALUES (1, ?, ?)",
+                            [.integer(link.position), .text(hash)])
+    }
+
+    /// Appends a just-stored distribution to the chain, citing the event chain's current head.
+    static func chainNewDistribution(_ sale: Sale, _ s: any SQLSession) async throws(LedgerError) {
+        let head = try await distributionHead(s)
+        let events = try await s.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", [])
+        var eventsSeq: Int64 = 0, eventsHash = HashChain.genesis
+        if let row = events.first {
+            var r = RowReader(row)
+            eventsSeq = try r.int(); eventsHash = try r.text()
+        }
+        guard let distribution = try await Self.distribution(sale.id, s) else {
+            throw .storage("distribution of sale \(sale.id) vanished while being chained")
+        }
+        let link = DistributionChain.Link(
+            position: (head?.position ?? 0) + 1, saleDigest: DistributionChain.saleDigest(sale),
+            distribution: distribution, lines: try await numberedLines(sale.id, s),
+            eventsSeq: eventsSeq, eventsHash: eventsHash)
+        try await chain(link, previous: head?.hash ?? DistributionChain.genesis, s)
+    }
+
+    /// Migration 2: chains the distributions made before the chain existed, as found, in sale order.
+    /// Their event-chain head was not recorded, so verification cannot recompute them.
+    static func chainExistingDistributions(_ s: any SQLSession) async throws(LedgerError) {
+        var previous = DistributionChain.genesis
+        for (index, row) in try await s.query("SELECT sale FROM distributions ORDER BY sale", []).enumerated() {
+            guard let saleID = row.first?.int, let sale = try await Self.sale(saleID, s),
+                  let distribution = try await Self.distribution(saleID, s) else {
+                throw .storage("a distribution has no sale; the ledger cannot be migrated")
+            }
+            let link = DistributionChain.Link(
+                position: Int64(index + 1), saleDigest: DistributionChain.saleDigest(sale), distribution: distribution,
+                lines: try await numberedLines(saleID, s), eventsSeq: nil, eventsHash: nil)
+            try await chain(link, previous: previous, s)
+            previous = DistributionChain.hash(link, previous: previous)
+        }
+    }
+}
