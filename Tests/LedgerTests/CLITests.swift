@@ -98,15 +98,7 @@ struct CLITests {
                                 "--work-type", "eng", "--unit", "U1", "--date", "2026-01-02", "--json")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("\"value\" : 7500"))
-        let equation = URL(fileURLWithPath: path + ".json")
-        defer { try? FileManager.default.removeItem(at: equation) }
-        try Data("""
-            {"format": "mosquito-value-equation/1", "project": "p", "version": 1, "mode": "straight",
-             "buckets": [{"id": "u", "percent": "100", "filter": {"kind": "unit"}, "rules": [{"event": "work", "claim": "debt"}]}]}
-            """.utf8).write(to: equation)
-        #expect(try ledger("equation", "set", "--file", equation.path).status == 0)
-        #expect(try ledger("sale", "record", "--project", "p", "--unit", "U1", "--price", "100.00", "--currency", "CAD",
-                           "--buyer", "lab", "--date", "2026-02-01").status == 0)
+        try setEquationAndRecordSale()
         result = try ledger("distribute", "--sale", "1")
         #expect(result.status == 0)
         #expect(result.stdout.contains("ana") && result.stdout.contains("75.00") && result.stdout.contains("25.00"))
@@ -125,11 +117,8 @@ struct CLITests {
         expectOneLineError(try ledger("verify"), containing: "event 1 was edited")
     }
 
-    @Test func verifyNamesATamperedDistributionOrSale() async throws {
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try seed()
-        #expect(try ledger("contribute", "work", "--project", "p", "--agent", "ana", "--hours", "1.5",
-                           "--work-type", "eng", "--unit", "U1", "--date", "2026-01-02").status == 0)
+    /// One unit bucket paying work as debt, then sale 1 of unit U1 for CAD 100.00.
+    func setEquationAndRecordSale() throws {
         let equation = URL(fileURLWithPath: path + ".json")
         defer { try? FileManager.default.removeItem(at: equation) }
         try Data("""
@@ -139,6 +128,14 @@ struct CLITests {
         #expect(try ledger("equation", "set", "--file", equation.path).status == 0)
         #expect(try ledger("sale", "record", "--project", "p", "--unit", "U1", "--price", "100.00", "--currency", "CAD",
                            "--buyer", "lab", "--date", "2026-02-01").status == 0)
+    }
+
+    @Test func verifyNamesATamperedDistributionOrSale() async throws {
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try seed()
+        #expect(try ledger("contribute", "work", "--project", "p", "--agent", "ana", "--hours", "1.5",
+                           "--work-type", "eng", "--unit", "U1", "--date", "2026-01-02").status == 0)
+        try setEquationAndRecordSale()
         #expect(try ledger("distribute", "--sale", "1").status == 0)
         var result = try ledger("verify")
         #expect(result.status == 0 && result.stdout.contains("1 events and 1 distributions, hash chains verified, 1 distributions recomputed\n"), "\(result.stdout)")
