@@ -96,6 +96,7 @@ public final class WebServer: Sendable {
         addCalibrationRoutes(to: router)
         addLedgerRoutes(to: router)
         addStreamRoutes(to: router)
+        addSessionRoutes(to: router)
         addPageRoutes(to: router)
         return router
     }
@@ -122,13 +123,15 @@ public final class WebServer: Sendable {
 
 /// Beyond loopback (or with --require-tokens) every read of data carries a token. Static pages load without
 /// one (they ask for the token before calling the API); the ledger pages are rendered on the server with the
-/// ledger's data in them, so they are reads like the API and need the token too.
+/// ledger's data in them, so they are reads like the API and need the token too: a browser brings it as the
+/// read-only session cookie (``BrowserSession``).
 struct ReadAccessMiddleware: RouterMiddleware {
     typealias Context = WebServer.Context
     let server: WebServer
 
+    /// `/api/session` reads nothing: POST checks the token itself, DELETE only expires a cookie.
     static func readsData(_ path: String) -> Bool {
-        path.hasPrefix("/api/") || path.hasPrefix("/ws/")
+        (path.hasPrefix("/api/") && path != "/api/session") || path.hasPrefix("/ws/")
             || ((path == "/ledger" || path.hasPrefix("/ledger/")) && path != "/ledger/contribute")
     }
 
@@ -138,6 +141,12 @@ struct ReadAccessMiddleware: RouterMiddleware {
             // Browsers cannot set headers on a WebSocket: the stream also accepts ?token=.
             if path.hasPrefix("/ws/"), server.configuration.requireTokensForReads,
                 let token = request.uri.queryParameters.get("token"), server.tokens.principal(for: token) != nil
+            {
+                return try await next(request, context)
+            }
+            // A browser navigating to a ledger page has the read-only session cookie instead of a header.
+            if server.configuration.requireTokensForReads, request.headers[.authorization] == nil,
+                let token = BrowserSession.token(in: request), server.tokens.principal(for: token) != nil
             {
                 return try await next(request, context)
             }

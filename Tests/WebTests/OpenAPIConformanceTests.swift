@@ -61,6 +61,8 @@ struct OpenAPIConformanceTests {
             _ = try await call(.post, "/api/ledger/contributions", as: "/api/ledger/contributions", role: .operator, #"{"project":"mosquito"}"#)
             _ = try await call(.get, "/api/ledger/distributions", as: "/api/ledger/distributions")
             _ = try await call(.post, "/api/ledger/sales/1/distribute", as: "/api/ledger/sales/{id}/distribute", role: .custodian)
+            _ = try await call(.post, "/api/session", as: "/api/session", role: .viewer)
+            _ = try await call(.post, "/api/session", as: "/api/session")
             return captured
         }
         await f.tearDown()

@@ -38,6 +38,8 @@ struct TLSProxyTests {
         let result = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
         #expect(result["anonymous"] as? Int == 401, "--require-tokens: reads through the proxy need a token")
         #expect(result["devices"] as? [String] == ["MQ-TLS"])
+        let cookie = try #require(result["session_cookie"] as? String)
+        #expect(cookie.contains("Secure") && cookie.contains("HttpOnly"), "\(cookie)")
         #expect((result["upgrade"] as? String)?.hasPrefix("HTTP/1.1 101") == true, "nginx forwarded the upgrade")
         #expect(result["opcode"] as? Int == 2)
         #expect(result["magic"] as? String == "MQS1")

@@ -1,7 +1,13 @@
-// Shared by the pages: the bearer token lives in this browser's localStorage and goes in a header, never a cookie.
+// Shared by the pages: the bearer token lives in this browser's localStorage and goes in a header. Saving it also
+// trades it for an HttpOnly cookie that only lets the server-rendered ledger pages be read (writes need the header).
 const Mosquito = {
   token() { return localStorage.getItem("mosquito-token") || ""; },
-  setToken(t) { localStorage.setItem("mosquito-token", t.trim()); },
+  async setToken(t) {
+    localStorage.setItem("mosquito-token", t.trim());
+    if (!this.token()) { await fetch("/api/session", { method: "DELETE" }); return "cleared"; }
+    const who = await this.api("POST", "/api/session");
+    return "saved: " + who.agent + " (" + who.role + ")";
+  },
   async api(method, path, body) {
     const headers = { "Accept": "application/json" };
     if (this.token()) headers["Authorization"] = "Bearer " + this.token();
@@ -13,9 +19,11 @@ const Mosquito = {
     return data;
   },
   tokenBox(el) {
-    el.innerHTML = 'token <input id="token" type="password" placeholder="mq_… (needed to start, stop, record, log)"> <button id="save-token">save</button>';
+    el.innerHTML = 'token <input id="token" type="password" placeholder="mq_… (needed to start, stop, record, log)"> <button id="save-token">save</button> <span id="token-status"></span>';
     el.querySelector("#token").value = this.token();
-    el.querySelector("#save-token").onclick = () => this.setToken(el.querySelector("#token").value);
+    const status = el.querySelector("#token-status");
+    el.querySelector("#save-token").onclick = () =>
+      this.setToken(el.querySelector("#token").value).then(s => { status.textContent = s; }, e => { status.textContent = e.message; });
   },
   // value = c0 + c1·r + c2·r² + c3·r³; identity when the instrument gave no calibration.
   calibrate(cal, r) {

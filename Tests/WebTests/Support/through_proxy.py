@@ -1,7 +1,7 @@
 """One HTTPS request and one WebSocket message through a TLS-terminating proxy, standard library only.
 
 usage: through_proxy.py PORT CA_FILE DEVICE TOKEN
-Prints one JSON object: {"anonymous": status, "devices": [ids], "upgrade": status line, "magic": ..., "channels": C,
+Prints one JSON object: {"anonymous": status, "devices": [ids], "session_cookie": Set-Cookie, "upgrade": status line, "magic": ..., "channels": C,
 "frames": N}. The certificate is checked against CA_FILE and the name 127.0.0.1, as a real client would.
 """
 import base64, json, os, socket, ssl, struct, sys, urllib.error, urllib.request
@@ -19,6 +19,10 @@ except urllib.error.HTTPError as e:
 
 request = urllib.request.Request(f"{base}/api/devices", headers={"Authorization": f"Bearer {token}"})
 result["devices"] = [d["id"] for d in json.load(urllib.request.urlopen(request, context=context))]
+
+# The browser session cookie: through TLS (the proxy says X-Forwarded-Proto: https) it must be Secure.
+session = urllib.request.Request(f"{base}/api/session", method="POST", headers={"Authorization": f"Bearer {token}"})
+result["session_cookie"] = urllib.request.urlopen(session, context=context).headers.get("Set-Cookie", "")
 
 raw = socket.create_connection(("127.0.0.1", port), timeout=20)
 sock = context.wrap_socket(raw, server_hostname="127.0.0.1")
