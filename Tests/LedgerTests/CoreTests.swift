@@ -110,4 +110,23 @@ struct MigrationTests {
         #expect(versions == [[.integer(1)], [.integer(2)]])
         await database.close()
     }
+
+    @Test func aLedgerFromANewerMosquitoIsRefusedUntouched() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-n-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let database = try SQLiteDatabase(path: path)
+        _ = try await SQLLedgerStore(database: database)
+        try await database.transaction { s throws(LedgerError) in
+            try await s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (99, '2030-01-01T00:00:00Z')", [])
+        }
+        await #expect(throws: LedgerError.storage(
+            "this ledger has schema version 99, newer than this mosquito understands (2); upgrade mosquito to use it")) {
+            _ = try await SQLLedgerStore(database: database)
+        }
+        let versions = try await database.transaction { s throws(LedgerError) in
+            try await s.query("SELECT version FROM schema_migrations ORDER BY version", [])
+        }
+        #expect(versions == [[.integer(1)], [.integer(2)], [.integer(99)]])
+        await database.close()
+    }
 }

@@ -88,6 +88,12 @@ enum Schema {
         try await database.transaction { session throws(LedgerError) in
             try await session.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)", [])
+            // A newer mosquito may have added tables and chains this one would write around, so that its own
+            // `verify` would later report honest rows as tampering: refuse before touching anything.
+            let newest = try await session.query("SELECT MAX(version) FROM schema_migrations", [])
+            if case .integer(let version)? = newest.first?.first, version > latestVersion {
+                throw .storage("this ledger has schema version \(version), newer than this mosquito understands (\(latestVersion)); upgrade mosquito to use it")
+            }
         }
         for migration in migrations {
             try await database.transaction { session throws(LedgerError) in
