@@ -58,6 +58,11 @@ public final class WebServer: Sendable {
 
     /// The principal behind the request's bearer token, or 401.
     public func authenticate(_ request: Request) throws(WebError) -> Principal {
+        try authenticatedToken(request).principal
+    }
+
+    /// The request's bearer token and whose it is, or 401.
+    func authenticatedToken(_ request: Request) throws(WebError) -> (token: String, principal: Principal) {
         guard let header = request.headers[.authorization] else {
             throw .unauthorized("this needs a bearer token (Authorization: Bearer …)")
         }
@@ -65,10 +70,9 @@ public final class WebServer: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw .unauthorized("the Authorization header must be 'Bearer <token>'")
         }
-        guard let principal = tokens.principal(for: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
-            throw .unauthorized("unknown token")
-        }
-        return principal
+        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        guard let principal = tokens.principal(for: token) else { throw .unauthorized("unknown token") }
+        return (token, principal)
     }
 
     /// 401 without a valid token, 403 when its role may not do `action`.
@@ -138,20 +142,21 @@ struct ReadAccessMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         if Self.readsData(path) {
-            // Browsers cannot set headers on a WebSocket: the stream also accepts ?token=.
-            if path.hasPrefix("/ws/"), server.configuration.requireTokensForReads,
-                let token = request.uri.queryParameters.get("token"), server.tokens.principal(for: token) != nil
-            {
-                return try await next(request, context)
-            }
-            // A browser navigating to a ledger page has the read-only session cookie instead of a header.
-            if server.configuration.requireTokensForReads, request.headers[.authorization] == nil,
-                let token = BrowserSession.token(in: request), server.tokens.principal(for: token) != nil
+            if server.configuration.requireTokensForReads, let token = Self.browserToken(request, path: path),
+                server.tokens.principal(for: token) != nil
             {
                 return try await next(request, context)
             }
             try server.authorizeRead(request)
         }
         return try await next(request, context)
+    }
+
+    /// Where a browser, which cannot set the bearer header there, carries its token instead: a WebSocket's
+    /// `?token=`, or for a page read without the header the read-only session cookie.
+    static func browserToken(_ request: Request, path: String) -> String? {
+        if path.hasPrefix("/ws/") { return request.uri.queryParameters.get("token").map { String($0) } }
+        guard request.headers[.authorization] == nil else { return nil }
+        return BrowserSession.token(in: request)
     }
 }
