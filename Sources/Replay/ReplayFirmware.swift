@@ -70,11 +70,7 @@ struct ReplayFirmware: Sendable {
     private mutating func handle(_ frame: Frame, deviceNowUs: UInt64) {
         let message: Message
         do throws(MessageError) { message = try frame.message() } catch {
-            if case .unknownType = error {
-                send(.errorReply(frame.type.reply, .unknownType))
-            } else if !frame.type.isReply {
-                send(.errorReply(frame.type.reply, .badLength))
-            }
+            if let reply = frame.errorReply(for: error) { send(reply) }
             return
         }
         switch message {

@@ -153,11 +153,7 @@ public struct SimulatedInstrument: Sendable {
         do throws(MessageError) {
             message = try frame.message()
         } catch {
-            if case .unknownType = error {
-                send(.errorReply(frame.type.reply, .unknownType))
-            } else if !frame.type.isReply {
-                send(.errorReply(frame.type.reply, .badLength))
-            }
+            if let reply = frame.errorReply(for: error) { send(reply) }
             return
         }
         switch message {
