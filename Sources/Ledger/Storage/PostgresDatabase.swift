@@ -42,17 +42,8 @@ public final class PostgresDatabase: SQLDatabase {
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLSession) async throws(LedgerError) -> T) async throws(LedgerError) -> T {
         let session = PostgresSession(connection: connection)
         return try await gate.run { () async throws(LedgerError) -> T in
-            try await session.execute("BEGIN", [])
-            do throws(LedgerError) {
-                // One writer at a time across every process sharing this ledger.
-                try await session.execute("SELECT pg_advisory_xact_lock(70070007)", [])
-                let result = try await body(session)
-                try await session.execute("COMMIT", [])
-                return result
-            } catch {
-                try? await session.execute("ROLLBACK", [])
-                throw error
-            }
+            // One writer at a time across every process sharing this ledger.
+            try await session.committing(begin: "BEGIN", locks: ["SELECT pg_advisory_xact_lock(70070007)"], body)
         }
     }
 

@@ -24,3 +24,22 @@ extension SQLValue {
     init(_ value: String?) { self = value.map(SQLValue.text) ?? .null }
     init(_ value: Int64?) { self = value.map(SQLValue.integer) ?? .null }
 }
+
+extension SQLSession {
+    /// `begin`, then `locks` and `body`, then COMMIT; a failure after `begin` rolls back. Each backend states only
+    /// how it starts a transaction and takes its write lock.
+    func committing<T: Sendable>(
+        begin: String, locks: [String] = [], _ body: @Sendable (any SQLSession) async throws(LedgerError) -> T
+    ) async throws(LedgerError) -> T {
+        try await execute(begin, [])
+        do throws(LedgerError) {
+            for lock in locks { try await execute(lock, []) }
+            let result = try await body(self)
+            try await execute("COMMIT", [])
+            return result
+        } catch {
+            try? await execute("ROLLBACK", [])
+            throw error
+        }
+    }
+}

@@ -21,15 +21,7 @@ public final class SQLiteDatabase: SQLDatabase {
         let session = SQLiteSession(queue: queue)
         return try await gate.run { () async throws(LedgerError) -> T in
             // IMMEDIATE takes the write lock up front, so another process cannot interleave.
-            try await session.execute("BEGIN IMMEDIATE", [])
-            do throws(LedgerError) {
-                let result = try await body(session)
-                try await session.execute("COMMIT", [])
-                return result
-            } catch {
-                try? await session.execute("ROLLBACK", [])
-                throw error
-            }
+            try await session.committing(begin: "BEGIN IMMEDIATE", body)
         }
     }
 
