@@ -163,12 +163,7 @@ struct DistributionScenarioTests {
     @Test("distributing a sale twice is refused and changes nothing", arguments: Backend.enabled)
     func idempotent(backend: Backend) async throws {
         try await withLedger(backend) { ledger, _ in
-            try await ledger.network(agents: ["a"])
-            try await ledger.registerUnit(serial: "U1", design: "D1")
-            try await ledger.give("a", .material, value: 10000, unit: "U1")
-            try await ledger.equation("""
-                {"id": "u", "percent": "100", "filter": {"kind": "unit"}, "rules": [{"event": "material", "claim": "debt"}]}
-                """)
+            try await ledger.oneUnitOwedToOneAgent()
             let sale = try await ledger.sell("U1", 5000)
             let first = try await ledger.distribute(sale: sale.id)
             let claims = try await ledger.store.claims(project: "p")
@@ -186,12 +181,7 @@ struct DistributionScenarioTests {
     @Test("dry run computes without writing", arguments: Backend.enabled)
     func dryRun(backend: Backend) async throws {
         try await withLedger(backend) { ledger, _ in
-            try await ledger.network(agents: ["a"])
-            try await ledger.registerUnit(serial: "U1", design: "D1")
-            try await ledger.give("a", .material, value: 10000, unit: "U1")
-            try await ledger.equation("""
-                {"id": "u", "percent": "100", "filter": {"kind": "unit"}, "rules": [{"event": "material", "claim": "debt"}]}
-                """)
+            try await ledger.oneUnitOwedToOneAgent()
             let sale = try await ledger.sell("U1", 5000)
             let preview = try await ledger.distribute(sale: sale.id, dryRun: true)
             #expect(preview.perAgent == ["a": 5000])
@@ -204,12 +194,7 @@ struct DistributionScenarioTests {
     @Test("a failure while storing a distribution leaves nothing half-written", arguments: Backend.enabled)
     func atomicDistribution(backend: Backend) async throws {
         try await withLedger(backend) { ledger, _ in
-            try await ledger.network(agents: ["a"])
-            try await ledger.registerUnit(serial: "U1", design: "D1")
-            try await ledger.give("a", .material, value: 10000, unit: "U1")
-            try await ledger.equation("""
-                {"id": "u", "percent": "100", "filter": {"kind": "unit"}, "rules": [{"event": "material", "claim": "debt"}]}
-                """)
+            try await ledger.oneUnitOwedToOneAgent()
             let sale = try await ledger.sell("U1", 5000)
             // A plan whose last write collides (the same new claim twice) fails after the lines are written.
             await #expect(throws: LedgerError.self) {
@@ -228,12 +213,7 @@ struct DistributionScenarioTests {
     @Test("currency mismatch and price zero", arguments: Backend.enabled)
     func saleRules(backend: Backend) async throws {
         try await withLedger(backend) { ledger, _ in
-            try await ledger.network(agents: ["a"])
-            try await ledger.registerUnit(serial: "U1", design: "D1")
-            try await ledger.give("a", .material, value: 10000, unit: "U1")
-            try await ledger.equation("""
-                {"id": "u", "percent": "100", "filter": {"kind": "unit"}, "rules": [{"event": "material", "claim": "debt"}]}
-                """)
+            try await ledger.oneUnitOwedToOneAgent()
             await #expect(throws: LedgerError.currencyMismatch(sale: "EUR", project: "CAD")) {
                 _ = try await ledger.sell("U1", 5000, currency: "EUR")
             }

@@ -75,6 +75,17 @@ extension Ledger {
             workType: hours == nil ? nil : "eng", value: value, design: design, unit: unit))
     }
 
+    /// The smallest network with money owed: agent "a" gave 100.00 of material to unit U1, whose bucket takes
+    /// 100 % of each sale and pays material as debt.
+    func oneUnitOwedToOneAgent() async throws {
+        try await network(agents: ["a"])
+        try await registerUnit(serial: "U1", design: "D1")
+        try await give("a", .material, value: 10000, unit: "U1")
+        try await equation("""
+            {"id": "u", "percent": "100", "filter": {"kind": "unit"}, "rules": [{"event": "material", "claim": "debt"}]}
+            """)
+    }
+
     func sell(_ unit: String, _ price: Int64, currency: String = "CAD", date: String = "2026-06-01",
               directCosts: Int64 = 0) async throws -> Sale {
         try await recordSale(SaleDraft(project: "p", unit: unit, price: price, currency: try Currency(currency),
