@@ -27,15 +27,7 @@ import Testing
             kinds = [k.decode() for k in d["events/kind"][()]]
             print(json.dumps({"index": idx, "gaps": gaps, "kinds": kinds}))
             """
-        let py = Process()
-        py.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        py.arguments = ["-c", script, out]
-        let pipe = Pipe()
-        py.standardOutput = pipe
-        try py.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        py.waitUntilExit()
-        let file = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let file = try H5py.run(script, [out])
         let index = (file["index"] as! [Int])
         let gaps = (file["gaps"] as! [[Any]]).map { (first: $0[0] as! Int, count: $0[1] as! Int, cause: $0[2] as! String) }
         let kinds = file["kinds"] as! [String]

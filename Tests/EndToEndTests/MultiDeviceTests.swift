@@ -22,16 +22,7 @@ import Testing
                              "monotonic": bool((h[1:] > h[:-1]).all()), "clock": int(d["clock/host_send_ns"].shape[0])}
             print(json.dumps(out))
             """
-        let py = Process()
-        py.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        py.arguments = ["-c", script, out]
-        let pipe = Pipe()
-        py.standardOutput = pipe
-        try py.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        py.waitUntilExit()
-        #expect(py.terminationStatus == 0)
-        let groups = try JSONSerialization.jsonObject(with: data) as! [String: [String: Any]]
+        let groups = try H5py.run(script, [out]) as! [String: [String: Any]]
         #expect(Set(groups.keys) == ["MQ-SIM-A", "MQ-PTY-2"])
         let a = groups["MQ-SIM-A"]!, b = groups["MQ-PTY-2"]!
         #expect(a["rows"] as? Int == 1500 && b["rows"] as? Int == 1500)
