@@ -13,6 +13,9 @@ struct HDF5Datatype: ~Copyable {
 
     deinit { if owned { HDF5.release { H5Tclose(id) } } }
 
+    /// Bytes per element (a fixed string's length; a pointer's size for variable-length strings).
+    var size: Int { H5Tget_size(id) }
+
     static func nativeInt32() throws(HDF5Error) -> HDF5Datatype { try predefined("H5T_NATIVE_INT32", chdf5_native_int32) }
     static func nativeInt64() throws(HDF5Error) -> HDF5Datatype { try predefined("H5T_NATIVE_INT64", chdf5_native_int64) }
     static func nativeUInt64() throws(HDF5Error) -> HDF5Datatype { try predefined("H5T_NATIVE_UINT64", chdf5_native_uint64) }

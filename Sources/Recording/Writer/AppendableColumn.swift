@@ -17,7 +17,11 @@ struct AppendableColumn: ~Copyable {
         var chunkRows: UInt64
         /// Deflate level 1…9 (after shuffle), or nil for no compression.
         var deflateLevel: UInt32?
-        var cacheBytes: Int
+        /// nil: exactly one chunk of this dataset. Appends are sequential, so starting chunk k+1 may evict
+        /// chunk k (complete, written once); a partial chunk flushed each second stays cached and is completed
+        /// in memory, never read back. Sized per dataset because HDF5 keeps written chunks until it needs the
+        /// room: one size for every dataset let the narrow ones (index, times) hold chunks never read again.
+        var cacheBytes: Int? = nil
     }
 
     init(_ spec: Spec, in parent: hid_t, type: consuming HDF5Datatype) throws(HDF5Error) {
@@ -27,7 +31,8 @@ struct AppendableColumn: ~Copyable {
         try creation.setChunk([spec.chunkRows] + width)
         if let level = spec.deflateLevel { try creation.setShuffleAndDeflate(level: level) }
         let access = try HDF5PropertyList(.datasetAccess)
-        try access.setChunkCache(slots: 521, bytes: spec.cacheBytes)
+        let chunkBytes = Int(spec.chunkRows) * Int(spec.rowWidth ?? 1) * type.size
+        try access.setChunkCache(slots: 521, bytes: spec.cacheBytes ?? chunkBytes)
         dataset = try HDF5Dataset(creating: spec.name, in: parent, type: type, space: space,
                                   creation: creation, access: access)
         memoryType = type

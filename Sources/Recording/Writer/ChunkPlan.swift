@@ -13,11 +13,4 @@ struct ChunkPlan: Equatable {
         let oneSecond = rateHz.isFinite && rateHz >= 1 ? Int(rateHz.rounded(.up)) : 1
         sampleChunkRows = UInt64(min(oneSecond, capRows))
     }
-
-    /// Cache for a dataset whose rows are `rowBytes` wide: exactly one chunk, the one being filled.
-    /// Appends are sequential, so starting chunk k+1 may evict chunk k (complete, written once); a partial
-    /// chunk flushed each second stays cached and is completed in memory, never read back. Sized per dataset
-    /// because HDF5 keeps written chunks until it needs the room: a cache sized for the widest dataset let
-    /// each narrow one (index, times) hold chunks it never reads again.
-    func cacheBytes(rowBytes: Int) -> Int { Int(sampleChunkRows) * rowBytes }
 }

@@ -23,17 +23,15 @@ final class DeviceDatasets {
 
         let g = group.id
         let width = UInt64(channels.count)
-        func samples(_ name: String, elementBytes: Int, wide: Bool = false) -> AppendableColumn.Spec {
-            let elements = wide ? channels.count : 1
-            return .init(name: name, rowWidth: wide ? width : nil, elementsPerRow: elements,
-                         chunkRows: plan.sampleChunkRows, deflateLevel: deflateLevel,
-                         cacheBytes: plan.cacheBytes(rowBytes: elements * elementBytes))
+        func samples(_ name: String, wide: Bool = false) -> AppendableColumn.Spec {
+            .init(name: name, rowWidth: wide ? width : nil, elementsPerRow: wide ? channels.count : 1,
+                  chunkRows: plan.sampleChunkRows, deflateLevel: deflateLevel)
         }
-        raw = try AppendableColumn(samples(RecordingLayout.Samples.raw, elementBytes: 4, wide: true), in: g, type: .nativeInt32())
-        values = try AppendableColumn(samples(RecordingLayout.Samples.values, elementBytes: 8, wide: true), in: g, type: .nativeDouble())
-        index = try AppendableColumn(samples(RecordingLayout.Samples.index, elementBytes: 8), in: g, type: .nativeUInt64())
-        deviceTime = try AppendableColumn(samples(RecordingLayout.Samples.deviceTime, elementBytes: 8), in: g, type: .nativeUInt64())
-        hostTime = try AppendableColumn(samples(RecordingLayout.Samples.hostTime, elementBytes: 8), in: g, type: .nativeInt64())
+        raw = try AppendableColumn(samples(RecordingLayout.Samples.raw, wide: true), in: g, type: .nativeInt32())
+        values = try AppendableColumn(samples(RecordingLayout.Samples.values, wide: true), in: g, type: .nativeDouble())
+        index = try AppendableColumn(samples(RecordingLayout.Samples.index), in: g, type: .nativeUInt64())
+        deviceTime = try AppendableColumn(samples(RecordingLayout.Samples.deviceTime), in: g, type: .nativeUInt64())
+        hostTime = try AppendableColumn(samples(RecordingLayout.Samples.hostTime), in: g, type: .nativeInt64())
         for dataset in [RecordingLayout.Samples.raw, RecordingLayout.Samples.values] {
             let opened = try HDF5Dataset(opening: dataset, in: g)
             try HDF5Attribute.write(RecordingLayout.Device.channelNames, strings: channels.map(\.name), on: opened.id)
