@@ -5,11 +5,10 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/debug/mosquito
 
-# Debian packages: building (HDF5, libusb), running tests (h5py, umockdev, PostgreSQL).
-BUILD_PACKAGES := pkg-config libhdf5-dev libusb-1.0-0-dev
-TEST_PACKAGES := hdf5-tools python3-h5py python3-numpy umockdev libumockdev-dev gir1.2-umockdev-1.0 postgresql chromium nginx-light openssl
-# PyPI packages for the `python3` on PATH: the API tests check responses against the OpenAPI schemas.
-TEST_PYTHON_PACKAGES := jsonschema openapi-spec-validator
+# Debian packages: building (HDF5, libusb, SQLite headers), running tests (h5py, umockdev, PostgreSQL, the venv).
+# libsqlite3-dev: GRDB builds against sqlite3.h (Swift's own Debian dependencies bring only the library).
+BUILD_PACKAGES := pkg-config libhdf5-dev libusb-1.0-0-dev libsqlite3-dev
+TEST_PACKAGES := hdf5-tools python3-venv python3-h5py python3-numpy umockdev libumockdev-dev gir1.2-umockdev-1.0 postgresql chromium nginx-light openssl
 
 .PHONY: all build run test deps test-deps swift-test ci clean
 
@@ -29,7 +28,7 @@ deps:
 
 test-deps: deps
 	$(call install_missing,$(TEST_PACKAGES))
-	@python3 -c 'import jsonschema, openapi_spec_validator' 2>/dev/null || python3 -m pip install -q $(TEST_PYTHON_PACKAGES)
+	@$(MAKE) --no-print-directory venv
 
 build: deps
 	$(SWIFT) build --product mosquito
@@ -52,7 +51,7 @@ test: test-deps postgres-up
 	$(MAKE) swift-test
 
 swift-test:
-	MOSQUITO_TEST_POSTGRES_URL=$(LEDGER_PG_URL) $(SWIFT) test --skip-build --skip USBTests
+	MOSQUITO_TEST_PYTHON=$(TEST_PYTHON) MOSQUITO_TEST_POSTGRES_URL=$(LEDGER_PG_URL) $(SWIFT) test --skip-build --skip USBTests
 	umockdev-wrapper $(SWIFT) test --skip-build --filter USBTests --skip hotplugMonitor
 	# libusb's hotplug monitor is process-global and stays bound to the first umockdev testbed a process
 	# made, so the hotplug test gets a process of its own.

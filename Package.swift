@@ -36,6 +36,8 @@ let package = Package(
         ),
         // Vectors, C-codec seam and seeded generator shared by the CMWP and cross-check tests.
         .target(name: "CMWPTestSupport", dependencies: ["CMWP"], path: "Tests/CMWPTestSupport"),
+        // Where tests find the `mosquito` binary, the package root and the test environment's Python.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CMWPTests", dependencies: ["CMWP", "CMWPTestSupport"]),
         .testTarget(name: "CodecCrossCheckTests", dependencies: ["MWP", "CMWP", "CMWPTestSupport"]),
         // Hardware CRC-32C (SSE4.2) behind a runtime CPU check: Swift cannot call intrinsics itself.
@@ -96,7 +98,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Simulator", "Device", "MWP", "Ledger", "Signal", "Calibration", "Recording",
+                "Web", "Simulator", "Device", "MWP", "Ledger", "Signal", "Calibration", "Recording", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
@@ -116,15 +118,15 @@ let package = Package(
         .testTarget(name: "MWPTests", dependencies: ["MWP"]),
         .testTarget(name: "DeviceTests", dependencies: ["Device", "Simulator", "MWP"]),
         .testTarget(name: "SignalTests", dependencies: ["Signal"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RecordingTests", dependencies: ["Recording"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Recording", "MWP"]),
-        // Runs the built `mosquito` binary as separate processes (simulator on a pty, recorder against it).
         .testTarget(name: "AcquisitionTests", dependencies: ["Acquisition"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Simulator", "MWP"]),
+        // Runs the built `mosquito` binary as separate processes (simulator on a pty, recorder against it).
+        .testTarget(name: "EndToEndTests", dependencies: ["Simulator", "MWP", "TestSupport"]),
         .testTarget(
             name: "CalibrationTests", dependencies: ["Calibration", "Device", "Simulator", "MWP"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "mosquito"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "mosquito", "TestSupport"]),
         .testTarget(
             name: "USBTests",
             dependencies: ["USB", "Device", "Simulator", "MWP", "CLibUSB", "CUSBEmulator"],

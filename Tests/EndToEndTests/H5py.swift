@@ -1,6 +1,7 @@
 import Foundation
+import TestSupport
 
-/// Debian's h5py (`/usr/bin/python3`, package python3-h5py): the reader lab users judge our files with.
+/// h5py (Debian's python3-h5py, through the test environment's Python): the reader lab users judge our files with.
 enum H5py {
     /// Runs `script` with `arguments` (in `sys.argv[1:]`) and parses the JSON it prints.
     static func run(_ script: String, _ arguments: [String]) throws -> [String: Any] {
@@ -9,7 +10,7 @@ enum H5py {
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        p.executableURL = URL(fileURLWithPath: TestEnvironment.python)
         p.arguments = [scriptPath] + arguments
         p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))

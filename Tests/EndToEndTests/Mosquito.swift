@@ -1,16 +1,9 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `mosquito` binary as a separate process, the way a user or a script does.
 enum Mosquito {
-    /// `swift build --build-tests` puts the executable beside the test bundle.
-    static let binary: URL = {
-        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for dir in [bundleDir, bundleDir.deletingLastPathComponent()] {
-            let candidate = dir.appendingPathComponent("mosquito")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/mosquito")
-    }()
+    static let binary = TestEnvironment.mosquito
 
     struct Result {
         let status: Int32

@@ -1,21 +1,11 @@
 import Foundation
+import TestSupport
 import Ledger
 import Testing
 
 /// Runs the built `mosquito` binary as a user would.
 struct CLI {
-    static let binary: URL = {
-        // The test bundle lives in .build/<triple>/debug; the executable is built beside it.
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("mosquito")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        let fallback = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/mosquito")
-        return fallback
-    }()
+    static let binary = TestEnvironment.mosquito
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Recording
 
 @Suite struct ConcurrentReaderTests {
@@ -10,7 +11,7 @@ import Testing
         try writer.append(try Fixtures.block(first: 0, count: 10, channels: 1), device: 0)
         try writer.flush()
         let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.executableURL = URL(fileURLWithPath: TestEnvironment.python)
         holder.arguments = ["-c", """
             import h5py, sys
             f = h5py.File(sys.argv[1], "r", swmr=True)

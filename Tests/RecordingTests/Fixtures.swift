@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import Recording
 
 /// A small two-device run with known content, and helpers to run h5py checks.
@@ -50,7 +51,7 @@ enum Fixtures {
     }
 }
 
-/// Runs a Python script with Debian's interpreter (which has h5py) and returns its stdout.
+/// Runs a Python script with the test environment's interpreter (which has h5py) and returns its stdout.
 enum Python {
     struct Failure: Error, CustomStringConvertible {
         let status: Int32
@@ -60,7 +61,7 @@ enum Python {
 
     static func run(_ script: String, arguments: [String] = []) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.executableURL = URL(fileURLWithPath: TestEnvironment.python)
         process.arguments = ["-c", script] + arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

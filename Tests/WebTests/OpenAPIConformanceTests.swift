@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -123,18 +124,11 @@ indirect enum JSONValue: Codable {
     }
 }
 
-/// The package root, found from this file's path, so the test runs from any working directory.
-let packageRoot: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.path
-}()
-
 func runPython(_ arguments: [String]) throws -> (Int32, String) {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3"] + arguments
-    p.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+    p.executableURL = URL(fileURLWithPath: TestEnvironment.python)
+    p.arguments = arguments
+    p.currentDirectoryURL = URL(fileURLWithPath: TestEnvironment.packageRoot)
     let pipe = Pipe()
     p.standardOutput = pipe
     p.standardError = pipe

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -8,14 +9,7 @@ import Testing
 /// `mosquito serve` as a user runs it: a separate process, stopped with SIGTERM.
 @Suite("mosquito serve process", .serialized)
 struct ServeProcessTests {
-    static let binary: URL = {
-        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for dir in [bundleDir, bundleDir.deletingLastPathComponent()] {
-            let candidate = dir.appendingPathComponent("mosquito")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return URL(fileURLWithPath: packageRoot).appendingPathComponent(".build/debug/mosquito")
-    }()
+    static let binary = TestEnvironment.mosquito
 
     /// Output to files, not pipes: a pipe inherited by another test's child would hold EOF back.
     static func start(_ arguments: [String], in folder: String) throws -> (Process, String, String) {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// docs/web.md's recipe for serving beyond this machine, run for real: `mosquito serve --require-tokens` on
@@ -31,8 +32,8 @@ struct TLSProxyTests {
 
         let proxy = try TLSProxy(upstreamPort: upstream, in: folder)
         defer { proxy.stop() }
-        let (status, output) = try TLSProxy.run("/usr/bin/env", in: folder, [
-            "python3", "Tests/WebTests/Support/through_proxy.py", "\(proxy.port)", proxy.certificate, "MQ-TLS", token,
+        let (status, output) = try TLSProxy.run(TestEnvironment.python, in: folder, [
+            "Tests/WebTests/Support/through_proxy.py", "\(proxy.port)", proxy.certificate, "MQ-TLS", token,
         ])
         #expect(status == 0, "\(output)")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import TestSupport
 import Testing
 
 /// Debian's nginx terminating TLS on loopback in front of `mosquito serve`, with the config docs/web.md gives
@@ -98,7 +99,7 @@ final class TLSProxy {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = arguments
-        p.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+        p.currentDirectoryURL = URL(fileURLWithPath: TestEnvironment.packageRoot)
         p.standardOutput = FileHandle(forWritingAtPath: output)
         p.standardError = FileHandle(forWritingAtPath: output)
         try p.run()
