@@ -9,6 +9,7 @@
 #   MOSQUITO_TEST_POSTGRES_URL=postgres://mosquito:mosquito@127.0.0.1:5432/mosquito_test swift test
 #
 # Under CI (CI set) the ledger tests fail if MOSQUITO_TEST_POSTGRES_URL is missing.
+# `cd /` first: the postgres user cannot enter a checkout under /root, and psql says so on every call.
 
 LEDGER_PG_USER ?= mosquito
 LEDGER_PG_PASSWORD ?= mosquito
@@ -24,10 +25,10 @@ postgres-up:
 	@set -- $$(pg_lsclusters -h | head -1); \
 	    if [ "$$4" != "online" ]; then pg_ctlcluster "$$1" "$$2" start; fi
 	@for i in 1 2 3 4 5 6 7 8 9 10; do \
-	    su postgres -c "psql -qAtc 'SELECT 1'" >/dev/null 2>&1 && break; sleep 1; \
+	    (cd / && su postgres -c "psql -qAtc 'SELECT 1'") >/dev/null 2>&1 && break; sleep 1; \
 	done
-	@su postgres -c "psql -qAtc \"SELECT 1 FROM pg_roles WHERE rolname = '$(LEDGER_PG_USER)'\"" | grep -q 1 || \
-	    su postgres -c "psql -qc \"CREATE ROLE $(LEDGER_PG_USER) LOGIN PASSWORD '$(LEDGER_PG_PASSWORD)'\""
-	@su postgres -c "psql -qAtc \"SELECT 1 FROM pg_database WHERE datname = '$(LEDGER_PG_DATABASE)'\"" | grep -q 1 || \
-	    su postgres -c "createdb -O $(LEDGER_PG_USER) $(LEDGER_PG_DATABASE)"
+	@(cd / && su postgres -c "psql -qAtc \"SELECT 1 FROM pg_roles WHERE rolname = '$(LEDGER_PG_USER)'\"") | grep -q 1 || \
+	    (cd / && su postgres -c "psql -qc \"CREATE ROLE $(LEDGER_PG_USER) LOGIN PASSWORD '$(LEDGER_PG_PASSWORD)'\"")
+	@(cd / && su postgres -c "psql -qAtc \"SELECT 1 FROM pg_database WHERE datname = '$(LEDGER_PG_DATABASE)'\"") | grep -q 1 || \
+	    (cd / && su postgres -c "createdb -O $(LEDGER_PG_USER) $(LEDGER_PG_DATABASE)")
 	@echo "PostgreSQL is up: MOSQUITO_TEST_POSTGRES_URL=$(LEDGER_PG_URL)"
