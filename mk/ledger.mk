@@ -6,7 +6,7 @@
 # and creates the role and database the tests use. Idempotent: run it as often as you like.
 # It exports nothing; point the tests at it with
 #
-#   MOSQUITO_TEST_POSTGRES_URL=postgres://mosquito:mosquito@127.0.0.1:5432/mosquito_test swift test
+#   MOSQUITO_TEST_POSTGRES_URL=postgres://mosquito:mosquito@127.0.0.1:5432/mosquito_test swift test   (the port postgres-up prints)
 #
 # Under CI (CI set) the ledger tests fail if MOSQUITO_TEST_POSTGRES_URL is missing.
 # `cd /` first: the postgres user cannot enter a checkout under /root, and psql says so on every call.
@@ -14,7 +14,10 @@
 LEDGER_PG_USER ?= mosquito
 LEDGER_PG_PASSWORD ?= mosquito
 LEDGER_PG_DATABASE ?= mosquito_test
-LEDGER_PG_URL = postgres://$(LEDGER_PG_USER):$(LEDGER_PG_PASSWORD)@127.0.0.1:5432/$(LEDGER_PG_DATABASE)
+# The port of the cluster postgres-up uses: Debian's installer takes the next free one (5433…) when another
+# server already holds 5432.
+LEDGER_PG_PORT = $(or $(shell pg_lsclusters -h 2>/dev/null | awk 'NR == 1 { print $$3 }'),5432)
+LEDGER_PG_URL = postgres://$(LEDGER_PG_USER):$(LEDGER_PG_PASSWORD)@127.0.0.1:$(LEDGER_PG_PORT)/$(LEDGER_PG_DATABASE)
 
 .PHONY: postgres-up
 postgres-up:
