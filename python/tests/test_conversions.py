@@ -43,7 +43,8 @@ def test_to_xarray_coordinates_units_and_calibration(recordings: Dict[str, Path]
         assert list(array.channel.values) == ["displacement", "force"]
         assert list(array.unit.values) == ["um", "N"]
         assert array.attrs["units"] == {"displacement": "um", "force": "N"}
-        assert array.attrs["calibration"]["force"]["coefficients"] == list(dev.channels["force"].calibration.coefficients)
+        force = dev.channels["force"].calibration
+        assert array.attrs["calibration"]["force"]["coefficients"] == list(force.coefficients)
         assert array.attrs["calibration"]["force"]["calibrated_at"] == "2026-01-01T00:00:00Z"
         assert array.attrs["device"]["firmware_version"] == "1.0.0"
         exported = export(rec.path, "--channels", "displacement,force")

@@ -60,10 +60,12 @@ class Device:
         names = attribute_texts(a["channel_names"])
         kinds = attribute_texts(a["channel_kinds"])
         units = attribute_texts(a["channel_units"])
-        bits, lows, highs = (np.asarray(a[k]).reshape(-1) for k in ("channel_adc_bits", "channel_raw_min", "channel_raw_max"))
+        bits, lows, highs = (np.asarray(a[k]).reshape(-1)
+                             for k in ("channel_adc_bits", "channel_raw_min", "channel_raw_max"))
         if not len(names) == len(kinds) == len(units) == len(bits) == len(lows) == len(highs):
             from .errors import NotARecordingError
-            raise NotARecordingError(self.recording.path, [f"channel attributes of equal length in '/devices/{self.group}'"])
+            raise NotARecordingError(self.recording.path,
+                                     [f"channel attributes of equal length in '/devices/{self.group}'"])
         calibrations = {c.channel: c for c in self._read_calibration()}
         return [Channel(position=i, name=names[i], kind=kinds[i], unit=units[i], adc_bits=int(bits[i]),
                         raw_min=int(lows[i]), raw_max=int(highs[i]), calibration=calibrations.get(names[i]))
@@ -137,17 +139,17 @@ class Device:
         """The rows of ``[start, stop)``, seconds of device time after the first sample (as ``export --from/--to``)."""
         return _rows.window(self._node["device_time_us"], self._count, start, stop)
 
-    def _column(self, name: str, rows: range) -> np.ndarray:
-        return self._node[name][rows.start:rows.stop]
+    def _column(self, name: str, rows: range) -> npt.NDArray[Any]:
+        return np.asarray(self._node[name][rows.start:rows.stop])
 
-    def _matrix(self, name: str, rows: range, columns: List[int]) -> np.ndarray:
+    def _matrix(self, name: str, rows: range, columns: List[int]) -> npt.NDArray[Any]:
         dataset = self._node[name]
         if len(rows) == 0:
             return np.empty((0, len(columns)), dtype=dataset.dtype)
         if columns == list(range(len(self.channels))):
-            return dataset[rows.start:rows.stop]
+            return np.asarray(dataset[rows.start:rows.stop])
         ordered = sorted(columns)
-        block = dataset[rows.start:rows.stop, ordered]  # h5py reads increasing column lists only
+        block = np.asarray(dataset[rows.start:rows.stop, ordered])  # h5py reads increasing column lists only
         return block[:, [ordered.index(c) for c in columns]]
 
     def samples(self, start: Optional[float] = None, stop: Optional[float] = None,
@@ -202,8 +204,8 @@ class Device:
 
     # MARK: tables
 
-    def _table(self, table: str, column: str) -> np.ndarray:
-        return self._node[table][column][()]
+    def _table(self, table: str, column: str) -> npt.NDArray[Any]:
+        return np.asarray(self._node[table][column][()])
 
     @property
     def gaps(self) -> Tuple[Gap, ...]:
@@ -232,7 +234,8 @@ class Device:
     @property
     def clock(self) -> Clock:
         """The clock ping exchanges, with round-trip and drift statistics."""
-        columns = [self._table("clock", c) for c in ("host_send_ns", "host_receive_ns", "device_time_us", "round_trip_ns")]
+        names = ("host_send_ns", "host_receive_ns", "device_time_us", "round_trip_ns")
+        columns = [self._table("clock", c) for c in names]
         n = min(len(c) for c in columns)
         return Clock(*(c[:n] for c in columns))
 
@@ -262,14 +265,16 @@ class Device:
     # MARK: conversions (each needs its extra)
 
     def to_pandas(self, start: Optional[float] = None, stop: Optional[float] = None,
-                  channels: ChannelSelection = None, *, time: str = "relative", raw: bool = False) -> "pandas.DataFrame":
+                  channels: ChannelSelection = None, *, time: str = "relative",
+                  raw: bool = False) -> "pandas.DataFrame":
         """A DataFrame indexed by time in seconds, one column ``"name [unit]"`` per channel (``[counts]`` with
         ``raw=True``); ``attrs`` holds the provenance. Needs ``mosquito-daq[pandas]``."""
         from .frames import device_frame
         return device_frame(self, start, stop, channels, time, raw)
 
     def to_xarray(self, start: Optional[float] = None, stop: Optional[float] = None,
-                  channels: ChannelSelection = None, *, time: str = "relative", raw: bool = False) -> "xarray.DataArray":
+                  channels: ChannelSelection = None, *, time: str = "relative",
+                  raw: bool = False) -> "xarray.DataArray":
         """A DataArray (time, channel) with coordinates index/device_time/host_time along time and
         unit/kind along channel; ``attrs`` holds the units, calibration and provenance. Needs
         ``mosquito-daq[xarray]``."""

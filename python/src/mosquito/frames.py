@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
+import numpy.typing as npt
 
 from . import rows as _rows
 from ._optional import require
@@ -80,7 +81,8 @@ def _host_rows(dev: "Device", low_ns: int, high_ns: Optional[int]) -> range:
     return range(begin, max(begin, end))
 
 
-def _nearest(reference_ns: np.ndarray, other_ns: np.ndarray, tolerance_ns: int) -> Tuple[np.ndarray, np.ndarray]:
+def _nearest(reference_ns: npt.NDArray[Any], other_ns: npt.NDArray[Any],
+             tolerance_ns: int) -> Tuple[npt.NDArray[Any], npt.NDArray[Any]]:
     """For each reference time, the row of the nearest other time (earlier one on a tie) and whether it is
     within the tolerance."""
     if len(other_ns) == 0:
@@ -115,7 +117,7 @@ def aligned(rec: "Recording", start: Optional[float], stop: Optional[float],
     ref_rows = _host_rows(ref, low, high) if len(ref) else range(0)
     ref_ns = ref._node["host_time_ns"][ref_rows.start:ref_rows.stop].astype(np.int64)
 
-    blocks: List[np.ndarray] = []
+    blocks: List[npt.NDArray[Any]] = []
     columns: List[Tuple[str, str]] = []
     units: List[str] = []
     provenance: Dict[str, Any] = {}

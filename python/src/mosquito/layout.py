@@ -3,9 +3,10 @@ has them all, so a file that is not a Mosquito recording is refused with one err
 
 from __future__ import annotations
 
-from typing import List
+from typing import Any, List
 
 import h5py
+import numpy as np
 
 FORMAT_NAME = "mosquito-recording"
 FORMAT_VERSION = 1
@@ -26,20 +27,20 @@ TABLES = {
 }
 
 
-def attribute_text(value: object) -> str:
+def attribute_text(value: Any) -> str:
     """An HDF5 string attribute as str (h5py gives str for variable-length UTF-8, bytes for fixed-length)."""
     if isinstance(value, bytes):
         return value.decode("utf-8")
-    if hasattr(value, "item") and getattr(value, "shape", None) == ():
-        return attribute_text(value.item())  # type: ignore[union-attr]
+    if isinstance(value, np.ndarray) and value.shape == ():
+        return attribute_text(value.item())
     return str(value)
 
 
-def attribute_texts(value: object) -> List[str]:
+def attribute_texts(value: Any) -> List[str]:
     """A string-array attribute as a list of str."""
     if isinstance(value, (str, bytes)):
         return [attribute_text(value)]
-    return [attribute_text(v) for v in value]  # type: ignore[union-attr]
+    return [attribute_text(v) for v in value]
 
 
 def device_group_names(file: h5py.File) -> List[str]:
@@ -83,7 +84,8 @@ def missing_parts(file: h5py.File) -> List[str]:
             missing.append(f"group '{base}'")
             continue
         missing += [f"attribute '{name}' of '{base}'" for name in DEVICE_ATTRIBUTES if name not in node.attrs]
-        missing += [f"dataset '{base}/{name}'" for name in SAMPLE_DATASETS if not isinstance(node.get(name), h5py.Dataset)]
+        missing += [f"dataset '{base}/{name}'" for name in SAMPLE_DATASETS
+                    if not isinstance(node.get(name), h5py.Dataset)]
         for table, columns in TABLES.items():
             missing += [f"dataset '{base}/{table}/{column}'" for column in columns
                         if not isinstance(node.get(f"{table}/{column}"), h5py.Dataset)]

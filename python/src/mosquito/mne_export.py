@@ -10,9 +10,10 @@ named by its kind (``reconnect``, ``marker``…); its free-text detail stays in 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
+import numpy.typing as npt
 
 from ._optional import require
 from .units import to_si
@@ -38,7 +39,7 @@ def _merge(intervals: List[Tuple[float, float]]) -> List[Tuple[float, float]]:
     return merged
 
 
-def _empty_runs(filled: np.ndarray) -> List[Tuple[int, int]]:
+def _empty_runs(filled: npt.NDArray[Any]) -> List[Tuple[int, int]]:
     """[begin, end) runs of False in a boolean array."""
     edges = np.diff(np.concatenate(([1], filled.astype(np.int8), [1])))
     return list(zip(np.flatnonzero(edges == -1).tolist(), np.flatnonzero(edges == 1).tolist()))

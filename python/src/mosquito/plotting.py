@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, List, Optional, Tuple
 
 import numpy as np
+import numpy.typing as npt
 
 from ._optional import require
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from .samples import Samples
 
 
-def gap_spans(dev: "Device", s: "Samples", time: np.ndarray) -> List[Tuple[float, float]]:
+def gap_spans(dev: "Device", s: "Samples", time: npt.NDArray[Any]) -> List[Tuple[float, float]]:
     """For each recorded gap inside the rows shown, the times of the samples on either side of it."""
     spans: List[Tuple[float, float]] = []
     if len(s) < 2:
