@@ -134,4 +134,23 @@ struct SampleStreamTests {
         #expect(messages.first?.missed == 10_240 - 1024)
         _ = (indices, times, values)
     }
+
+    @Test("a stall longer than the ring's gap records still reports every frame it lost")
+    func everyLostFrameIsCounted() throws {
+        let ring = Signal.FrameRing(capacity: 1 << 10, channelCount: 1, policy: .keepNewest)
+        // The simulator's 2-sample frames, one write each: every write past the first ring-full drops two frames
+        // and queues one gap record, far more records than the ring keeps.
+        let times = [UInt64](repeating: 0, count: 2), values = [Int32](repeating: 7, count: 2)
+        for first in stride(from: UInt64(0), to: 10_240, by: 2) {
+            let indices = [first, first + 1]
+            indices.withUnsafeBufferPointer { i in times.withUnsafeBufferPointer { t in values.withUnsafeBufferPointer { v in
+                ring.writeDroppingOldest(Signal.FrameSpan(indices: i, deviceTimesNanos: t, values: v, channelCount: 1))
+            } } }
+        }
+        #expect(ring.lostGapRecordCount > 0)
+        var sender = SampleSender(ring: ring, decimate: 1)
+        let messages = sender.drain().compactMap { SampleFrameLayout.decode($0) }
+        #expect(messages.flatMap(\.indices) == Array(UInt64(10_240 - 1024)..<10_240))
+        #expect(messages.first?.missed == 10_240 - 1024)
+    }
 }

@@ -52,6 +52,7 @@ struct SampleSender {
     let ring: FrameRing
     let decimate: Int
     private var dropped: UInt64 = 0
+    private var droppedBefore: UInt64 = 0
 
     init(ring: FrameRing, decimate: Int) {
         self.ring = ring
@@ -59,7 +60,12 @@ struct SampleSender {
     }
 
     mutating func drain() -> [[UInt8]] {
-        while let gap = ring.popGap() { dropped += gap.count }
+        // The ring's count of overwritten frames is exact; its gap records are not (it keeps at most 256, and a
+        // stalled client overflows them within half a second), so they are discarded, not summed.
+        while ring.popGap() != nil {}
+        let overwritten = ring.hostOverrunSampleCount
+        dropped += overwritten - droppedBefore
+        droppedBefore = overwritten
         let channels = ring.channelCount
         let perMessage = max(1, (Self.maxMessageBytes - SampleFrameLayout.headerSize) / SampleFrameLayout.frameSize(channels: channels))
         var messages: [[UInt8]] = []
