@@ -45,10 +45,12 @@ run: build
 	$(BIN) serve --device sim --ledger $(RUN_DIR)/demo-ledger.sqlite --recordings $(RUN_DIR)
 
 # Every test: unit, end to end (simulator on a pty), HDF5 read back by h5py, the ledger on SQLite and on a
-# local PostgreSQL server, the USB driver under umockdev, and the web dashboard in headless Chromium.
+# local PostgreSQL server, the USB driver under umockdev, the web dashboard in headless Chromium, and the
+# Python package (python/, pytest) against recordings and a server made in the same run.
 test: test-deps postgres-up
 	$(SWIFT) build --build-tests
 	$(MAKE) swift-test
+	$(MAKE) python-test
 
 swift-test:
 	MOSQUITO_TEST_PYTHON=$(TEST_PYTHON) MOSQUITO_TEST_POSTGRES_URL=$(LEDGER_PG_URL) $(SWIFT) test --skip-build --skip USBTests
