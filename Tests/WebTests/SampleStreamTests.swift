@@ -115,6 +115,37 @@ struct SampleStreamTests {
         await f.tearDown()
     }
 
+    @Test("a refused upgrade answers with the route's own status and JSON error: 404 unknown device, 400 bad N, 401 no token")
+    func refusedUpgrades() async throws {
+        let f = try await WebFixture.make(devices: [Self.uri], streamRate: nil, demoLedger: false)
+        let guarded = WebServer(
+            configuration: .init(host: "127.0.0.1", port: 0, requireTokensForReads: true), devices: f.server.devices,
+            ledger: nil, tokens: f.server.tokens, recordings: f.server.recordings, calibrationHistory: f.server.calibrationHistory)
+        let viewer = ["Authorization": "Bearer \(f.tokens[.viewer]!)"]
+        try await guarded.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let cases: [(String, [String: String], Int, String)] = [
+                ("/ws/devices/NO-SUCH-DEVICE", viewer, 404, "not_found"),
+                ("/ws/devices/MQ-WS-16?decimate=0", viewer, 400, "bad_request"),
+                ("/ws/devices/MQ-WS-16", [:], 401, "unauthorized"),
+                ("/ws/devices/MQ-WS-16?token=mq_wrong", [:], 401, "unauthorized"),
+            ]
+            for (target, headers, status, code) in cases {
+                let reply = try await RawHTTP.send(port: port, "GET", target, headers: headers, upgrade: true)
+                #expect(reply.status == status, "\(target): \(reply)")
+                #expect(reply.json?["error"] as? String == code, "\(target): \(reply)")
+                #expect(reply.headers["content-type"]?.hasPrefix("application/json") == true, "\(target)")
+            }
+            #expect(try await RawHTTP.send(port: port, "GET", "/ws/devices/NO-SUCH-DEVICE", headers: viewer, upgrade: true)
+                .text.contains("NO-SUCH-DEVICE"), "the message names the device")
+            // The control: the same handshake to the device that exists is upgraded.
+            #expect(try await RawHTTP.send(port: port, "GET", "/ws/devices/MQ-WS-16", headers: viewer, upgrade: true).status == 101)
+            // A plain GET (no upgrade) to the stream gets the same answers as JSON.
+            #expect(try await RawHTTP.send(port: port, "GET", "/ws/devices/NO-SUCH-DEVICE", headers: viewer).status == 404)
+        }
+        await f.tearDown()
+    }
+
     @Test("a client that never reads costs a bounded ring, and its losses are counted, not buffered")
     func slowClientIsBounded() throws {
         let ring = Signal.FrameRing(capacity: 1 << 10, channelCount: 2, policy: .keepNewest)
