@@ -18,13 +18,13 @@ final class Collected: Sendable {
 struct SampleStreamTests {
     static let uri = "sim?channels=16&serial=MQ-WS-16&seed=5"
 
-    /// Collects decoded messages until `frames` samples have arrived (or 10 s pass).
+    /// Collects decoded messages until `frames` samples have arrived (or, as a last guard, 180 s pass).
     static func collect(_ client: some TestClientProtocol, path: String, frames: Int) async throws -> [SampleFrameLayout.Decoded] {
         let received = Collected()
         var config = WebSocketClientConfiguration()
         config.maxFrameSize = 1 << 20
         try await client.ws(path, configuration: config) { inbound, outbound, _ in
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(180)
             for try await message in inbound.messages(maxSize: 1 << 20) {
                 guard case .binary(let buffer) = message, let d = SampleFrameLayout.decode(Array(buffer.readableBytesView)) else {
                     Issue.record("a sample message did not decode")
