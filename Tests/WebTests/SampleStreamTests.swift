@@ -140,8 +140,10 @@ struct SampleStreamTests {
                 .text.contains("NO-SUCH-DEVICE"), "the message names the device")
             // The control: the same handshake to the device that exists is upgraded.
             #expect(try await RawHTTP.send(port: port, "GET", "/ws/devices/MQ-WS-16", headers: viewer, upgrade: true).status == 101)
-            // A plain GET (no upgrade) to the stream gets the same answers as JSON.
+            // A plain GET (no upgrade) to the stream gets the same answers, and is told to upgrade, not given an empty 200.
             #expect(try await RawHTTP.send(port: port, "GET", "/ws/devices/NO-SUCH-DEVICE", headers: viewer).status == 404)
+            let plain = try await RawHTTP.send(port: port, "GET", "/ws/devices/MQ-WS-16", headers: viewer)
+            #expect(plain.status == 400 && plain.text.contains("Upgrade: websocket"), "\(plain)")
         }
         await f.tearDown()
     }

@@ -25,6 +25,8 @@ struct Routes {
     }
 
     /// A WebSocket route: the access check runs before `shouldUpgrade`, so a refused request is never upgraded.
+    /// A plain GET (no `Upgrade: websocket`) that passes every check is told to upgrade, rather than given an
+    /// empty 200.
     func ws(
         _ path: RouterPath, _ access: Access,
         shouldUpgrade: @escaping @Sendable (Request, Context) async throws -> RouterShouldUpgrade,
@@ -33,7 +35,11 @@ struct Routes {
         let server = self.server
         router.ws(path, shouldUpgrade: { request, context in
             try server.admit(request, to: access)
-            return try await shouldUpgrade(request, context)
+            let answer = try await shouldUpgrade(request, context)
+            guard request.headers[.upgrade]?.lowercased().contains("websocket") == true else {
+                throw WebError.badRequest("\(request.uri.path) is a WebSocket stream: connect with 'Upgrade: websocket'")
+            }
+            return answer
         }, onUpgrade: onUpgrade)
     }
 
