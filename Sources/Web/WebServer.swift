@@ -90,11 +90,14 @@ public final class WebServer: Sendable {
     // MARK: Application
 
     /// Every route, each with its ``Access`` (``Routes``), behind the one-spelling check (``CanonicalPath``).
-    public func makeRouter() -> Router<Context> {
-        let router = Router(context: Context.self)
+    public func makeRouter() -> Router<Context> { makeRouters().http }
+
+    /// The HTTP routes, and the WebSocket routes alone for checking handshakes.
+    func makeRouters() -> (http: Router<Context>, webSocket: Router<Context>) {
+        let routers = (http: Router(context: Context.self), webSocket: Router(context: Context.self))
         // Added first, so it runs before every route and for paths that reach none.
-        router.add(middleware: CanonicalPathMiddleware<Context>())
-        let routes = Routes(router: router, server: self)
+        for router in [routers.http, routers.webSocket] { router.add(middleware: CanonicalPathMiddleware<Context>()) }
+        let routes = Routes(router: routers.http, webSocketRouter: routers.webSocket, server: self)
         addDeviceRoutes(to: routes)
         addRecordingRoutes(to: routes)
         addCalibrationRoutes(to: routes)
@@ -102,21 +105,21 @@ public final class WebServer: Sendable {
         addStreamRoutes(to: routes)
         addSessionRoutes(to: routes)
         addPageRoutes(to: routes)
-        return router
+        return routers
     }
 
-    /// HTTP/1.1 with WebSocket upgrades on the same routes; a refused upgrade gets the route's own answer
-    /// (``RefusedUpgrades``) rather than Hummingbird's bare 400.
+    /// HTTP/1.1, with WebSocket handshakes checked against the stream routes alone; a refused handshake gets the
+    /// route's own answer (``RefusedUpgrades``) rather than Hummingbird's bare 400.
     public func makeApplication(
         logger: Logger = Logger(label: "mosquito.web"),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let router = makeRouter()
+        let routers = makeRouters()
         let refusals = RefusedUpgrades()
         return Application(
-            router: router,
+            router: routers.http,
             server: .http1WebSocketUpgrade(
-                webSocketRouter: UpgradeCheck(router: router, refusals: refusals),
+                webSocketRouter: UpgradeCheck(router: routers.webSocket, refusals: refusals),
                 configuration: .init(http1: .init(additionalChannelHandlers: [RefusedUpgradeWriter(refusals: refusals)]))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mosquito"),
             onServerRunning: onServerRunning,

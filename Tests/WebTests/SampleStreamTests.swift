@@ -140,6 +140,11 @@ struct SampleStreamTests {
                 .text.contains("NO-SUCH-DEVICE"), "the message names the device")
             // The control: the same handshake to the device that exists is upgraded.
             #expect(try await RawHTTP.send(port: port, "GET", "/ws/devices/MQ-WS-16", headers: viewer, upgrade: true).status == 101)
+            // A handshake names only a stream: one aimed at a write route runs nothing, even with a token that may.
+            let operatorToken = ["Authorization": "Bearer \(f.tokens[.operator]!)"]
+            let start = try await RawHTTP.send(port: port, "POST", "/api/devices/MQ-WS-16/start", headers: operatorToken, upgrade: true)
+            #expect(start.status != 101 && !(200..<300).contains(start.status), "\(start)")
+            #expect(f.server.devices[0].status().mode == .idle, "the handshake did not start the device")
             // A plain GET (no upgrade) to the stream gets the same answers, and is told to upgrade, not given an empty 200.
             #expect(try await RawHTTP.send(port: port, "GET", "/ws/devices/NO-SUCH-DEVICE", headers: viewer).status == 404)
             let plain = try await RawHTTP.send(port: port, "GET", "/ws/devices/MQ-WS-16", headers: viewer)

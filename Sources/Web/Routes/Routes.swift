@@ -10,6 +10,9 @@ struct Routes {
     typealias Handler = @Sendable (Request, Context) async throws -> Response
 
     let router: Router<Context>
+    /// What a WebSocket handshake is checked against: the streams alone, so a handshake to any other path can
+    /// run nothing (Hummingbird would otherwise run whatever route it names, a write included, to decide).
+    let webSocketRouter: Router<Context>
     let server: WebServer
 
     func get(_ path: RouterPath, _ access: Access, use handler: @escaping Handler) {
@@ -33,14 +36,16 @@ struct Routes {
         onUpgrade: @escaping WebSocketDataHandler<WebSocketRouterContext<Context>>
     ) {
         let server = self.server
-        router.ws(path, shouldUpgrade: { request, context in
-            try server.admit(request, to: access)
-            let answer = try await shouldUpgrade(request, context)
-            guard request.headers[.upgrade]?.lowercased().contains("websocket") == true else {
-                throw WebError.badRequest("\(request.uri.path) is a WebSocket stream: connect with 'Upgrade: websocket'")
-            }
-            return answer
-        }, onUpgrade: onUpgrade)
+        for router in [router, webSocketRouter] {
+            router.ws(path, shouldUpgrade: { request, context in
+                try server.admit(request, to: access)
+                let answer = try await shouldUpgrade(request, context)
+                guard request.headers[.upgrade]?.lowercased().contains("websocket") == true else {
+                    throw WebError.badRequest("\(request.uri.path) is a WebSocket stream: connect with 'Upgrade: websocket'")
+                }
+                return answer
+            }, onUpgrade: onUpgrade)
+        }
     }
 
     private func add(_ path: RouterPath, _ method: HTTPRequest.Method, _ access: Access, _ handler: @escaping Handler) {
