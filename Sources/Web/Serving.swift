@@ -26,13 +26,7 @@ extension WebServer {
     public func runUntilSignalled(logLevel: Logger.Level = .warning, onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         var logger = Logger(label: "mosquito.web")
         logger.logLevel = logLevel
-        let router = makeRouter()
-        let app = Application(
-            router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mosquito"),
-            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
-            logger: logger)
+        let app = makeApplication(logger: logger, onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) })
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: DeviceService(server: self)), .init(service: app)],

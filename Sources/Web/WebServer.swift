@@ -5,12 +5,13 @@ import Hummingbird
 import HummingbirdWebSocket
 import Ledger
 import Logging
+import NIOCore
 
 /// Everything `mosquito serve` serves: the open devices, the ledger, the recordings folder, the calibration
 /// history and the tokens. Builds the Hummingbird application; owns no threads of its own.
 public final class WebServer: Sendable {
     public static let softwareVersion = "mosquito-web 0.1.0"
-    public typealias Context = BasicWebSocketRequestContext
+    public typealias Context = WebRequestContext
 
     public struct Configuration: Sendable {
         public var host: String
@@ -86,31 +87,42 @@ public final class WebServer: Sendable {
         return principal
     }
 
-    public func authorizeRead(_ request: Request) throws(WebError) {
-        if configuration.requireTokensForReads { _ = try authenticate(request) }
-    }
-
     // MARK: Application
 
-    public func makeRouter() -> Router<Context> {
-        let router = Router(context: Context.self)
-        router.add(middleware: ReadAccessMiddleware(server: self))
-        addDeviceRoutes(to: router)
-        addRecordingRoutes(to: router)
-        addCalibrationRoutes(to: router)
-        addLedgerRoutes(to: router)
-        addStreamRoutes(to: router)
-        addSessionRoutes(to: router)
-        addPageRoutes(to: router)
-        return router
+    /// Every route, each with its ``Access`` (``Routes``), behind the one-spelling check (``CanonicalPath``).
+    public func makeRouter() -> Router<Context> { makeRouters().http }
+
+    /// The HTTP routes, and the WebSocket routes alone for checking handshakes.
+    func makeRouters() -> (http: Router<Context>, webSocket: Router<Context>) {
+        let routers = (http: Router(context: Context.self), webSocket: Router(context: Context.self))
+        // Added first, so it runs before every route and for paths that reach none.
+        for router in [routers.http, routers.webSocket] { router.add(middleware: CanonicalPathMiddleware<Context>()) }
+        let routes = Routes(router: routers.http, webSocketRouter: routers.webSocket, server: self)
+        addDeviceRoutes(to: routes)
+        addRecordingRoutes(to: routes)
+        addCalibrationRoutes(to: routes)
+        addLedgerRoutes(to: routes)
+        addStreamRoutes(to: routes)
+        addSessionRoutes(to: routes)
+        addPageRoutes(to: routes)
+        return routers
     }
 
-    public func makeApplication(logger: Logger = Logger(label: "mosquito.web")) -> some ApplicationProtocol {
-        let router = makeRouter()
+    /// HTTP/1.1, with WebSocket handshakes checked against the stream routes alone; a refused handshake gets the
+    /// route's own answer (``RefusedUpgrades``) rather than Hummingbird's bare 400.
+    public func makeApplication(
+        logger: Logger = Logger(label: "mosquito.web"),
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let routers = makeRouters()
+        let refusals = RefusedUpgrades()
         return Application(
-            router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            router: routers.http,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: UpgradeCheck(router: routers.webSocket, refusals: refusals),
+                configuration: .init(http1: .init(additionalChannelHandlers: [RefusedUpgradeWriter(refusals: refusals)]))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mosquito"),
+            onServerRunning: onServerRunning,
             logger: logger)
     }
 
@@ -122,41 +134,5 @@ public final class WebServer: Sendable {
     /// Ends recordings that reached their duration (their files are closed as soon as they are complete).
     public func finishCompletedRecordings() {
         for d in devices where d.recordingIsDone { _ = try? d.stopRecording() }
-    }
-}
-
-/// Beyond loopback (or with --require-tokens) every read of data carries a token. Static pages load without
-/// one (they ask for the token before calling the API); the ledger pages are rendered on the server with the
-/// ledger's data in them, so they are reads like the API and need the token too: a browser brings it as the
-/// read-only session cookie (``BrowserSession``).
-struct ReadAccessMiddleware: RouterMiddleware {
-    typealias Context = WebServer.Context
-    let server: WebServer
-
-    /// `/api/session` reads nothing: POST checks the token itself, DELETE only expires a cookie.
-    static func readsData(_ path: String) -> Bool {
-        (path.hasPrefix("/api/") && path != "/api/session") || path.hasPrefix("/ws/")
-            || ((path == "/ledger" || path.hasPrefix("/ledger/")) && path != "/ledger/contribute")
-    }
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        if Self.readsData(path) {
-            if server.configuration.requireTokensForReads, let token = Self.browserToken(request, path: path),
-                server.tokens.principal(for: token) != nil
-            {
-                return try await next(request, context)
-            }
-            try server.authorizeRead(request)
-        }
-        return try await next(request, context)
-    }
-
-    /// Where a browser, which cannot set the bearer header there, carries its token instead: a WebSocket's
-    /// `?token=`, or for a page read without the header the read-only session cookie.
-    static func browserToken(_ request: Request, path: String) -> String? {
-        if path.hasPrefix("/ws/") { return request.uri.queryParameters.get("token").map { String($0) } }
-        guard request.headers[.authorization] == nil else { return nil }
-        return BrowserSession.token(in: request)
     }
 }

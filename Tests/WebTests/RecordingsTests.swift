@@ -36,13 +36,21 @@ struct RecordingsTests {
                 uri: "/api/recordings", method: .post, headers: f.headers(.operator),
                 body: body(#"{"device":"MQ-WEB-1","name":"run2.h5"}"#))
             #expect(again.status == .conflict)
-            try await Task.sleep(for: .milliseconds(600))
+            // Stop once the recorder has received samples (its status says so), however slowly they came.
+            let deadline = ContinuousClock.now + .seconds(ServeProcessTests.lastGuardSeconds)
+            var received = 0
+            while received < 400 && ContinuousClock.now < deadline {
+                let status = try await client.execute(uri: "/api/devices/MQ-WEB-1/status", method: .get)
+                received = (status.json as? [String: Any])?["samplesReceived"] as? Int ?? 0
+                if received < 400 { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(received >= 400)
             let stop = try await client.execute(uri: "/api/recordings/stop", method: .post, headers: f.headers(.operator),
                                                 body: body(#"{"device":"MQ-WEB-1"}"#))
             #expect(stop.status == .ok)
             let stopped = try #require(stop.json as? [String: Any])
             let written = try #require(stopped["samplesWritten"] as? Int)
-            #expect(written > 300)
+            #expect(written >= 400, "every sample received before the stop is in the file")
             #expect(stopped["samplesLost"] as? Int == 0)
             // Streaming resumes after the recording.
             let status = try await client.execute(uri: "/api/devices/MQ-WEB-1/status", method: .get)

@@ -18,13 +18,13 @@ final class Collected: Sendable {
 struct SampleStreamTests {
     static let uri = "sim?channels=16&serial=MQ-WS-16&seed=5"
 
-    /// Collects decoded messages until `frames` samples have arrived (or 10 s pass).
+    /// Collects decoded messages until `frames` samples have arrived (or, as a last guard, 180 s pass).
     static func collect(_ client: some TestClientProtocol, path: String, frames: Int) async throws -> [SampleFrameLayout.Decoded] {
         let received = Collected()
         var config = WebSocketClientConfiguration()
         config.maxFrameSize = 1 << 20
         try await client.ws(path, configuration: config) { inbound, outbound, _ in
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(180)
             for try await message in inbound.messages(maxSize: 1 << 20) {
                 guard case .binary(let buffer) = message, let d = SampleFrameLayout.decode(Array(buffer.readableBytesView)) else {
                     Issue.record("a sample message did not decode")
@@ -111,6 +111,44 @@ struct SampleStreamTests {
             #expect(indices == stride(from: first, to: first + UInt64(indices.count * 10), by: 10).map { $0 })
             let bad = try await client.execute(uri: "/ws/devices/MQ-WS-16?decimate=0", method: .get)
             #expect(bad.status == .badRequest)
+        }
+        await f.tearDown()
+    }
+
+    @Test("a refused upgrade answers with the route's own status and JSON error: 404 unknown device, 400 bad N, 401 no token")
+    func refusedUpgrades() async throws {
+        let f = try await WebFixture.make(devices: [Self.uri], streamRate: nil, demoLedger: false)
+        let guarded = WebServer(
+            configuration: .init(host: "127.0.0.1", port: 0, requireTokensForReads: true), devices: f.server.devices,
+            ledger: nil, tokens: f.server.tokens, recordings: f.server.recordings, calibrationHistory: f.server.calibrationHistory)
+        let viewer = ["Authorization": "Bearer \(f.tokens[.viewer]!)"]
+        try await guarded.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let cases: [(String, [String: String], Int, String)] = [
+                ("/ws/devices/NO-SUCH-DEVICE", viewer, 404, "not_found"),
+                ("/ws/devices/MQ-WS-16?decimate=0", viewer, 400, "bad_request"),
+                ("/ws/devices/MQ-WS-16", [:], 401, "unauthorized"),
+                ("/ws/devices/MQ-WS-16?token=mq_wrong", [:], 401, "unauthorized"),
+            ]
+            for (target, headers, status, code) in cases {
+                let reply = try await RawHTTP.send(port: port, "GET", target, headers: headers, upgrade: true)
+                #expect(reply.status == status, "\(target): \(reply)")
+                #expect(reply.json?["error"] as? String == code, "\(target): \(reply)")
+                #expect(reply.headers["content-type"]?.hasPrefix("application/json") == true, "\(target)")
+            }
+            #expect(try await RawHTTP.send(port: port, "GET", "/ws/devices/NO-SUCH-DEVICE", headers: viewer, upgrade: true)
+                .text.contains("NO-SUCH-DEVICE"), "the message names the device")
+            // The control: the same handshake to the device that exists is upgraded.
+            #expect(try await RawHTTP.send(port: port, "GET", "/ws/devices/MQ-WS-16", headers: viewer, upgrade: true).status == 101)
+            // A handshake names only a stream: one aimed at a write route runs nothing, even with a token that may.
+            let operatorToken = ["Authorization": "Bearer \(f.tokens[.operator]!)"]
+            let start = try await RawHTTP.send(port: port, "POST", "/api/devices/MQ-WS-16/start", headers: operatorToken, upgrade: true)
+            #expect(start.status != 101 && !(200..<300).contains(start.status), "\(start)")
+            #expect(f.server.devices[0].status().mode == .idle, "the handshake did not start the device")
+            // A plain GET (no upgrade) to the stream gets the same answers, and is told to upgrade, not given an empty 200.
+            #expect(try await RawHTTP.send(port: port, "GET", "/ws/devices/NO-SUCH-DEVICE", headers: viewer).status == 404)
+            let plain = try await RawHTTP.send(port: port, "GET", "/ws/devices/MQ-WS-16", headers: viewer)
+            #expect(plain.status == 400 && plain.text.contains("Upgrade: websocket"), "\(plain)")
         }
         await f.tearDown()
     }

@@ -23,11 +23,7 @@ struct TLSProxyTests {
             ["serve", "--device", "sim?channels=4&serial=MQ-TLS", "--bind", "127.0.0.1:0", "--tokens", "t.json", "--require-tokens"],
             in: folder)
         defer { if server.isRunning { server.terminate() } }
-        var port: Int?
-        for _ in 0..<500 where port == nil && server.isRunning {
-            usleep(20_000)
-            port = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").firstMatch(of: /127\.0\.0\.1:(\d+)\//).flatMap { Int($0.1) }
-        }
+        let port = ServeProcessTests.listeningPort(server, stdout: out)
         let upstream = try #require(port, "serve printed its URL: \((try? String(contentsOfFile: err, encoding: .utf8)) ?? "")")
 
         let proxy = try TLSProxy(upstreamPort: upstream, in: folder)

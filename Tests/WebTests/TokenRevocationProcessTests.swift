@@ -16,7 +16,7 @@ struct TokenRevocationProcessTests {
     /// Runs `mosquito` to completion in `folder`.
     static func mosquito(_ arguments: [String], in folder: String) throws -> Run {
         let (p, out, err) = try ServeProcessTests.start(arguments, in: folder)
-        #expect(ServeProcessTests.wait(p, seconds: 30), "\(arguments) finished")
+        #expect(ServeProcessTests.wait(p), "\(arguments) finished")
         return Run(status: p.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
                    stderr: try String(contentsOfFile: err, encoding: .utf8))
     }
@@ -45,11 +45,7 @@ struct TokenRevocationProcessTests {
 
         let (server, out, _) = try ServeProcessTests.start(["serve", "--bind", "127.0.0.1:0", "--tokens", "t.json"], in: folder)
         defer { if server.isRunning { server.terminate() } }
-        var port: Int?
-        for _ in 0..<500 where port == nil {
-            usleep(20_000)
-            port = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").firstMatch(of: /127\.0\.0\.1:(\d+)\//).flatMap { Int($0.1) }
-        }
+        let port = ServeProcessTests.listeningPort(server, stdout: out)
         let base = "http://127.0.0.1:\(try #require(port, "serve printed its URL"))"
         #expect(try await Self.status(base, token: anaToken) == 404)
         #expect(try await Self.status(base, token: benToken) == 404)

@@ -40,8 +40,8 @@ struct CalibrationHistoryItem: Codable {
 }
 
 extension WebServer {
-    func addCalibrationRoutes(to router: Router<Context>) {
-        router.get("/api/calibration/:serial/history") { _, context in
+    func addCalibrationRoutes(to router: Routes) {
+        router.get("/api/calibration/:serial/history", .read) { _, context in
             let serial = try context.parameters.require("serial")
             let entries: [HistoryEntry]
             do throws(CalibrationError) { entries = try self.calibrationHistory.entries(serial: serial) } catch {
@@ -49,7 +49,7 @@ extension WebServer {
             }
             return try JSON.response(entries.map(CalibrationHistoryItem.init))
         }
-        router.get("/api/calibration/certificates/:id") { _, context in
+        router.get("/api/calibration/certificates/:id", .read) { _, context in
             let id = try context.parameters.require("id")
             let entries: [HistoryEntry]
             do throws(CalibrationError) { entries = try self.calibrationHistory.entries() } catch {

@@ -45,24 +45,22 @@ struct DeviceInfo: Codable, Sendable {
 struct StartStreamingBody: Codable { var rateHz: UInt32? }
 
 extension WebServer {
-    func addDeviceRoutes(to router: Router<Context>) {
-        router.get("/api/devices") { _, _ in try JSON.response(self.devices.map(DeviceInfo.init)) }
-        router.get("/api/devices/:id") { _, context in
+    func addDeviceRoutes(to router: Routes) {
+        router.get("/api/devices", .read) { _, _ in try JSON.response(self.devices.map(DeviceInfo.init)) }
+        router.get("/api/devices/:id", .read) { _, context in
             try JSON.response(DeviceInfo(try self.device(context.parameters.require("id"))))
         }
-        router.get("/api/devices/:id/status") { _, context in
+        router.get("/api/devices/:id/status", .read) { _, context in
             try JSON.response(try self.device(context.parameters.require("id")).status())
         }
-        router.post("/api/devices/:id/start") { request, context in
-            try self.authorize(request, .controlDevice)
+        router.post("/api/devices/:id/start", .write(.controlDevice)) { request, context in
             let device = try self.device(context.parameters.require("id"))
             let body = try await JSON.decodeOptional(StartStreamingBody.self, from: request) ?? StartStreamingBody()
             let rate = body.rateHz
             try await offloaded { () throws(WebError) in try device.startStreaming(rateHz: rate) }
             return try JSON.response(device.status())
         }
-        router.post("/api/devices/:id/stop") { request, context in
-            try self.authorize(request, .controlDevice)
+        router.post("/api/devices/:id/stop", .write(.controlDevice)) { request, context in
             let device = try self.device(context.parameters.require("id"))
             try await offloaded { () throws(WebError) in try device.stopStreaming() }
             return try JSON.response(device.status())

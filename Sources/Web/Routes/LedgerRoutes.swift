@@ -55,26 +55,25 @@ extension WebServer {
         return try JSON.response(value, status: status)
     }
 
-    func addLedgerRoutes(to router: Router<Context>) {
-        router.get("/api/ledger/agents") { _, _ in try await self.ledgerCall { try await $0.store.agents() } }
-        router.get("/api/ledger/agents/:id") { _, context in
+    func addLedgerRoutes(to router: Routes) {
+        router.get("/api/ledger/agents", .read) { _, _ in try await self.ledgerCall { try await $0.store.agents() } }
+        router.get("/api/ledger/agents/:id", .read) { _, context in
             let id = try context.parameters.require("id")
             return try await self.ledgerCall { try await $0.agentReport(id) }
         }
-        router.post("/api/ledger/agents") { request, _ in
-            try self.authorize(request, .manageNetwork)
+        router.post("/api/ledger/agents", .write(.manageNetwork)) { request, _ in
             let body = try await JSON.decode(AgentBody.self, from: request)
             return try await self.ledgerCall(status: .created) { try await $0.addAgent(id: body.id, name: body.name, kind: body.kind) }
         }
-        router.get("/api/ledger/units/:serial") { _, context in
+        router.get("/api/ledger/units/:serial", .read) { _, context in
             let serial = try context.parameters.require("serial")
             return try await self.ledgerCall { try await $0.unitReport(serial) }
         }
-        router.get("/api/ledger/projects/:id") { _, context in
+        router.get("/api/ledger/projects/:id", .read) { _, context in
             let id = try context.parameters.require("id")
             return try await self.ledgerCall { try await $0.projectReport(id) }
         }
-        router.get("/api/ledger/projects/:id/equation") { _, context in
+        router.get("/api/ledger/projects/:id/equation", .read) { _, context in
             let id = try context.parameters.require("id")
             return try await self.ledgerCall { ledger throws(LedgerError) in
                 guard let equation = try await ledger.store.latestEquation(project: id) else {
@@ -83,12 +82,13 @@ extension WebServer {
                 return equation
             }
         }
-        router.get("/api/ledger/contributions") { request, _ in
+        router.get("/api/ledger/contributions", .read) { request, _ in
             let project = request.uri.queryParameters.get("project")
             return try await self.ledgerCall { try await $0.store.events(project: project) }
         }
-        router.post("/api/ledger/contributions") { request, _ in
-            let principal = try self.authorize(request, .logContribution)
+        router.post("/api/ledger/contributions", .write(.logContribution)) { request, _ in
+            // The route's access already checked the role; this is who is asking.
+            let principal = try self.authenticate(request)
             let body = try await JSON.decode(ContributionBody.self, from: request)
             let agent = body.agent ?? principal.agent
             guard agent == principal.agent || principal.role == .steward else {
@@ -99,24 +99,22 @@ extension WebServer {
                 workType: body.workType, value: body.value, design: body.design, unit: body.unit, note: body.note)
             return try await self.ledgerCall(status: .created) { try await $0.contribute(draft) }
         }
-        router.get("/api/ledger/sales") { request, _ in
+        router.get("/api/ledger/sales", .read) { request, _ in
             let project = request.uri.queryParameters.get("project")
             return try await self.ledgerCall { try await $0.store.sales(project: project) }
         }
-        router.post("/api/ledger/sales") { request, _ in
-            try self.authorize(request, .recordSale)
+        router.post("/api/ledger/sales", .write(.recordSale)) { request, _ in
             let body = try await JSON.decode(SaleBody.self, from: request)
             let draft = SaleDraft(
                 project: body.project, unit: body.unit, price: body.price, currency: body.currency, date: body.date,
                 buyer: body.buyer, directCosts: body.directCosts ?? 0)
             return try await self.ledgerCall(status: .created) { try await $0.recordSale(draft) }
         }
-        router.get("/api/ledger/distributions") { request, _ in
+        router.get("/api/ledger/distributions", .read) { request, _ in
             let project = request.uri.queryParameters.get("project")
             return try await self.ledgerCall { try await $0.store.distributions(project: project) }
         }
-        router.post("/api/ledger/sales/:id/distribute") { request, context in
-            try self.authorize(request, .distribute)
+        router.post("/api/ledger/sales/:id/distribute", .write(.distribute)) { _, context in
             guard let id = Int64(try context.parameters.require("id")) else { throw WebError.badRequest("sale id must be a number") }
             return try await self.ledgerCall(status: .created) { try await $0.distribute(sale: id) }
         }

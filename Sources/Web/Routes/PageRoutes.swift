@@ -34,20 +34,20 @@ enum WebResources {
 }
 
 extension WebServer {
-    func addPageRoutes(to router: Router<Context>) {
-        router.get("/") { _, _ in try WebResources.page("live.html") }
-        router.get("/device/:id") { _, _ in try WebResources.page("device.html") }
-        router.get("/ledger/contribute") { _, _ in try WebResources.page("contribute.html") }
-        router.get("/assets/:name") { _, context in
+    func addPageRoutes(to router: Routes) {
+        router.get("/", .open) { _, _ in try WebResources.page("live.html") }
+        router.get("/device/:id", .open) { _, _ in try WebResources.page("device.html") }
+        router.get("/ledger/contribute", .open) { _, _ in try WebResources.page("contribute.html") }
+        router.get("/assets/:name", .open) { _, context in
             let name = try context.parameters.require("name")
             guard ["style.css", "mosquito.js"].contains(name) else { throw WebError.notFound("no asset \(name)") }
             return try WebResources.page(name)
         }
-        router.get("/openapi.json") { _, _ in
+        router.get("/openapi.json", .open) { _, _ in
             guard let d = WebResources.openAPIDocument else { throw WebError.notFound("no OpenAPI document") }
             return WebResources.response(d, type: "application/json")
         }
-        router.get("/ledger") { _, _ in
+        router.get("/ledger", .read) { _, _ in
             let ledger = try self.requireLedger()
             do throws(LedgerError) {
                 let agents = try await ledger.store.agents()
@@ -66,7 +66,7 @@ extension WebServer {
                 return WebResources.html(LedgerPages.page("Ledger", h))
             } catch { throw WebError(error) }
         }
-        router.get("/ledger/unit/:serial") { _, context in
+        router.get("/ledger/unit/:serial", .read) { _, context in
             let ledger = try self.requireLedger()
             let serial = try context.parameters.require("serial")
             do throws(LedgerError) {
@@ -78,7 +78,7 @@ extension WebServer {
                 return WebResources.html(LedgerPages.unit(report, currencies: currencies))
             } catch { throw WebError(error) }
         }
-        router.get("/ledger/agent/:id") { _, context in
+        router.get("/ledger/agent/:id", .read) { _, context in
             let ledger = try self.requireLedger()
             let id = try context.parameters.require("id")
             do throws(LedgerError) {
@@ -86,7 +86,7 @@ extension WebServer {
                 return WebResources.html(LedgerPages.agent(try await ledger.agentReport(id), name: name))
             } catch { throw WebError(error) }
         }
-        router.get("/ledger/equation/:project") { _, context in
+        router.get("/ledger/equation/:project", .read) { _, context in
             let ledger = try self.requireLedger()
             let project = try context.parameters.require("project")
             do throws(LedgerError) {

@@ -34,10 +34,9 @@ struct RecordingStopped: Codable {
 }
 
 extension WebServer {
-    func addRecordingRoutes(to router: Router<Context>) {
-        router.get("/api/recordings") { _, _ in try JSON.response(self.recordings.list()) }
-        router.post("/api/recordings") { request, _ in
-            try self.authorize(request, .record)
+    func addRecordingRoutes(to router: Routes) {
+        router.get("/api/recordings", .read) { _, _ in try JSON.response(self.recordings.list()) }
+        router.post("/api/recordings", .write(.record)) { request, _ in
             let body = try await JSON.decode(StartRecordingBody.self, from: request)
             let device = try self.device(body.device)
             if let d = body.durationSeconds, !(d > 0 && d <= 7 * 86_400) {
@@ -49,8 +48,7 @@ extension WebServer {
             try await offloaded { () throws(WebError) in try device.startRecording(path: path, rateHz: rate, durationSeconds: duration) }
             return try JSON.response(RecordingStarted(device: device.id, name: name, status: device.status()), status: .created)
         }
-        router.post("/api/recordings/stop") { request, _ in
-            try self.authorize(request, .record)
+        router.post("/api/recordings/stop", .write(.record)) { request, _ in
             let body = try await JSON.decode(StopRecordingBody.self, from: request)
             let device = try self.device(body.device)
             let s = try await offloaded { () throws(WebError) in try device.stopRecording() }
@@ -60,7 +58,7 @@ extension WebServer {
                 samplesWritten: s.devices.reduce(0) { $0 + $1.samplesWritten }, samplesLost: s.samplesLost,
                 crcErrors: s.devices.reduce(0) { $0 + $1.crcErrors }, recordingError: s.recordingError))
         }
-        router.get("/api/recordings/:name") { _, context in
+        router.get("/api/recordings/:name", .read) { _, context in
             let name = try context.parameters.require("name")
             let path = try self.recordings.existing(name)
             var response = Response(status: .ok, body: try await FileIO().loadFile(path: path, context: context))
@@ -68,7 +66,7 @@ extension WebServer {
             response.headers[.contentDisposition] = "attachment; filename=\"\(name)\""
             return response
         }
-        router.get("/api/recordings/:name/summary") { _, context in
+        router.get("/api/recordings/:name/summary", .read) { _, context in
             let name = try context.parameters.require("name")
             let path = try self.recordings.existing(name)
             guard name.hasSuffix(".h5") else { throw WebError.badRequest("only .h5 recordings can be inspected") }

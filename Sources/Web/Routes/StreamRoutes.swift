@@ -8,8 +8,8 @@ extension WebServer {
     /// `GET /ws/devices/{id}?decimate=N`: binary `SampleFrameLayout` messages with every Nth sample (N = 1,
     /// the default, is full rate). Each client reads from its own keep-newest ring, so a slow client loses its
     /// own oldest samples (reported in the next message) and never grows the server's memory.
-    func addStreamRoutes(to router: Router<Context>) {
-        router.ws("/ws/devices/:id") { request, context in
+    func addStreamRoutes(to router: Routes) {
+        router.ws("/ws/devices/:id", .stream) { request, context in
             _ = try self.device(context.parameters.require("id"))
             _ = try Self.decimation(request)
             return .upgrade([:])

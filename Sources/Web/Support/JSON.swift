@@ -40,7 +40,18 @@ enum JSON {
         return try decode(T.self, data: Data(buffer.readableBytesView))
     }
 
+    /// Every request body is decoded here. A key named twice in one object is refused: JSONDecoder would keep
+    /// one of the two values silently.
     static func decode<T: Decodable>(_ type: T.Type, data: Data) throws -> T {
+        let value = try decodeAllowingDuplicates(T.self, data: data)
+        if let duplicate = DuplicateKeys.first(in: Array(data)) {
+            let place = duplicate.path.isEmpty ? "" : " (in '\(duplicate.path)')"
+            throw WebError.badRequest("duplicate key '\(duplicate.key)'\(place) in the request body: name each field once")
+        }
+        return value
+    }
+
+    private static func decodeAllowingDuplicates<T: Decodable>(_ type: T.Type, data: Data) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let DecodingError.keyNotFound(key, _) {

@@ -38,18 +38,17 @@ final class TLSProxy {
         _ = FileManager.default.createFile(atPath: folder + "/error.log", contents: nil)
         process.standardError = FileHandle(forWritingAtPath: folder + "/error.log")
         try process.run()
-        let deadline = Date().addingTimeInterval(15)
+        // Until nginx accepts (or dies); the deadline is only a last guard.
+        let deadline = Date().addingTimeInterval(ServeProcessTests.lastGuardSeconds)
         while !Self.accepts(port), Date() < deadline, process.isRunning { usleep(20_000) }
         let log = (try? String(contentsOfFile: folder + "/error.log", encoding: .utf8)) ?? ""
         try #require(process.isRunning && Self.accepts(port), "nginx did not start: \(log)")
     }
 
-    /// SIGTERM (nginx's fast shutdown); SIGKILL after 10 s so a stuck proxy cannot hang the suite.
+    /// SIGTERM (nginx's fast shutdown); SIGKILL after the last guard so a stuck proxy cannot hang the suite.
     func stop() {
         if process.isRunning { process.terminate() }
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        #expect(!process.isRunning, "nginx stops on SIGTERM")
+        #expect(ServeProcessTests.wait(process), "nginx stops on SIGTERM")
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }

@@ -24,7 +24,8 @@ result["devices"] = [d["id"] for d in json.load(urllib.request.urlopen(request, 
 session = urllib.request.Request(f"{base}/api/session", method="POST", headers={"Authorization": f"Bearer {token}"})
 result["session_cookie"] = urllib.request.urlopen(session, context=context).headers.get("Set-Cookie", "")
 
-raw = socket.create_connection(("127.0.0.1", port), timeout=20)
+# A last guard against a silent proxy, not a wait: the first message comes within milliseconds.
+raw = socket.create_connection(("127.0.0.1", port), timeout=180)
 sock = context.wrap_socket(raw, server_hostname="127.0.0.1")
 key = base64.b64encode(os.urandom(16)).decode()
 sock.sendall(f"GET /ws/devices/{device}?decimate=1&token={token} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
