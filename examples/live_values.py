@@ -58,6 +58,7 @@ def main():
     a.add_argument("--decimate", type=int, default=100)
     a.add_argument("--token", default=os.environ.get("MOSQUITO_TOKEN", ""))
     args = a.parse_args()
+    args.url = args.url.rstrip("/")  # the server refuses a doubled slash (docs/web.md), so `…:8080/` must not make one
     channels = calibrations(args.url.replace("ws", "http", 1), args.device, args.token)
     query = f"decimate={args.decimate}" + (f"&token={args.token}" if args.token else "")
     for m in messages(f"{args.url}/ws/devices/{args.device}?{query}"):
