@@ -46,6 +46,8 @@ public final class LiveDevice: @unchecked Sendable {
         public var gaps: UInt64
         public var crcErrors: UInt64
         public var samplesLost: UInt64
+        /// `samplesLost` by cause, named as a recording's gaps table names them (`transport_gap`, `crc_error`, …).
+        public var samplesLostByCause: [String: UInt64]
         public var clockOffsetUncertaintyNs: Double?
         public var recording: String?
         public var liveClients: Int
@@ -58,6 +60,10 @@ public final class LiveDevice: @unchecked Sendable {
             return Status(
                 mode: mode, rateHz: rateHz, samplesReceived: snap?.samplesReceived ?? 0, nextIndex: snap?.nextIndex ?? 0,
                 gaps: snap?.gaps ?? 0, crcErrors: snap?.crcErrors ?? 0, samplesLost: snap?.loss.total ?? 0,
+                samplesLostByCause: [
+                    "transport_gap": snap?.loss.transportGap ?? 0, "crc_error": snap?.loss.crcError ?? 0,
+                    "device_overrun": snap?.loss.deviceOverrun ?? 0, "host_overrun": snap?.loss.hostOverrun ?? 0,
+                ],
                 clockOffsetUncertaintyNs: run?.streams.first?.clock.mapping?.uncertaintyNanos,
                 recording: recordingPath.map { ($0 as NSString).lastPathComponent }, liveClients: subscribers.count,
                 linkError: snap?.linkError ?? session.linkLost?.description)
