@@ -100,7 +100,8 @@ const Lanes = (() => {
 
     setLaneHeight(px) { for (const l of this.lanes) l.el.style.height = px + "px"; this.dirty = true; }
     setWindow(t0, t1) { if (t1 > t0) { this.t0 = t0; this.t1 = t1; this.dirty = true; } }
-    setData(data) { this.data = data; this.dirty = true; }
+    // Drawn at once, so what the page shows (and its data-* attributes) always matches the data it was given.
+    setData(data) { this.data = data; this.render(); }
     // gaps: [{ from, to, cause, count, merged }] in seconds; events: [{ t, kind, detail }].
     setMarks(gaps, events) { this.gaps = gaps || []; this.events = events || []; this.dirty = true; }
     // t (s) → { ms: UTC milliseconds, approx: true when only estimated }, or null when unknown.
@@ -167,9 +168,17 @@ const Lanes = (() => {
       for (const v of yt.values) { const y = Math.round(Y(v)) + 0.5; g.moveTo(MARGIN, y); g.lineTo(W - RIGHT, y); }
       for (const t of this.timeTicks.values) { const x = Math.round(this.x(t, W)) + 0.5; g.moveTo(x, top); g.lineTo(x, bottom); }
       g.stroke();
+      // Labels from the top down, each only where it does not run into the one above it.
       g.fillStyle = "#bbb";
-      const labels = yt.values.map(v => tickText(v, yt.step));
-      yt.values.forEach((v, i) => g.fillText(labels[i], MARGIN - 6, Math.min(bottom - 4, Math.max(top + 4, Y(v)))));
+      const labels = [];
+      let above = -Infinity;
+      for (const v of yt.values.slice().reverse()) {
+        const y = Math.min(bottom - 4, Math.max(top + 4, Y(v)));
+        if (y - above < 12) continue;
+        g.fillText(tickText(v, yt.step), MARGIN - 6, y);
+        labels.unshift(tickText(v, yt.step));
+        above = y;
+      }
       const ds = lane.el.dataset, tickList = labels.join("|");
       if (ds.ticks !== tickList) ds.ticks = tickList;
       ds.yMin = lo; ds.yMax = hi; ds.auto = lane.auto;
@@ -235,7 +244,7 @@ const Lanes = (() => {
       for (const t of values) {
         const x = Math.round(this.x(t, W)) + 0.5;
         g.moveTo(x, 0); g.lineTo(x, 5);
-        const text = secondsText(t, step);
+        const text = tickText(t, step);
         labels.push(text);
         g.textAlign = "center"; g.fillText(text, Math.min(W - 20, Math.max(MARGIN, x)), 8);
       }
