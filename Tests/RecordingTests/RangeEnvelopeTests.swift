@@ -50,6 +50,21 @@ import Testing
         #expect(e.gaps.map(\.fromSeconds) == [0.1])
     }
 
+    /// Rows are read block by block; where the blocks end changes nothing (gaps and events at a block's edge
+    /// are placed between rows of two blocks).
+    @Test func blockSizeChangesNothing() throws {
+        let (path, writer) = try Self.gappy("blocks.h5")
+        try writer.close(stopTime: Date())
+        let reader = try HDF5RecordingReader(path: path)
+        for (from, to, points) in [(nil, nil, 10), (nil, nil, 1000), (0.05, 0.2, 30), (0.099, 0.151, 5), (0.2, nil, 1000)] as [(Double?, Double?, Int)] {
+            let whole = try reader.envelope(device: 0, fromSeconds: from, toSeconds: to, points: points)
+            for rows in [1, 7, 100, 151] {
+                #expect(try reader.envelope(device: 0, fromSeconds: from, toSeconds: to, points: points, maxRowsPerRead: rows) == whole,
+                        "\(String(describing: from))–\(String(describing: to)) s, \(points) points, \(rows) rows a read")
+            }
+        }
+    }
+
     /// A viewer in the server reads the file its own recorder is writing: it sees each flush, and the recorder
     /// still closes the file cleanly with the viewer's reader open.
     @Test func readsBesideItsWriterInOneProcess() throws {

@@ -53,31 +53,54 @@ struct EnvelopeBuilder {
     private var span: UInt64 { window.toMicros - window.fromMicros }
 
     /// Rows `firstRow…` of the file: their sample indices, device times and values (row-major).
-    mutating func add(firstRow: UInt64, index: [UInt64], micros: [UInt64], values: [Double]) {
-        for r in index.indices {
-            let row = firstRow + UInt64(r)
-            let time = micros[r]
-            if window.rows.contains(row), time >= window.fromMicros, time < window.toMicros {
-                let k = bucket(row: row, micros: time)
-                filled[k] = true
-                if mode == .samples { sampleMicros[k] = time }
-                for c in 0..<channels {
-                    let v = values[r * channels + c]
-                    guard v.isFinite else { continue }
-                    if v < low[k * channels + c] { low[k * channels + c] = v }
-                    if v > high[k * channels + c] { high[k * channels + c] = v }
+    mutating func add(firstRow: UInt64, index: UnsafeBufferPointer<UInt64>, micros: UnsafeBufferPointer<UInt64>,
+                      values: UnsafeBufferPointer<Double>) {
+        let count = index.count
+        // The rows of this block inside the window; those around it only place marks.
+        let lower = window.rows.lowerBound > firstRow ? Int(Swift.min(UInt64(count), window.rows.lowerBound - firstRow)) : 0
+        let upper = window.rows.upperBound > firstRow ? Int(Swift.min(UInt64(count), window.rows.upperBound - firstRow)) : 0
+        let channels = channels, from = window.fromMicros, to = window.toMicros, samples = mode == .samples
+        let firstWindowRow = window.rows.lowerBound, buckets = UInt64(buckets), span = span
+        low.withUnsafeMutableBufferPointer { low in
+            high.withUnsafeMutableBufferPointer { high in
+                filled.withUnsafeMutableBufferPointer { filled in
+                    sampleMicros.withUnsafeMutableBufferPointer { sampleMicros in
+                        for r in lower..<Swift.max(lower, upper) {
+                            let time = micros[r]
+                            guard time >= from, time < to else { continue }
+                            let k = samples
+                                ? Int(firstRow + UInt64(r) - firstWindowRow)
+                                : Self.bucket(micros: time, from: from, span: span, buckets: buckets)
+                            filled[k] = true
+                            if samples { sampleMicros[k] = time }
+                            let base = k * channels, row = r * channels
+                            for c in 0..<channels {
+                                let v = values[row + c]
+                                guard v.isFinite else { continue }
+                                if v < low[base + c] { low[base + c] = v }
+                                if v > high[base + c] { high[base + c] = v }
+                            }
+                        }
+                    }
                 }
             }
-            place(index: index[r], micros: time)
         }
+        for r in 0..<count {
+            let i = index[r]
+            // Most rows are no mark's neighbour: only the row before one that reaches the next mark matters.
+            if (nextGap < gaps.count && gaps[nextGap].firstMissingIndex <= i) || (nextEvent < events.count && events[nextEvent].sampleIndex <= i) {
+                if r > 0 { previous = (index[r - 1], micros[r - 1]) }
+                place(index: i, micros: micros[r])
+            }
+            if first == nil { first = (i, micros[r]) }
+        }
+        if count > 0 { previous = (index[count - 1], micros[count - 1]) }
     }
 
     /// Bucket k holds device times [from + k·span/N, from + (k+1)·span/N): k = ⌊(t − from)·N / span⌋, in exact
-    /// integer arithmetic (a full-width product, so no overflow whatever the clock reads).
-    private func bucket(row: UInt64, micros: UInt64) -> Int {
-        guard mode == .buckets else { return Int(row - window.rows.lowerBound) }
-        let product = (micros - window.fromMicros).multipliedFullWidth(by: UInt64(buckets))
-        return Int(span.dividingFullWidth(product).quotient)
+    /// integer arithmetic (a full-width product, so no overflow whatever the clock reads). `t` is in [from, from + span).
+    private static func bucket(micros: UInt64, from: UInt64, span: UInt64, buckets: UInt64) -> Int {
+        Int(span.dividingFullWidth((micros - from).multipliedFullWidth(by: buckets)).quotient)
     }
 
     /// Places the gaps and events whose sample index is at or before this row, between it and the row before.
@@ -105,7 +128,6 @@ struct EnvelopeBuilder {
                 eventsBeforeFirstRow.append(event)
             }
         }
-        if first == nil { first = (index, micros) }
         previous = (index, micros)
     }
 

@@ -88,19 +88,8 @@ extension HDF5RecordingReader {
         builder.endsAtLastRow = readTo == window.sampleCount
         builder.openStart = fromSeconds == nil
         builder.openEnd = toSeconds == nil
-        var start = readFrom
-        while start < readTo {
-            let end = Swift.min(readTo, start + UInt64(Swift.max(1, maxRowsPerRead)))
-            let count = Int(end - start)
-            typealias S = RecordingLayout.Samples
-            let columns = try reading { () throws(HDF5Error) in
-                (index: try readColumn(device, S.index, start: start, count: count, zero: UInt64(0), type: .nativeUInt64()),
-                 time: try readColumn(device, S.deviceTime, start: start, count: count, zero: UInt64(0), type: .nativeUInt64()),
-                 values: try readColumn(device, S.values, start: start, count: count, width: UInt64(channels), zero: 0.0,
-                                        type: .nativeDouble()))
-            }
-            builder.add(firstRow: start, index: columns.index, micros: columns.time, values: columns.values)
-            start = end
+        try forEachColumnBlock(device: device, rows: readFrom ..< readTo, channels: channels, maxRows: maxRowsPerRead) {
+            builder.add(firstRow: $0, index: $1, micros: $2, values: $3)
         }
         var anchors: [RangeEnvelope.UTCAnchor] = []
         if !window.rows.isEmpty {
@@ -112,5 +101,50 @@ extension HDF5RecordingReader {
             }
         }
         return builder.finish(utc: anchors)
+    }
+}
+
+extension HDF5RecordingReader {
+    /// Reads `rows` of the `index`, `device_time_us` and `values` columns, `maxRows` rows at a time into buffers
+    /// kept from one block to the next, each column opened once: `body` gets each block's first row and columns.
+    func forEachColumnBlock(
+        device: Int, rows: Range<UInt64>, channels: Int, maxRows: Int,
+        _ body: (UInt64, UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<Double>) -> Void
+    ) throws(RecordingError) {
+        typealias S = RecordingLayout.Samples
+        let block = Swift.max(1, maxRows)
+        var index = [UInt64](repeating: 0, count: block), time = index, values = [Double](repeating: 0, count: block * channels)
+        try reading { () throws(HDF5Error) in
+            let indexColumn = try open(device, S.index), timeColumn = try open(device, S.deviceTime)
+            let valueColumn = try open(device, S.values)
+            let u64 = try HDF5Datatype.nativeUInt64(), f64 = try HDF5Datatype.nativeDouble()
+            var start = rows.lowerBound
+            while start < rows.upperBound {
+                let count = Int(Swift.min(rows.upperBound - start, UInt64(block)))
+                let outcome: Result<Void, HDF5Error> = index.withUnsafeMutableBytes { i in
+                    time.withUnsafeMutableBytes { t in
+                        values.withUnsafeMutableBytes { v in
+                            do throws(HDF5Error) {
+                                try indexColumn.readRows(into: i.baseAddress!, start: start, rows: UInt64(count), rowWidth: nil, memoryType: u64)
+                                try timeColumn.readRows(into: t.baseAddress!, start: start, rows: UInt64(count), rowWidth: nil, memoryType: u64)
+                                try valueColumn.readRows(into: v.baseAddress!, start: start, rows: UInt64(count),
+                                                         rowWidth: UInt64(channels), memoryType: f64)
+                                return .success(())
+                            } catch { return .failure(error) }
+                        }
+                    }
+                }
+                try outcome.get()
+                index.withUnsafeBufferPointer { i in
+                    time.withUnsafeBufferPointer { t in
+                        values.withUnsafeBufferPointer { v in
+                            body(start, UnsafeBufferPointer(rebasing: i[0..<count]), UnsafeBufferPointer(rebasing: t[0..<count]),
+                                 UnsafeBufferPointer(rebasing: v[0..<(count * channels)]))
+                        }
+                    }
+                }
+                start += UInt64(count)
+            }
+        }
     }
 }
