@@ -12,7 +12,7 @@ extension Browser {
     /// `extra` arguments (`--dump-dom`, `--screenshot=…`); returns what it printed on stdout. Waits on a Dispatch
     /// thread: the server under test answers the browser from the same process's cooperative threads, and a
     /// blocked one (there are as many as cores) could starve it.
-    static func run(_ url: String, width: Int, height: Int, milliseconds: Int, _ extra: [String]) async throws -> String {
+    static func runChromium(_ url: String, width: Int, height: Int, milliseconds: Int, _ extra: [String]) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result { try runBlocking(url, width: width, height: height, milliseconds: milliseconds, extra) })
@@ -43,8 +43,8 @@ extension Browser {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func dom(_ url: String, width: Int = 1280, height: Int = 900, milliseconds: Int = 4000) async throws -> DOM {
-        DOM(text: try await run(url, width: width, height: height, milliseconds: milliseconds, ["--dump-dom"]))
+    static func dom(_ url: String, width: Int = 1280, height: Int = 900, milliseconds: Int = 4000) async throws -> DumpedDOM {
+        DumpedDOM(text: try await runChromium(url, width: width, height: height, milliseconds: milliseconds, ["--dump-dom"]))
     }
 
     /// A PNG of what `url` shows, kept under `.build/artifacts/web` for a reviewer; returns its path.
@@ -52,7 +52,7 @@ extension Browser {
     static func screenshot(_ url: String, named name: String, width: Int = 1280, height: Int = 900, milliseconds: Int = 4000) async throws -> String {
         let file = Artifacts.folder + "/" + name
         try? FileManager.default.removeItem(atPath: file)
-        _ = try await run(url, width: width, height: height, milliseconds: milliseconds, ["--screenshot=\(file)"])
+        _ = try await runChromium(url, width: width, height: height, milliseconds: milliseconds, ["--screenshot=\(file)"])
         #expect(FileManager.default.fileExists(atPath: file), "chromium wrote \(file)")
         print("screenshot: \(file)")
         return file
@@ -60,7 +60,7 @@ extension Browser {
 }
 
 /// What `--dump-dom` printed, with the few lookups these tests need.
-struct DOM {
+struct DumpedDOM {
     let text: String
 
     /// The attributes of every element whose opening tag matches `tag` (e.g. `div class="lane"`), entities decoded.

@@ -78,7 +78,7 @@ print(f"{mask.sum()} rows, {len(gaps)} gaps, events {kinds}: equal")
             #expect(r.headers[.contentLength] == "\(body.count)")
             try body.write(to: URL(fileURLWithPath: f.folder + "/slice.h5"))
         }
-        let check = try python(Self.sliceCheck, [path, f.folder + "/slice.h5", "0.9", "2.5"])
+        let check = try runPythonScript(Self.sliceCheck, [path, f.folder + "/slice.h5", "0.9", "2.5"])
         #expect(check.status == 0, "\(check.output)")
         // The slice reads back like any recording here too, and says it is complete.
         let summary = try RecordingSummary(reading: try HDF5RecordingReader(path: f.folder + "/slice.h5"))

@@ -86,7 +86,7 @@ sys.exit(1 if failures else 0)
         }
         let casesFile = f.folder + "/cases.json"
         try JSONEncoder().encode(cases).write(to: URL(fileURLWithPath: casesFile))
-        let check = try python(Self.numpyCheck, [f.server.recordings.directory + "/known.h5", casesFile])
+        let check = try runPythonScript(Self.numpyCheck, [f.server.recordings.directory + "/known.h5", casesFile])
         print(check.output)
         #expect(check.status == 0, "\(check.output)")
         #expect(check.output.components(separatedBy: ": ").count > windows.count, "every window was compared")
@@ -139,7 +139,7 @@ sys.exit(1 if failures else 0)
         let folder = f.server.recordings.directory
         try KnownRecording.write(folder + "/known.h5")
         try Data("not HDF5 at all".utf8).write(to: URL(fileURLWithPath: folder + "/junk.h5"))
-        let made = try python("import h5py, sys\nh5py.File(sys.argv[1], 'w')['x'] = [1, 2, 3]", [folder + "/other.h5"])
+        let made = try runPythonScript("import h5py, sys\nh5py.File(sys.argv[1], 'w')['x'] = [1, 2, 3]", [folder + "/other.h5"])
         #expect(made.status == 0, "\(made.output)")
         try Data("index,device_time_us\n".utf8).write(to: URL(fileURLWithPath: folder + "/run.csv"))
         let cases: [(String, HTTPResponse.Status, String)] = [

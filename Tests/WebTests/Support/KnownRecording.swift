@@ -70,7 +70,7 @@ enum KnownRecording {
 
 /// Runs a Python script with the test environment's interpreter (h5py, numpy) and returns its exit status and
 /// everything it printed.
-func python(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+func runPythonScript(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: TestEnvironment.python)
     p.arguments = ["-c", script] + arguments
