@@ -12,9 +12,6 @@ public enum SQLValue: Sendable, Hashable {
     static func number(_ value: Double) -> SQLValue {
         Int64(exactly: value).map(SQLValue.integer) ?? .real(value)
     }
-
-    var int: Int64? { if case .integer(let v) = self { v } else { nil } }
-    var string: String? { if case .text(let v) = self { v } else { nil } }
 }
 
 public protocol SQLSession: Sendable {
