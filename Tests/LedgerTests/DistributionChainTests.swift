@@ -42,6 +42,8 @@ struct DistributionChainTests {
             // Logged after the distributions but dated before the sales: the replay must not see it.
             try await ledger.give("a", .material, value: 5000, unit: "U1", date: "2026-01-05")
             #expect(try await ledger.store.verifyChain() == ChainReport(events: 4, distributions: 3, problem: nil))
+            // U1 comes back and is sold again: its later sale sees the backdated event too.
+            try await ledger.reverseSale(1, date: try LedgerDate("2026-06-01"), note: "returned")
             let four = try await ledger.sell("U1", 20000)
             #expect(try await ledger.distribute(sale: four.id).amount("unit", "a") == 5000)
             #expect(try await ledger.store.verifyChain() == ChainReport(events: 4, distributions: 4, problem: nil))
@@ -237,7 +239,7 @@ struct DistributionChainTests {
             let versions = try await database.transaction { s throws(LedgerError) in
                 try await s.query("SELECT version FROM schema_migrations ORDER BY version", [])
             }
-            #expect(versions == [[.integer(1)], [.integer(2)]])
+            #expect(versions == [[.integer(1)], [.integer(2)], [.integer(3)]])
 
             // Rows found at migration are chained in sale order; later edits to them are caught.
             try await tamper(database, "UPDATE distribution_lines SET amount = amount + 1 WHERE sale = 2 AND line = 1")

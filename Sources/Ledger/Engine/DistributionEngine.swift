@@ -46,6 +46,8 @@ struct EngineState {
             .sorted { ($0.agent, $0.id) < ($1.agent, $1.id) }
     }
 
+    /// Bucket amounts, carries and the fund are parts of `distributable`, so plain arithmetic on them cannot
+    /// overflow; what accumulates across claims and sales (`settle`, `credit`) is checked.
     mutating func run(_ distributable: Int64) throws(LedgerError) {
         let buckets = input.equation.buckets
         switch input.equation.mode {
@@ -77,7 +79,7 @@ struct EngineState {
     mutating func pay(_ bucket: Bucket, _ amount: Int64) throws(LedgerError) -> Int64 {
         guard amount > 0 else { return 0 }
         if let agent = bucket.agent {
-            credit(bucket.id, agent, amount)
+            try credit(bucket.id, agent, amount)
             return amount
         }
         guard let filter = bucket.filter, let rules = bucket.rules else { return 0 }
@@ -94,7 +96,7 @@ struct EngineState {
         for (claims, levelAmount) in zip(liveLevels, levelAmounts) {
             let shares = LevelPayment.pay(levelAmount, to: claims, mode: input.equation.mode)
             for (claim, share) in zip(claims, shares) {
-                settle(claim.key, share)
+                try settle(claim.key, share)
                 paid += share
             }
         }
@@ -123,7 +125,10 @@ struct EngineState {
             guard let rule = rules.first(where: { $0.event == event.kind }) else { continue }
             let key = ClaimKey(bucket: bucket.id, event: event.id)
             if claims[key] == nil {
-                let value = try rule.claimValue(of: event, exponent: exponent)
+                let value: Int64
+                do { value = try rule.claimValue(of: event, exponent: exponent) } catch {
+                    throw .amountTooLarge("bucket '\(bucket.id)': the claim on event \(event.id) (its value × factor) is too large to account exactly")
+                }
                 guard value > 0 else { continue }
                 claims[key] = Claim(project: input.project.id, bucket: bucket.id, event: event.id, agent: event.agent,
                                     rule: rule.claim, original: value, balance: value, paid: 0)
@@ -150,7 +155,7 @@ struct EngineState {
         }
     }
 
-    mutating func settle(_ key: ClaimKey, _ amount: Int64) {
+    mutating func settle(_ key: ClaimKey, _ amount: Int64) throws(LedgerError) {
         guard var claim = claims[key] else { return }
         if !touched.contains(key) { touched.append(key) }
         switch claim.rule {
@@ -158,15 +163,17 @@ struct EngineState {
         case .once: if amount >= 1 { claim.balance = 0 }
         case .equity: break
         }
-        claim.paid += amount
+        // An equity claim is paid on every sale, so what it has been paid grows without bound.
+        claim.paid = try claim.paid.adding(amount, for: "what the claim of bucket '\(key.bucket)' on event \(key.event) has been paid")
         claims[key] = claim
         guard amount > 0 else { return }
         payments.append(ClaimPayment(bucket: key.bucket, event: key.event, agent: claim.agent, amount: amount))
-        credit(key.bucket, claim.agent, amount)
+        try credit(key.bucket, claim.agent, amount)
     }
 
-    mutating func credit(_ bucket: String, _ agent: String, _ amount: Int64) {
-        bucketTotals[bucket, default: [:]][agent, default: 0] += amount
+    mutating func credit(_ bucket: String, _ agent: String, _ amount: Int64) throws(LedgerError) {
+        let total = bucketTotals[bucket]?[agent] ?? 0
+        bucketTotals[bucket, default: [:]][agent] = try total.adding(amount, for: "what '\(agent)' gets from bucket '\(bucket)'")
     }
 
     func lines() -> [DistributionLine] {

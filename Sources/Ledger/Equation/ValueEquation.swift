@@ -5,11 +5,13 @@ import Foundation
 public struct ValueEquation: Sendable, Hashable, Codable {
     public static let formatName = "mosquito-value-equation/1"
 
-    public enum Mode: String, Sendable, Codable {
+    public enum Mode: String, Sendable, Codable, CaseIterable {
         /// Each bucket takes its percentage of the distributable income.
         case straight
         /// Each bucket takes its percentage of what earlier buckets left.
         case remaining
+
+        public init(from decoder: any Decoder) throws { self = try decodeChoice(decoder, "mode") }
     }
 
     public var format: String

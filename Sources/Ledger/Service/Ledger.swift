@@ -36,7 +36,7 @@ public struct Ledger: Sendable {
         _ = try await requireProject(project)
         try Self.checkIdentifier(name, "work type")
         guard let rate = LedgerDecimal(rate), !rate.isNegative else {
-            throw .invalid("rate '\(rate)' is not a non-negative decimal like 25.00")
+            throw .invalid("rate '\(rate)' is not a non-negative decimal like 25.00 with at most 6 decimals and 12 digits")
         }
         if let agent {
             _ = try await requireAgent(agent)

@@ -5,7 +5,7 @@ extension SQLLedgerStore {
 
     static func claims(_ project: String, _ s: any SQLSession) async throws(LedgerError) -> [Claim] {
         var claims = [Claim]()
-        for row in try await s.query("SELECT \(Rows.claimColumns) FROM claims WHERE project = ? ORDER BY bucket, event",
+        for row in try await s.query("SELECT \(Rows.claims.list) FROM claims WHERE project = ? ORDER BY bucket, event",
                                      [.text(project)]) {
             claims.append(try Rows.claim(row))
         }
@@ -25,32 +25,24 @@ extension SQLLedgerStore {
             }
             var result = [Distribution]()
             for row in rows {
-                if let sale = row.first?.int, let distribution = try await Self.distribution(sale, s) {
-                    result.append(distribution)
-                }
+                var r = RowReader(row, RowSource("distributions", "sale", key: "sale"))
+                if let distribution = try await Self.distribution(try r.int(), s) { result.append(distribution) }
             }
             return result
         }
     }
 
     static func distribution(_ sale: Int64, _ s: any SQLSession) async throws(LedgerError) -> Distribution? {
-        guard let row = try await s.query(
-            "SELECT sale, project, currency, distributable, equation_version, snapshot FROM distributions WHERE sale = ?",
-            [.integer(sale)]).first else { return nil }
-        var r = RowReader(row)
+        guard let row = try await s.query("SELECT \(Rows.distributions.list) FROM distributions WHERE sale = ?",
+                                          [.integer(sale)]).first else { return nil }
+        var r = RowReader(row, Rows.distributions)
         var distribution = Distribution(sale: try r.int(), project: try r.text(), currency: try r.currency(),
                                         distributable: try r.int(), equationVersion: try r.int(),
                                         equationSnapshot: try r.text(), lines: [], payments: [])
-        for line in try await s.query("SELECT bucket, agent, amount FROM distribution_lines WHERE sale = ? ORDER BY line",
-                                      [.integer(sale)]) {
-            var r = RowReader(line)
-            distribution.lines.append(DistributionLine(bucket: r.optionalText(), agent: try r.text(), amount: try r.int()))
-        }
-        for payment in try await s.query(
-            "SELECT bucket, event, agent, amount FROM claim_payments WHERE sale = ? ORDER BY bucket, event", [.integer(sale)]) {
-            var r = RowReader(payment)
-            distribution.payments.append(ClaimPayment(bucket: try r.text(), event: try r.int(), agent: try r.text(),
-                                                      amount: try r.int()))
+        distribution.lines = try await numberedLines(sale, s).map(\.line)
+        for payment in try await s.query("SELECT \(Rows.payments.list) FROM claim_payments WHERE sale = ? ORDER BY bucket, event",
+                                         [.integer(sale)]) {
+            distribution.payments.append(try Rows.payment(payment))
         }
         return distribution
     }
@@ -61,6 +53,9 @@ extension SQLLedgerStore {
         try await database.transaction { s throws(LedgerError) in
             guard let sale = try await Self.sale(id, s) else { throw .notFound("no sale \(id)") }
             guard try await Self.distribution(id, s) == nil else { throw .alreadyDistributed(sale: id) }
+            if let reversal = try await Self.saleReversal(id, s) {
+                throw .invalid("sale \(id) was reversed on \(reversal.date); a reversed sale is not distributed")
+            }
             guard let project = try await Self.project(sale.project, s) else {
                 throw .notFound("no project '\(sale.project)'")
             }

@@ -82,6 +82,14 @@ enum Schema {
             try await SQLLedgerStore.chainExistingDistributions(session)
             try await session.execute("CREATE UNIQUE INDEX distributions_by_position ON distributions (position)", [])
         }),
+        // Version 3 lets a sale be reversed (a return, a cancelled order), so its unit can be sold again.
+        Migration(version: 3, statements: [
+            """
+            CREATE TABLE sale_reversals (sale BIGINT PRIMARY KEY REFERENCES sales(id), date TEXT NOT NULL, note TEXT,
+              recorded_at TEXT NOT NULL)
+            """,
+            "CREATE INDEX sales_by_unit ON sales (unit)",
+        ]),
     ]
 
     static func migrate(_ database: any SQLDatabase) async throws(LedgerError) {
