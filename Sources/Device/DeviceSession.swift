@@ -13,6 +13,8 @@ public final class DeviceSession: @unchecked Sendable {
     private var encoder = FrameEncoder()
     private var awaiting: MessageType?
     private var reply: (Message, UInt64)?
+    /// Why the reply of the awaited type could not be read, when it could not.
+    private var malformed: MessageError?
     private var consumer: (any StreamConsumer)?
     private var linkError: TransportError?
     private var counters = DecoderCounters()
@@ -135,10 +137,12 @@ public final class DeviceSession: @unchecked Sendable {
         }
         awaiting = message.type.reply
         reply = nil
+        malformed = nil
         defer { awaiting = nil }
         do throws(TransportError) { try transport.send(wire) } catch { throw .transport(error) }
         let deadline = Date(timeIntervalSinceNow: Double(requestTimeoutMs) / 1000)
         while reply == nil {
+            if let e = malformed { throw .malformedReply(message.type.reply, e) }
             if let e = linkError { throw .transport(e) }
             if !condition.wait(until: deadline) && reply == nil { throw .timeout(message.type) }
         }
@@ -191,8 +195,18 @@ public final class DeviceSession: @unchecked Sendable {
             return
         }
         let received = MonotonicClock.nowNs()
-        guard let message = try? frame.message() else {
-            condition.withLock { unexpectedFrames += 1 }
+        let message: Message
+        do throws(MessageError) { message = try frame.message() } catch {
+            condition.withLock {
+                // The reply to the request in flight, unreadable: it ends the request now and says what is wrong
+                // with it. Dropping it would only turn it into a timeout that names nothing, a second later.
+                if let want = awaiting, want == frame.type, reply == nil, malformed == nil {
+                    malformed = error
+                    condition.broadcast()
+                } else {
+                    unexpectedFrames += 1
+                }
+            }
             return
         }
         switch message {
