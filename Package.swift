@@ -4,7 +4,7 @@ import PackageDescription
 // Dependencies point one way, down the data's path:
 //   CMWP (C reference codec, for firmware) / MWP (protocol) <- Simulator <- Device <- USB
 //   Signal (knows no transport) <- Recording
-//   Device + Signal + Recording <- Acquisition;  Device <- Calibration;  Recording + Device <- Replay
+//   Device + Signal + Recording <- Acquisition;  Device + Signal <- Calibration;  Recording + Device <- Replay
 //   Ledger stands alone; the `mosquito` executable is a thin shell over all of them.
 let package = Package(
     name: "mosquito",
@@ -71,7 +71,7 @@ let package = Package(
         .target(name: "Recording", dependencies: ["CHDF5"]),
         // Device streams through the pipeline into recordings, with exact loss accounting.
         .target(name: "Acquisition", dependencies: ["Device", "Signal", "Recording", "MWP"]),
-        .target(name: "Calibration", dependencies: ["Device", "MWP"]),
+        .target(name: "Calibration", dependencies: ["Device", "MWP", "Signal"]),
         // A recording played back as an instrument (`replay:run.h5[:speed]`), speaking MWP/1.
         .target(name: "Replay", dependencies: ["Recording", "Device", "MWP"]),
         .systemLibrary(name: "CMalloc"),
@@ -120,7 +120,9 @@ let package = Package(
         .testTarget(name: "SignalTests", dependencies: ["Signal"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Recording", "MWP"]),
-        .testTarget(name: "AcquisitionTests", dependencies: ["Acquisition"]),
+        .testTarget(
+            name: "AcquisitionTests",
+            dependencies: ["Acquisition", "Device", "MWP", "Signal", "Recording", "Simulator", "TestSupport"]),
         // Runs the built `mosquito` binary as separate processes (simulator on a pty, recorder against it).
         .testTarget(name: "EndToEndTests", dependencies: ["Simulator", "MWP", "TestSupport"]),
         .testTarget(

@@ -127,14 +127,17 @@ public final class AcquisitionRun: @unchecked Sendable {
     public func status() -> RunStatus {
         let elapsed = Double(MonotonicClock.nowNs() - startedNs) / 1e9
         let written = recorder.written
+        let overrun = recorder.hostOverrun
         let snaps = streams.map { $0.ingest.snapshot() }
+        let accounts = snaps.indices.map { DeviceAccount(snaps[$0], hostOverrun: overrun[$0]) }
+        // Summed across devices, each of which may count up to 2^64 - 1: saturating, never trapping.
         return RunStatus(
             elapsedSeconds: elapsed,
-            samplesReceived: snaps.reduce(0) { $0 + $1.samplesReceived },
-            samplesWritten: written.reduce(0, +),
-            samplesLost: snaps.reduce(0) { $0 + $1.loss.total } + recorder.hostOverrun.reduce(0, +),
-            crcErrors: snaps.reduce(0) { $0 + $1.crcErrors },
-            gaps: snaps.reduce(0) { $0 + $1.gaps })
+            samplesReceived: accounts.reduce(0) { $0.addingSaturating($1.received) },
+            samplesWritten: written.reduce(0) { $0.addingSaturating($1) },
+            samplesLost: accounts.reduce(0) { $0.addingSaturating($1.loss.total) },
+            crcErrors: snaps.reduce(0) { $0.addingSaturating($1.crcErrors) },
+            gaps: snaps.reduce(0) { $0.addingSaturating($1.gaps) })
     }
 
     /// Stops the devices, writes what is left, closes the file, and says exactly what happened.
@@ -150,13 +153,13 @@ public final class AcquisitionRun: @unchecked Sendable {
         let overrun = recorder.hostOverrun
         let devices = streams.enumerated().map { d, s in
             let snap = s.ingest.snapshot()
-            var loss = snap.loss
-            loss.hostOverrun += overrun[d]
+            let account = DeviceAccount(snap, hostOverrun: overrun[d])
             return DeviceSummary(
                 uri: s.uri, serial: s.identity.serial, rateHz: s.rateHz, outputRateHz: s.pipeline.outputRate,
                 channels: s.channels.map { s.identity.channels[$0].name }, samplesExpected: s.ingest.endIndex,
-                samplesReceived: snap.samplesReceived, samplesWritten: written[d], framesReceived: snap.framesReceived,
-                crcErrors: snap.crcErrors, malformedFrames: snap.malformedFrames, lost: LossCounts(loss),
+                nextIndex: snap.nextIndex, samplesReceived: account.received, samplesWritten: written[d],
+                framesReceived: snap.framesReceived, crcErrors: snap.crcErrors, malformedFrames: snap.malformedFrames,
+                lost: LossCounts(account.loss), indexViolations: snap.violations,
                 clockOffsetUncertaintyNs: s.clock.mapping?.uncertaintyNanos, clockDriftPPM: s.clock.mapping?.driftPPM,
                 linkError: snap.linkError ?? s.ingest.outageSinceNs.map { _ in "instrument still away when the run ended" },
                 reconnects: snap.reconnects, bufferFrames: s.ring.capacity,
@@ -193,7 +196,7 @@ public final class AcquisitionRun: @unchecked Sendable {
     private func follow(_ s: DeviceStream, outageSince: UInt64) {
         let outage = MonotonicClock.nowNs() - outageSince
         if let end = s.ingest.endIndex,
-            s.ingest.snapshot().nextIndex + UInt64(Double(outage) * Double(s.rateHz) / 1e9) >= end {
+            s.ingest.snapshot().nextIndex.addingSaturating(UInt64(Double(outage) * Double(s.rateHz) / 1e9)) >= end {
             s.ingest.reattach(outageNs: outage, detail: "the run ended while the instrument was away")
             return
         }
