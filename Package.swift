@@ -126,7 +126,7 @@ let package = Package(
         // Runs the built `mosquito` binary as separate processes (simulator on a pty, recorder against it).
         .testTarget(name: "EndToEndTests", dependencies: ["Simulator", "MWP", "TestSupport"]),
         .testTarget(
-            name: "CalibrationTests", dependencies: ["Calibration", "Device", "Simulator", "MWP"],
+            name: "CalibrationTests", dependencies: ["Calibration", "Device", "Simulator", "MWP", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "mosquito", "TestSupport"]),
         .testTarget(

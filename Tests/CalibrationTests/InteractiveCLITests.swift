@@ -1,5 +1,6 @@
 import Device
 import Foundation
+import TestSupport
 import Testing
 
 /// The interactive procedure on a terminal: points are captured when the reading settles, and the technician's
@@ -16,7 +17,7 @@ import Testing
         t.c_cc.6 = 1  // VMIN
         tcsetattr(pty.slave.rawValue, TCSANOW, &t)
         let p = Process()
-        p.executableURL = mosquitoBinary()
+        p.executableURL = TestEnvironment.mosquito
         p.arguments = [
             "calibrate", "--device", "sim?serial=MQ-TTY-1", "--channel", "1", "--reference", "GB-7:0.5", "--points", "0,400,800",
             "--ascending-only", "--samples", "500", "--rate", "5000", "--technician", "tty.tech", "--history", "h.jsonl",
