@@ -1,0 +1,95 @@
+import NIOCore
+import Synchronization
+
+/// What an outlet's sockets share. Every mutable field below is touched only on `loop`, the one event loop all of
+/// the outlet's channels run on (that is the invariant that makes `@unchecked Sendable` sound); what other threads
+/// read — whether anyone listens, the inlets' counts — sits behind its own atomic or mutex.
+final class LSLOutletCore: @unchecked Sendable {
+    let loop: EventLoop
+    let log: LSLLog
+    let maxQueuedSamples: Int
+    /// Inlets currently streaming; a push with none encodes nothing.
+    let streaming = Atomic<Int>(0)
+    private let statuses = Mutex<[LSLInletStatus]>([])
+    /// Closed inlets kept for reading back, at most this many (the oldest go first).
+    private static let closedKept = 256
+
+    private(set) var published: LSLPublishedInfo?
+    private var sessions: [Int: LSLFeedSession] = [:]
+    private var nextSessionID = 1
+    private(set) var closing = false
+
+    init(loop: EventLoop, log: LSLLog, maxQueuedSamples: Int) {
+        self.loop = loop
+        self.log = log
+        self.maxQueuedSamples = maxQueuedSamples
+    }
+
+    /// Starts answering requests: until the ports are known the info is incomplete, and requests are ignored.
+    func publish(_ info: LSLPublishedInfo) {
+        loop.preconditionInEventLoop()
+        published = info
+    }
+
+    /// Registers an inlet that asked for samples; it gets every push from now on.
+    func startFeed(channel: Channel, hostname: String, requestedBuffer: Int) -> LSLFeedSession? {
+        loop.preconditionInEventLoop()
+        guard !closing else { return nil }
+        let id = nextSessionID
+        nextSessionID += 1
+        let capacity = max(1, min(requestedBuffer, maxQueuedSamples))
+        let session = LSLFeedSession(id: id, channel: channel, capacity: capacity)
+        sessions[id] = session
+        streaming.add(1, ordering: .relaxed)
+        let peer = channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+        statuses.withLock { $0.append(LSLInletStatus(id: id, peer: peer, hostname: hostname, capacity: capacity)) }
+        return session
+    }
+
+    func endFeed(_ session: LSLFeedSession) {
+        loop.preconditionInEventLoop()
+        guard sessions.removeValue(forKey: session.id) != nil else { return }
+        streaming.subtract(1, ordering: .relaxed)
+        record(session, connected: false)
+        statuses.withLock { all in
+            let closed = all.filter { !$0.connected }
+            if closed.count > Self.closedKept, let oldest = closed.first { all.removeAll { $0.id == oldest.id } }
+        }
+    }
+
+    /// Queues a push for every streaming inlet and writes what each socket will take.
+    func distribute(_ chunk: LSLEncodedChunk) {
+        loop.preconditionInEventLoop()
+        for session in sessions.values {
+            session.enqueue(chunk)
+            session.flush()
+            record(session, connected: true)
+        }
+    }
+
+    func writable(_ session: LSLFeedSession) {
+        session.flush()
+        record(session, connected: sessions[session.id] != nil)
+    }
+
+    private func record(_ session: LSLFeedSession, connected: Bool) {
+        let (sent, dropped, queued) = (session.sent, session.dropped, session.queued)
+        statuses.withLock { all in
+            guard let i = all.firstIndex(where: { $0.id == session.id }) else { return }
+            all[i].samplesSent = sent
+            all[i].samplesDropped = dropped
+            all[i].samplesQueued = queued
+            all[i].connected = connected
+        }
+    }
+
+    var inletStatuses: [LSLInletStatus] { statuses.withLock { $0 } }
+
+    /// Stops taking inlets and returns every open feed's channel, for the outlet to close.
+    func shutDown() -> [Channel] {
+        loop.preconditionInEventLoop()
+        closing = true
+        published = nil
+        return sessions.values.map(\.channel)
+    }
+}
