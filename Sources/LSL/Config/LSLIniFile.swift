@@ -14,7 +14,7 @@ struct LSLIniFile {
         self.file = file
         var section = ""
         var number = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             number += 1
             let line = String(raw).trimmingXMLWhitespace()
             if line.isEmpty || raw.first == ";" || line.first == ";" { continue }

@@ -90,6 +90,11 @@ public final class LSLOutlet: Sendable {
         core.loop.execute { [core] in core.distribute(chunk) }
     }
 
+    /// Returns once every earlier push has been queued for every inlet (and its drops, if any, counted).
+    public func waitForPushesQueued() async {
+        try? await core.loop.submit {}.get()
+    }
+
     /// Every inlet that asked for samples since the outlet opened (the 256 most recent closed ones at most).
     public var inlets: [LSLInletStatus] { core.inletStatuses }
     /// Whether at least one inlet is streaming now.

@@ -9,21 +9,22 @@ public enum LSLDatagramRequest: Sendable, Equatable {
 
     /// Anything else is ignored (as liblsl does); the reason is for a debug line, not an error.
     public static func parse(_ bytes: some Collection<UInt8>) -> Result<LSLDatagramRequest, Unparsable> {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false).makeIterator()
-        let method = lines.next().map { String($0).trimmingXMLWhitespace() } ?? ""
+        // Split on LF bytes: as Characters, "\r\n" is one grapheme and would never split at "\n".
+        var lines = Array(bytes).split(separator: UInt8(ascii: "\n"), maxSplits: 2, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }.makeIterator()
+        let method = lines.next()?.trimmingXMLWhitespace() ?? ""
         switch method {
         case "LSL:shortinfo":
-            guard let query = lines.next().map({ String($0).trimmingXMLWhitespace() }) else {
+            guard let query = lines.next()?.trimmingXMLWhitespace() else {
                 return .failure(Unparsable(reason: "shortinfo without a query line"))
             }
-            let words = (lines.next() ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" })
+            let words = (lines.next() ?? "").split(whereSeparator: \.isWhitespace)
             guard words.count >= 2, let port = Int(words[0]), (1...65535).contains(port) else {
                 return .failure(Unparsable(reason: "shortinfo without a valid return port and query id"))
             }
             return .success(.shortinfo(query: query, returnPort: port, queryID: String(words[1])))
         case "LSL:timedata":
-            let words = (lines.next() ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" })
+            let words = (lines.next() ?? "").split(whereSeparator: \.isWhitespace)
             guard words.count >= 2, let wave = Int(words[0]), let t0 = Double(words[1]) else {
                 return .failure(Unparsable(reason: "timedata without a wave id and t0"))
             }
