@@ -56,7 +56,7 @@ final class LSLDiscoveryResponder: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(LSLDiscoveryHandler(box: box)) }
                 }
-            if v6 { b = b.channelOption(.socketOption(.ipv6_v6only), value: 1) }
+            if v6 { b = b.channelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1) }
             guard let channel = try? await b.bind(host: v6 ? "::" : "0.0.0.0", port: key.port).get() else {
                 if !v6 {
                     log.warning("cannot bind the discovery port \(key.port) (a program holds it without sharing it?); this host's streams can be found only on their service ports (KnownPeers)")

@@ -62,7 +62,7 @@ struct LSLPortBinder {
             .childChannelInitializer { [tcpHandler] channel in
                 channel.eventLoop.makeCompletedFuture { try tcpHandler(channel) }
             }
-        if v6 { b = b.serverChannelOption(.socketOption(.ipv6_v6only), value: 1) }
+        if v6 { b = b.serverChannelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1) }
         return try await b.bind(host: host, port: port).get()
     }
 
@@ -70,7 +70,7 @@ struct LSLPortBinder {
         // No SO_REUSEADDR here: it would let a second outlet bind the same service port.
         var b = DatagramBootstrap(group: loop)
             .channelInitializer { [udpHandler] channel in channel.eventLoop.makeCompletedFuture { try udpHandler(channel) } }
-        if v6 { b = b.channelOption(.socketOption(.ipv6_v6only), value: 1) }
+        if v6 { b = b.channelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1) }
         return try await b.bind(host: host, port: port).get()
     }
 }

@@ -5,7 +5,7 @@ event (a line, a resolve, a sample), bounded by generous timeouts and a global a
     lsl_peer.py resolve NAME TYPE SOURCE_ID         -> "result {json}"
     lsl_peer.py stream NAME                         -> "open", then waits for "done N", -> "result {json}"
     lsl_peer.py slowfast NAME                       -> "open", then waits for "done N", -> "result {json}"
-    lsl_peer.py paths NAME DATA_PORT SERVICE_PORT DISCOVERY_PORT -> "result {json}"
+    lsl_peer.py paths NAME DATA_PORT SERVICE_PORT DISCOVERY_PORT V6_DATA_PORT -> "result {json}"
     lsl_peer.py judge NAME QUERY...                 -> a liblsl outlet named NAME; "ready"; per query "match 0|1|2"
 """
 import json
@@ -84,7 +84,8 @@ def stream(name):
     expected = int(wait_for("done "))
     values, stamps = [], []
     while len(stamps) < expected:
-        chunk, ts = inlet.pull_chunk(timeout=20.0)
+        # pull_chunk returns when max_samples arrived (or at the timeout): ask for exactly what is still due.
+        chunk, ts = inlet.pull_chunk(timeout=20.0, max_samples=expected - len(stamps))
         if not ts:
             break
         values += chunk
@@ -156,7 +157,7 @@ def slowfast(name):
     got = 0
     bad_values = 0
     while got < expected:
-        chunk, ts = fast.pull_chunk(timeout=20.0, max_samples=100000)
+        chunk, ts = fast.pull_chunk(timeout=20.0, max_samples=min(100000, expected - got))
         if not ts:
             break
         for k, (sample, t) in enumerate(zip(chunk, ts)):
@@ -187,17 +188,24 @@ def slowfast(name):
     }))
 
 
-def paths(name, data_port, service_port, discovery_port):
+def paths(name, data_port, service_port, discovery_port, v6_data_port):
     query = f"name='{name}'"
     out = {}
-    for label, port in (("service", service_port), ("discovery", discovery_port)):
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("127.0.0.1", 0))
+    targets = [("service", socket.AF_INET, "127.0.0.1", service_port), ("discovery", socket.AF_INET, "127.0.0.1", discovery_port)]
+    if int(v6_data_port):
+        targets += [("service_v6", socket.AF_INET6, "::1", v6_data_port), ("discovery_v6", socket.AF_INET6, "::1", discovery_port)]
+    for label, family, host, port in targets:
+        s = socket.socket(family, socket.SOCK_DGRAM)
+        s.bind((host, 0))
         s.settimeout(10)
-        s.sendto(f"LSL:shortinfo\r\n{query}\r\n{s.getsockname()[1]} 4242\r\n".encode(), ("127.0.0.1", int(port)))
+        s.sendto(f"LSL:shortinfo\r\n{query}\r\n{s.getsockname()[1]} 4242\r\n".encode(), (host, int(port)))
         reply = s.recv(65536).decode()
         out[label] = reply.split("\r\n", 1)[0] == "4242" and f"<name>{name}</name>" in reply
         s.close()
+    if int(v6_data_port):
+        t = socket.create_connection(("::1", int(v6_data_port)), timeout=10)
+        t.sendall(b"LSL:fullinfo\r\n")
+        out["tcp_v6_fullinfo"] = read_all(t)
     t = socket.create_connection(("127.0.0.1", int(data_port)), timeout=10)
     t.sendall(f"LSL:shortinfo\r\n{query}\r\n".encode())
     out["tcp_shortinfo"] = read_all(t)
