@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 
 @testable import LSL
@@ -57,9 +58,9 @@ import Testing
         let r = try #require(await peer.result(), "\(peer.stderr)")
         peer.finish()
         await outlet.close()
-        let values = (r["values"] as? [[Double]])?.flatMap { $0 }.map(Float.init)
+        let values = (r["values"] as? [[String]])?.flatMap { $0 }
         let stamps = (r["stamps"] as? [String])?.compactMap(Double.init)
-        #expect(values == sentValues)
+        #expect(values == sentValues.map { "\($0)" })
         #expect(stamps?.count == sentStamps.count)
         let worst = zip(stamps ?? [], sentStamps).map { abs($0 - $1) }.max() ?? .infinity
         #expect(worst <= 1e-6, "largest stamp error \(worst) s")
@@ -110,7 +111,11 @@ import Testing
         let i = outlet.info
         let hasIPv6 = ((try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8)) ?? "").contains("lo")
         #expect((i.v6DataPort != 0) == hasIPv6 && i.v6DataPort == i.v6ServicePort)
-        let peer = try PythonPeer(["paths", name, "\(i.v4DataPort)", "\(i.v4ServicePort)", "16571", "\(i.v6DataPort)"])
+        // Multicast and broadcast need an interface that carries them (a loopback-only sandbox has none).
+        let multicast = ((try? System.enumerateDevices()) ?? []).contains {
+            $0.multicastSupported && $0.address?.protocol == .inet && $0.address?.ipAddress?.hasPrefix("127.") == false
+        }
+        let peer = try PythonPeer(["paths", name, "\(i.v4DataPort)", "\(i.v4ServicePort)", "16571", "\(i.v6DataPort)", multicast ? "1" : "0"])
         let r = try #require(await peer.result(), "\(peer.stderr)")
         peer.finish()
         await outlet.close()
@@ -119,10 +124,49 @@ import Testing
         #expect(r["tcp_shortinfo_nomatch"] as? String == "")
         #expect(r["tcp_fullinfo"] as? String == i.fullinfo)
         #expect(i.fullinfo.contains("<serial_number>MQ-7</serial_number>") && i.v4DataPort == i.v4ServicePort)
+        if multicast {
+            #expect(r["multicast_site"] as? Bool == true && r["multicast_link"] as? Bool == true && r["broadcast"] as? Bool == true)
+        }
         if hasIPv6 {
             #expect(r["service_v6"] as? Bool == true && r["discovery_v6"] as? Bool == true)
             #expect(r["tcp_v6_fullinfo"] as? String == i.fullinfo)
         }
+    }
+
+    /// Every channel format reaches a liblsl inlet: its test patterns (checked by the inlet, which refuses the
+    /// connection on any difference; 130 int8 channels make the pattern wrap) and its values. The string case is
+    /// the Markers stream: irregular rate, one channel, a marker longer than 255 bytes and one in Greek.
+    @Test(arguments: [
+        (LSLSamples.double64([1.5, -2.25, 1e300, 4, 5, 6]), 3, 250.0),
+        (.int32([1, -2, .max, 4, 5, .min]), 3, 250), (.int16([1, -2, .max, 4, 5, .min]), 3, 250),
+        (.int8((0..<260).map { Int8(truncatingIfNeeded: $0) }), 130, 250),
+        (.int64([1, -2, 5_000_000_000, 4, 5, .min]), 3, 250),
+        (.string(["gap 120 5 transport", String(repeating: "long ", count: 60), "Δt"]), 1, 0),
+    ])
+    func everyFormatReachesLiblsl(_ values: LSLSamples, _ channels: Int, _ rate: Double) async throws {
+        let name = Self.unique("Format-\(values.format.rawValue)")
+        let info = try LSLStreamInfo(name: name, type: rate == 0 ? "Markers" : "EEG", channelCount: channels, nominalRate: rate, channelFormat: values.format, sourceID: name)
+        let outlet = try await Self.open(info)
+        let peer = try PythonPeer(["stream", name])
+        _ = try #require(await peer.line("open"), "\(peer.stderr)")
+        let count = values.valueCount / channels
+        let stamps = (0..<count).map { 77.0 + Double($0) * 0.5 }
+        try outlet.push(values, timestamps: stamps)
+        peer.send("done \(count)")
+        let r = try #require(await peer.result(), "\(peer.stderr)")
+        peer.finish()
+        await outlet.close()
+        let expected: [String] = switch values {
+        case .double64(let v): v.map { "\($0)" }
+        case .int32(let v): v.map { "\($0)" }
+        case .int16(let v): v.map { "\($0)" }
+        case .int8(let v): v.map { "\($0)" }
+        case .int64(let v): v.map { "\($0)" }
+        case .string(let v): v
+        case .float32(let v): v.map { "\($0)" }
+        }
+        #expect((r["values"] as? [[String]])?.flatMap { $0 } == expected)
+        #expect((r["stamps"] as? [String])?.compactMap(Double.init) == stamps)
     }
 
     /// The same queries against this outlet and a liblsl outlet with the same description: pugixml and this

@@ -9,7 +9,7 @@ final class RawSocket {
 
     static func connect(port: Int) throws -> RawSocket {
         let s = RawSocket(fd: socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0))
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
         setsockopt(s.fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var addr = loopback(port)
         let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.connect(s.fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
@@ -47,6 +47,19 @@ final class RawSocket {
             out += chunk[0..<n]
         }
         return out
+    }
+
+    /// Everything until the peer closes (or resets) the connection; nil if the receive timeout struck first, i.e.
+    /// the connection was left open.
+    func readUntilClosed() -> [UInt8]? {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &chunk, chunk.count, 0)
+            if n > 0 { out += chunk[0..<n]; continue }
+            if n == 0 || errno == ECONNRESET { return out }
+            return nil
+        }
     }
 
     /// Reads up to and including the blank line ending a header.

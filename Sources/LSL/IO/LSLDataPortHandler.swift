@@ -13,6 +13,11 @@ final class LSLDataPortHandler: ChannelInboundHandler {
 
     init(core: LSLOutletCore) { self.core = core }
 
+    func channelActive(context: ChannelHandlerContext) {
+        guard core.connected(context.channel) else { return context.close(promise: nil) }
+        context.fireChannelActive()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         // Once a request is answered, whatever else the client sends is ignored, as liblsl does.
         guard !answered else { return }
@@ -77,6 +82,7 @@ final class LSLDataPortHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        core.disconnected(context.channel)
         if let session { core.endFeed(session) }
         session = nil
         context.fireChannelInactive()

@@ -28,7 +28,7 @@ final class LSLDiscoveryResponder: Sendable {
     }
 
     /// Answers a query: one reply datagram per matching stream.
-    fileprivate func answer(_ query: String, returnPort: Int, queryID: String) -> [String] {
+    func answer(_ query: String, returnPort: Int, queryID: String) -> [String] {
         let streams = members.withLock { Array($0.values) }
         guard !streams.isEmpty else { return [] }
         let compiled: LSLQuery
@@ -87,48 +87,4 @@ final class LSLDiscoveryResponder: Sendable {
             }
         }
     }
-}
-
-/// Which discovery sockets a configuration asks for; outlets with the same key share one responder.
-struct LSLDiscoveryKey: Hashable, Sendable {
-    let port: Int
-    let addresses: [String]
-    let ipv4: Bool
-    let ipv6: Bool
-
-    init(_ config: LSLConfig) {
-        port = config.multicastPort
-        addresses = config.discoveryAddresses
-        ipv4 = config.allowsIPv4
-        ipv6 = config.allowsIPv6
-    }
-}
-
-/// Lets the handlers, created before the responder exists, find it once it does.
-final class ResponderBox: Sendable {
-    let responder = Mutex<LSLDiscoveryResponder?>(nil)
-}
-
-final class LSLDiscoveryHandler: ChannelInboundHandler {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
-    private let box: ResponderBox
-
-    init(box: ResponderBox) { self.box = box }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        guard let responder = box.responder.withLock({ $0 }),
-            case .success(.shortinfo(let query, let port, let id)) = LSLDatagramRequest.parse(envelope.data.readableBytesView)
-        else { return }
-        var to = envelope.remoteAddress
-        to.port = port
-        for text in responder.answer(query, returnPort: port, queryID: id) {
-            let reply = AddressedEnvelope(remoteAddress: to, data: context.channel.allocator.buffer(string: text))
-            context.write(wrapOutboundOut(reply), promise: nil)
-        }
-        context.flush()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {}
 }

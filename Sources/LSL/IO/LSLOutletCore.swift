@@ -16,6 +16,8 @@ final class LSLOutletCore: @unchecked Sendable {
 
     private(set) var published: LSLPublishedInfo?
     private var sessions: [Int: LSLFeedSession] = [:]
+    /// Every open data-port connection, feeding or not, so closing the outlet closes them all.
+    private var connections: [ObjectIdentifier: Channel] = [:]
     private var nextSessionID = 1
     private(set) var closing = false
 
@@ -29,6 +31,19 @@ final class LSLOutletCore: @unchecked Sendable {
     func publish(_ info: LSLPublishedInfo) {
         loop.preconditionInEventLoop()
         published = info
+    }
+
+    /// Tracks a new data-port connection; false once the outlet is closing (the caller closes it).
+    func connected(_ channel: Channel) -> Bool {
+        loop.preconditionInEventLoop()
+        guard !closing else { return false }
+        connections[ObjectIdentifier(channel)] = channel
+        return true
+    }
+
+    func disconnected(_ channel: Channel) {
+        loop.preconditionInEventLoop()
+        connections[ObjectIdentifier(channel)] = nil
     }
 
     /// Registers an inlet that asked for samples; it gets every push from now on.
@@ -85,11 +100,11 @@ final class LSLOutletCore: @unchecked Sendable {
 
     var inletStatuses: [LSLInletStatus] { statuses.withLock { $0 } }
 
-    /// Stops taking inlets and returns every open feed's channel, for the outlet to close.
+    /// Stops taking connections and returns every open one, for the outlet to close.
     func shutDown() -> [Channel] {
         loop.preconditionInEventLoop()
         closing = true
         published = nil
-        return sessions.values.map(\.channel)
+        return Array(connections.values)
     }
 }

@@ -5,7 +5,7 @@ event (a line, a resolve, a sample), bounded by generous timeouts and a global a
     lsl_peer.py resolve NAME TYPE SOURCE_ID         -> "result {json}"
     lsl_peer.py stream NAME                         -> "open", then waits for "done N", -> "result {json}"
     lsl_peer.py slowfast NAME                       -> "open", then waits for "done N", -> "result {json}"
-    lsl_peer.py paths NAME DATA_PORT SERVICE_PORT DISCOVERY_PORT V6_DATA_PORT -> "result {json}"
+    lsl_peer.py paths NAME DATA_PORT SERVICE_PORT DISCOVERY_PORT V6_DATA_PORT MULTICAST -> "result {json}"
     lsl_peer.py judge NAME QUERY...                 -> a liblsl outlet named NAME; "ready"; per query "match 0|1|2"
 """
 import json
@@ -78,6 +78,7 @@ def resolve(name, stype, source_id):
 
 
 def stream(name):
+    """Values come back as text (str() of what pylsl returns), so every channel format compares the same way."""
     inlet = pylsl.StreamInlet(resolve_one(name), max_buflen=360, recover=False)
     inlet.open_stream(timeout=20)
     say("open")
@@ -91,7 +92,8 @@ def stream(name):
         values += chunk
         stamps += ts
     correction = inlet.time_correction(timeout=10)
-    say("result " + json.dumps({"values": values, "stamps": [repr(t) for t in stamps], "time_correction": correction}))
+    say("result " + json.dumps({"values": [[str(v) for v in sample] for sample in values],
+                                "stamps": [repr(t) for t in stamps], "time_correction": correction}))
 
 
 def feed_request(uid, max_buffer):
@@ -188,15 +190,26 @@ def slowfast(name):
     }))
 
 
-def paths(name, data_port, service_port, discovery_port, v6_data_port):
+def paths(name, data_port, service_port, discovery_port, v6_data_port, multicast):
     query = f"name='{name}'"
     out = {}
     targets = [("service", socket.AF_INET, "127.0.0.1", service_port), ("discovery", socket.AF_INET, "127.0.0.1", discovery_port)]
     if int(v6_data_port):
         targets += [("service_v6", socket.AF_INET6, "::1", v6_data_port), ("discovery_v6", socket.AF_INET6, "::1", discovery_port)]
+    if multicast == "1":
+        # Sent out of an interface and looped back: answered only by a socket in the group (or, for the broadcast,
+        # one receiving broadcasts).
+        targets += [("multicast_site", socket.AF_INET, "239.255.172.215", discovery_port),
+                    ("multicast_link", socket.AF_INET, "224.0.0.183", discovery_port),
+                    ("broadcast", socket.AF_INET, "255.255.255.255", discovery_port)]
     for label, family, host, port in targets:
         s = socket.socket(family, socket.SOCK_DGRAM)
-        s.bind((host, 0))
+        if host.startswith("2"):
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
+            s.bind(("0.0.0.0", 0))
+        else:
+            s.bind((host, 0))
         s.settimeout(10)
         s.sendto(f"LSL:shortinfo\r\n{query}\r\n{s.getsockname()[1]} 4242\r\n".encode(), (host, int(port)))
         reply = s.recv(65536).decode()
