@@ -5,7 +5,8 @@ import PackageDescription
 //   CMWP (C reference codec, for firmware) / MWP (protocol) <- Simulator <- Device <- USB
 //   Signal (knows no transport) <- Recording
 //   Device + Signal + Recording <- Acquisition;  Device <- Calibration;  Recording + Device <- Replay
-//   Ledger and LSL (Lab Streaming Layer, on SwiftNIO) stand alone; the `mosquito` executable is a thin shell over all of them.
+//   Ledger and LSL (Lab Streaming Layer, on SwiftNIO) stand alone;
+//   the `mosquito` executable is a thin shell over all of them.
 let package = Package(
     name: "mosquito",
     platforms: [.macOS(.v15)],
