@@ -103,6 +103,26 @@ import Testing
         await outlet.close()
     }
 
+    /// An inlet opened with recovery (LabRecorder's way) finds the stream again when the outlet restarts with a
+    /// new uid and the same source_id: the old uid gets 404, the recovery query resolves the new outlet.
+    @Test func inletRecoversWhenTheOutletRestarts() async throws {
+        let name = Self.unique("Mosquito"), source = Self.unique("MQ")
+        let first = try await Self.open(Fixtures.info(name: name, sourceID: source))
+        let peer = try PythonPeer(["recover", name])
+        _ = try #require(await peer.line("open"), "\(peer.stderr)")
+        try first.push(.float32([1, 0, 0, 0]), timestamps: [LSLClock.now()])
+        #expect(await peer.line("got ") == "1.0")
+        await first.close()
+        let second = try await Self.open(Fixtures.info(name: name, sourceID: source))
+        #expect(second.info.uid != first.info.uid)
+        try await second.waitForConsumers()
+        try second.push(.float32([2, 0, 0, 0]), timestamps: [LSLClock.now()])
+        #expect(await peer.line("got ") == "2.0", "\(peer.stderr)")
+        peer.stop()
+        await second.close()
+        await #expect(throws: LSLError.closed) { try await second.waitForConsumers() }
+    }
+
     /// shortinfo on the service port, the discovery port and the data port; fullinfo on the data port; the
     /// same over IPv6 where the host has it.
     @Test func shortinfoOnAllThreePathsAndFullinfo() async throws {

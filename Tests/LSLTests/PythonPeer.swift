@@ -66,8 +66,15 @@ final class PythonPeer: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// Ends a peer that waits for nothing on stdin. SIGKILL: liblsl's logger catches SIGTERM, and the peer would
+    /// finish its current minute-long pull first.
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
     deinit {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
 

@@ -95,6 +95,16 @@ public final class LSLOutlet: Sendable {
         try? await core.loop.submit {}.get()
     }
 
+    /// Returns when at least one inlet is streaming (liblsl's wait_for_consumers); throws `.closed` if the outlet
+    /// closes first.
+    public func waitForConsumers() async throws(LSLError) {
+        do {
+            try await core.loop.flatSubmit { [core] in core.waitForConsumer() }.get()
+        } catch {
+            throw .closed
+        }
+    }
+
     /// Every inlet that asked for samples since the outlet opened (the 256 most recent closed ones at most).
     public var inlets: [LSLInletStatus] { core.inletStatuses }
     /// Whether at least one inlet is streaming now.

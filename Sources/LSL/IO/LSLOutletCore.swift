@@ -20,6 +20,8 @@ final class LSLOutletCore: @unchecked Sendable {
     private var connections: [ObjectIdentifier: Channel] = [:]
     private var nextSessionID = 1
     private(set) var closing = false
+    /// Waiting for the next inlet to start streaming.
+    private var consumerWaiters: [EventLoopPromise<Void>] = []
 
     init(loop: EventLoop, log: LSLLog, maxQueuedSamples: Int) {
         self.loop = loop
@@ -58,6 +60,8 @@ final class LSLOutletCore: @unchecked Sendable {
         streaming.add(1, ordering: .relaxed)
         let peer = channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
         statuses.withLock { $0.append(LSLInletStatus(id: id, peer: peer, hostname: hostname, capacity: capacity)) }
+        for w in consumerWaiters { w.succeed() }
+        consumerWaiters.removeAll()
         return session
     }
 
@@ -100,11 +104,23 @@ final class LSLOutletCore: @unchecked Sendable {
 
     var inletStatuses: [LSLInletStatus] { statuses.withLock { $0 } }
 
+    /// Succeeds as soon as an inlet is streaming (at once if one is); fails when the outlet closes first.
+    func waitForConsumer() -> EventLoopFuture<Void> {
+        loop.preconditionInEventLoop()
+        if !sessions.isEmpty { return loop.makeSucceededVoidFuture() }
+        if closing { return loop.makeFailedFuture(LSLError.closed) }
+        let p = loop.makePromise(of: Void.self)
+        consumerWaiters.append(p)
+        return p.futureResult
+    }
+
     /// Stops taking connections and returns every open one, for the outlet to close.
     func shutDown() -> [Channel] {
         loop.preconditionInEventLoop()
         closing = true
         published = nil
+        for w in consumerWaiters { w.fail(LSLError.closed) }
+        consumerWaiters.removeAll()
         return Array(connections.values)
     }
 }

@@ -6,6 +6,7 @@ event (a line, a resolve, a sample), bounded by generous timeouts and a global a
     lsl_peer.py stream NAME                         -> "open", then waits for "done N", -> "result {json}"
     lsl_peer.py slowfast NAME                       -> "open", then waits for "done N", -> "result {json}"
     lsl_peer.py paths NAME DATA_PORT SERVICE_PORT DISCOVERY_PORT V6_DATA_PORT MULTICAST -> "result {json}"
+    lsl_peer.py recover NAME                        -> "open", then "got V" per sample pulled, until stdin closes
     lsl_peer.py judge NAME QUERY...                 -> a liblsl outlet named NAME; "ready"; per query "match 0|1|2"
 """
 import json
@@ -94,6 +95,18 @@ def stream(name):
     correction = inlet.time_correction(timeout=10)
     say("result " + json.dumps({"values": [[str(v) for v in sample] for sample in values],
                                 "stamps": [repr(t) for t in stamps], "time_correction": correction}))
+
+
+def recover(name):
+    """An inlet with recovery on, as LabRecorder opens one: it must find the stream again after a restart."""
+    inlet = pylsl.StreamInlet(resolve_one(name), recover=True)
+    inlet.open_stream(timeout=20)
+    say("open")
+    while True:
+        sample, _ = inlet.pull_sample(timeout=60)
+        if sample is None:
+            raise SystemExit("no sample within 60 s")
+        say(f"got {sample[0]}")
 
 
 def feed_request(uid, max_buffer):
@@ -271,4 +284,4 @@ if __name__ == "__main__":
     if mode == "judge":
         judge(args[0], args[1:])
     else:
-        {"resolve": resolve, "stream": stream, "slowfast": slowfast, "paths": paths}[mode](*args)
+        {"resolve": resolve, "stream": stream, "slowfast": slowfast, "paths": paths, "recover": recover}[mode](*args)
