@@ -62,3 +62,34 @@ import Testing
         #expect(n > 1 && out.readableBytes <= 60 && q.count == 50 - n)
     }
 }
+
+/// Pushes waiting for the event loop: one drain scheduled at a time, and a bound even when the loop stalls.
+@Suite struct PendingPushesTests {
+    func chunk(_ first: UInt64, _ count: Int) -> LSLEncodedChunk {
+        let plan = LSLStampPlan(timestamps: (0..<count).map(Double.init), indices: nil, interval: 1, tolerance: 0)
+        return LSLEncodedChunk(firstSequence: first, samples: .int8([Int8](repeating: 0, count: count)), channels: 1, plan: plan)
+    }
+
+    @Test func schedulesOneDrainAndDropsTheOldestBeyondTheLimit() {
+        var p = LSLPendingPushes()
+        let scheduled = [p.add(chunk(0, 4), limit: 10), p.add(chunk(4, 4), limit: 10), p.add(chunk(8, 4), limit: 10)]
+        #expect(scheduled == [true, false, false])
+        let (chunks, dropped) = p.take()
+        #expect(chunks.map(\.firstSequence) == [4, 8] && dropped == 4)  // 12 > 10: the first push went
+        let again = p.add(chunk(12, 50), limit: 10)  // after a drain the next push schedules again; the newest stays
+        #expect(again && p.take().chunks.count == 1)
+    }
+
+    /// Samples lost before reaching an inlet's queue count as its drops, and its next sample carries its stamp.
+    @Test func lossesBeforeTheQueueAreCountedAndRestamp() {
+        var q = LSLInletQueue(capacity: 100)
+        q.append(chunk(0, 2))
+        var out = ByteBuffer()
+        q.write(maxBytes: .max, into: &out)
+        q.lost(3)
+        q.append(chunk(5, 2))
+        var later = ByteBuffer()
+        q.write(maxBytes: .max, into: &later)
+        #expect(q.dropped == 3 && later.readableBytesView.first == 2)
+    }
+}

@@ -14,12 +14,13 @@ final class PythonPeer: @unchecked Sendable {
 
     static let script = TestEnvironment.packageRoot + "/Tests/LSLTests/Support/lsl_peer.py"
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], script: String = PythonPeer.script) throws {
+        signal(SIGPIPE, SIG_IGN)
         let output = Pipe(), errors = Pipe()
         let (stream, continuation) = AsyncStream<String>.makeStream()
         lines = stream.makeAsyncIterator()
         process.executableURL = URL(fileURLWithPath: TestEnvironment.python)
-        process.arguments = ["-u", Self.script] + arguments
+        process.arguments = ["-u", script] + arguments
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
@@ -55,8 +56,10 @@ final class PythonPeer: @unchecked Sendable {
         return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
     }
 
+    /// A peer that already died makes this a no-op (and the test fails on the missing answer) rather than a
+    /// SIGPIPE that would end the whole test process.
     func send(_ line: String) {
-        input.fileHandleForWriting.write(Data((line + "\n").utf8))
+        try? input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
     }
 
     var stderr: String { stderrLock.withLock { String(decoding: stderrData, as: UTF8.self) } }

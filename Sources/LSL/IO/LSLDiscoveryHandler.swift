@@ -20,7 +20,7 @@ final class LSLDiscoveryHandler: ChannelInboundHandler {
         else { return }
         var to = envelope.remoteAddress
         to.port = port
-        for text in responder.answer(query, returnPort: port, queryID: id) {
+        for text in responder.answer(query, queryID: id) {
             let reply = AddressedEnvelope(remoteAddress: to, data: context.channel.allocator.buffer(string: text))
             context.write(wrapOutboundOut(reply), promise: nil)
         }

@@ -27,8 +27,9 @@ final class LSLDiscoveryResponder: Sendable {
         for c in channels { try? await c.close() }
     }
 
-    /// Answers a query: one reply datagram per matching stream.
-    func answer(_ query: String, returnPort: Int, queryID: String) -> [String] {
+    /// Answers a query: one reply datagram per matching stream. Warnings go to the log of the outlet that opened
+    /// the responder (the first of the process with this configuration).
+    func answer(_ query: String, queryID: String) -> [String] {
         let streams = members.withLock { Array($0.values) }
         guard !streams.isEmpty else { return [] }
         let compiled: LSLQuery

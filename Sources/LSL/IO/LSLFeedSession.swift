@@ -17,6 +17,7 @@ final class LSLFeedSession {
     }
 
     func enqueue(_ chunk: LSLEncodedChunk) { queue.append(chunk) }
+    func lost(_ samples: UInt64) { queue.lost(samples) }
 
     /// Writes what the socket will take now; called after each push and whenever the socket drains.
     func flush() {

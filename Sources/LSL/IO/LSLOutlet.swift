@@ -87,7 +87,7 @@ public final class LSLOutlet: Sendable {
         guard count > 0, core.streaming.load(ordering: .relaxed) > 0 else { return }
         let plan = LSLStampPlan(timestamps: timestamps, indices: indices, interval: interval, tolerance: tolerance)
         let chunk = LSLEncodedChunk(firstSequence: first, samples: values, channels: info.channelCount, plan: plan)
-        core.loop.execute { [core] in core.distribute(chunk) }
+        core.submit(chunk)
     }
 
     /// Returns once every earlier push has been queued for every inlet (and its drops, if any, counted).

@@ -11,6 +11,8 @@ final class LSLOutletCore: @unchecked Sendable {
     /// Inlets currently streaming; a push with none encodes nothing.
     let streaming = Atomic<Int>(0)
     private let statuses = Mutex<[LSLInletStatus]>([])
+    /// Pushes not yet handed to the inlets' queues, bounded like them (see `submit`).
+    private let pending = Mutex(LSLPendingPushes())
     /// Closed inlets kept for reading back, at most this many (the oldest go first).
     private static let closedKept = 256
 
@@ -76,11 +78,21 @@ final class LSLOutletCore: @unchecked Sendable {
         }
     }
 
-    /// Queues a push for every streaming inlet and writes what each socket will take.
-    func distribute(_ chunk: LSLEncodedChunk) {
+    /// Hands a push to the loop, from any thread, without waiting. Pushes accumulate here until the loop drains
+    /// them (one drain scheduled at a time); if the loop falls behind by more than an inlet's queue could hold, the
+    /// oldest pushes are dropped here and counted for every inlet, so memory stays bounded even then.
+    func submit(_ chunk: LSLEncodedChunk) {
+        let schedule = pending.withLock { $0.add(chunk, limit: maxQueuedSamples) }
+        if schedule { loop.execute { self.drain() } }
+    }
+
+    /// Queues every pending push for every streaming inlet and writes what each socket will take.
+    private func drain() {
         loop.preconditionInEventLoop()
+        let (chunks, lost) = pending.withLock { $0.take() }
         for session in sessions.values {
-            session.enqueue(chunk)
+            session.lost(lost)
+            for chunk in chunks { session.enqueue(chunk) }
             session.flush()
             record(session, connected: true)
         }

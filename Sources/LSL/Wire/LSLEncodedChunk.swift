@@ -7,8 +7,14 @@ final class LSLEncodedChunk: Sendable {
     let stamps: [Double]
     let deducible: [Bool]
     private let values: ByteBuffer
-    /// Sample i's values are `values[offsets[i]..<offsets[i + 1]]`.
-    private let offsets: [Int]
+    /// Where each sample's values lie in `values`: a fixed stride for numbers, offsets for strings.
+    private let layout: Layout
+
+    private enum Layout {
+        case stride(Int)
+        /// Sample i is `values[offsets[i]..<offsets[i + 1]]`.
+        case offsets([Int])
+    }
 
     var count: Int { stamps.count }
 
@@ -17,17 +23,30 @@ final class LSLEncodedChunk: Sendable {
         stamps = plan.wire
         deducible = plan.deducible
         var buffer = ByteBufferAllocator().buffer(capacity: max(samples.format.valueSize, 2) * samples.valueCount)
-        var offsets = [0]
-        offsets.reserveCapacity(plan.wire.count + 1)
-        for i in 0..<plan.wire.count {
-            LSLSampleEncoder.writeValues(sample: i, of: samples, channels: channels, into: &buffer)
-            offsets.append(buffer.writerIndex)
+        if case .string = samples {
+            var offsets = [0]
+            offsets.reserveCapacity(plan.wire.count + 1)
+            for i in 0..<plan.wire.count {
+                LSLSampleEncoder.writeValues(sample: i, of: samples, channels: channels, into: &buffer)
+                offsets.append(buffer.writerIndex)
+            }
+            layout = .offsets(offsets)
+        } else {
+            // Numbers are sample-major in memory exactly as on the wire: one copy for the whole push.
+            LSLSampleEncoder.writeValues(samples: 0..<plan.wire.count, of: samples, channels: channels, into: &buffer)
+            layout = .stride(samples.format.valueSize * channels)
         }
         values = buffer
-        self.offsets = offsets
     }
 
     func sequence(of i: Int) -> UInt64 { firstSequence &+ UInt64(i) }
+
+    private func range(of i: Int) -> (start: Int, length: Int) {
+        switch layout {
+        case .stride(let s): (i * s, s)
+        case .offsets(let o): (o[i], o[i + 1] - o[i])
+        }
+    }
 
     /// Writes sample i, deduced only if the inlet's previous sample was its predecessor in the stream.
     func write(sample i: Int, previousSent: UInt64?, into out: inout ByteBuffer) {
@@ -37,10 +56,10 @@ final class LSLEncodedChunk: Sendable {
             out.writeInteger(LSLSampleEncoder.transmittedTag)
             out.writeInteger(stamps[i].bitPattern, endianness: .host)
         }
-        var slice = values.getSlice(at: offsets[i], length: offsets[i + 1] - offsets[i])!
-        out.writeBuffer(&slice)
+        let (start, length) = range(of: i)
+        values.withUnsafeReadableBytes { out.writeBytes(UnsafeRawBufferPointer(rebasing: $0[start..<start + length])) }
     }
 
     /// Bytes sample i takes on the wire at most (with its stamp).
-    func maxEncodedSize(of i: Int) -> Int { 9 + offsets[i + 1] - offsets[i] }
+    func maxEncodedSize(of i: Int) -> Int { 9 + range(of: i).length }
 }

@@ -25,6 +25,10 @@ struct LSLInletQueue {
         }
     }
 
+    /// Counts samples this inlet never got because they were dropped before reaching its queue. Its next sample
+    /// carries its stamp anyway: its sequence number does not follow the last one sent.
+    mutating func lost(_ samples: UInt64) { dropped &+= samples }
+
     /// Encodes queued samples into `out` until `maxBytes` would be exceeded (at least one sample); returns how
     /// many were written.
     @discardableResult

@@ -27,7 +27,12 @@ public enum LSLSampleEncoder {
 
     /// The channel values of one sample, without tag.
     public static func writeValues(sample: Int, of values: LSLSamples, channels: Int, into out: inout ByteBuffer) {
-        let range = sample * channels..<(sample + 1) * channels
+        writeValues(samples: sample..<sample + 1, of: values, channels: channels, into: &out)
+    }
+
+    /// The channel values of consecutive samples, back to back, without tags.
+    static func writeValues(samples: Range<Int>, of values: LSLSamples, channels: Int, into out: inout ByteBuffer) {
+        let range = samples.lowerBound * channels..<samples.upperBound * channels
         switch values {
         case .float32(let v): v[range].withUnsafeBytes { _ = out.writeBytes($0) }
         case .double64(let v): v[range].withUnsafeBytes { _ = out.writeBytes($0) }
