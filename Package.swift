@@ -5,7 +5,8 @@ import PackageDescription
 //   CMWP (C reference codec, for firmware) / MWP (protocol) <- Simulator <- Device <- USB
 //   Signal (knows no transport) <- Recording
 //   Device + Signal + Recording <- Acquisition;  Device + Signal <- Calibration;  Recording + Device <- Replay
-//   Ledger stands alone; the `mosquito` executable is a thin shell over all of them.
+//   Ledger and LSL (Lab Streaming Layer, on SwiftNIO) stand alone;
+//   the `mosquito` executable is a thin shell over all of them.
 let package = Package(
     name: "mosquito",
     platforms: [.macOS(.v15)],
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // The C99 reference codec that instrument firmware links (firmware-protocol/README.md).
@@ -116,6 +118,24 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MWPTests", dependencies: ["MWP"]),
+        // Lab Streaming Layer, protocol 110, natively: a pure core (info XML, XPath, wire codecs, config) and
+        // its I/O on SwiftNIO. Knows nothing of acquisition: the stream hub feeds it samples.
+        .target(
+            name: "LSL",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "LSLTests",
+            dependencies: [
+                "LSL", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Support"]
+        ),
         .testTarget(name: "DeviceTests", dependencies: ["Device", "Simulator", "MWP"]),
         .testTarget(name: "SignalTests", dependencies: ["Signal"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
