@@ -30,6 +30,9 @@ enum HDF5 {
     static func call<Result: BinaryInteger>(
         _ operation: String, _ body: () -> Result
     ) throws(HDF5Error) -> Result {
+        if let fault = injectedFault, fault.fails(operation) {
+            throw HDF5Error(operation: operation, message: "injected failure (test)")
+        }
         let (result, message) = lock.withLock { _ -> (Result, String?) in
             // Errors reach callers as Swift errors; HDF5's own printing to stderr would duplicate them.
             _ = chdf5_silence_errors()

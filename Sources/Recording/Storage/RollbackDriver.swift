@@ -77,7 +77,7 @@ enum RollbackDriver {
             journal.closedByHDF5(closing)
         } else {
             // The writer is gone (HDF5 closes what was left at exit): a failed file still goes back to its commit.
-            if closing.failure != nil { _ = closing.rollBack() }
+            if closing.isDetached { closing.restore() }
             closing.releasedByHDF5()
         }
         retained.release()

@@ -7,15 +7,14 @@ import Glibc
 ///
 /// HDF5 appends most bytes but overwrites some in place (object headers holding a dataset's extent, chunk
 /// indices, the partly filled chunk at the end). So the first overwrite of committed bytes after a commit saves
-/// them, and a rollback writes them back and cuts the file to its committed length. Writing committed bytes back
+/// them, and `restore()` writes them back and cuts the file to its committed length. Writing committed bytes back
 /// needs no new space, which is why this works on a full disk.
 ///
-/// After the first failed write the file stops taking writes: the rest of that HDF5 operation (HDF5 keeps going
-/// after an error, and would then write extents whose data never reached the disk) and the close that follows
-/// are dropped, so nothing reaches the disk after a failure but the rollback itself.
-///
-/// When HDF5 closes the file, the descriptor stays open until the journal commits or rolls back: a failing
-/// `H5Fclose` has already closed its file by the time it reports the failure.
+/// A write the disk refuses is not reported to HDF5. HDF5 handles a failed write badly: it keeps going (its flush
+/// then wrote extents whose chunks never reached the disk), and a close that meets one leaves a dangling handle
+/// that crashes the process at exit. Instead the failure goes to the journal, which the writer checks after every
+/// HDF5 call, and the file is *detached*: the disk takes nothing more, while HDF5 reads back its own writes from a
+/// `WriteOverlay` and can finish and close cleanly. The disk is restored once HDF5 lets go of the file.
 ///
 /// Threads: HDF5 calls back under its library lock, and the writer commits or rolls back on the thread that
 /// drives HDF5 for this file, between HDF5 calls; no two of them run at once.
@@ -26,18 +25,23 @@ final class RollbackFile {
     let inode: UInt64
     /// End of the address space HDF5 has allocated; HDF5 sets it, and reads and writes stay below it.
     var endOfAllocation: UInt64 = 0
+    /// The file's length as HDF5 sees it.
     private(set) var length: UInt64
     private(set) var failure: DiskError?
-    private(set) var isDiscarding = false
     /// Whether anything was written or cut since the file was opened: a probe HDF5 opened and closed without
     /// writing has nothing to commit or undo.
     private(set) var hasChanged = false
     private(set) var isOpenInHDF5 = true
-    private(set) var isRolledBack = false
+    /// Set once the disk is back at the last commit (`restoreError` says if that failed).
+    private(set) var isRestored = false
+    private(set) var restoreError: DiskError?
+    private var overlay: WriteOverlay?
     private var isDescriptorOpen = true
     private var log: UndoLog
     private let disk: any RecordingDisk
     private(set) weak var journal: RollbackJournal?
+
+    var isDetached: Bool { overlay != nil }
 
     init(descriptor fd: Int32, journal: RollbackJournal) throws(DiskError) {
         var status = stat()
@@ -71,7 +75,83 @@ final class RollbackFile {
 
     /// Bytes past the end of the file read as zeros, as with sec2.
     func read(_ buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) -> Bool {
-        guard offset + UInt64(buffer.count) <= endOfAllocation else { return false }
+        guard offset + UInt64(buffer.count) <= endOfAllocation, readFromDisk(buffer, at: offset) else { return false }
+        overlay?.apply(to: buffer, at: offset)
+        return true
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) -> Bool {
+        let end = offset + UInt64(bytes.count)
+        guard end <= endOfAllocation else { return false }
+        if overlay != nil {
+            overlay!.add(bytes, at: offset)
+            length = max(length, end)
+            return true
+        }
+        if let error = saveCommittedBytes(offset ..< end) { return failed(error, leaving: bytes, at: offset) }
+        hasChanged = true
+        if case let .failure(error) = disk.writeAll(descriptor.pointee, bytes, at: offset) {
+            return failed(error, leaving: bytes, at: offset)
+        }
+        length = max(length, end)
+        return true
+    }
+
+    /// HDF5 trims or extends the file to its allocated end at flush and close.
+    func truncateToAllocation() -> Bool {
+        let target = endOfAllocation
+        if overlay != nil || target == length {
+            length = target
+            return true
+        }
+        defer { length = target }
+        if let error = saveCommittedBytes(min(target, length) ..< length) { return failed(error) }
+        hasChanged = true
+        if case let .failure(error) = disk.truncate(descriptor.pointee, to: target) { return failed(error) }
+        return true
+    }
+
+    /// The file as it is now is what a rollback returns to.
+    func commit() {
+        log.commit(length: length)
+    }
+
+    /// The disk takes nothing more; HDF5 goes on reading its own writes.
+    func detach() {
+        if overlay == nil { overlay = WriteOverlay() }
+    }
+
+    /// Puts the disk back at the last commit (once). Returns what stopped that, if anything.
+    @discardableResult
+    func restore() -> DiskError? {
+        detach()
+        guard !isRestored else { return restoreError }
+        isRestored = true
+        let fd = descriptor.pointee
+        if case let .failure(error) = disk.truncate(fd, to: log.committedLength) {
+            restoreError = error
+            return error
+        }
+        for entry in log.saved {
+            if case let .failure(error) = entry.bytes.withUnsafeBytes({ disk.writeAll(fd, $0, at: entry.offset) }) {
+                restoreError = error
+                return error
+            }
+        }
+        return nil
+    }
+
+    /// Advisory lock, as sec2 takes it (HDF5 calls this only when file locking is enabled).
+    func lock(exclusive: Bool) -> Bool {
+        if flock(descriptor.pointee, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 { return true }
+        return errno == ENOSYS  // a file system without flock: HDF5's sec2 proceeds too
+    }
+
+    func unlock() -> Bool {
+        flock(descriptor.pointee, LOCK_UN) == 0 || errno == ENOSYS
+    }
+
+    private func readFromDisk(_ buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) -> Bool {
         var done = 0
         while done < buffer.count {
             let count = pread(descriptor.pointee, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
@@ -88,74 +168,28 @@ final class RollbackFile {
         return true
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) -> Bool {
-        if isDiscarding { return true }
-        let end = offset + UInt64(bytes.count)
-        guard end <= endOfAllocation else { return false }
-        for range in log.unsaved(offset ..< end) {
-            var committed = [UInt8](repeating: 0, count: Int(range.count))
-            guard committed.withUnsafeMutableBytes({ read($0, at: range.lowerBound) }) else {
-                return failed(DiskError(errno: errno))
+    /// Saves the committed bytes in `range` that are not saved yet, before they are overwritten or cut off.
+    private func saveCommittedBytes(_ range: Range<UInt64>) -> DiskError? {
+        for missing in log.unsaved(range) {
+            var committed = [UInt8](repeating: 0, count: Int(missing.count))
+            guard committed.withUnsafeMutableBytes({ readFromDisk($0, at: missing.lowerBound) }) else {
+                return DiskError(errno: errno)
             }
-            log.save(committed, at: range.lowerBound)
+            log.save(committed, at: missing.lowerBound)
         }
-        hasChanged = true
-        if case let .failure(error) = disk.writeAll(descriptor.pointee, bytes, at: offset) { return failed(error) }
-        length = max(length, end)
-        return true
-    }
-
-    /// HDF5 trims or extends the file to its allocated end at flush and close.
-    func truncateToAllocation() -> Bool {
-        if isDiscarding || endOfAllocation == length { return true }
-        let target = endOfAllocation
-        for range in log.unsaved(min(target, length) ..< length) {
-            var committed = [UInt8](repeating: 0, count: Int(range.count))
-            guard committed.withUnsafeMutableBytes({ read($0, at: range.lowerBound) }) else {
-                return failed(DiskError(errno: errno))
-            }
-            log.save(committed, at: range.lowerBound)
-        }
-        hasChanged = true
-        if case let .failure(error) = disk.truncate(descriptor.pointee, to: target) { return failed(error) }
-        length = target
-        return true
-    }
-
-    /// The file as it is now is what a rollback returns to.
-    func commit() {
-        log.commit(length: length)
-    }
-
-    /// Returns the file to its last commit and drops every later write. Returns what stopped the restore, if anything.
-    func rollBack() -> DiskError? {
-        isDiscarding = true
-        isRolledBack = true
-        let fd = descriptor.pointee
-        if case let .failure(error) = disk.truncate(fd, to: log.committedLength) { return error }
-        for entry in log.saved {
-            let restored = entry.bytes.withUnsafeBytes { disk.writeAll(fd, $0, at: entry.offset) }
-            if case let .failure(error) = restored { return error }
-        }
-        length = log.committedLength
-        log.commit(length: length)
         return nil
     }
 
-    /// Advisory lock, as sec2 takes it (HDF5 calls this only when file locking is enabled).
-    func lock(exclusive: Bool) -> Bool {
-        if flock(descriptor.pointee, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 { return true }
-        return errno == ENOSYS  // a file system without flock: HDF5's sec2 proceeds too
-    }
-
-    func unlock() -> Bool {
-        flock(descriptor.pointee, LOCK_UN) == 0 || errno == ENOSYS
-    }
-
-    private func failed(_ error: DiskError) -> Bool {
+    /// Records the failure for the journal and detaches the file; to HDF5 the write succeeded, and what it wrote
+    /// is what it reads back. (A restore later removes whatever part of it reached the disk.)
+    private func failed(_ error: DiskError, leaving bytes: UnsafeRawBufferPointer? = nil, at offset: UInt64 = 0) -> Bool {
         if failure == nil { failure = error }
-        isDiscarding = true
+        detach()
+        if let bytes {
+            overlay!.add(bytes, at: offset)
+            length = max(length, offset + UInt64(bytes.count))
+        }
         journal?.record(error)
-        return false
+        return true
     }
 }

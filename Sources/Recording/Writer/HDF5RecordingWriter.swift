@@ -68,7 +68,7 @@ public final class HDF5RecordingWriter: RecordingSink {
             devices = opened
         } catch {
             // Nothing half-written: a file whose layout could not be completed is removed.
-            _ = journal.abandon()
+            journal.abandon()
             _ = try? created.close()
             try? FileManager.default.removeItem(atPath: path)
             throw .cannotCreate(path: path, reason: journal.failure?.message ?? Self.cause(of: error))
@@ -137,10 +137,9 @@ public final class HDF5RecordingWriter: RecordingSink {
     /// On success this is the state a later failure returns the file to.
     public func flush() throws(RecordingError) {
         guard isUsable, let fileID = file?.id else { throw .closed(path: path) }
-        let devices = devices
         try guarded { () throws(WriteFailure) in
             do throws(HDF5Error) {
-                for device in devices { try device.writePending() }
+                for device in self.devices { try device.writePending() }
                 try HDF5.call("H5Fflush") { H5Fflush(fileID, H5F_SCOPE_GLOBAL) }
             } catch { throw .hdf5(error) }
             do throws(DiskError) { try journal.commit() } catch { throw .disk(error) }
@@ -161,6 +160,7 @@ public final class HDF5RecordingWriter: RecordingSink {
             try file.close()
             try journal.commit()
         } catch {
+            hasFailed = true
             throw failed(error)
         }
         // A SWMR writer cannot add attributes, so the stop time goes in after the SWMR session ended, under a
@@ -178,6 +178,7 @@ public final class HDF5RecordingWriter: RecordingSink {
             try reopened.close()
             try stamp.commit()
         } catch {
+            hasFailed = true
             throw failed(error, journal: stamp)
         }
     }
@@ -190,11 +191,13 @@ public final class HDF5RecordingWriter: RecordingSink {
         return devices[device]
     }
 
-    /// After a failed write the file is returned to its last flush and the writer accepts nothing more.
+    /// After a failed write the file is returned to its last flush and the writer accepts nothing more. The disk's
+    /// refusals reach the writer through the journal (HDF5 is not told of them), so it is checked after every call.
     private func guarded(_ body: () throws(HDF5Error) -> Void) throws(RecordingError) {
         do { try body() } catch {
             throw abandon(error)
         }
+        if let failure = journal.failure { throw abandon(failure) }
     }
 
     private func guarded(_ body: () throws(WriteFailure) -> Void) throws(RecordingError) {
@@ -209,20 +212,21 @@ public final class HDF5RecordingWriter: RecordingSink {
     private func abandon(_ error: any Error) -> RecordingError {
         isUsable = false
         hasFailed = true
-        let failure = failed(error)
-        // HDF5 may still write while releasing its handles; the journal drops all of it.
+        // HDF5 still writes while it releases the file (it flushes on close); none of that reaches the disk.
+        journal.abandon()
         devices = []
         file = nil
-        return failure
+        return failed(error)
     }
 
-    /// Rolls `journal`'s files back to their last commit and says why in one line: the disk's own words when a
+    /// Returns `journal`'s files to their last commit and says why in one line: the disk's own words when a
     /// write was refused ("No space left on device"), else where HDF5 failed. HDF5's whole stack is too long for
     /// the one `Error:` line the CLI prints.
     private func failed(_ error: any Error, journal: RollbackJournal? = nil) -> RecordingError {
         let journal = journal ?? self.journal
+        journal.abandon()
         var reason = journal.failure?.message ?? Self.cause(of: error)
-        if let restore = journal.abandon() {
+        if let restore = journal.restore() {
             reason += "; the file could not be returned to its last flush (\(restore.message))"
         }
         return .writeFailed(path: path, reason: reason)
