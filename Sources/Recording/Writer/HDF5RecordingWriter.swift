@@ -51,7 +51,6 @@ public final class HDF5RecordingWriter: RecordingSink {
         try Self.preflight(path, overwrite: options.overwrite)
         let created: HDF5File
         do { created = try HDF5File(creating: path, overwrite: options.overwrite, journal: journal) } catch {
-            try? FileManager.default.removeItem(atPath: path)
             throw .cannotCreate(path: path, reason: journal.failure?.message ?? error.cause)
         }
         do {
@@ -137,13 +136,11 @@ public final class HDF5RecordingWriter: RecordingSink {
     /// On success this is the state a later failure returns the file to.
     public func flush() throws(RecordingError) {
         guard isUsable, let fileID = file?.id else { throw .closed(path: path) }
-        try guarded { () throws(WriteFailure) in
-            do throws(HDF5Error) {
-                for device in self.devices { try device.writePending() }
-                try HDF5.call("H5Fflush") { H5Fflush(fileID, H5F_SCOPE_GLOBAL) }
-            } catch { throw .hdf5(error) }
-            do throws(DiskError) { try journal.commit() } catch { throw .disk(error) }
+        try guarded { () throws(HDF5Error) in
+            for device in self.devices { try device.writePending() }
+            try HDF5.call("H5Fflush") { H5Fflush(fileID, H5F_SCOPE_GLOBAL) }
         }
+        do { try journal.commit() } catch { throw abandon(error) }
     }
 
     /// Ends the recording. After a write failure this is a no-op (the file is as of its last flush).
@@ -200,15 +197,6 @@ public final class HDF5RecordingWriter: RecordingSink {
         if let failure = journal.failure { throw abandon(failure) }
     }
 
-    private func guarded(_ body: () throws(WriteFailure) -> Void) throws(RecordingError) {
-        do { try body() } catch {
-            switch error {
-            case let .hdf5(error): throw abandon(error)
-            case let .disk(error): throw abandon(error)
-            }
-        }
-    }
-
     private func abandon(_ error: any Error) -> RecordingError {
         isUsable = false
         hasFailed = true
@@ -241,8 +229,3 @@ public final class HDF5RecordingWriter: RecordingSink {
     }
 }
 
-/// What stopped a flush: an HDF5 call, or the disk refusing a write HDF5 had let pass.
-private enum WriteFailure: Error {
-    case hdf5(HDF5Error)
-    case disk(DiskError)
-}
