@@ -83,13 +83,15 @@ import Testing
         #expect(text == expected,
                 "\(text.utf8.count) bytes, expected the \(expected.utf8.count) of \(outcome.committedRows) rows",
                 sourceLocation: sourceLocation)
+        if text == expected { Fixtures.remove(path) }
     }
 
     @Test(arguments: WriteFailureSweepTests.DiskFault.allCases)
     func csvEndsOnTheLastWholeLineAfterEveryFailedWrite(_ kind: WriteFailureSweepTests.DiskFault) throws {
-        let counter = FailingDisk(.none)
-        let clean = Self.run(path: Fixtures.temporaryPath("count.csv"), disk: counter)
+        let counter = FailingDisk(.none), countPath = Fixtures.temporaryPath("count.csv")
+        let clean = Self.run(path: countPath, disk: counter)
         #expect(clean.error == nil)
+        Fixtures.remove(countPath)
         var failedRows: Set<Int> = []
         for n in 1 ... counter.writes {
             let disk = FailingDisk(kind == .full ? .full(atWrite: n) : .ioError(atWrite: n))

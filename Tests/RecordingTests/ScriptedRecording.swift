@@ -111,12 +111,18 @@ enum H5Check {
         let state: ScriptedRecording.FileState
     }
 
-    /// Problems per path; an empty list means the file is exactly as expected.
-    static func problems(_ expectations: [Expectation]) throws -> [String: [String]] {
+    /// The files that differ from what they must hold, with how. Files that pass are deleted (the sweeps write a few
+    /// hundred); those that fail stay for inspection.
+    static func failures(_ expectations: [Expectation]) throws -> [String: [String]] {
         let list = Fixtures.temporaryPath("expectations.json")
         try JSONEncoder().encode(expectations).write(to: URL(fileURLWithPath: list))
-        return try Python.json([String: [String]].self, script,
-                               arguments: [list, ScriptedRecording.serial, String(ScriptedRecording.channels)])
+        let problems = try Python.json([String: [String]].self, script,
+                                       arguments: [list, ScriptedRecording.serial, String(ScriptedRecording.channels)])
+        for expectation in expectations where problems[expectation.path] == [] {
+            Fixtures.remove(expectation.path)
+        }
+        Fixtures.remove(list)
+        return problems.filter { !$0.value.isEmpty }
     }
 
     static let script = """
