@@ -106,22 +106,10 @@ struct EngineState {
     /// Live claims of the bucket grouped by lineage level (one level unless the filter is `design`).
     mutating func gather(_ bucket: Bucket, filter: BucketFilter, rules: [ClaimRuleSpec]) throws(LedgerError) -> [[WeightedClaim]] {
         let lineage = input.lineage
-        var levels = [[WeightedClaim]](repeating: [], count: { if case .design = filter { lineage.count } else { 1 } }())
+        var levels = [[WeightedClaim]](repeating: [], count: filter.designFilter == nil ? 1 : lineage.count)
         let exponent = input.project.currency.minorExponent
         for event in liveEvents {
-            let level: Int
-            switch filter {
-            case .unit:
-                guard event.unit == input.sale.unit else { continue }
-                level = 0
-            case .design:
-                guard let design = event.design, let depth = lineage.firstIndex(of: design) else { continue }
-                level = depth
-            case .projectDates(let from, let to):
-                if let from, event.date < from { continue }
-                if let to, event.date > to { continue }
-                level = 0
-            }
+            guard let level = self.level(of: event, in: filter) else { continue }
             guard let rule = rules.first(where: { $0.event == event.kind }) else { continue }
             let key = ClaimKey(bucket: bucket.id, event: event.id)
             if claims[key] == nil {
@@ -143,11 +131,38 @@ struct EngineState {
         return levels
     }
 
+    /// The lineage level at which `filter` gathers `event` (0 outside a design filter), or nil when it does not.
+    func level(of event: ContributionEvent, in filter: BucketFilter) -> Int? {
+        switch filter {
+        case .unit:
+            return event.unit == input.sale.unit ? 0 : nil
+        case .design:
+            guard let design = event.design else { return nil }
+            return input.lineage.firstIndex(of: design)
+        case .projectDates(let from, let to):
+            if let from, event.date < from { return nil }
+            if let to, event.date > to { return nil }
+            return 0
+        case .workTypes(let names):
+            guard event.kind == .work, let workType = event.workType, names.contains(workType) else { return nil }
+            return 0
+        case .contributions(let kinds):
+            return kinds.contains(event.kind) ? 0 : nil
+        case .all(let filters):
+            var level = 0
+            for filter in filters {
+                guard let found = self.level(of: event, in: filter) else { return nil }
+                if filter.designFilter != nil { level = found }
+            }
+            return level
+        }
+    }
+
     /// With c_i the share level i owes its parent (its design's `cites`, else the bucket's `lineage_weight`),
     /// level i gets c_0·…·c_(i−1)·(1 − c_i) and the oldest followed level c_0·…·c_(n−2); over the common
     /// denominator 100^n. With every c_i = w this is the bucket-wide w^i·(1−w), oldest w^(n−1).
     func levelWeights(_ filter: BucketFilter, count: Int) -> [Int64] {
-        guard case .design(let weight) = filter, count > 1 else { return [1] }
+        guard case .design(let weight)? = filter.designFilter, count > 1 else { return [1] }
         let scale = BucketFilter.lineageWeightScale
         let cites = input.lineage.prefix(count).map { design in
             Int64((input.citations[design] ?? weight).mantissa(atScale: scale)!)
