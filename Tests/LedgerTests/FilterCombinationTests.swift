@@ -101,3 +101,39 @@ struct FilterCombinationTests {
         }
     }
 }
+
+/// `mosquito ledger equation set` with a combined filter, as a user meets it.
+@Suite("Combined bucket filters over the CLI", .serialized)
+struct FilterCombinationCLITests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-filters-\(UUID().uuidString).sqlite").path
+
+    func ledger(_ arguments: [String]) throws -> CLI.Result {
+        try CLI.run(["ledger"] + arguments + ["--ledger", path])
+    }
+
+    @Test("an unknown work type in an `all` filter: one error line naming the field, exit 1, the equation unchanged; a known one is stored")
+    func unknownWorkType() throws {
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try ledger(["demo"]).status == 0)
+        let shown = try ledger(["equation", "show", "--project", "mosquito"]).stdout
+        let file = URL(fileURLWithPath: path + ".json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        func write(_ workType: String) throws {
+            try Data("""
+                {"format": "mosquito-value-equation/1", "project": "mosquito", "version": 2, "mode": "straight", "buckets": [
+                 {"id": "eng", "percent": "50", "rules": [{"event": "work", "claim": "debt"}], "filter": {"kind": "all", "of": [
+                   {"kind": "project_dates", "from": "2026-01-01"}, {"kind": "work_type", "names": ["\(workType)"]}]}}]}
+                """.utf8).write(to: file)
+        }
+        try write("driving")
+        let refused = try ledger(["equation", "set", "--file", file.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "error: value equation: bucket 'eng': filter.of[1].names[0]: project 'mosquito' has no work type 'driving'\n")
+        #expect(try ledger(["equation", "show", "--project", "mosquito"]).stdout == shown)
+        #expect(try ledger(["verify"]).status == 0)
+        let known = try ledger(["worktype", "set", "--project", "mosquito", "--name", "driving", "--rate", "30.00"])
+        #expect(known.status == 0)
+        #expect(try ledger(["equation", "set", "--file", file.path]).status == 0)
+        #expect(try ledger(["equation", "show", "--project", "mosquito"]).stdout.contains(#""kind" : "work_type""#))
+    }
+}

@@ -103,7 +103,7 @@ struct EngineState {
         return paid
     }
 
-    /// Live claims of the bucket grouped by lineage level (one level unless the filter is `design`).
+    /// Live claims of the bucket grouped by lineage level (one level unless the filter has a `design` part).
     mutating func gather(_ bucket: Bucket, filter: BucketFilter, rules: [ClaimRuleSpec]) throws(LedgerError) -> [[WeightedClaim]] {
         let lineage = input.lineage
         var levels = [[WeightedClaim]](repeating: [], count: filter.designFilter == nil ? 1 : lineage.count)
