@@ -35,7 +35,7 @@ struct EquationChoiceTests {
         Case(field: "rules[].claim", json: equation(claim: "forever"),
              message: "value equation: bucket 'build': rules[1].claim: unknown claim rule 'forever' (debt, equity, once)"),
         Case(field: "filter.kind", json: equation(filter: "moon"),
-             message: "value equation: bucket 'build': filter.kind: unknown filter kind 'moon' (unit, design, project_dates)"),
+             message: "value equation: bucket 'build': filter.kind: unknown filter kind 'moon' (unit, design, project_dates, work_type, contribution, all)"),
         Case(field: "a bucket without an id is named by its position", json: equation(event: "labour", id: ""),
              message: "value equation: bucket #2: missing 'id'"),
     ]

@@ -99,6 +99,10 @@ extension Ledger {
             if let agent = bucket.agent, try await store.agent(agent) == nil {
                 throw .equation("bucket '\(bucket.id)': no agent '\(agent)'")
             }
+            for (path, name) in bucket.filter?.workTypeNames ?? []
+            where try await store.workType(project: equation.project, name: name) == nil {
+                throw .equation("bucket '\(bucket.id)': \(path): project '\(equation.project)' has no work type '\(name)'")
+            }
         }
     }
 

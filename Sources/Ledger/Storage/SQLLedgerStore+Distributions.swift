@@ -68,8 +68,8 @@ extension SQLLedgerStore {
             for claim in try await Self.claims(project.id, s) {
                 claims[ClaimKey(bucket: claim.bucket, event: claim.event)] = claim
             }
-            let input = DistributionInput(sale: sale, project: project, equation: equation, lineage: lineage,
-                                          events: try await Self.events(project: project.id, s), claims: claims)
+            let input = DistributionInput(sale: sale, project: project, equation: equation, lineage: lineage.designs,
+                                          citations: lineage.citations, events: try await Self.events(project: project.id, s), claims: claims)
             let plan = try compute(input)
             guard !dryRun else { return plan }
             try await Self.store(plan, existing: claims, s)
@@ -78,13 +78,15 @@ extension SQLLedgerStore {
         }
     }
 
-    /// The unit's design first, then its ancestors.
-    static func lineage(of unit: Unit, _ s: any SQLSession) async throws(LedgerError) -> [String] {
-        var lineage = [String]()
+    /// The unit's design first, then its ancestors, with the weights they cite their parents at.
+    static func lineage(of unit: Unit, _ s: any SQLSession) async throws(LedgerError) -> DesignLineage {
+        var lineage = DesignLineage()
         var next: String? = unit.design
-        while let design = next, lineage.count < BucketFilter.maxLineageLevels, !lineage.contains(design) {
-            lineage.append(design)
-            next = try await Self.design(design, s)?.parent
+        while let id = next, lineage.designs.count < BucketFilter.maxLineageLevels, !lineage.designs.contains(id) {
+            lineage.designs.append(id)
+            let design = try await Self.design(id, s)
+            if let cites = design?.cites { lineage.citations[id] = cites }
+            next = design?.parent
         }
         return lineage
     }
@@ -118,4 +120,10 @@ extension SQLLedgerStore {
             }
         }
     }
+}
+
+/// A sold unit's design lineage as the engine takes it (`DistributionInput.lineage` and `.citations`).
+struct DesignLineage {
+    var designs: [String] = []
+    var citations: [String: LedgerDecimal] = [:]
 }

@@ -87,7 +87,7 @@ extension SQLLedgerStore {
 
     static func distributionAudit(events: [ContributionEvent], _ s: any SQLSession) async throws(LedgerError) -> DistributionAudit {
         let links = try await storedLinks(s)
-        var sales = [Int64: Sale](), projects = [String: Project](), lineages = [String: [String]]()
+        var sales = [Int64: Sale](), projects = [String: Project](), lineages = [String: DesignLineage]()
         for row in try await s.query("SELECT \(Rows.sales.list) FROM sales", []) {
             let sale = try Rows.sale(row)
             sales[sale.id] = sale

@@ -120,8 +120,8 @@ public final class SQLLedgerStore: LedgerStore {
             guard try await s.query("SELECT id FROM designs WHERE id = ?", [.text(design.id)]).isEmpty else {
                 throw .duplicate("design '\(design.id)' already exists")
             }
-            try await s.execute("INSERT INTO designs (id, name, parent) VALUES (?, ?, ?)",
-                                [.text(design.id), .text(design.name), SQLValue(design.parent)])
+            try await s.execute("INSERT INTO designs (id, name, parent, cites) VALUES (?, ?, ?, ?)",
+                                [.text(design.id), .text(design.name), SQLValue(design.parent), SQLValue(design.cites?.description)])
         }
     }
 
@@ -130,9 +130,14 @@ public final class SQLLedgerStore: LedgerStore {
     }
 
     static func design(_ id: String, _ s: any SQLSession) async throws(LedgerError) -> Design? {
-        try await s.query("SELECT id, name, parent FROM designs WHERE id = ?", [.text(id)]).first.map { row throws(LedgerError) in
-            var r = RowReader(row, RowSource("designs", "id, name, parent", key: "id"))
-            return Design(id: try r.text(), name: try r.text(), parent: try r.optionalText())
+        try await s.query("SELECT id, name, parent, cites FROM designs WHERE id = ?", [.text(id)]).first.map { row throws(LedgerError) in
+            var r = RowReader(row, RowSource("designs", "id, name, parent, cites", key: "id"))
+            let design = Design(id: try r.text(), name: try r.text(), parent: try r.optionalText(), cites: try r.optionalDecimal())
+            // An out-of-range weight would make a level's weight negative or overflow: name the cell instead.
+            if let cites = design.cites, Design.citesProblem(cites) != nil {
+                throw r.tampered(column: "cites", "'\(cites)' is not a weight in (0, 1) with at most 2 decimals")
+            }
+            return design
         }
     }
 

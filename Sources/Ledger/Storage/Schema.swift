@@ -90,6 +90,9 @@ enum Schema {
             """,
             "CREATE INDEX sales_by_unit ON sales (unit)",
         ]),
+        // Version 4: a design may state how much of a sale of it is owed to its parent. Existing designs state
+        // nothing (NULL), so every distribution made before replays with the bucket's lineage_weight as it did.
+        Migration(version: 4, statements: ["ALTER TABLE designs ADD COLUMN cites TEXT"]),
     ]
 
     static func migrate(_ database: any SQLDatabase) async throws(LedgerError) {
