@@ -9,9 +9,9 @@ public final class FanOut: @unchecked Sendable {
     private let losslessRings: [FrameRing]
     private let latestRings: [FrameRing]
 
+    /// No ring is allowed: a stream whose only readers are newest-wins subscribers held elsewhere records nothing.
     public init(rings: [FrameRing]) {
-        precondition(!rings.isEmpty, "fan-out to at least one consumer")
-        precondition(Set(rings.map(\.channelCount)).count == 1, "every consumer ring carries the same frame shape")
+        precondition(Set(rings.map(\.channelCount)).count <= 1, "every consumer ring carries the same frame shape")
         self.rings = rings
         losslessRings = rings.filter { $0.policy == .lossless }
         latestRings = rings.filter { $0.policy == .keepNewest }
