@@ -53,6 +53,7 @@ public struct AcquisitionPlan: Sendable {
 
 /// One recording run over one or more identified devices: configure, start, stream through the pipeline into
 /// the recording, stop, and account for every sample.
+/// Unchecked: `pinger` is written once by `start()`, before the run's threads exist; the rest is immutable or locked.
 public final class AcquisitionRun: @unchecked Sendable {
     public let plan: AcquisitionPlan
     public let streams: [DeviceStream]

@@ -4,6 +4,7 @@ import Signal
 import Synchronization
 
 /// Everything the run keeps for one instrument: its session, its stream, its processing and its clock.
+/// Unchecked: `pipeline` (stateful filters) is run by the recorder thread only; the session is behind a Mutex.
 public final class DeviceStream: @unchecked Sendable {
     public let uri: String
     /// Replaced when a followed instrument comes back after an outage.

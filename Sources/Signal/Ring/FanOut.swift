@@ -4,6 +4,7 @@
 /// Publishing copies the batch into each consumer's ring (one bulk copy per consumer). Sharing one
 /// storage between consumers would avoid that copy but would couple their overflow policies: a frame the
 /// recorder has no room for could not be written for anyone.
+/// Unchecked: immutable after init; `publish` is called by the one producer thread, as each ring requires.
 public final class FanOut: @unchecked Sendable {
     public let rings: [FrameRing]
     private let losslessRings: [FrameRing]

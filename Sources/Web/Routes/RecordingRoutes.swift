@@ -71,11 +71,13 @@ extension WebServer {
             let name = try context.parameters.require("name")
             let path = try self.recordings.existing(name)
             guard name.hasSuffix(".h5") else { throw WebError.badRequest("only .h5 recordings can be inspected") }
-            let summary: RecordingSummary
-            do throws(RecordingError) {
-                summary = try RecordingSummary(reading: try HDF5RecordingReader(path: path))
-            } catch {
-                throw WebError.badRequest("\(name): \(error.description)")
+            // Reading a file takes the process-wide HDF5 lock a live recorder also needs: not on a cooperative thread.
+            let summary = try await offloaded { () throws(WebError) -> RecordingSummary in
+                do throws(RecordingError) {
+                    return try RecordingSummary(reading: try HDF5RecordingReader(path: path))
+                } catch {
+                    throw .badRequest("\(name): \(error.description)")
+                }
             }
             return try JSON.response(summary)
         }
