@@ -34,6 +34,17 @@ struct RecordingStopped: Codable {
     var recordingError: String?
 }
 
+extension RecordingStopped {
+    /// Counts summed across devices, each of which may be up to 2^64 - 1: saturating, never trapping.
+    init(device: String, summary s: RunSummary) {
+        self.init(
+            device: device, name: (s.output as NSString).lastPathComponent, elapsedSeconds: s.elapsedSeconds,
+            samplesReceived: s.devices.reduce(0) { $0.addingSaturating($1.samplesReceived) },
+            samplesWritten: s.devices.reduce(0) { $0.addingSaturating($1.samplesWritten) }, samplesLost: s.samplesLost,
+            crcErrors: s.devices.reduce(0) { $0.addingSaturating($1.crcErrors) }, recordingError: s.recordingError)
+    }
+}
+
 extension WebServer {
     func addRecordingRoutes(to router: Routes) {
         router.get("/api/recordings", .read) { _, _ in try JSON.response(self.recordings.list()) }
@@ -53,11 +64,7 @@ extension WebServer {
             let body = try await JSON.decode(StopRecordingBody.self, from: request)
             let device = try self.device(body.device)
             let s = try await offloaded { () throws(WebError) in try WebError.answering { () throws(StreamHub.Refusal) -> RunSummary in try device.stopRecording() } }
-            return try JSON.response(RecordingStopped(
-                device: device.id, name: (s.output as NSString).lastPathComponent, elapsedSeconds: s.elapsedSeconds,
-                samplesReceived: s.devices.reduce(0) { $0.addingSaturating($1.samplesReceived) },
-                samplesWritten: s.devices.reduce(0) { $0.addingSaturating($1.samplesWritten) }, samplesLost: s.samplesLost,
-                crcErrors: s.devices.reduce(0) { $0.addingSaturating($1.crcErrors) }, recordingError: s.recordingError))
+            return try JSON.response(RecordingStopped(device: device.id, summary: s))
         }
         router.get("/api/recordings/:name", .read) { _, context in
             let name = try context.parameters.require("name")
