@@ -22,9 +22,8 @@ public struct AcquisitionPlan: Sendable {
     public var bufferSeconds: Double
     /// Ring capacity in frames per device (a power of two) that `bufferSeconds` asks for at this rate.
     public var ringCapacity: Int { RingSizing.capacity(rateHz: rateHz, seconds: bufferSeconds) }
-    /// Wraps each device's ingest before the session streams into it: a live view taps the same frames the
-    /// recorder gets (nil streams straight into the ingest).
-    public var tap: (@Sendable (DeviceStream) -> any StreamConsumer)?
+    /// Newest-wins subscribers per device URI: they get the frames the recorder gets, with the same indices.
+    public var outlets: [String: StreamOutlets] = [:]
     /// The certificate behind a calibration a device holds (serial, record), written into the recording so
     /// every value can be traced to the calibration that made it.
     public var certificateLookup: @Sendable (String, DeviceCalibration) -> String?
@@ -54,6 +53,7 @@ public struct AcquisitionPlan: Sendable {
 
 /// One recording run over one or more identified devices: configure, start, stream through the pipeline into
 /// the recording, stop, and account for every sample.
+/// Unchecked: `pinger` is written once by `start()`, before the run's threads exist; the rest is immutable or locked.
 public final class AcquisitionRun: @unchecked Sendable {
     public let plan: AcquisitionPlan
     public let streams: [DeviceStream]
@@ -82,7 +82,8 @@ public final class AcquisitionRun: @unchecked Sendable {
             streams.append(
                 try DeviceStream(
                     uri: uri, session: session, rateHz: plan.rateHz, channels: plan.channels, spec: plan.pipeline,
-                    durationSeconds: plan.durationSeconds, ringCapacity: plan.ringCapacity, follow: plan.follow))
+                    durationSeconds: plan.durationSeconds, ringCapacity: plan.ringCapacity, follow: plan.follow,
+                    outlets: plan.outlets[uri]))
         }
         self.streams = streams
         let header = RecordingHeader(
@@ -103,7 +104,7 @@ public final class AcquisitionRun: @unchecked Sendable {
         for s in streams { s.clock.burst(s.session, count: 8) }
         recorder.start()
         for s in streams {
-            do throws(DeviceError) { try s.session.start(into: plan.tap?(s) ?? s.ingest) } catch {
+            do throws(DeviceError) { try s.session.start(into: s.ingest) } catch {
                 stopDevices()
                 recorder.stop()
                 recorder.wait()
@@ -170,8 +171,11 @@ public final class AcquisitionRun: @unchecked Sendable {
             recordingError: recorder.failure?.description ?? closeError)
     }
 
+    /// A device that does not confirm STOP is said so in its file's events (it may still be sending).
     private func stopDevices() {
-        for s in streams where s.session.linkLost == nil { try? s.session.stop() }
+        for s in streams where s.session.linkLost == nil {
+            do throws(DeviceError) { try s.session.stop() } catch { s.ingest.stopFailed(error.description) }
+        }
     }
 
     /// Keeps clocks mapped and, when following, brings instruments back after an outage.
@@ -212,7 +216,7 @@ public final class AcquisitionRun: @unchecked Sendable {
         s.ingest.reattach(
             outageNs: MonotonicClock.nowNs() - outageSince,
             detail: "\(s.identity.serial) back after \(String(format: "%.2f", Double(MonotonicClock.nowNs() - outageSince) / 1e9)) s")
-        do throws(DeviceError) { try session.start(into: plan.tap?(s) ?? s.ingest) } catch {
+        do throws(DeviceError) { try session.start(into: s.ingest) } catch {
             // Gone again at once: the next attempt starts a new outage.
             s.ingest.linkLost(.other(error.description))
         }

@@ -7,11 +7,15 @@ import Synchronization
 /// whole sample frames in the rings; every index jump, corrupted frame and device overrun becomes exact loss.
 ///
 /// Allocation-free per frame: the frame buffer and the value scratch are sized for the largest SAMPLES frame.
+/// Unchecked: `buffer` and `scratch` are touched by the reader thread only; everything shared is a Mutex or atomic.
 public final class StreamIngest: StreamConsumer, @unchecked Sendable {
     public let channelMask: UInt32
     public let channelCount: Int
     public let clock: SampleClock
+    /// The lossless side of the fan-out: the recorder's ring (none when nothing records).
     public let fanOut: FanOut
+    /// The newest-wins side: live views and network outlets, which come and go while the stream runs.
+    public let outlets: StreamOutlets?
     /// Samples with an index at or past this are not published: a run of N seconds holds exactly N·rate samples.
     public let endIndex: UInt64?
     /// How long the reader waits on a full lossless ring before it drops (counted as host overrun).
@@ -30,8 +34,9 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
 
     public init(
         channelMask: UInt32, rateHz: UInt32, rings: [FrameRing], endIndex: UInt64?,
-        backPressureLimitNs: UInt64 = 2_000_000_000, follow: Bool = false
+        backPressureLimitNs: UInt64 = 2_000_000_000, follow: Bool = false, outlets: StreamOutlets? = nil
     ) {
+        self.outlets = outlets
         self.follow = follow
         self.channelMask = channelMask
         channelCount = channelMask.nonzeroBitCount
@@ -63,8 +68,7 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
     public func samples(_ view: SamplesView) { accept(view) }
 
     /// Applies the stream's index rule (``StreamIndex``) to one frame and publishes what it delivers: each
-    /// index at most once, in order, rebased after reconnects. A consumer that taps frames before they reach
-    /// the ingest publishes exactly the returned delivery, so it sees the indices the recording holds.
+    /// index at most once, in order, rebased after reconnects, to the recorder and every subscriber alike.
     @discardableResult
     public func accept(_ view: SamplesView) -> StreamIndex.Admission {
         let h = view.header
@@ -129,6 +133,13 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
         if ends { finished.store(true, ordering: .releasing) }
     }
 
+    /// The device did not confirm STOP at the end of the run: an event in the file says so.
+    public func stopFailed(_ why: String) {
+        state.withLock { s in
+            s.pendingEvents.append(IngestEvent(afterIndex: s.index.nextIndex, kind: "stop_failed", detail: why))
+        }
+    }
+
     /// When the link went down and has not come back (following only).
     public var outageSinceNs: UInt64? { state.withLock { $0.outageSinceNs } }
 
@@ -178,6 +189,9 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
             }
         }
         buffer.withSpan { span in
+            // Subscribers never wait for the recorder, nor it for them.
+            outlets?.publish(span)
+            guard !fanOut.rings.isEmpty else { return }
             var waitedNs: UInt64 = 0
             while fanOut.publish(span, whenFull: .refuse) == .backPressure {
                 // The recorder is behind: wait for it rather than drop, up to a bound, then drop counted.
