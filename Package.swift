@@ -117,7 +117,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "MWPTests", dependencies: ["MWP"]),
+        .testTarget(name: "MWPTests", dependencies: ["MWP", "TestSupport"]),
         // Lab Streaming Layer, protocol 110, natively: a pure core (info XML, XPath, wire codecs, config) and
         // its I/O on SwiftNIO. Knows nothing of acquisition: the stream hub feeds it samples.
         .target(
@@ -137,7 +137,7 @@ let package = Package(
             exclude: ["Support"]
         ),
         .testTarget(name: "DeviceTests", dependencies: ["Device", "Simulator", "MWP"]),
-        .testTarget(name: "SignalTests", dependencies: ["Signal"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SignalTests", dependencies: ["Signal", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Recording", "MWP"]),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import Testing
+import TestSupport
 
 /// Random ledgers whose amounts sit at the maximum, through the store on every backend, and random claims as
 /// large as Int64 allows through the pure engine: every sum is exact or a clear error, never a trap.
@@ -9,7 +10,7 @@ struct AmountBoundPropertyTests {
     static let max = AmountLimit.maximum
 
     /// An amount at or just under the maximum, most of the time; now and then a small one.
-    static func amount(_ rng: inout SeededGenerator) -> Int64 {
+    static func amount(_ rng: inout SplitMix64) -> Int64 {
         switch Int.random(in: 0..<4, using: &rng) {
         case 0: max
         case 1: max - Int64.random(in: 1...1000, using: &rng)
@@ -22,7 +23,7 @@ struct AmountBoundPropertyTests {
           arguments: Backend.enabled, Array(UInt64(1)...UInt64(6)))
     func storeProperties(backend: Backend, seed: UInt64) async throws {
         try await withLedger(backend) { ledger, _ in
-            var rng = SeededGenerator(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let agents = (0..<Int.random(in: 1...4, using: &rng)).map { "a\($0)" }
             try await ledger.network(agents: agents)
             try await ledger.addDesign(id: "D2", name: "D2", parent: "D1")
@@ -80,7 +81,7 @@ struct AmountBoundPropertyTests {
     @Test("random claims as large as Int64 holds: the engine pays exactly or says what overflowed, never traps",
           arguments: Array(UInt64(1)...UInt64(80)))
     func engineWithHugeClaims(seed: UInt64) throws {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let agents = (0..<Int.random(in: 1...5, using: &rng)).map { "a\($0)" }
         let project = Project(id: "p", name: "p", currency: try Currency("CAD"), custodian: nil, fundAgent: "fund")
         var events = [ContributionEvent]()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import Ledger
 import Testing
 
@@ -269,7 +270,7 @@ struct DistributionChainPropertyTests {
     @Test("random ledgers verify intact and recompute exactly", arguments: Backend.enabled, seeds)
     func randomLedgersVerify(backend: Backend, seed: UInt64) async throws {
         try await withLedger(backend) { ledger, database in
-            var rng = SeededGenerator(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let agents = (0..<Int.random(in: 1...4, using: &rng)).map { "a\($0)" }
             try await ledger.network(agents: agents)
             try await ledger.addDesign(id: "D2", name: nil, parent: "D1")
@@ -278,7 +279,7 @@ struct DistributionChainPropertyTests {
             for (index, serial) in units.enumerated() {
                 try await ledger.registerUnit(serial: serial, design: ["D1", "D2", "D3"][index % 3])
             }
-            func logEvents(_ count: Int, _ rng: inout SeededGenerator) async throws {
+            func logEvents(_ count: Int, _ rng: inout SplitMix64) async throws {
                 for _ in 0..<count {
                     let kind = ContributionKind.allCases.randomElement(using: &rng)!
                     let day = String(format: "%02d", Int.random(in: 1...28, using: &rng))
