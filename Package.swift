@@ -4,8 +4,9 @@ import PackageDescription
 // Dependencies point one way, down the data's path:
 //   CMWP (C reference codec, for firmware) / MWP (protocol) <- Simulator <- Device <- USB
 //   Signal (knows no transport) <- Recording
-//   Device + Signal + Recording <- Acquisition;  Device <- Calibration;  Recording + Device <- Replay
-//   Ledger stands alone; the `mosquito` executable is a thin shell over all of them.
+//   Device + Signal + Recording <- Acquisition;  Device + Signal <- Calibration;  Recording + Device <- Replay
+//   Ledger and LSL (Lab Streaming Layer, on SwiftNIO) stand alone;
+//   the `mosquito` executable is a thin shell over all of them.
 let package = Package(
     name: "mosquito",
     platforms: [.macOS(.v15)],
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // The C99 reference codec that instrument firmware links (firmware-protocol/README.md).
@@ -71,7 +73,7 @@ let package = Package(
         .target(name: "Recording", dependencies: ["CHDF5"]),
         // Device streams through the pipeline into recordings, with exact loss accounting.
         .target(name: "Acquisition", dependencies: ["Device", "Signal", "Recording", "MWP"]),
-        .target(name: "Calibration", dependencies: ["Device", "MWP"]),
+        .target(name: "Calibration", dependencies: ["Device", "MWP", "Signal"]),
         // A recording played back as an instrument (`replay:run.h5[:speed]`), speaking MWP/1.
         .target(name: "Replay", dependencies: ["Recording", "Device", "MWP"]),
         .systemLibrary(name: "CMalloc"),
@@ -115,16 +117,36 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "MWPTests", dependencies: ["MWP"]),
+        .testTarget(name: "MWPTests", dependencies: ["MWP", "TestSupport"]),
+        // Lab Streaming Layer, protocol 110, natively: a pure core (info XML, XPath, wire codecs, config) and
+        // its I/O on SwiftNIO. Knows nothing of acquisition: the stream hub feeds it samples.
+        .target(
+            name: "LSL",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "LSLTests",
+            dependencies: [
+                "LSL", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Support"]
+        ),
         .testTarget(name: "DeviceTests", dependencies: ["Device", "Simulator", "MWP"]),
-        .testTarget(name: "SignalTests", dependencies: ["Signal"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SignalTests", dependencies: ["Signal", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Recording", "MWP"]),
-        .testTarget(name: "AcquisitionTests", dependencies: ["Acquisition"]),
+        .testTarget(
+            name: "AcquisitionTests",
+            dependencies: ["Acquisition", "Device", "MWP", "Signal", "Recording", "Simulator", "TestSupport"]),
         // Runs the built `mosquito` binary as separate processes (simulator on a pty, recorder against it).
         .testTarget(name: "EndToEndTests", dependencies: ["Simulator", "MWP", "TestSupport"]),
         .testTarget(
-            name: "CalibrationTests", dependencies: ["Calibration", "Device", "Simulator", "MWP"],
+            name: "CalibrationTests", dependencies: ["Calibration", "Device", "Simulator", "MWP", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "mosquito", "TestSupport"]),
         .testTarget(

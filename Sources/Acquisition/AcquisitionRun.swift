@@ -22,9 +22,8 @@ public struct AcquisitionPlan: Sendable {
     public var bufferSeconds: Double
     /// Ring capacity in frames per device (a power of two) that `bufferSeconds` asks for at this rate.
     public var ringCapacity: Int { RingSizing.capacity(rateHz: rateHz, seconds: bufferSeconds) }
-    /// Wraps each device's ingest before the session streams into it: a live view taps the same frames the
-    /// recorder gets (nil streams straight into the ingest).
-    public var tap: (@Sendable (DeviceStream) -> any StreamConsumer)?
+    /// Newest-wins subscribers per device URI: they get the frames the recorder gets, with the same indices.
+    public var outlets: [String: StreamOutlets] = [:]
     /// The certificate behind a calibration a device holds (serial, record), written into the recording so
     /// every value can be traced to the calibration that made it.
     public var certificateLookup: @Sendable (String, DeviceCalibration) -> String?
@@ -54,6 +53,7 @@ public struct AcquisitionPlan: Sendable {
 
 /// One recording run over one or more identified devices: configure, start, stream through the pipeline into
 /// the recording, stop, and account for every sample.
+/// Unchecked: `pinger` is written once by `start()`, before the run's threads exist; the rest is immutable or locked.
 public final class AcquisitionRun: @unchecked Sendable {
     public let plan: AcquisitionPlan
     public let streams: [DeviceStream]
@@ -82,7 +82,8 @@ public final class AcquisitionRun: @unchecked Sendable {
             streams.append(
                 try DeviceStream(
                     uri: uri, session: session, rateHz: plan.rateHz, channels: plan.channels, spec: plan.pipeline,
-                    durationSeconds: plan.durationSeconds, ringCapacity: plan.ringCapacity, follow: plan.follow))
+                    durationSeconds: plan.durationSeconds, ringCapacity: plan.ringCapacity, follow: plan.follow,
+                    outlets: plan.outlets[uri]))
         }
         self.streams = streams
         let header = RecordingHeader(
@@ -103,7 +104,7 @@ public final class AcquisitionRun: @unchecked Sendable {
         for s in streams { s.clock.burst(s.session, count: 8) }
         recorder.start()
         for s in streams {
-            do throws(DeviceError) { try s.session.start(into: plan.tap?(s) ?? s.ingest) } catch {
+            do throws(DeviceError) { try s.session.start(into: s.ingest) } catch {
                 stopDevices()
                 recorder.stop()
                 recorder.wait()
@@ -127,14 +128,17 @@ public final class AcquisitionRun: @unchecked Sendable {
     public func status() -> RunStatus {
         let elapsed = Double(MonotonicClock.nowNs() - startedNs) / 1e9
         let written = recorder.written
+        let overrun = recorder.hostOverrun
         let snaps = streams.map { $0.ingest.snapshot() }
+        let accounts = snaps.indices.map { DeviceAccount(snaps[$0], hostOverrun: overrun[$0]) }
+        // Summed across devices, each of which may count up to 2^64 - 1: saturating, never trapping.
         return RunStatus(
             elapsedSeconds: elapsed,
-            samplesReceived: snaps.reduce(0) { $0 + $1.samplesReceived },
-            samplesWritten: written.reduce(0, +),
-            samplesLost: snaps.reduce(0) { $0 + $1.loss.total } + recorder.hostOverrun.reduce(0, +),
-            crcErrors: snaps.reduce(0) { $0 + $1.crcErrors },
-            gaps: snaps.reduce(0) { $0 + $1.gaps })
+            samplesReceived: accounts.reduce(0) { $0.addingSaturating($1.received) },
+            samplesWritten: written.reduce(0) { $0.addingSaturating($1) },
+            samplesLost: accounts.reduce(0) { $0.addingSaturating($1.loss.total) },
+            crcErrors: snaps.reduce(0) { $0.addingSaturating($1.crcErrors) },
+            gaps: snaps.reduce(0) { $0.addingSaturating($1.gaps) })
     }
 
     /// Stops the devices, writes what is left, closes the file, and says exactly what happened.
@@ -150,13 +154,13 @@ public final class AcquisitionRun: @unchecked Sendable {
         let overrun = recorder.hostOverrun
         let devices = streams.enumerated().map { d, s in
             let snap = s.ingest.snapshot()
-            var loss = snap.loss
-            loss.hostOverrun += overrun[d]
+            let account = DeviceAccount(snap, hostOverrun: overrun[d])
             return DeviceSummary(
                 uri: s.uri, serial: s.identity.serial, rateHz: s.rateHz, outputRateHz: s.pipeline.outputRate,
                 channels: s.channels.map { s.identity.channels[$0].name }, samplesExpected: s.ingest.endIndex,
-                samplesReceived: snap.samplesReceived, samplesWritten: written[d], framesReceived: snap.framesReceived,
-                crcErrors: snap.crcErrors, malformedFrames: snap.malformedFrames, lost: LossCounts(loss),
+                nextIndex: snap.nextIndex, samplesReceived: account.received, samplesWritten: written[d],
+                framesReceived: snap.framesReceived, crcErrors: snap.crcErrors, malformedFrames: snap.malformedFrames,
+                lost: LossCounts(account.loss), indexViolations: snap.violations,
                 clockOffsetUncertaintyNs: s.clock.mapping?.uncertaintyNanos, clockDriftPPM: s.clock.mapping?.driftPPM,
                 linkError: snap.linkError ?? s.ingest.outageSinceNs.map { _ in "instrument still away when the run ended" },
                 reconnects: snap.reconnects, bufferFrames: s.ring.capacity,
@@ -167,8 +171,11 @@ public final class AcquisitionRun: @unchecked Sendable {
             recordingError: recorder.failure?.description ?? closeError)
     }
 
+    /// A device that does not confirm STOP is said so in its file's events (it may still be sending).
     private func stopDevices() {
-        for s in streams where s.session.linkLost == nil { try? s.session.stop() }
+        for s in streams where s.session.linkLost == nil {
+            do throws(DeviceError) { try s.session.stop() } catch { s.ingest.stopFailed(error.description) }
+        }
     }
 
     /// Keeps clocks mapped and, when following, brings instruments back after an outage.
@@ -193,7 +200,7 @@ public final class AcquisitionRun: @unchecked Sendable {
     private func follow(_ s: DeviceStream, outageSince: UInt64) {
         let outage = MonotonicClock.nowNs() - outageSince
         if let end = s.ingest.endIndex,
-            s.ingest.snapshot().nextIndex + UInt64(Double(outage) * Double(s.rateHz) / 1e9) >= end {
+            s.ingest.snapshot().nextIndex.addingSaturating(UInt64(Double(outage) * Double(s.rateHz) / 1e9)) >= end {
             s.ingest.reattach(outageNs: outage, detail: "the run ended while the instrument was away")
             return
         }
@@ -209,7 +216,7 @@ public final class AcquisitionRun: @unchecked Sendable {
         s.ingest.reattach(
             outageNs: MonotonicClock.nowNs() - outageSince,
             detail: "\(s.identity.serial) back after \(String(format: "%.2f", Double(MonotonicClock.nowNs() - outageSince) / 1e9)) s")
-        do throws(DeviceError) { try session.start(into: plan.tap?(s) ?? s.ingest) } catch {
+        do throws(DeviceError) { try session.start(into: s.ingest) } catch {
             // Gone again at once: the next attempt starts a new outage.
             s.ingest.linkLost(.other(error.description))
         }

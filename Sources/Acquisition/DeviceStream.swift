@@ -4,6 +4,7 @@ import Signal
 import Synchronization
 
 /// Everything the run keeps for one instrument: its session, its stream, its processing and its clock.
+/// Unchecked: `pipeline` (stateful filters) is run by the recorder thread only; the session is behind a Mutex.
 public final class DeviceStream: @unchecked Sendable {
     public let uri: String
     /// Replaced when a followed instrument comes back after an outage.
@@ -44,7 +45,7 @@ public final class DeviceStream: @unchecked Sendable {
     /// builds the processing; any refusal is thrown before a file exists.
     init(
         uri: String, session: DeviceSession, rateHz: UInt32, channels requested: [Int]?, spec: PipelineSpec,
-        durationSeconds: Double?, ringCapacity: Int, follow: Bool = false
+        durationSeconds: Double?, ringCapacity: Int, follow: Bool = false, outlets: StreamOutlets? = nil
     ) throws(AcquisitionError) {
         guard let identity = session.identity else { throw .device(uri, "instrument not identified") }
         let channels = requested ?? Array(identity.channels.indices)
@@ -53,6 +54,9 @@ public final class DeviceStream: @unchecked Sendable {
         }
         guard !channels.isEmpty else { throw .badRequest("no channels selected") }
         guard rateHz > 0 else { throw .badRequest("rate must be positive") }
+        if let outlets, outlets.channelCount != channels.count {
+            throw .badRequest("\(uri): subscribers take \(outlets.channelCount) channels; \(channels.count) selected")
+        }
         self.uri = uri
         sessionBox = Mutex(session)
         self.identity = identity
@@ -76,7 +80,8 @@ public final class DeviceStream: @unchecked Sendable {
         }
         ring = FrameRing(capacity: ringCapacity, channelCount: self.channels.count, policy: .lossless)
         let end = durationSeconds.map { UInt64(($0 * Double(rateHz)).rounded()) }
-        ingest = StreamIngest(channelMask: self.channels.reduce(0) { $0 | (1 << UInt32($1)) }, rateHz: rateHz, rings: [ring], endIndex: end, follow: follow)
+        ingest = StreamIngest(channelMask: self.channels.reduce(0) { $0 | (1 << UInt32($1)) }, rateHz: rateHz, rings: [ring], endIndex: end, follow: follow,
+            outlets: outlets)
     }
 }
 

@@ -4,6 +4,7 @@ import Signal
 
 /// The consumer side: drains each device's ring through its pipeline into the recording, with the gaps,
 /// events and clock exchanges that explain it. Runs on its own thread until the streams are done.
+/// Unchecked: the reusable batch arrays are touched by the recorder thread only; everything shared is a Mutex.
 final class RecorderLoop: @unchecked Sendable {
     let streams: [DeviceStream]
     let sink: any RecordingSink
@@ -12,7 +13,9 @@ final class RecorderLoop: @unchecked Sendable {
     private let stopRequested = Mutex(false)
     /// Samples written and lost to host overrun per device; read live by the status line.
     private let progress: Mutex<(written: [UInt64], hostOverrun: [UInt64])>
-    private(set) var failure: RecordingError?
+    /// Why the loop stopped writing, once it did: set by the recorder thread, read by the supervisor and the shells.
+    private let failureBox = Mutex<RecordingError?>(nil)
+    var failure: RecordingError? { failureBox.withLock { $0 } }
     private let done = DispatchSemaphore(value: 0)
 
     // Reused per batch so steady state allocates nothing new.
@@ -60,7 +63,7 @@ final class RecorderLoop: @unchecked Sendable {
                 }
             }
         } catch {
-            failure = error
+            failureBox.withLock { $0 = error }
         }
     }
 
@@ -126,13 +129,7 @@ final class RecorderLoop: @unchecked Sendable {
     }
 
     static func recorded(_ gap: Signal.Gap) -> Recording.Gap {
-        let cause: GapCause = switch gap.cause {
-        case .transportGap: .transportGap
-        case .crcError: .crcError
-        case .deviceOverrun: .deviceOverrun
-        case .hostOverrun: .hostOverrun
-        }
-        return Recording.Gap(firstMissingIndex: gap.firstMissingIndex, count: gap.count, cause: cause)
+        return Recording.Gap(firstMissingIndex: gap.firstMissingIndex, count: gap.count, cause: GapCause(gap.cause))
     }
 }
 

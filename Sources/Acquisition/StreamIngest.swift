@@ -7,11 +7,15 @@ import Synchronization
 /// whole sample frames in the rings; every index jump, corrupted frame and device overrun becomes exact loss.
 ///
 /// Allocation-free per frame: the frame buffer and the value scratch are sized for the largest SAMPLES frame.
+/// Unchecked: `buffer` and `scratch` are touched by the reader thread only; everything shared is a Mutex or atomic.
 public final class StreamIngest: StreamConsumer, @unchecked Sendable {
     public let channelMask: UInt32
     public let channelCount: Int
     public let clock: SampleClock
+    /// The lossless side of the fan-out: the recorder's ring (none when nothing records).
     public let fanOut: FanOut
+    /// The newest-wins side: live views and network outlets, which come and go while the stream runs.
+    public let outlets: StreamOutlets?
     /// Samples with an index at or past this are not published: a run of N seconds holds exactly N·rate samples.
     public let endIndex: UInt64?
     /// How long the reader waits on a full lossless ring before it drops (counted as host overrun).
@@ -22,7 +26,7 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
     private var scratch: [Int32]
 
     // Shared with the control and recorder threads.
-    private let state = Mutex(IngestState())
+    private let state: Mutex<IngestState>
     private let finished = Atomic<Bool>(false)
 
     /// When set, a lost link waits for the instrument to come back instead of ending the stream.
@@ -30,8 +34,9 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
 
     public init(
         channelMask: UInt32, rateHz: UInt32, rings: [FrameRing], endIndex: UInt64?,
-        backPressureLimitNs: UInt64 = 2_000_000_000, follow: Bool = false
+        backPressureLimitNs: UInt64 = 2_000_000_000, follow: Bool = false, outlets: StreamOutlets? = nil
     ) {
+        self.outlets = outlets
         self.follow = follow
         self.channelMask = channelMask
         channelCount = channelMask.nonzeroBitCount
@@ -39,6 +44,7 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
         fanOut = FanOut(rings: rings)
         self.endIndex = endIndex
         self.backPressureLimitNs = backPressureLimitNs
+        state = Mutex(IngestState(endIndex: endIndex))
         let maxFrames = SamplesHeader.maxCount(channels: channelCount)
         buffer = FrameBuffer(capacity: maxFrames, channelCount: channelCount)
         scratch = [Int32](repeating: 0, count: maxFrames * channelCount)
@@ -59,53 +65,52 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
 
     // MARK: StreamConsumer (reader thread)
 
-    public func samples(_ view: SamplesView) {
-        var h = view.header
-        // After a reconnect the device counts from 0 again; the stream goes on from where the outage ended.
-        let base = state.withLock { $0.indexBase }
-        h.firstIndex &+= base
+    public func samples(_ view: SamplesView) { accept(view) }
+
+    /// Applies the stream's index rule (``StreamIndex``) to one frame and publishes what it delivers: each
+    /// index at most once, in order, rebased after reconnects, to the recorder and every subscriber alike.
+    @discardableResult
+    public func accept(_ view: SamplesView) -> StreamIndex.Admission {
+        let h = view.header
         guard h.channelMask == channelMask else {
-            state.withLock { $0.malformedFrames += 1; $0.accountant.noteCRCError() }
-            return
+            state.withLock { $0.malformedFrames += 1; $0.index.noteCRCError() }
+            return .empty
         }
-        var count = Int(h.count)
-        if let end = endIndex {
-            if h.firstIndex >= end { count = 0 } else { count = min(count, Int(end - h.firstIndex)) }
-        }
-        let done = state.withLock { s -> Bool in
+        let (admission, done) = state.withLock { s -> (StreamIndex.Admission, Bool) in
             s.framesReceived += 1
-            if count > 0 {
-                s.accountant.observeBlock(firstIndex: h.firstIndex, count: UInt64(count)) { gap in s.pendingGaps.append(gap); s.gapCount += 1 }
-            } else if let end = endIndex, s.accountant.expectedNextIndex < end {
-                // A frame wholly past the end proves [expected, end) is missing; what lies beyond the run is not.
-                s.accountant.observeBlock(firstIndex: end, count: 0) { gap in s.pendingGaps.append(gap); s.gapCount += 1 }
+            let nextBefore = s.index.nextIndex
+            let admission = s.index.admit(firstIndex: h.firstIndex, count: Int(h.count)) { gap in
+                s.pendingGaps.append(gap)
+                s.gapCount += 1
             }
-            return endIndex.map { s.accountant.expectedNextIndex >= $0 } ?? false
+            s.noteViolation(admission, header: h, nextBefore: nextBefore, base: s.index.base)
+            return (admission, s.index.isComplete)
         }
-        if count > 0 { publish(view, firstIndex: h.firstIndex, count: count) }
+        if case .deliver(let first, let skip, let count) = admission { publish(view, firstIndex: first, skip: skip, count: count) }
         if done { finished.store(true, ordering: .releasing) }
+        return admission
     }
 
     public func status(_ status: DeviceStatus) {
         state.withLock { s in
-            s.accountant.noteDeviceStatus(droppedTotal: status.droppedTotal)
+            s.index.noteDeviceStatus(droppedTotal: status.droppedTotal)
             s.lastStatus = status
             if !status.flags.isEmpty {
-                s.pendingEvents.append(IngestEvent(afterIndex: s.accountant.expectedNextIndex, kind: "status", detail: describe(status)))
+                s.pendingEvents.append(IngestEvent(afterIndex: s.index.nextIndex, kind: "status", detail: describe(status)))
             }
         }
     }
 
     public func log(level: UInt8, text: String) {
         state.withLock { s in
-            s.pendingEvents.append(IngestEvent(afterIndex: s.accountant.expectedNextIndex, kind: "log", detail: "level \(level): \(text)"))
+            s.pendingEvents.append(IngestEvent(afterIndex: s.index.nextIndex, kind: "log", detail: "level \(level): \(text)"))
         }
     }
 
     public func frameError(_ error: FrameError) {
         state.withLock { s in
             // Any damaged frame may have been samples: a following index jump is blamed on it, not on the link.
-            s.accountant.noteCRCError()
+            s.index.noteCRCError()
             if case .crc = error { s.crcErrors += 1 } else { s.malformedFrames += 1 }
         }
     }
@@ -114,10 +119,10 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
         let ends = state.withLock { s -> Bool in
             // A source that ran out (a replay's last sample) ends the stream; it did not fail.
             if case .endOfStream = error {
-                s.pendingEvents.append(IngestEvent(afterIndex: s.accountant.expectedNextIndex, kind: "end", detail: error.description))
+                s.pendingEvents.append(IngestEvent(afterIndex: s.index.nextIndex, kind: "end", detail: error.description))
                 return true
             }
-            s.pendingEvents.append(IngestEvent(afterIndex: s.accountant.expectedNextIndex, kind: "disconnect", detail: error.description))
+            s.pendingEvents.append(IngestEvent(afterIndex: s.index.nextIndex, kind: "disconnect", detail: error.description))
             if follow {
                 s.outageSinceNs = MonotonicClock.nowNs()
                 return false
@@ -128,26 +133,29 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
         if ends { finished.store(true, ordering: .releasing) }
     }
 
+    /// The device did not confirm STOP at the end of the run: an event in the file says so.
+    public func stopFailed(_ why: String) {
+        state.withLock { s in
+            s.pendingEvents.append(IngestEvent(afterIndex: s.index.nextIndex, kind: "stop_failed", detail: why))
+        }
+    }
+
     /// When the link went down and has not come back (following only).
     public var outageSinceNs: UInt64? { state.withLock { $0.outageSinceNs } }
 
     /// The instrument is back and restarts counting at 0: continue the stream after the samples it would have
     /// produced during the outage, which become one transport gap.
     public func reattach(outageNs: UInt64, detail: String) {
-        state.withLock { s in
+        let done = state.withLock { s -> Bool in
+            // At most 2^64 ns times 10^7 Hz / 10^9: well inside what a Double converts back to a UInt64.
             let missed = UInt64((Double(outageNs) * Double(clock.rateHz) / 1e9).rounded())
-            var base = s.accountant.expectedNextIndex &+ max(missed, 1)
-            if let end = endIndex { base = min(base, end) }
-            s.accountant.observeBlock(firstIndex: base, count: 0) { gap in s.pendingGaps.append(gap); s.gapCount += 1 }
-            s.indexBase = base
-            s.accountant.noteDeviceRestarted()
+            s.index.deviceRestarted(missing: missed) { gap in s.pendingGaps.append(gap); s.gapCount += 1 }
             s.outageSinceNs = nil
             s.reconnects += 1
-            s.pendingEvents.append(IngestEvent(afterIndex: base, kind: "reconnect", detail: detail))
+            s.pendingEvents.append(IngestEvent(afterIndex: s.index.base, kind: "reconnect", detail: detail))
+            return s.index.isComplete
         }
-        if let end = endIndex, state.withLock({ $0.accountant.expectedNextIndex >= end }) {
-            finished.store(true, ordering: .releasing)
-        }
+        if done { finished.store(true, ordering: .releasing) }
     }
 
     /// Gives up following (the run is ending while the instrument is away).
@@ -158,18 +166,32 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
 
     // MARK: Hot path
 
-    private func publish(_ view: SamplesView, firstIndex: UInt64, count: Int) {
-        let values = count * channelCount
+    /// Publishes the frame's samples `skip ..< skip + count` as indices from `firstIndex`.
+    private func publish(_ view: SamplesView, firstIndex: UInt64, skip: Int, count: Int) {
         scratch.withUnsafeMutableBufferPointer { out in
             view.copyValues(into: UnsafeMutableBufferPointer(rebasing: out[0..<view.header.valueCount]))
         }
         buffer.removeAll()
         scratch.withUnsafeBufferPointer { raw in
-            buffer.appendBlock(
-                firstIndex: firstIndex, clock: clock, blockDeviceTimeMicros: view.header.deviceTimeUs,
-                raw: UnsafeBufferPointer(rebasing: raw[0..<values]))
+            if skip == 0 {
+                buffer.appendBlock(
+                    firstIndex: firstIndex, clock: clock, blockDeviceTimeMicros: view.header.deviceTimeUs,
+                    raw: UnsafeBufferPointer(rebasing: raw[0..<count * channelCount]))
+            } else {
+                // The tail of a partly repeated frame (rare): each sample keeps the device time of its place in the frame.
+                for k in 0..<count {
+                    let at = (skip + k) * channelCount
+                    buffer.append(
+                        index: firstIndex + UInt64(k),
+                        deviceTimeNanos: clock.deviceTimeNanos(blockDeviceTimeMicros: view.header.deviceTimeUs, offsetInBlock: skip + k),
+                        values: UnsafeBufferPointer(rebasing: raw[at..<at + channelCount]))
+                }
+            }
         }
         buffer.withSpan { span in
+            // Subscribers never wait for the recorder, nor it for them.
+            outlets?.publish(span)
+            guard !fanOut.rings.isEmpty else { return }
             var waitedNs: UInt64 = 0
             while fanOut.publish(span, whenFull: .refuse) == .backPressure {
                 // The recorder is behind: wait for it rather than drop, up to a bound, then drop counted.
@@ -192,51 +214,6 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
         if s.flags.contains(.calibrationInvalid) { flags.append("calibration_invalid") }
         return flags.joined(separator: ",") + " dropped_total=\(s.droppedTotal) temperature=\(Double(s.temperatureCentiC) / 100)C"
     }
-}
-
-/// Something the device said or the link did, placed in the stream after a sample index.
-public struct IngestEvent: Sendable, Equatable {
-    public var afterIndex: UInt64
-    public var kind: String
-    public var detail: String
-}
-
-struct IngestState {
-    var accountant = GapAccountant()
-    var pendingGaps: [Gap] = []
-    var pendingEvents: [IngestEvent] = []
-    var framesReceived: UInt64 = 0
-    var gapCount: UInt64 = 0
-    var crcErrors: UInt64 = 0
-    var malformedFrames: UInt64 = 0
-    var backPressureDrops: UInt64 = 0
-    var lastStatus: DeviceStatus?
-    var linkError: String?
-    var indexBase: UInt64 = 0
-    var outageSinceNs: UInt64?
-    var reconnects = 0
-
-    func snapshot() -> IngestSnapshot {
-        IngestSnapshot(
-            samplesReceived: accountant.samplesReceived, nextIndex: accountant.expectedNextIndex,
-            framesReceived: framesReceived, gaps: gapCount, crcErrors: crcErrors, malformedFrames: malformedFrames,
-            loss: accountant.totals, duplicateSamples: accountant.duplicateSamples, linkError: linkError,
-            reconnects: reconnects)
-    }
-}
-
-/// Counts at one instant, for the live status line and the summary.
-public struct IngestSnapshot: Sendable, Equatable {
-    public var samplesReceived: UInt64
-    public var nextIndex: UInt64
-    public var framesReceived: UInt64
-    public var gaps: UInt64
-    public var crcErrors: UInt64
-    public var malformedFrames: UInt64
-    public var loss: LossTotals
-    public var duplicateSamples: UInt64
-    public var linkError: String?
-    public var reconnects: Int
 }
 
 #if canImport(Glibc)

@@ -30,7 +30,9 @@ typedef struct plug {
     GQueue discarded;    /* URBs the host cancelled, to be reaped with -ENOENT */
     int master_fd, slave_fd;
     int unplugged;
+    int attached; /* its handler answers ioctls on devnode */
     int in_halted;
+    int stall_owed; /* halted with no IN URB pending: the next one submitted is the one that stalls */
     int out_naks;
     unsigned clear_halts, in_submitted, max_in_flight, discards, claimed;
     int last_in_length;
@@ -140,6 +142,7 @@ static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *cl
     case USBDEVFS_CLEAR_HALT:
         p->clear_halts++;
         p->in_halted = 0;
+        p->stall_owed = 0;
         umockdev_ioctl_client_complete(client, 0, 0);
         break;
     case USBDEVFS_SETINTERFACE:
@@ -162,6 +165,15 @@ static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *cl
         } else if (urb->type == USBDEVFS_URB_TYPE_BULK && (urb->endpoint & 0x80)) {
             p->in_submitted++;
             p->last_in_length = urb->buffer_length;
+            if (p->stall_owed) {
+                p->stall_owed = 0;
+                finish_urb(urb_data, -EPIPE, 0);
+                g_queue_push_tail(&p->completed, urb_data);
+                g_object_unref(buf);
+                g_object_unref(urb_data);
+                umockdev_ioctl_client_complete(client, 0, 0);
+                break;
+            }
             g_queue_push_tail(&p->pending_in, urb_data);
             if (g_queue_get_length(&p->pending_in) > p->max_in_flight)
                 p->max_in_flight = g_queue_get_length(&p->pending_in);
@@ -271,6 +283,15 @@ int mq_emulator_plug(mq_emulator *e, const char *description, const char *sysfs_
     tcsetattr(p->slave_fd, TCSANOW, &t);
     tcflow(p->slave_fd, TCOOFF);
 
+    /* A replug at the same address takes the node over: umockdev allows one handler per node. */
+    for (guint i = 0; i < e->plugs->len; i++) {
+        plug *old = g_ptr_array_index(e->plugs, i);
+        if (old->attached && strcmp(old->devnode, devnode) == 0) {
+            umockdev_testbed_detach_ioctl(e->testbed, old->devnode, NULL);
+            old->attached = 0;
+        }
+    }
+
     GError *gerror = NULL;
     p->handler = umockdev_ioctl_base_new();
     g_signal_connect_data(p->handler, "handle-ioctl", G_CALLBACK(handle_ioctl), p, NULL, G_CONNECT_AFTER);
@@ -279,6 +300,7 @@ int mq_emulator_plug(mq_emulator *e, const char *description, const char *sysfs_
         g_clear_error(&gerror);
         return -1;
     }
+    p->attached = 1;
     if (!umockdev_testbed_add_from_string(e->testbed, description, &gerror)) {
         snprintf(error, error_size, "add_from_string: %s", gerror ? gerror->message : "failed");
         g_clear_error(&gerror);
@@ -338,11 +360,15 @@ void mq_emulator_stall_in(mq_emulator *e) {
     if (!p) return;
     pthread_mutex_lock(&p->lock);
     p->in_halted = 1;
+    /* The halted endpoint stalls the next IN transaction: the oldest URB waiting, or, when the host has none
+     * waiting yet (a loaded host slow to resubmit), the next one it submits. */
     UMockdevIoctlData *d = g_queue_pop_head(&p->pending_in);
     if (d) {
         finish_urb(d, -EPIPE, 0);
         g_queue_push_tail(&p->completed, d);
         update_readiness(p);
+    } else {
+        p->stall_owed = 1;
     }
     pthread_mutex_unlock(&p->lock);
 }
@@ -384,7 +410,7 @@ static void drop_queue(GQueue *q) {
 void mq_emulator_free(mq_emulator *e) {
     for (guint i = 0; i < e->plugs->len; i++) {
         plug *p = g_ptr_array_index(e->plugs, i);
-        umockdev_testbed_detach_ioctl(e->testbed, p->devnode, NULL);
+        if (p->attached) umockdev_testbed_detach_ioctl(e->testbed, p->devnode, NULL);
         g_object_unref(p->handler);
         drop_queue(&p->pending_in);
         drop_queue(&p->pending_out);

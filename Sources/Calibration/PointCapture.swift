@@ -1,6 +1,7 @@
 import Foundation
 import Device
 import MWP
+import Signal
 
 /// Listens to one streaming channel: keeps live block statistics for the display and stability, and, when armed,
 /// accumulates exactly `samples` readings into one point.
@@ -16,7 +17,9 @@ public final class PointCapture: StreamConsumer, @unchecked Sendable {
     private var armedFor = 0
     private var capture = RunningStats()
     private var lost: UInt64 = 0
-    private var nextIndex: UInt64?
+    /// The stream's index rule: a repeated or backwards frame never counts twice in a point, an index jump is
+    /// loss, and no index the wire sends can trap.
+    private var index = StreamIndex()
     private var linkError: TransportError?
     private var frameErrors = 0
 
@@ -63,13 +66,13 @@ public final class PointCapture: StreamConsumer, @unchecked Sendable {
     public func samples(_ view: SamplesView) {
         condition.lock()
         defer { condition.unlock() }
-        if let expected = nextIndex, view.header.firstIndex > expected, armedFor > 0 {
-            lost += view.header.firstIndex - expected
-        }
-        nextIndex = view.header.firstIndex + UInt64(view.header.count)
+        let lostBefore = index.loss.total
+        let admission = index.admit(firstIndex: view.header.firstIndex, count: Int(view.header.count))
+        if armedFor > 0 { lost = lost.addingSaturating(index.loss.total - lostBefore) }
+        guard case .deliver(_, let skip, let count) = admission else { return }
         let stride = view.header.channelCount
         guard stride > 0 else { return }
-        for s in 0..<Int(view.header.count) {
+        for s in skip..<skip + count {
             let x = Double(view.value(sample: s, channel: 0))
             if capture.count < armedFor { capture.add(x) }
             block.add(x)
@@ -94,5 +97,8 @@ public final class PointCapture: StreamConsumer, @unchecked Sendable {
     }
 
     /// A new START counts indices from zero again.
-    public func streamRestarted() { condition.withLock { nextIndex = nil } }
+    public func streamRestarted() { condition.withLock { index = StreamIndex() } }
+
+    /// Frames that repeated, went backwards or overflowed the index so far: their samples were not used.
+    public var indexViolations: IndexViolations { condition.withLock { index.violations } }
 }

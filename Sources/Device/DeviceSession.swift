@@ -1,11 +1,14 @@
 import Foundation
 import MWP
+import Synchronization
 
 /// A conversation with one instrument over any transport: requests matched to replies by type, with timeouts;
 /// unsolicited frames routed to a `StreamConsumer` from a reader thread the session owns.
+/// Unchecked: every mutable field is guarded by `condition` or atomic; the decoder lives on the reader thread.
 public final class DeviceSession: @unchecked Sendable {
     public let transport: any Transport
-    public private(set) var identity: IdentityRecord?
+    /// What HELLO answered; read by any thread, so kept under `condition` like the rest.
+    public var identity: IdentityRecord? { condition.withLock { identified } }
     public let requestTimeoutMs: Int
 
     // Everything below is guarded by `condition`.
@@ -13,11 +16,19 @@ public final class DeviceSession: @unchecked Sendable {
     private var encoder = FrameEncoder()
     private var awaiting: MessageType?
     private var reply: (Message, UInt64)?
+    /// Why the reply of the awaited type could not be read, when it could not.
+    private var malformed: MessageError?
     private var consumer: (any StreamConsumer)?
     private var linkError: TransportError?
     private var counters = DecoderCounters()
     private var unexpectedFrames: UInt64 = 0
     private var readerDone = false
+    private var identified: IdentityRecord?
+    /// How long the reader thread has spent inside the consumer's `samples` (a consumer may wait for its
+    /// recorder): replies cannot be read meanwhile, so that time does not count against a request's timeout.
+    private let consumerBusyTotalNs = Atomic<UInt64>(0)
+    /// When the reader entered the consumer's `samples`, or 0 when it is not in it.
+    private let consumerBusySinceNs = Atomic<UInt64>(0)
     /// Serialises requests: MWP/1 has one outstanding request per link.
     private let requestLock = NSLock()
 
@@ -44,7 +55,7 @@ public final class DeviceSession: @unchecked Sendable {
             throw .protocolViolation("HELLO answered with the wrong message")
         }
         guard status == .ok, let record else { throw .refused(.hello, status, "") }
-        identity = record
+        condition.withLock { identified = record }
         return record
     }
 
@@ -135,12 +146,24 @@ public final class DeviceSession: @unchecked Sendable {
         }
         awaiting = message.type.reply
         reply = nil
+        malformed = nil
         defer { awaiting = nil }
         do throws(TransportError) { try transport.send(wire) } catch { throw .transport(error) }
-        let deadline = Date(timeIntervalSinceNow: Double(requestTimeoutMs) / 1000)
+        let sentNs = MonotonicClock.nowNs()
+        let busyAtSend = consumerBusyTotalNs.load(ordering: .acquiring)
         while reply == nil {
+            if let e = malformed { throw .malformedReply(message.type.reply, e) }
             if let e = linkError { throw .transport(e) }
-            if !condition.wait(until: deadline) && reply == nil { throw .timeout(message.type) }
+            // The timeout counts only the time the reader could have read the reply: not the time it spent
+            // held up by a consumer (back-pressure from a recorder that is behind).
+            let now = MonotonicClock.nowNs()
+            let since = consumerBusySinceNs.load(ordering: .acquiring)
+            let held = (consumerBusyTotalNs.load(ordering: .acquiring) &- busyAtSend) &+ (since != 0 && now > since ? now - since : 0)
+            let waited = now &- sentNs
+            let budget = UInt64(requestTimeoutMs) * 1_000_000
+            let (limit, overflow) = budget.addingReportingOverflow(held)
+            guard overflow || waited < limit else { throw .timeout(message.type) }
+            _ = condition.wait(until: Date(timeIntervalSinceNow: 0.05))
         }
         return reply!
     }
@@ -184,15 +207,30 @@ public final class DeviceSession: @unchecked Sendable {
         if frame.type == .samples {
             let wellFormed: Bool = frame.payload.withUnsafeBytes { p in
                 guard let view = try? SamplesView(payload: p) else { return false }
-                consumer?.samples(view)
+                guard let consumer else { return true }
+                let entered = MonotonicClock.nowNs()
+                consumerBusySinceNs.store(max(entered, 1), ordering: .releasing)
+                consumer.samples(view)
+                _ = consumerBusyTotalNs.add(MonotonicClock.nowNs() &- entered, ordering: .releasing)
+                consumerBusySinceNs.store(0, ordering: .releasing)
                 return true
             }
             if !wellFormed { consumer?.frameError(.length) }
             return
         }
         let received = MonotonicClock.nowNs()
-        guard let message = try? frame.message() else {
-            condition.withLock { unexpectedFrames += 1 }
+        let message: Message
+        do throws(MessageError) { message = try frame.message() } catch {
+            condition.withLock {
+                // The reply to the request in flight, unreadable: it ends the request now and says what is wrong
+                // with it. Dropping it would only turn it into a timeout that names nothing, a second later.
+                if let want = awaiting, want == frame.type, reply == nil, malformed == nil {
+                    malformed = error
+                    condition.broadcast()
+                } else {
+                    unexpectedFrames += 1
+                }
+            }
             return
         }
         switch message {

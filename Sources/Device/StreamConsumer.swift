@@ -26,6 +26,8 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
     case timeout(MessageType)
     case refused(MessageType, Status, String)
     case protocolViolation(String)
+    /// A reply of the awaited type arrived and could not be read: the type (`0x80 | request`) and what is wrong.
+    case malformedReply(MessageType, MessageError)
     case uri(DeviceURIError)
 
     public var description: String {
@@ -34,7 +36,19 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .timeout(let t): "device did not answer \(t) in time"
         case .refused(let t, let s, let why): "device refused \(t) (\(s))" + (why.isEmpty ? "" : ": " + why)
         case .protocolViolation(let why): "protocol violation: \(why)"
+        case .malformedReply(let type, let why): "\(Self.replyName(type)) reply is malformed: \(why)"
         case .uri(let e): e.description
+        }
+    }
+
+    /// A reply as PROTOCOL.md §4.1 names it: IDENTITY, CALIBRATION and PONG have names of their own, the others
+    /// are their request's reply.
+    static func replyName(_ type: MessageType) -> String {
+        switch type {
+        case .hello.reply: "IDENTITY"
+        case .getCalibration.reply: "CALIBRATION"
+        case .ping.reply: "PONG"
+        default: "\(type.request)"
         }
     }
 }

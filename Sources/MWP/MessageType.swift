@@ -64,17 +64,21 @@ public enum MessageError: Error, Equatable, Sendable, CustomStringConvertible {
     case trailingBytes(Int)
     case unknownType(UInt8)
     case unknownStatus(UInt8)
-    case nonASCII(field: String)
+    /// The first byte of a fixed-width string that is not allowed where it stands.
+    case nonASCII(field: String, byte: UInt8)
     case stringTooLong(field: String, width: Int)
     case invalidValue(String)
 
     public var description: String {
         switch self {
         case .truncated: "payload truncated"
-        case .trailingBytes(let n): "\(n) unexpected trailing bytes"
+        case .trailingBytes(let n): "\(n) unexpected trailing byte" + (n == 1 ? "" : "s")
         case .unknownType(let t): "unknown message type 0x\(String(t, radix: 16))"
         case .unknownStatus(let s): "unknown status code \(s)"
-        case .nonASCII(let f): "\(f) is not printable ASCII"
+        // A printable byte is refused only where the NUL padding should be.
+        case .nonASCII(let f, let b) where b >= 0x20 && b < 0x7F:
+            "\(f) has byte 0x\(String(b, radix: 16)) after its NUL padding"
+        case .nonASCII(let f, let b): "\(f) contains byte 0x" + (b < 0x10 ? "0" : "") + String(b, radix: 16)
         case .stringTooLong(let f, let w): "\(f) longer than \(w) bytes"
         case .invalidValue(let why): why
         }

@@ -27,10 +27,10 @@ public struct WireReader {
         var end = width
         if let nul = raw.firstIndex(of: 0) {
             end = nul
-            guard raw[nul...].allSatisfy({ $0 == 0 }) else { throw .nonASCII(field: name) }
+            if let stray = raw[nul...].first(where: { $0 != 0 }) { throw .nonASCII(field: name, byte: stray) }
         }
         let text = raw[..<end]
-        guard text.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { throw .nonASCII(field: name) }
+        if let bad = text.first(where: { $0 < 0x20 || $0 >= 0x7F }) { throw .nonASCII(field: name, byte: bad) }
         return String(decoding: text, as: UTF8.self)
     }
 

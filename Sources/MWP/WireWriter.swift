@@ -32,6 +32,6 @@ public enum FixedString {
     /// A field holds printable ASCII only, and no more bytes than its width.
     public static func validate(_ s: String, width: Int, field: String) throws(MessageError) {
         guard s.utf8.count <= width else { throw .stringTooLong(field: field, width: width) }
-        guard s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { throw .nonASCII(field: field) }
+        if let bad = s.utf8.first(where: { $0 < 0x20 || $0 >= 0x7F }) { throw .nonASCII(field: field, byte: bad) }
     }
 }

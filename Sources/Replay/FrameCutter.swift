@@ -23,8 +23,10 @@ struct FrameCutter: Sendable {
         var count = 1
         while count < maxSamples, start + count < block.sampleCount {
             let row = start + count
-            guard block.index[row] == first + UInt64(count),
-                  block.deviceTimeMicros[row] == derivedMicros(firstTime, offset: count) else { break }
+            // A file is outside input: an index or a time that cannot follow without overflowing ends the frame.
+            let (next, pastMax) = first.addingReportingOverflow(UInt64(count))
+            guard !pastMax, block.index[row] == next,
+                  let time = derivedMicros(firstTime, offset: count), block.deviceTimeMicros[row] == time else { break }
             count += 1
         }
         return count
@@ -32,8 +34,12 @@ struct FrameCutter: Sendable {
 
     /// The device time the host gives sample `offset` of a frame (Signal's `SampleClock`, truncated to µs
     /// as the recorder writes it).
-    private func derivedMicros(_ frameMicros: UInt64, offset: Int) -> UInt64 {
+    /// nil when the recorded time is too large for the host's nanosecond arithmetic.
+    private func derivedMicros(_ frameMicros: UInt64, offset: Int) -> UInt64? {
         let rate = UInt64(rateHz)
-        return (frameMicros * 1000 + (UInt64(offset) * 1_000_000_000 + rate / 2) / rate) / 1000
+        let (nanos, tooLarge) = frameMicros.multipliedReportingOverflow(by: 1000)
+        // `offset` is below a frame's sample count, so its share is under 2^46 ns.
+        let (sum, pastMax) = nanos.addingReportingOverflow((UInt64(offset) * 1_000_000_000 + rate / 2) / rate)
+        return tooLarge || pastMax ? nil : sum / 1000
     }
 }

@@ -83,7 +83,13 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
 
     /// The device clock runs from the first recorded sample at `speed` (real time when unpaced).
     private func deviceNowUs(_ nowNs: UInt64) -> UInt64 {
-        firstDeviceTimeUs + UInt64(Double(nowNs - openedNs) / 1000 * (speed > 0 ? speed : 1))
+        // A device clock wraps as a u64 counter would; a recorded time near 2^64 must not trap the host.
+        firstDeviceTimeUs &+ Self.clamped(Double(nowNs - openedNs) / 1000 * (speed > 0 ? speed : 1))
+    }
+
+    /// A non-negative Double as a UInt64, saturating: times in a file can be anything.
+    private static func clamped(_ x: Double) -> UInt64 {
+        x >= 18_446_744_073_709_551_615.0 ? .max : x > 0 ? UInt64(x) : 0
     }
 
     public func send(_ bytes: UnsafeRawBufferPointer) throws(TransportError) {
@@ -154,13 +160,18 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
         let rows = try currentBlock()
         let time = rows.deviceTimeMicros[blockPosition]
         if speed > 0 {
-            let due = streamStartNs + UInt64(Double(time &- firstDeviceTimeUs) * 1000 / speed)
+            // A time centuries after the first row is due (saturating) never, not at once (wrapping).
+            let (sum, pastMax) = streamStartNs.addingReportingOverflow(Self.clamped(Double(time &- firstDeviceTimeUs) * 1000 / speed))
+            let due = pastMax ? UInt64.max : sum
             if due > now { return .due(due) }
         }
         let count = cutter.frameLength(in: rows, from: blockPosition)
         let first = rows.index[blockPosition]
         if first > expectedIndex { reenactGaps(before: first) }
-        expectedIndex = first + UInt64(count)
+        // A crafted file may hold index 2^64 - 1: send it as recorded (the host refuses what overflows) and
+        // expect nothing after it rather than trap.
+        let (end, pastMax) = first.addingReportingOverflow(UInt64(count))
+        expectedIndex = pastMax ? .max : end
         let width = rows.channelCount
         firmware.sendSamples(
             firstIndex: first, deviceTimeUs: time,
@@ -180,7 +191,10 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
             let gap = gaps[gapCursor]
             if gap.firstMissingIndex >= expectedIndex {
                 switch gap.cause {
-                case .deviceOverrun: overrun += gap.count
+                case .deviceOverrun:
+                    // Gaps in a file are outside input: they may overlap and add up past 2^64 - 1.
+                    let (sum, pastMax) = overrun.addingReportingOverflow(gap.count)
+                    overrun = pastMax ? .max : sum
                 case .crcError: damaged = true
                 case .transportGap, .hostOverrun: break
                 }

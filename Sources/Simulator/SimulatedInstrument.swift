@@ -26,6 +26,8 @@ public struct SimulatedInstrument: Sendable {
     private var physicalOverride: [Double?]
     private var gainDrift: [Double]
     private var valueScratch: [Int32] = []
+    /// A frame held back by the `late_every` fault, sent after the next one.
+    private var lateFrame: [UInt8] = []
 
     public init(config: SimulatorConfig) {
         self.config = config
@@ -120,10 +122,13 @@ public struct SimulatedInstrument: Sendable {
         }
         let first = nextIndex
         nextIndex += UInt64(count)
+        // Time and values follow the count since START; only the index on the wire starts at `firstIndex`.
         let header = SamplesHeader(
-            firstIndex: first, deviceTimeUs: startUs + first * 1_000_000 / UInt64(rateHz),
+            firstIndex: faults.firstIndex &+ first, deviceTimeUs: startUs + first * 1_000_000 / UInt64(rateHz),
             channelMask: channelMask, count: UInt16(count))
         let dropped = faults.dropEveryNFrames > 0 && k % faults.dropEveryNFrames == 0
+        let held = lateFrame
+        lateFrame.removeAll()
         if !dropped {
             valueScratch.removeAll(keepingCapacity: true)
             for s in 0..<UInt64(count) {
@@ -138,7 +143,15 @@ public struct SimulatedInstrument: Sendable {
                 let i = frameStart + (output.count - 1 - frameStart) / 2
                 output[i] = output[i] == 0x01 ? 0x02 : output[i] ^ 0x01
             }
+            if faults.repeatEveryNFrames > 0 && k % faults.repeatEveryNFrames == 0 {
+                output.append(contentsOf: output[frameStart...])
+            }
+            if faults.lateEveryNFrames > 0 && k % faults.lateEveryNFrames == 0 {
+                lateFrame = Array(output[frameStart...])
+                output.removeSubrange(frameStart...)
+            }
         }
+        output += held
         if faults.stallAfterFrames > 0 && k == faults.stallAfterFrames && !stallDone {
             stallDone = true
             stallUntilUs = nowUs + UInt64(faults.stallMilliseconds) * 1000
@@ -179,6 +192,7 @@ public struct SimulatedInstrument: Sendable {
         case .stop:
             streaming = false
             stallUntilUs = nil
+            lateFrame.removeAll()
             send(.stopReply(.ok))
         case .getCalibration(let c):
             guard Int(c) < calibrations.count else { send(.calibration(.badArgument, nil)); return }

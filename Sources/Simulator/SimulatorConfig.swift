@@ -95,6 +95,14 @@ public struct FaultPlan: Sendable, Equatable {
     /// Every Nth frame the device's own buffer overruns and loses `overrunSamples` samples, reported in STATUS.
     public var overrunEveryNFrames: Int = 0
     public var overrunSamples: Int = 10
+    /// Send every Nth SAMPLES frame twice (the host sees a duplicate frame).
+    public var repeatEveryNFrames: Int = 0
+    /// Hold every Nth SAMPLES frame back and send it after the next one (the host sees a gap, then a late
+    /// frame inside it).
+    public var lateEveryNFrames: Int = 0
+    /// START counts sample indices from here instead of 0, and the firmware's u64 counter wraps past 2^64 - 1:
+    /// a broken or hostile instrument (the host must not trap on its indices).
+    public var firstIndex: UInt64 = 0
     /// How the calibration store behaves on SET_CALIBRATION.
     public var calibrationStorage: CalibrationStorageFault = .healthy
 

@@ -4,7 +4,7 @@ extension SimulatorConfig {
     /// Builds a unit from `key=value` options, as `sim?…` device URIs and `mosquito simulate` flags give them:
     /// serial, design, channels, seed, max_rate, drift_ppm, signalN (a `SignalShape` spec for channel N),
     /// drop_every, corrupt_every, stall_after, stall_ms, disconnect_after, overrun_every, overrun_samples,
-    /// calibration_storage (healthy|refuses|corrupts).
+    /// repeat_every, late_every, first_index (0 to 2^64-1), calibration_storage (healthy|refuses|corrupts).
     public init(options: [String: String]) throws(SimulatorError) {
         var config = SimulatorConfig()
         func int(_ key: String, _ range: ClosedRange<Int> = 0...Int(Int32.max)) throws(SimulatorError) -> Int? {
@@ -40,6 +40,14 @@ extension SimulatorConfig {
         f.disconnectAfterFrames = try int("disconnect_after") ?? 0
         f.overrunEveryNFrames = try int("overrun_every") ?? 0
         f.overrunSamples = try int("overrun_samples", 1...1_000_000) ?? f.overrunSamples
+        f.repeatEveryNFrames = try int("repeat_every") ?? 0
+        f.lateEveryNFrames = try int("late_every") ?? 0
+        if let text = options["first_index"] {
+            guard let v = UInt64(text) else {
+                throw .badOption("first_index must be a whole number in 0...\(UInt64.max), not '\(text)'")
+            }
+            f.firstIndex = v
+        }
         if let c = options["calibration_storage"] {
             guard let v = CalibrationStorageFault(rawValue: c) else {
                 throw .badOption("calibration_storage must be healthy, refuses or corrupts")
@@ -50,6 +58,7 @@ extension SimulatorConfig {
         let known: Set<String> = [
             "channels", "serial", "design", "seed", "max_rate", "drift_ppm", "drop_every", "corrupt_every",
             "stall_after", "stall_ms", "disconnect_after", "overrun_every", "overrun_samples", "calibration_storage",
+            "repeat_every", "late_every", "first_index",
         ]
         if let unknown = options.keys.filter({ !known.contains($0) && !$0.hasPrefix("signal") }).sorted().first {
             throw .badOption("unknown simulator option '\(unknown)'")

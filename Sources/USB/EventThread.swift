@@ -6,38 +6,40 @@ import Synchronization
 /// callbacks only complete while someone handles events.
 final class EventThread: @unchecked Sendable {
     private let context: OpaquePointer
-    /// libusb reads this flag (as `int *completed`) between event waits; set it and interrupt to stop.
-    private let stopFlag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
     private let stopped = Atomic<Bool>(false)
 
     init(context: OpaquePointer) {
         self.context = context
-        stopFlag.initialize(to: 0)
         let thread = Thread { [self] in run() }
         thread.name = "mosquito-usb-events"
         thread.qualityOfService = .userInteractive
         thread.start()
     }
 
-    deinit { stopFlag.deallocate() }
-
     private func run() {
         var tv = timeval(tv_sec: 0, tv_usec: 200_000)
-        while stopFlag.pointee == 0 {
+        while !stopping.load(ordering: .acquiring) {
             // Errors here are transient (EINTR) or reported through the transfers themselves.
-            _ = libusb_handle_events_timeout_completed(context, &tv, stopFlag)
+            _ = libusb_handle_events_timeout_completed(context, &tv, nil)
         }
         finished.signal()
     }
 
     /// Stops the loop and waits for the thread to leave libusb. Idempotent.
+    ///
+    /// The stop is an atomic flag plus libusb's interrupt, never the events lock: this loop gives that lock back
+    /// only for an instant between waits, and a mutex is not fair, so a thread queued on it could wait minutes on
+    /// a loaded machine (seen in CI: a `USBHost` taking 100 s to go away). The interrupt is sticky (an event on
+    /// libusb's own pipe), so it also ends a wait that starts just after the flag was read; the re-interrupt is
+    /// only a guard.
     func stop() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        libusb_lock_events(context)
-        stopFlag.pointee = 1
-        libusb_unlock_events(context)
+        stopping.store(true, ordering: .releasing)
         libusb_interrupt_event_handler(context)
-        finished.wait()
+        while finished.wait(timeout: .now() + .milliseconds(500)) == .timedOut {
+            libusb_interrupt_event_handler(context)
+        }
     }
 }

@@ -1,11 +1,13 @@
 import CLibUSB
+import Device
 import Foundation
 import MWP
 
 /// Arrivals and departures of Mosquitos, for `mosquito list --watch` and for waiting on a unit to come back.
 ///
-/// libusb hotplug callbacks when the platform has them, polling the device list otherwise. Either way the
-/// events come out of one queue: `next(timeoutMs:)` for threads, `events` for async code.
+/// libusb hotplug callbacks when the platform has them, a look at the bus every interval otherwise (and now and
+/// then anyway, to catch what a lost notification hid; `AttachedMosquitos` says how a look decides). Either way
+/// the events come out of one queue: `next(timeoutMs:)` for threads, `events` for async code. Call `stop` when done.
 public final class USBHotplugMonitor: @unchecked Sendable {
     public enum Event: Sendable, Equatable {
         case arrived(USBDeviceInfo)
@@ -20,17 +22,22 @@ public final class USBHotplugMonitor: @unchecked Sendable {
     private var queue: [Event] = []
     private var rawArrivals: [OpaquePointer] = []
     private var rawDepartures: [(bus: UInt8, address: UInt8)] = []
-    private var known: [UInt16: USBDeviceInfo] = [:]
+    private var known: [AttachedMosquitos.Key: USBDeviceInfo] = [:]
     private var stopped = false
-    private var workerDone = false
     private var callbackHandle: libusb_hotplug_callback_handle = 0
+    /// Signalled once the worker has let go of the monitor: when `stop` returns, nothing of the monitor's still
+    /// holds the host, so its libusb context ends when its owner drops it, not whenever a thread gets round to it.
+    private let workerExited = DispatchSemaphore(value: 0)
+    private var workerStarted = false
+    // Only the worker touches this.
+    private var attached = AttachedMosquitos()
 
     /// Starts watching. Devices already attached are known, not reported (list them with `USBDiscovery`).
     public init(host: USBHost, pollIntervalMs: Int = 250, forcePolling: Bool = false) throws(USBError) {
         self.host = host
         self.pollIntervalMs = pollIntervalMs
         usesHotplugCallbacks = !forcePolling && host.supportsHotplug
-        for info in try USBDiscovery.list(host: host) { known[Self.key(info.bus, info.address)] = info }
+        for info in try Self.attachedNow(host: host) { known[AttachedMosquitos.key(info)] = info }
         if usesHotplugCallbacks {
             var handle: libusb_hotplug_callback_handle = 0
             try USBCall.check(
@@ -42,23 +49,26 @@ public final class USBHotplugMonitor: @unchecked Sendable {
                     hotplugCallback, Unmanaged.passUnretained(self).toOpaque(), &handle))
             callbackHandle = handle
         }
-        let thread = Thread { [self] in work() }
+        let thread = Thread { [weak self, workerExited] in
+            self?.work()
+            workerExited.signal()
+        }
         thread.name = "mosquito-usb-hotplug"
+        workerStarted = true
         thread.start()
     }
 
     deinit { stop() }
 
     public func stop() {
-        condition.lock()
-        guard !stopped else {
-            condition.unlock()
-            return
+        let first = condition.withLock { () -> Bool in
+            guard !stopped else { return false }
+            stopped = true
+            condition.broadcast()
+            return true
         }
-        stopped = true
-        condition.broadcast()
-        while !workerDone { condition.wait() }
-        condition.unlock()
+        guard first else { return }
+        if workerStarted { workerExited.wait() }
         if usesHotplugCallbacks { libusb_hotplug_deregister_callback(host.raw, callbackHandle) }
         condition.withLock { rawArrivals.forEach { libusb_unref_device($0) }; rawArrivals = [] }
     }
@@ -91,7 +101,15 @@ public final class USBHotplugMonitor: @unchecked Sendable {
         }
     }
 
-    private static func key(_ bus: UInt8, _ address: UInt8) -> UInt16 { UInt16(bus) << 8 | UInt16(address) }
+    /// What is attached when watching starts, seen the way later looks see it (sysfs decides, libusb describes),
+    /// so the first look does not report as new a unit libusb's cache had missed.
+    private static func attachedNow(host: USBHost) throws(USBError) -> [USBDeviceInfo] {
+        let listed = try USBDiscovery.list(host: host)
+        guard let kernel = USBSysfs.mosquitos() else { return listed }
+        var described: [AttachedMosquitos.Key: USBDeviceInfo] = [:]
+        for info in listed { described[AttachedMosquitos.key(info)] = info }
+        return kernel.map { described[AttachedMosquitos.key($0)] ?? $0 }
+    }
 
     /// On the event thread: libusb forbids opening devices here, so only note what happened.
     fileprivate func noted(device: OpaquePointer, arrived: Bool) {
@@ -105,10 +123,9 @@ public final class USBHotplugMonitor: @unchecked Sendable {
         }
     }
 
-    /// Turns raw notes (or list differences, when polling) into events with full device descriptions.
+    /// Turns raw notes (hotplug callbacks) and looks at the bus into events with full device descriptions.
     private func work() {
-        defer { condition.withLock { workerDone = true; condition.broadcast() } }
-        var lastPoll = Date()
+        var lastLook = MonotonicClock.nowNs()
         while true {
             condition.lock()
             if rawArrivals.isEmpty && rawDepartures.isEmpty && !stopped {
@@ -124,49 +141,50 @@ public final class USBHotplugMonitor: @unchecked Sendable {
             rawDepartures = []
             condition.unlock()
             if usesHotplugCallbacks {
-                for gone in departures { depart(Self.key(gone.bus, gone.address)) }
+                for gone in departures { depart(AttachedMosquitos.key(gone.bus, gone.address)) }
                 for device in arrivals {
                     if let facts = try? USBDeviceFacts(device) { arrive(USBDiscovery.describe(device, facts: facts)) }
                     libusb_unref_device(device)
                 }
                 // Hotplug notifications can be lost (a busy udev monitor, an event that raced registration), and
-                // libusb's device list is rebuilt only from them: reconcile with the kernel's sysfs now and then,
-                // so no arrival or departure goes unreported.
-                if Date().timeIntervalSince(lastPoll) >= 0.5 {
-                    lastPoll = Date()
-                    reconcileWithSysfs()
+                // libusb's device list is rebuilt only from them: look at the kernel's view now and then, so no
+                // arrival or departure goes unreported.
+                if MonotonicClock.nowNs() - lastLook >= 500_000_000 {
+                    lastLook = MonotonicClock.nowNs()
+                    look()
                 }
             } else {
-                poll()
+                look()
             }
         }
     }
 
-    private func poll() {
-        guard let now = try? USBDiscovery.list(host: host) else { return }
-        let present = Set(now.map { Self.key($0.bus, $0.address) })
-        for key in condition.withLock({ Array(known.keys) }) where !present.contains(key) { depart(key) }
-        for info in now where condition.withLock({ known[Self.key(info.bus, info.address)] == nil }) { arrive(info) }
-    }
-
-    private func reconcileWithSysfs() {
-        guard let now = USBSysfs.mosquitos() else { return }
-        let present = Set(now.map { Self.key($0.bus, $0.address) })
-        for key in condition.withLock({ Array(known.keys) }) where !present.contains(key) { depart(key) }
-        for info in now where condition.withLock({ known[Self.key(info.bus, info.address)] == nil }) { arrive(info) }
+    /// Reports what changed since the last look. Only the worker calls this, and only the worker changes `known`.
+    private func look() {
+        let known = condition.withLock { self.known }
+        let changes: AttachedMosquitos.Changes
+        if let kernel = USBSysfs.mosquitos() {
+            changes = attached.compare(kernel: kernel, known: known) { (try? USBDiscovery.list(host: host)) ?? [] }
+        } else {
+            // No sysfs (not Linux): libusb's list is the only view there is.
+            guard let listed = try? USBDiscovery.list(host: host) else { return }
+            changes = attached.compare(kernel: listed, known: known) { listed }
+        }
+        for key in changes.departed { depart(key) }
+        for info in changes.arrived { arrive(info) }
     }
 
     private func arrive(_ info: USBDeviceInfo) {
         condition.withLock {
-            // Reported once, whichever of callback and reconciliation sees it first.
-            guard known[Self.key(info.bus, info.address)] == nil else { return }
-            known[Self.key(info.bus, info.address)] = info
+            // Reported once, whichever of callback and look sees it first.
+            guard known[AttachedMosquitos.key(info)] == nil else { return }
+            known[AttachedMosquitos.key(info)] = info
             queue.append(.arrived(info))
             condition.broadcast()
         }
     }
 
-    private func depart(_ key: UInt16) {
+    private func depart(_ key: AttachedMosquitos.Key) {
         condition.withLock {
             guard let info = known.removeValue(forKey: key) else { return }
             queue.append(.departed(info))

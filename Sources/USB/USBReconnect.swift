@@ -2,8 +2,12 @@ import Device
 import Foundation
 import MWP
 
-/// For `record --follow`: after the instrument with a given serial went away, wait for it to come back and
-/// open it again. Woken by hotplug arrivals; it also retries on its own, so a missed event costs one interval.
+/// After the instrument with a given serial went away, wait for it to come back and open it again. Woken by
+/// hotplug arrivals; it also retries on its own, so a missed event costs one interval.
+///
+/// Each attempt opens through a libusb context of its own, as `USBDriver` does, because a new context begins with
+/// a scan of the kernel's view: `host`'s device list is only as fresh as the udev events that reached it, and a
+/// unit whose arrival event was lost would never appear there. `host` serves the hotplug monitor.
 public enum USBReconnect {
     public static func waitAndReopen(
         serial: String, host: USBHost, timeoutMs: Int, retryIntervalMs: Int = 250,
@@ -16,7 +20,9 @@ public enum USBReconnect {
         var lastError: TransportError = .notFound(uri.description)
         while true {
             do throws(TransportError) {
-                return try USBTransport(uri: uri, host: host, transfersInFlight: transfersInFlight)
+                let fresh: USBHost
+                do throws(USBError) { fresh = try USBHost() } catch { throw error.transportError("USB") }
+                return try USBTransport(uri: uri, host: fresh, transfersInFlight: transfersInFlight)
             } catch {
                 lastError = error
             }

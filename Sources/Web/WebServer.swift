@@ -1,3 +1,4 @@
+import Acquisition
 import HTTPTypes
 import Calibration
 import Foundation
@@ -26,7 +27,7 @@ public final class WebServer: Sendable {
     }
 
     public let configuration: Configuration
-    public let devices: [LiveDevice]
+    public let devices: [StreamHub]
     public let ledger: Ledger?
     /// Re-read when the file changes, so revocation needs no restart.
     public let tokens: TokenFile
@@ -34,7 +35,7 @@ public final class WebServer: Sendable {
     public let calibrationHistory: CalibrationHistory
 
     public init(
-        configuration: Configuration, devices: [LiveDevice], ledger: Ledger?, tokens: TokenFile,
+        configuration: Configuration, devices: [StreamHub], ledger: Ledger?, tokens: TokenFile,
         recordings: RecordingsFolder, calibrationHistory: CalibrationHistory
     ) {
         self.configuration = configuration
@@ -45,7 +46,7 @@ public final class WebServer: Sendable {
         self.calibrationHistory = calibrationHistory
     }
 
-    public func device(_ id: String) throws(WebError) -> LiveDevice {
+    public func device(_ id: String) throws(WebError) -> StreamHub {
         guard let d = devices.first(where: { $0.id == id }) else { throw .notFound("no device '\(id)'") }
         return d
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `mosquito` binary as a user would.
@@ -9,18 +10,9 @@ struct CLIRun {
     var stderrLines: [Substring] { stderr.split(separator: "\n") }
 }
 
-func mosquitoBinary() -> URL {
-    // Test bundles and the executable share the build products directory.
-    let products = Bundle.main.bundleURL.pathExtension == "xctest"
-        ? Bundle.main.bundleURL.deletingLastPathComponent() : Bundle.main.bundleURL
-    let beside = products.appendingPathComponent("mosquito")
-    if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/mosquito").standardized
-}
-
 func runMosquito(_ arguments: [String], in directory: URL) throws -> CLIRun {
     let p = Process()
-    p.executableURL = mosquitoBinary()
+    p.executableURL = TestEnvironment.mosquito
     p.arguments = arguments
     p.currentDirectoryURL = directory
     var env = ProcessInfo.processInfo.environment

@@ -5,26 +5,49 @@ import Synchronization
 import Testing
 @testable import Device
 
-/// Collects a stream for assertions.
+/// Collects a stream for assertions; tests wait on what it receives, never on a clock.
 final class CollectingConsumer: StreamConsumer, @unchecked Sendable {
-    let lock = NSLock()
+    let lock = NSCondition()
     var blocks: [SampleBlock] = []
     var statuses: [DeviceStatus] = []
     var errors: [FrameError] = []
     var lost: TransportError?
 
-    func samples(_ view: SamplesView) { lock.withLock { blocks.append(SampleBlock(view)) } }
-    func status(_ status: DeviceStatus) { lock.withLock { statuses.append(status) } }
+    func samples(_ view: SamplesView) { changed { blocks.append(SampleBlock(view)) } }
+    func status(_ status: DeviceStatus) { changed { statuses.append(status) } }
     func log(level: UInt8, text: String) {}
-    func frameError(_ error: FrameError) { lock.withLock { errors.append(error) } }
-    func linkLost(_ error: TransportError) { lock.withLock { lost = error } }
+    func frameError(_ error: FrameError) { changed { errors.append(error) } }
+    func linkLost(_ error: TransportError) { changed { lost = error } }
 
-    var sampleCount: Int { lock.withLock { blocks.reduce(0) { $0 + Int($1.header.count) } } }
+    private func changed(_ body: () -> Void) {
+        lock.withLock {
+            body()
+            lock.broadcast()
+        }
+    }
 
-    func waitForSamples(_ n: Int, seconds: Double = 10) -> Bool {
+    var sampleCount: Int { lock.withLock { unlockedSampleCount } }
+    private var unlockedSampleCount: Int { blocks.reduce(0) { $0 + Int($1.header.count) } }
+
+    /// Waits until `n` samples arrived; `seconds` is only the last guard against a hang.
+    func waitForSamples(_ n: Int, seconds: Double = 60) -> Bool {
+        wait(seconds: seconds) { $0.unlockedSampleCount >= n }
+    }
+
+    /// Waits until the link is reported lost; `seconds` is only the last guard against a hang.
+    func waitForLinkLoss(seconds: Double = 60) -> TransportError? {
+        _ = wait(seconds: seconds) { $0.lost != nil }
+        return lock.withLock { lost }
+    }
+
+    private func wait(seconds: Double, until done: (CollectingConsumer) -> Bool) -> Bool {
         let deadline = Date(timeIntervalSinceNow: seconds)
-        while sampleCount < n && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
-        return sampleCount >= n
+        lock.lock()
+        defer { lock.unlock() }
+        while !done(self) {
+            if !lock.wait(until: deadline) { return done(self) }
+        }
+        return true
     }
 }
 
@@ -125,9 +148,7 @@ final class CollectingConsumer: StreamConsumer, @unchecked Sendable {
         try s.configure(rateHz: 1000, channelMask: 1)
         let consumer = CollectingConsumer()
         try s.start(into: consumer)
-        let deadline = Date(timeIntervalSinceNow: 5)
-        while consumer.lock.withLock({ consumer.lost }) == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        #expect(consumer.lost == .disconnected("sim:MQ-SIM-0001"))
+        #expect(consumer.waitForLinkLoss() == .disconnected("sim:MQ-SIM-0001"))
         #expect(consumer.sampleCount == 3 * 2)
         #expect(throws: DeviceError.self) { try s.stop() }
     }

@@ -6,9 +6,10 @@ import Testing
 @Suite struct FollowTests {
     @Test func outagesBecomeGapsAndTheRecordingGoesOn() throws {
         let out = temporaryPath("follow.h5")
-        // The simulated unit hangs up after every 150 frames (300 samples at 1 kHz); it is back at once.
+        // The simulated unit hangs up after every 150 frames (300 samples at 1 kHz); it is back at once. Six
+        // seconds leave room for three outages even when a loaded machine takes a second over each reconnect.
         let r = try Mosquito.run(["record", "--device", "sim?disconnect_after=150&channels=1", "--follow",
-                                  "--duration", "2", "--rate", "1000", "--raw", "--output", out, "--json"])
+                                  "--duration", "6", "--rate", "1000", "--raw", "--output", out, "--json"])
         #expect(r.status != 0)
         #expect(r.errorLines.count == 1 && r.errorLines[0].contains("samples lost"))
         let summary = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
@@ -34,11 +35,11 @@ import Testing
         #expect(gaps.count == reconnects)
         #expect(gaps.allSatisfy { $0.cause == "transport_gap" })
         #expect(kinds.filter { $0 == "reconnect" }.count == reconnects)
-        // Rows and gaps tile 0..<2000 exactly: every sample slot is either in the file or in a gap.
+        // Rows and gaps tile 0..<6000 exactly: every sample slot is either in the file or in a gap.
         var covered = Set(index)
         #expect(covered.count == index.count)
         for g in gaps { for i in g.first..<(g.first + g.count) { #expect(covered.insert(i).inserted) } }
-        #expect(covered == Set(0..<2000))
+        #expect(covered == Set(0..<6000))
         // Each connection delivered its 300 samples whole before it dropped.
         let runs = index.count / 300
         #expect(runs >= 3)

@@ -54,16 +54,30 @@ enum H5py {
         print(json.dumps(out))
         """
 
-    /// Row counts of a live recording seen twice, `argv[2]` seconds apart (SWMR `refresh`).
+    /// Opens a live recording in SWMR mode once it can be (the writer may not have switched to SWMR yet), waits for
+    /// at least `argv[2]` rows, then for more rows than it first saw; `argv[3]` seconds is only the last guard.
+    /// Prints the first row count it saw at or above `argv[2]` and the later, larger one.
     static let growth = """
         import h5py, json, sys, time
-        with h5py.File(sys.argv[1], "r", swmr=True) as f:
-            g = f.attrs["device_groups"][0]
-            d = f["devices"][g.decode() if isinstance(g, bytes) else g]["index"]
-            first = d.shape[0]
-            time.sleep(float(sys.argv[2]))
-            d.refresh()
-            second = d.shape[0]
+        path, least, deadline = sys.argv[1], int(sys.argv[2]), time.monotonic() + float(sys.argv[3])
+        def rows():
+            while True:
+                try:
+                    f = h5py.File(path, "r", swmr=True)
+                    g = f.attrs["device_groups"][0]
+                    return f, f["devices"][g.decode() if isinstance(g, bytes) else g]["index"]
+                except (OSError, KeyError, IndexError):
+                    if time.monotonic() > deadline: raise
+                    time.sleep(0.05)
+        f, d = rows()
+        def wait_for(n):
+            while True:
+                d.refresh()
+                if d.shape[0] >= n or time.monotonic() > deadline: return d.shape[0]
+                time.sleep(0.05)
+        first = wait_for(least)
+        second = wait_for(first + 1)
+        f.close()
         print(json.dumps({"first": first, "second": second}))
         """
 
@@ -84,24 +98,24 @@ final class RunningMosquito {
         try process.run()
     }
 
+    /// Ctrl-C: the recorder stops cleanly.
+    func interrupt() { kill(process.processIdentifier, SIGINT) }
+
     func kill9() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
-    func wait(timeout: TimeInterval) -> Int32? {
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        if process.isRunning { kill9(); return nil }
+    /// The exit status; `timeout` is only the last guard against a hang (nil: it had to be killed).
+    func wait(timeout: TimeInterval = 60) -> Int32? {
+        if !eventually(seconds: timeout, { !process.isRunning }) { kill9(); return nil }
         return process.terminationStatus
     }
 
     deinit { if process.isRunning { kill9() } }
 }
 
-/// Waits until `path` exists (the recorder has created its file), up to `timeout`.
-func waitForFile(_ path: String, timeout: TimeInterval = 10) -> Bool {
-    let deadline = Date(timeIntervalSinceNow: timeout)
-    while !FileManager.default.fileExists(atPath: path) && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-    return FileManager.default.fileExists(atPath: path)
+/// Waits until `path` exists (the recorder has created its file); `timeout` is only the last guard.
+func waitForFile(_ path: String, timeout: TimeInterval = 60) -> Bool {
+    eventually(seconds: timeout) { FileManager.default.fileExists(atPath: path) }
 }

@@ -15,7 +15,8 @@ enum Mosquito {
 
     /// Output goes to files, not pipes: a pipe's write end inherited by another test's long-lived child
     /// (tests run in parallel) would keep EOF from ever arriving.
-    static func run(_ arguments: [String], timeout: TimeInterval = 60) throws -> Result {
+    /// `timeout` is a last guard against a hang, not a measure of how long a run should take.
+    static func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> Result {
         let outPath = temporaryPath("stdout"), errPath = temporaryPath("stderr")
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
@@ -25,9 +26,7 @@ enum Mosquito {
         p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         try p.run()
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        if p.isRunning { p.terminate() }
+        if !eventually(seconds: timeout, { !p.isRunning }) { p.terminate() }
         p.waitUntilExit()
         return Result(
             status: p.terminationStatus,
@@ -49,10 +48,10 @@ enum Mosquito {
             process.standardError = FileHandle.nullDevice
             try process.run()
             var text = ""
-            let deadline = Date(timeIntervalSinceNow: 10)
-            while !text.contains("\n") && process.isRunning && Date() < deadline {
-                Thread.sleep(forTimeInterval: 0.01)
+            let child = process
+            _ = eventually {
                 text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+                return text.contains("\n") || !child.isRunning
             }
             path = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard path.hasPrefix("/dev/") else { throw SimulatorDidNotStart(output: path) }
@@ -69,6 +68,17 @@ enum Mosquito {
     }
 
     struct SimulatorDidNotStart: Error { let output: String }
+}
+
+/// Waits until `condition` holds (a file appeared, a line was printed, a process exited), looking every 20 ms;
+/// `seconds` is only the last guard against a hang, far beyond what a loaded machine needs. Whether it held.
+func eventually(seconds: Double = 60, _ condition: () -> Bool) -> Bool {
+    let deadline = Date(timeIntervalSinceNow: seconds)
+    while !condition() {
+        if Date() >= deadline { return false }
+        Thread.sleep(forTimeInterval: 0.02)
+    }
+    return true
 }
 
 func temporaryPath(_ name: String) -> String {

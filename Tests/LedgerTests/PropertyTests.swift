@@ -1,24 +1,13 @@
 import Ledger
 import Testing
+import TestSupport
 
-/// A small seeded generator (SplitMix64) so every failing case can be replayed from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random networks, equations and sale sequences through the pure engine, feeding claims forward
 /// as the store would: every distribution must sum exactly, pay nothing negative, overpay no debt.
 @Suite("Distribution properties")
 struct PropertyTests {
-    static func randomEquation(_ rng: inout SeededGenerator, agents: [String]) -> ValueEquation {
+    static func randomEquation(_ rng: inout SplitMix64, agents: [String]) -> ValueEquation {
         let mode: ValueEquation.Mode = Bool.random(using: &rng) ? .straight : .remaining
         var remainingPercent = 100 * 100  // hundredths of a percent
         var buckets = [Bucket]()
@@ -32,10 +21,16 @@ struct PropertyTests {
                 buckets.append(Bucket(id: "b\(index)", percent: percent, agent: agents.randomElement(using: &rng)!))
                 continue
             }
-            let filter: BucketFilter = switch Int.random(in: 0..<3, using: &rng) {
+            var filter: BucketFilter = switch Int.random(in: 0..<3, using: &rng) {
             case 0: .unit
             case 1: .design(lineageWeight: LedgerDecimal(mantissa: Int64.random(in: 0...99, using: &rng), scale: 2))
             default: .projectDates(from: try! LedgerDate("2026-01-0\(Int.random(in: 1...9, using: &rng))"), to: nil)
+            }
+            // Half the buckets narrow their filter by a work type or by contribution kinds (issue 18).
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0: filter = .all([filter, .workTypes(["eng"])])
+            case 1: filter = .all([.contributions(Array(ContributionKind.allCases.shuffled(using: &rng).prefix(2))), filter])
+            default: break
             }
             let kinds = ContributionKind.allCases.shuffled(using: &rng).prefix(Int.random(in: 1...6, using: &rng))
             let rules = kinds.map {
@@ -50,7 +45,7 @@ struct PropertyTests {
     @Test("random equations and events: exact sums, no negative line, no debt overpaid",
           arguments: Array(UInt64(1)...UInt64(60)))
     func properties(seed: UInt64) throws {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let agents = (0..<Int.random(in: 1...6, using: &rng)).map { "a\($0)" }
         let project = Project(id: "p", name: "p", currency: try Currency("CAD"), custodian: nil, fundAgent: "fund")
         let lineage = ["D3", "D2", "D1"]
@@ -79,7 +74,10 @@ struct PropertyTests {
                             directCosts: Int64.random(in: 0...price, using: &rng))
             let plan = try DistributionEngine.plan(DistributionInput(
                 sale: sale, project: project, equation: equation,
-                lineage: Array(lineage.suffix(Int.random(in: 1...3, using: &rng))), events: events, claims: claims))
+                lineage: Array(lineage.suffix(Int.random(in: 1...3, using: &rng))),
+                citations: Bool.random(using: &rng) ? [:] : ["D3": LedgerDecimal(mantissa: Int64.random(in: 1...99, using: &rng), scale: 2),
+                                                            "D2": LedgerDecimal(mantissa: Int64.random(in: 1...99, using: &rng), scale: 2)],
+                events: events, claims: claims))
             let d = plan.distribution
             #expect(d.lines.reduce(0) { $0 + $1.amount } == sale.distributable, "seed \(seed) sale \(saleID)")
             #expect(d.lines.allSatisfy { $0.amount > 0 }, "seed \(seed)")
@@ -88,6 +86,12 @@ struct PropertyTests {
                         .reduce(0) { $0 + $1.amount }, "seed \(seed)")
             for claim in plan.claims {
                 let key = ClaimKey(bucket: claim.bucket, event: claim.event)
+                // A narrowed bucket holds claims only on the events its narrowing admits.
+                let event = events.first { $0.id == claim.event }!
+                if case .all(let filters)? = equation.buckets.first(where: { $0.id == claim.bucket })?.filter {
+                    if case .workTypes? = filters.last { #expect(event.kind == .work, "seed \(seed)") }
+                    if case .contributions(let kinds)? = filters.first { #expect(kinds.contains(event.kind), "seed \(seed)") }
+                }
                 let before = claims[key]
                 if claim.rule == .debt {
                     #expect(claim.balance >= 0 && claim.paid <= claim.original, "seed \(seed): debt overpaid")

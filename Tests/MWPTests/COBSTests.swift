@@ -1,5 +1,6 @@
 import Testing
 import MWP
+import TestSupport
 
 @Suite struct COBSTests {
     static let cases: [(String, [UInt8])] = [
@@ -66,7 +67,7 @@ import MWP
             }
             return ~c
         }
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         for len in 0..<64 {
             let d = (0..<len).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             #expect(CRC32C.checksum(d) == bitwise(d))
@@ -74,15 +75,3 @@ import MWP
     }
 }
 
-/// Deterministic, seedable generator so failures reproduce.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

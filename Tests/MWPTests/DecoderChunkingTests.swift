@@ -1,5 +1,6 @@
 import Testing
 import MWP
+import TestSupport
 
 /// In the spirit of swift-nio's ByteToMessageDecoderVerifier: the same stream, split every possible way,
 /// must decode to the same frames, errors and counters.
@@ -41,7 +42,7 @@ import MWP
         #expect(bytewise.outputs == whole.outputs)
         #expect(bytewise.counters == whole.counters)
 
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<200 {
             var chunks: [ArraySlice<UInt8>] = []
             var i = 0

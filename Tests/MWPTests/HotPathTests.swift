@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import MWP
 
 /// The decoder's fast paths against the plain implementations they replace.
@@ -23,7 +24,7 @@ import Testing
     /// implementations meet every offset.
     @Test func hardwareEqualsSoftwareOverLengthsAndAlignments() {
         guard CRC32C.hardwareAvailable else { return }
-        var rng = SplitMix(seed: 0xC5C3_2C)
+        var rng = SplitMix64(seed: 0xC5C3_2C)
         let data = (0..<5000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         data.withUnsafeBytes { all in
             for alignment in 0..<16 {
@@ -63,7 +64,7 @@ import Testing
     /// Payloads shaped like the real hot case (a zero every few bytes, as in small little-endian i32 samples),
     /// like sparse data (long runs, 254-byte blocks) and like everything in between.
     @Test func equalsReferenceOnEncodedData() {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for round in 0..<600 {
             let length = Int.random(in: 0...4200, using: &rng)
             let zeroOneIn = [2, 4, 8, 64, 300, 100_000][round % 6]
@@ -81,7 +82,7 @@ import Testing
 
     /// Zero-free garbage: code bytes that overrun the end, and runs that overflow a small destination.
     @Test func equalsReferenceOnZeroFreeGarbage() {
-        var rng = SplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         for _ in 0..<2000 {
             let input = (0..<Int.random(in: 0...600, using: &rng)).map { _ in UInt8.random(in: 1...255, using: &rng) }
             for capacity in [0, 1, 17, 255, 600] {

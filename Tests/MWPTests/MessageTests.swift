@@ -58,7 +58,7 @@ import MWP
         #expect(throws: MessageError.stringTooLong(field: "technician", width: 16)) {
             try encoder.encode(.setCalibration(CalibrationRecord(channel: 0, degree: 1, coefficients: [0, 1], calibratedAt: 0, technician: "a-name-longer-than-16")), into: &wire)
         }
-        #expect(throws: MessageError.nonASCII(field: "serial")) {
+        #expect(throws: MessageError.nonASCII(field: "serial", byte: 0x07)) {
             var id = Self.identity
             id.serial = "MQ\u{7}"
             try encoder.encode(.identity(.ok, id), into: &wire)
@@ -84,7 +84,7 @@ import MWP
         #expect(decode(.hello.reply, Array(w.bytes.dropLast())) == .truncated)
         var nonASCII = w.bytes
         nonASCII[2] = 0xC3
-        #expect(decode(.hello.reply, nonASCII) == .nonASCII(field: "serial"))
+        #expect(decode(.hello.reply, nonASCII) == .nonASCII(field: "serial", byte: 0xC3))
         #expect(decode(.samples, [UInt8](repeating: 0, count: 21)) == .truncated)
         var samples = [UInt8](repeating: 0, count: 22)
         samples[16] = 1; samples[20] = 2  // mask 1 channel, count 2, no values

@@ -43,6 +43,15 @@ enum Fixtures {
                                raw: raw, values: values)
     }
 
+    /// Deletes a file made at a `temporaryPath`, with the directory made for it.
+    static func remove(_ path: String) {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try? FileManager.default.removeItem(atPath: path)
+        if directory.lastPathComponent.hasPrefix("mosquito-recording-tests-") {
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
+
     static func temporaryPath(_ name: String) -> String {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("mosquito-recording-tests-\(UUID().uuidString)")

@@ -35,4 +35,15 @@ import Testing
         let derived = try block(index: [0, 1, 2, 3], times: [0, 333, 666, 1000])
         #expect(cutter.frameLength(in: derived, from: 0) == 4)
     }
+
+    @Test func anIndexOrTimeThatWouldOverflowEndsTheFrameInsteadOfTrapping() throws {
+        // A crafted file: the row after index 2^64 - 1, and a time too large for nanoseconds.
+        func rows(_ index: [UInt64], _ times: [UInt64]) throws -> Recording.SampleBlock {
+            try Recording.SampleBlock(channelCount: 1, index: index, deviceTimeMicros: times, hostTimeNanos: [0, 0],
+                                      raw: [0, 0], values: [0, 0])
+        }
+        let cutter = FrameCutter(rateHz: 2000, channels: 1)
+        #expect(cutter.frameLength(in: try rows([.max, 0], [0, 500]), from: 0) == 1)
+        #expect(cutter.frameLength(in: try rows([0, 1], [.max / 100, .max / 100]), from: 0) == 1)
+    }
 }

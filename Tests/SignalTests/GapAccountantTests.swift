@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Signal
 
@@ -72,22 +73,6 @@ import Testing
         accountant.noteDeviceStatus(droppedTotal: 2)  // wrapped: 4 more dropped
         accountant.observeBlock(firstIndex: UInt64(UInt32.max) + 4, count: 1) { gaps.append($0) }
         #expect(gaps.last == Gap(firstMissingIndex: UInt64(UInt32.max), count: 4, cause: .deviceOverrun))
-    }
-
-    @Test func overlappingBlockCountsDuplicatesAndNewSamples() {
-        var accountant = GapAccountant()
-        accountant.observeBlock(firstIndex: 0, count: 100)
-        #expect(accountant.observeBlock(firstIndex: 90, count: 20) == .overlapping(duplicates: 10))
-        #expect(accountant.duplicateSamples == 10)
-        #expect(accountant.samplesReceived == 110)
-        #expect(accountant.expectedNextIndex == 110)
-    }
-
-    @Test func hostOverrunGapsFromRingsAddToTotals() {
-        var accountant = GapAccountant()
-        accountant.noteHostOverrun(Gap(firstMissingIndex: 5, count: 7, cause: .hostOverrun))
-        #expect(accountant.totals.hostOverrun == 7)
-        #expect(accountant.totals[.hostOverrun] == 7)
     }
 
     @Test func randomDropsAreAccountedExactly() {

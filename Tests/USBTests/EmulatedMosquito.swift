@@ -37,7 +37,8 @@ final class EmulatedMosquito: @unchecked Sendable {
 
     var root: String { String(cString: mq_emulator_root(emulator)) }
 
-    static func description(address: UInt8) throws -> String {
+    /// The umockdev description of the unit at `address`; sysfs states `serial`, as the kernel copies iSerialNumber.
+    static func description(address: UInt8, serial: String = EmulatedMosquito.serial) throws -> String {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Fixtures/mosquito.umockdev")
         let text = try String(contentsOf: fixture, encoding: .utf8)
@@ -48,18 +49,24 @@ final class EmulatedMosquito: @unchecked Sendable {
             .replacingOccurrences(of: "devnum=2\\n", with: "devnum=\(address)\\n")
             .replacingOccurrences(of: "MINOR=1", with: "MINOR=\(address - 1)")
             .replacingOccurrences(of: "dev=189:1", with: "dev=189:\(address - 1)")
+            .replacingOccurrences(of: EmulatedMosquito.serial, with: serial)
     }
 
-    /// Plugs the device (back) in; a real replug gets a new address.
-    func plug(address: UInt8) throws {
+    /// Plugs the device (back) in; a real replug gets a new address. `serial` makes it another unit.
+    func plug(address: UInt8, serial: String? = nil) throws {
         if self.address != 0 {
             // A replug is a power cycle: the firmware boots afresh (calibration lives in its flash).
-            lock.withLock { instrument = SimulatedInstrument(config: instrument.config) }
+            lock.withLock {
+                var config = instrument.config
+                if let serial { config.serial = serial }
+                instrument = SimulatedInstrument(config: config)
+            }
         }
         self.address = address
-        let text = try Self.description(address: address)
+        let unitSerial = lock.withLock { instrument.config.serial }
+        let text = try Self.description(address: address, serial: unitSerial)
         let node = String(format: "/dev/bus/usb/001/%03d", address)
-        let strings = ["SENSORICA", "Mosquito", lock.withLock { instrument.config.serial }]
+        let strings = ["SENSORICA", "Mosquito", unitSerial]
         var error = [CChar](repeating: 0, count: 256)
         let context = Unmanaged.passUnretained(self).toOpaque()
         let rc = withCStrings(strings) { cStrings in

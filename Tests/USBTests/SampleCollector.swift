@@ -32,9 +32,9 @@ final class SampleCollector: StreamConsumer, @unchecked Sendable {
     var linkError: TransportError? { condition.withLock { lost } }
     var frameErrors: [FrameError] { condition.withLock { errors } }
 
-    /// Waits until `count` samples arrived (or the link died, or `seconds` passed).
+    /// Waits until `count` samples arrived (or the link died); `seconds` is only the last guard against a hang.
     @discardableResult
-    func wait(forSamples count: Int, seconds: Double = 10) -> Bool {
+    func wait(forSamples count: Int, seconds: Double = 60) -> Bool {
         let deadline = Date(timeIntervalSinceNow: seconds)
         condition.lock()
         defer { condition.unlock() }
@@ -44,7 +44,7 @@ final class SampleCollector: StreamConsumer, @unchecked Sendable {
         return rows.count >= count
     }
 
-    func waitForLinkLoss(seconds: Double = 10) -> TransportError? {
+    func waitForLinkLoss(seconds: Double = 60) -> TransportError? {
         let deadline = Date(timeIntervalSinceNow: seconds)
         condition.lock()
         defer { condition.unlock() }

@@ -35,12 +35,27 @@ public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
         LedgerDecimal(mantissa: minor, scale: minorExponent).description
     }
 
-    /// Parses "195.00" or "195" into minor units; more decimals than the currency has is an error.
-    public func parse(_ text: String) throws(LedgerError) -> Int64 {
-        guard let amount = LedgerDecimal(text), amount.scale <= minorExponent,
-              let minor = amount.mantissa(atScale: minorExponent), let value = Int64(exactly: minor) else {
-            throw .invalid("amount '\(text)' is not a \(code) amount with at most \(minorExponent) decimals")
+    /// Parses "195.00", "195" or "-3.50" from the given `field` into minor units. Says which is wrong: not an
+    /// amount, more decimals than the currency has, or beyond the ledger's maximum amount (however many digits).
+    public func parse(_ text: String, field: String = "amount") throws(LedgerError) -> Int64 {
+        var body = Substring(text)
+        let negative = body.first == "-"
+        if negative { body = body.dropFirst() }
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCIIDigit),
+              parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy(\.isASCIIDigit)) else {
+            throw .invalid("\(field) '\(text)' is not an amount like \(format(1250))")
         }
-        return value
+        let fraction = parts.count == 2 ? parts[1] : ""
+        guard fraction.count <= minorExponent else {
+            throw .invalid("\(field) '\(text)' has more decimals than \(code) has (\(minorExponent))")
+        }
+        // Digits beyond the maximum's are refused before they are multiplied, so no text can overflow.
+        let digits = (whole + fraction + String(repeating: "0", count: minorExponent - fraction.count)).drop { $0 == "0" }
+        guard digits.count <= String(AmountLimit.maximum).count, let magnitude = Int64(digits.isEmpty ? "0" : digits),
+              magnitude <= AmountLimit.maximum else {
+            throw AmountLimit.beyondMaximum(field, self)
+        }
+        return negative ? -magnitude : magnitude
     }
 }

@@ -91,12 +91,12 @@ extension LedgerDecimal {
         var scale = 0
         for factor in factors {
             let (product, overflow) = numerator.multipliedReportingOverflow(by: Int128(factor.mantissa))
-            guard !overflow else { throw .amountTooLarge }
+            guard !overflow else { throw .amountTooLarge("amount too large to account exactly") }
             numerator = product
             scale += factor.scale
         }
         let rounded = Int128.divideRoundingHalfAway(numerator, Int128.power10(scale))
-        guard let result = Int64(exactly: rounded) else { throw .amountTooLarge }
+        guard let result = Int64(exactly: rounded) else { throw .amountTooLarge("amount too large to account exactly") }
         return result
     }
 }

@@ -6,7 +6,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case currencyMismatch(sale: String, project: String)
     case alreadyDistributed(sale: Int64)
     case equation(String)
-    case amountTooLarge
+    /// A product or sum that does not fit the ledger's integers; says what was being computed.
+    case amountTooLarge(String)
     case storage(String)
     case tampered(String)
 
@@ -19,7 +20,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "sale currency \(sale) does not match the project's currency \(project)"
         case .alreadyDistributed(let sale): "sale \(sale) has already been distributed"
         case .equation(let message): "value equation: \(message)"
-        case .amountTooLarge: "amount too large to account exactly"
+        case .amountTooLarge(let message): message
         case .storage(let message): "ledger storage: \(message)"
         case .tampered(let message): message
         }

@@ -46,6 +46,8 @@ struct EngineState {
             .sorted { ($0.agent, $0.id) < ($1.agent, $1.id) }
     }
 
+    /// Bucket amounts, carries and the fund are parts of `distributable`, so plain arithmetic on them cannot
+    /// overflow; what accumulates across claims and sales (`settle`, `credit`) is checked.
     mutating func run(_ distributable: Int64) throws(LedgerError) {
         let buckets = input.equation.buckets
         switch input.equation.mode {
@@ -77,12 +79,12 @@ struct EngineState {
     mutating func pay(_ bucket: Bucket, _ amount: Int64) throws(LedgerError) -> Int64 {
         guard amount > 0 else { return 0 }
         if let agent = bucket.agent {
-            credit(bucket.id, agent, amount)
+            try credit(bucket.id, agent, amount)
             return amount
         }
         guard let filter = bucket.filter, let rules = bucket.rules else { return 0 }
         let levels = try gather(bucket, filter: filter, rules: rules)
-        let levelWeights = Self.levelWeights(filter, count: levels.count)
+        let levelWeights = self.levelWeights(filter, count: levels.count)
         var liveWeights = [Int64]()
         var liveLevels = [[WeightedClaim]]()
         for (level, claims) in levels.enumerated() where !claims.isEmpty {
@@ -94,36 +96,27 @@ struct EngineState {
         for (claims, levelAmount) in zip(liveLevels, levelAmounts) {
             let shares = LevelPayment.pay(levelAmount, to: claims, mode: input.equation.mode)
             for (claim, share) in zip(claims, shares) {
-                settle(claim.key, share)
+                try settle(claim.key, share)
                 paid += share
             }
         }
         return paid
     }
 
-    /// Live claims of the bucket grouped by lineage level (one level unless the filter is `design`).
+    /// Live claims of the bucket grouped by lineage level (one level unless the filter has a `design` part).
     mutating func gather(_ bucket: Bucket, filter: BucketFilter, rules: [ClaimRuleSpec]) throws(LedgerError) -> [[WeightedClaim]] {
         let lineage = input.lineage
-        var levels = [[WeightedClaim]](repeating: [], count: { if case .design = filter { lineage.count } else { 1 } }())
+        var levels = [[WeightedClaim]](repeating: [], count: filter.designFilter == nil ? 1 : lineage.count)
         let exponent = input.project.currency.minorExponent
         for event in liveEvents {
-            let level: Int
-            switch filter {
-            case .unit:
-                guard event.unit == input.sale.unit else { continue }
-                level = 0
-            case .design:
-                guard let design = event.design, let depth = lineage.firstIndex(of: design) else { continue }
-                level = depth
-            case .projectDates(let from, let to):
-                if let from, event.date < from { continue }
-                if let to, event.date > to { continue }
-                level = 0
-            }
+            guard let level = self.level(of: event, in: filter) else { continue }
             guard let rule = rules.first(where: { $0.event == event.kind }) else { continue }
             let key = ClaimKey(bucket: bucket.id, event: event.id)
             if claims[key] == nil {
-                let value = try rule.claimValue(of: event, exponent: exponent)
+                let value: Int64
+                do { value = try rule.claimValue(of: event, exponent: exponent) } catch {
+                    throw .amountTooLarge("bucket '\(bucket.id)': the claim on event \(event.id) (its value × factor) is too large to account exactly")
+                }
                 guard value > 0 else { continue }
                 claims[key] = Claim(project: input.project.id, bucket: bucket.id, event: event.id, agent: event.agent,
                                     rule: rule.claim, original: value, balance: value, paid: 0)
@@ -138,19 +131,53 @@ struct EngineState {
         return levels
     }
 
-    /// Level i gets w^i·(1−w), the oldest followed level w^(n−1); over the common denominator 100^n.
-    static func levelWeights(_ filter: BucketFilter, count: Int) -> [Int64] {
-        guard case .design(let weight) = filter, count > 1 else { return [1] }
-        let m = Int64(weight.mantissa(atScale: BucketFilter.lineageWeightScale)!)
-        func power(_ base: Int64, _ n: Int) -> Int64 { (0..<n).reduce(1) { acc, _ in acc * base } }
-        return (0..<count).map { level in
-            level == count - 1
-                ? power(m, level) * 100
-                : power(m, level) * (100 - m) * power(100, count - 1 - level)
+    /// The lineage level at which `filter` gathers `event` (0 outside a design filter), or nil when it does not.
+    func level(of event: ContributionEvent, in filter: BucketFilter) -> Int? {
+        switch filter {
+        case .unit:
+            return event.unit == input.sale.unit ? 0 : nil
+        case .design:
+            guard let design = event.design else { return nil }
+            return input.lineage.firstIndex(of: design)
+        case .projectDates(let from, let to):
+            if let from, event.date < from { return nil }
+            if let to, event.date > to { return nil }
+            return 0
+        case .workTypes(let names):
+            guard event.kind == .work, let workType = event.workType, names.contains(workType) else { return nil }
+            return 0
+        case .contributions(let kinds):
+            return kinds.contains(event.kind) ? 0 : nil
+        case .all(let filters):
+            var level = 0
+            for filter in filters {
+                guard let found = self.level(of: event, in: filter) else { return nil }
+                if filter.designFilter != nil { level = found }
+            }
+            return level
         }
     }
 
-    mutating func settle(_ key: ClaimKey, _ amount: Int64) {
+    /// With c_i the share level i owes its parent (its design's `cites`, else the bucket's `lineage_weight`),
+    /// level i gets c_0·…·c_(i−1)·(1 − c_i) and the oldest followed level c_0·…·c_(n−2); over the common
+    /// denominator 100^n. With every c_i = w this is the bucket-wide w^i·(1−w), oldest w^(n−1).
+    func levelWeights(_ filter: BucketFilter, count: Int) -> [Int64] {
+        guard case .design(let weight)? = filter.designFilter, count > 1 else { return [1] }
+        let scale = BucketFilter.lineageWeightScale
+        let cites = input.lineage.prefix(count).map { design in
+            Int64((input.citations[design] ?? weight).mantissa(atScale: scale)!)
+        }
+        // Each factor is at most 100 and there are at most maxLineageLevels + 1 of them: ≤ 10^18 fits Int64.
+        var weights = [Int64](), passed: Int64 = 1
+        for level in 0..<count {
+            let rest = (0..<(count - 1 - level)).reduce(Int64(1)) { acc, _ in acc * 100 }
+            weights.append(level == count - 1 ? passed * 100 : passed * (100 - cites[level]) * rest)
+            passed *= cites[level]
+        }
+        return weights
+    }
+
+    mutating func settle(_ key: ClaimKey, _ amount: Int64) throws(LedgerError) {
         guard var claim = claims[key] else { return }
         if !touched.contains(key) { touched.append(key) }
         switch claim.rule {
@@ -158,15 +185,17 @@ struct EngineState {
         case .once: if amount >= 1 { claim.balance = 0 }
         case .equity: break
         }
-        claim.paid += amount
+        // An equity claim is paid on every sale, so what it has been paid grows without bound.
+        claim.paid = try claim.paid.adding(amount, for: "what the claim of bucket '\(key.bucket)' on event \(key.event) has been paid")
         claims[key] = claim
         guard amount > 0 else { return }
         payments.append(ClaimPayment(bucket: key.bucket, event: key.event, agent: claim.agent, amount: amount))
-        credit(key.bucket, claim.agent, amount)
+        try credit(key.bucket, claim.agent, amount)
     }
 
-    mutating func credit(_ bucket: String, _ agent: String, _ amount: Int64) {
-        bucketTotals[bucket, default: [:]][agent, default: 0] += amount
+    mutating func credit(_ bucket: String, _ agent: String, _ amount: Int64) throws(LedgerError) {
+        let total = bucketTotals[bucket]?[agent] ?? 0
+        bucketTotals[bucket, default: [:]][agent] = try total.adding(amount, for: "what '\(agent)' gets from bucket '\(bucket)'")
     }
 
     func lines() -> [DistributionLine] {

@@ -5,15 +5,18 @@ public struct DistributionInput: Sendable {
     public var equation: ValueEquation
     /// The sold unit's design first, then its ancestors, at most `BucketFilter.maxLineageLevels`.
     public var lineage: [String]
+    /// The `cites` weights the lineage's designs state, by design id; a design absent here uses the bucket's
+    /// `lineage_weight`.
+    public var citations: [String: LedgerDecimal]
     /// The project's events (the engine drops later-dated and reversed ones).
     public var events: [ContributionEvent]
     /// Existing claims of the project, by (bucket, event).
     public var claims: [ClaimKey: Claim]
 
     public init(sale: Sale, project: Project, equation: ValueEquation, lineage: [String],
-                events: [ContributionEvent], claims: [ClaimKey: Claim]) {
+                citations: [String: LedgerDecimal] = [:], events: [ContributionEvent], claims: [ClaimKey: Claim]) {
         self.sale = sale; self.project = project; self.equation = equation
-        self.lineage = lineage; self.events = events; self.claims = claims
+        self.lineage = lineage; self.citations = citations; self.events = events; self.claims = claims
     }
 }
 

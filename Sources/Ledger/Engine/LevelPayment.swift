@@ -13,9 +13,10 @@ enum LevelPayment {
     static func pay(_ amount: Int64, to claims: [WeightedClaim], mode: ValueEquation.Mode) -> [Int64] {
         switch mode {
         case .remaining:
-            // A claim gets at most its share (its weight) in one sale.
-            let total = claims.reduce(Int64(0)) { $0 + $1.weight }
-            if amount >= total { return claims.map(\.weight) }
+            // A claim gets at most its share (its weight) in one sale. Weights are claim values, each up to
+            // Int64.max, so their total is taken in Int128.
+            let total = claims.reduce(Int128(0)) { $0 + Int128($1.weight) }
+            if Int128(amount) >= total { return claims.map(\.weight) }
             return LargestRemainder.split(amount, weights: claims.map(\.weight))
         case .straight:
             // Water-filling: a capped debt takes its balance, its excess goes to the others.

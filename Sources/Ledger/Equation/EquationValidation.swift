@@ -59,6 +59,17 @@ extension Bucket {
             if let from, let to, to < from {
                 throw .equation("bucket '\(id)': project_dates ends (\(to)) before it starts (\(from))")
             }
+        case .workTypes(let names):
+            guard !names.isEmpty else { throw .equation("bucket '\(id)': filter.names: a work_type filter names at least one work type") }
+        case .contributions(let kinds):
+            guard !kinds.isEmpty else { throw .equation("bucket '\(id)': filter.kinds: a contribution filter names at least one kind") }
+        case .all(let filters):
+            guard !filters.isEmpty else { throw .equation("bucket '\(id)': filter.of: an all filter combines at least one filter") }
+            let designs = filters.filter { $0.designFilter != nil }.count
+            guard designs <= 1 else {
+                throw .equation("bucket '\(id)': filter.of: at most one design filter (it gives the lineage levels), found \(designs)")
+            }
+            for filter in filters { try validate(filter) }
         }
     }
 }

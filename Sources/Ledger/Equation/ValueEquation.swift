@@ -5,11 +5,13 @@ import Foundation
 public struct ValueEquation: Sendable, Hashable, Codable {
     public static let formatName = "mosquito-value-equation/1"
 
-    public enum Mode: String, Sendable, Codable {
+    public enum Mode: String, Sendable, Codable, CaseIterable {
         /// Each bucket takes its percentage of the distributable income.
         case straight
         /// Each bucket takes its percentage of what earlier buckets left.
         case remaining
+
+        public init(from decoder: any Decoder) throws { self = try decodeChoice(decoder, "mode") }
     }
 
     public var format: String
@@ -42,16 +44,24 @@ public struct Bucket: Sendable, Hashable, Codable {
 }
 
 /// Which contribution events a bucket gathers.
-public enum BucketFilter: Sendable, Hashable, Codable {
+public indirect enum BucketFilter: Sendable, Hashable, Codable {
     /// Events logged on the sold unit.
     case unit
     /// Events on the sold unit's design and its ancestors; each level passes `lineageWeight`
-    /// of what reaches it on to older revisions.
+    /// of what reaches it on to older revisions, unless its design states its own `cites`.
     case design(lineageWeight: LedgerDecimal)
     /// All project events dated within the inclusive bounds.
     case projectDates(from: LedgerDate?, to: LedgerDate?)
+    /// Work events of these work types (the role the work was done in, e.g. delivery).
+    case workTypes([String])
+    /// Events of these contribution kinds.
+    case contributions([ContributionKind])
+    /// Events every one of these filters gathers; at most one of them is `design` (it gives the levels).
+    case all([BucketFilter])
 
-    private enum Keys: String, CodingKey { case kind, lineage_weight, from, to }
+    static let kinds = "unit, design, project_dates, work_type, contribution, all"
+
+    private enum Keys: String, CodingKey { case kind, lineage_weight, from, to, names, kinds, of }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
@@ -64,9 +74,12 @@ public enum BucketFilter: Sendable, Hashable, Codable {
         case "project_dates":
             self = .projectDates(from: try container.decodeIfPresent(LedgerDate.self, forKey: .from),
                                  to: try container.decodeIfPresent(LedgerDate.self, forKey: .to))
+        case "work_type": self = .workTypes(try container.decode([String].self, forKey: .names))
+        case "contribution": self = .contributions(try container.decode([ContributionKind].self, forKey: .kinds))
+        case "all": self = .all(try container.decode([BucketFilter].self, forKey: .of))
         default:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: container,
-                debugDescription: "unknown filter kind '\(kind)' (unit, design, project_dates)")
+                debugDescription: "unknown filter kind '\(kind)' (\(Self.kinds))")
         }
     }
 
@@ -81,6 +94,36 @@ public enum BucketFilter: Sendable, Hashable, Codable {
             try container.encode("project_dates", forKey: .kind)
             try container.encodeIfPresent(from, forKey: .from)
             try container.encodeIfPresent(to, forKey: .to)
+        case .workTypes(let names):
+            try container.encode("work_type", forKey: .kind)
+            try container.encode(names, forKey: .names)
+        case .contributions(let kinds):
+            try container.encode("contribution", forKey: .kind)
+            try container.encode(kinds, forKey: .kinds)
+        case .all(let filters):
+            try container.encode("all", forKey: .kind)
+            try container.encode(filters, forKey: .of)
+        }
+    }
+
+    /// The design filter that gives the bucket its lineage levels, if any (itself or inside `all`).
+    var designFilter: BucketFilter? {
+        switch self {
+        case .design: self
+        case .all(let filters): filters.lazy.compactMap(\.designFilter).first
+        default: nil
+        }
+    }
+
+    /// Every work type the filter names, at any depth (checked against the project's).
+    var workTypeNames: [(path: String, name: String)] {
+        switch self {
+        case .workTypes(let names): names.enumerated().map { ("filter.names[\($0.offset)]", $0.element) }
+        case .all(let filters):
+            filters.enumerated().flatMap { index, filter in
+                filter.workTypeNames.map { ("filter.of[\(index)]." + $0.path.dropFirst("filter.".count), $0.name) }
+            }
+        default: []
         }
     }
 }

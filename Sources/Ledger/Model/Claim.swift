@@ -6,6 +6,8 @@ public enum ClaimRule: String, Sendable, Codable, CaseIterable {
     case equity
     /// Paid by the first distribution that pays it at least one minor unit.
     case once
+
+    public init(from decoder: any Decoder) throws { self = try decodeChoice(decoder, "claim rule") }
 }
 
 /// A claim held by an agent because a bucket gathered one of their events.
@@ -21,6 +23,12 @@ public struct Claim: Sendable, Hashable, Codable {
     /// for equity always the original value.
     public var balance: Int64
     public var paid: Int64
+
+    public init(project: String, bucket: String, event: Int64, agent: String, rule: ClaimRule, original: Int64,
+                balance: Int64, paid: Int64) {
+        self.project = project; self.bucket = bucket; self.event = event; self.agent = agent; self.rule = rule
+        self.original = original; self.balance = balance; self.paid = paid
+    }
 
     public var isLive: Bool { balance > 0 }
 }

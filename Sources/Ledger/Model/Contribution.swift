@@ -2,6 +2,8 @@
 public enum ContributionKind: String, Sendable, Codable, CaseIterable {
     case work, material, cash, expense, use, cite
 
+    public init(from decoder: any Decoder) throws { self = try decodeChoice(decoder, "contribution kind") }
+
     /// The ValueFlows action this kind maps to in exports.
     public var valueFlowsAction: String {
         switch self {

@@ -34,3 +34,17 @@ public struct SaleDraft: Sendable, Hashable {
         self.date = date; self.buyer = buyer; self.directCosts = directCosts
     }
 }
+
+/// A sale undone (a return, a cancelled order), appended and never edited. Its unit can be sold again; a sale
+/// reversed before it was distributed is never distributed, one reversed after keeps its distribution.
+public struct SaleReversal: Sendable, Hashable, Codable {
+    public var sale: Int64
+    public var date: LedgerDate
+    public var note: String?
+    /// When the ledger appended it (UTC, ISO 8601).
+    public var recordedAt: String
+
+    public init(sale: Int64, date: LedgerDate, note: String?, recordedAt: String) {
+        self.sale = sale; self.date = date; self.note = note; self.recordedAt = recordedAt
+    }
+}

@@ -21,12 +21,17 @@ extension Ledger {
             record.hours = hours
             record.workType = workType
             record.rate = rate
-            record.value = try LedgerDecimal.minorUnits(product: [hours, rate], exponent: project.currency.minorExponent)
+            // Hours and rates are bounded decimals, so their product fits Int128; only the bound can refuse it.
+            let field = "work value (hours × rate)"
+            do { record.value = try LedgerDecimal.minorUnits(product: [hours, rate], exponent: project.currency.minorExponent) }
+            catch { throw AmountLimit.beyondMaximum(field, project.currency) }
+            try AmountLimit.check(record.value, field, project.currency)
         } else {
             guard draft.hours == nil, draft.workType == nil else { throw .invalid("only work has hours and a work type") }
             guard let value = draft.value, value > 0 else {
                 throw .invalid("\(draft.kind.rawValue) needs a value greater than 0")
             }
+            try AmountLimit.check(value, "value", project.currency)
             record.value = value
         }
         return try await store.append(record)
@@ -40,9 +45,12 @@ extension Ledger {
         guard date >= original.date else { throw .invalid("a reversal cannot be dated before the event it reverses") }
         let events = try await store.events(project: original.project)
         guard !events.contains(where: { $0.reverses == id }) else { throw .duplicate("event \(id) is already reversed") }
+        // Only a tampered row holds Int64.min, whose negation does not exist.
+        let (negated, overflow) = Int64(0).subtractingReportingOverflow(original.value)
+        guard !overflow else { throw .amountTooLarge("event \(id)'s value \(original.value) cannot be reversed exactly") }
         let record = EventRecord(date: date, agent: original.agent, project: original.project, kind: original.kind,
                                  hours: original.hours.map { LedgerDecimal(mantissa: -$0.mantissa, scale: $0.scale) },
-                                 workType: original.workType, rate: original.rate, value: -original.value,
+                                 workType: original.workType, rate: original.rate, value: negated,
                                  design: original.design, unit: original.unit, note: note, reverses: id)
         return try await store.append(record)
     }
@@ -57,11 +65,20 @@ extension Ledger {
         }
         guard try await store.unit(draft.unit) != nil else { throw .notFound("no unit '\(draft.unit)'") }
         guard draft.price >= 0 else { throw .invalid("price must not be negative") }
+        try AmountLimit.check(draft.price, "price", project.currency)
+        try AmountLimit.check(draft.directCosts, "direct costs", project.currency)
         guard draft.directCosts >= 0, draft.directCosts <= draft.price else {
             throw .invalid("direct costs must be between 0 and the price")
         }
         guard !draft.buyer.isEmpty else { throw .invalid("buyer reference is empty") }
         return try await store.insert(draft)
+    }
+
+    /// Reverses a sale (a return, a cancelled order): its unit can be sold again. A sale reversed before it is
+    /// distributed is never distributed; a distribution already made stands, as paid claims do.
+    @discardableResult
+    public func reverseSale(_ id: Int64, date: LedgerDate, note: String?) async throws(LedgerError) -> SaleReversal {
+        try await store.insertReversal(sale: id, date: date, note: note)
     }
 
     /// Validates an equation file against the ledger (project, agents) and stores it as the new version.
@@ -81,6 +98,10 @@ extension Ledger {
         for bucket in equation.buckets {
             if let agent = bucket.agent, try await store.agent(agent) == nil {
                 throw .equation("bucket '\(bucket.id)': no agent '\(agent)'")
+            }
+            for (path, name) in bucket.filter?.workTypeNames ?? []
+            where try await store.workType(project: equation.project, name: name) == nil {
+                throw .equation("bucket '\(bucket.id)': \(path): project '\(equation.project)' has no work type '\(name)'")
             }
         }
     }

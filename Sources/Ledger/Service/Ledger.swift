@@ -36,7 +36,7 @@ public struct Ledger: Sendable {
         _ = try await requireProject(project)
         try Self.checkIdentifier(name, "work type")
         guard let rate = LedgerDecimal(rate), !rate.isNegative else {
-            throw .invalid("rate '\(rate)' is not a non-negative decimal like 25.00")
+            throw .invalid("rate '\(rate)' is not a non-negative decimal like 25.00 with at most 6 decimals and 12 digits")
         }
         if let agent {
             _ = try await requireAgent(agent)
@@ -50,10 +50,14 @@ public struct Ledger: Sendable {
     }
 
     @discardableResult
-    public func addDesign(id: String, name: String?, parent: String?) async throws(LedgerError) -> Design {
+    public func addDesign(id: String, name: String?, parent: String?, cites: LedgerDecimal? = nil) async throws(LedgerError) -> Design {
         guard !id.isEmpty else { throw .invalid("design id is empty") }
+        if let cites {
+            if let problem = Design.citesProblem(cites) { throw .invalid(problem) }
+            guard parent != nil else { throw .invalid("cites \(cites) needs --parent: a design cites the revision it derives from") }
+        }
         if let parent, try await store.design(parent) == nil { throw .notFound("no design '\(parent)'") }
-        let design = Design(id: id, name: name ?? id, parent: parent)
+        let design = Design(id: id, name: name ?? id, parent: parent, cites: cites)
         try await store.insert(design)
         return design
     }

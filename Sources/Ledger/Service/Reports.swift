@@ -12,6 +12,8 @@ public struct UnitReport: Sendable, Codable {
     public struct SaleBreakdown: Sendable, Codable {
         public var sale: Sale
         public var distribution: Distribution?
+        /// Set when the sale was reversed (its unit was then free to be sold again).
+        public var reversal: SaleReversal?
         /// Which event earned each claim payment, so every cent is traceable.
         public var events: [ContributionEvent]
     }
@@ -25,6 +27,7 @@ public struct ProjectReport: Sendable, Codable {
     public var project: Project
     public var sales: Int
     public var distributed: Int
+    /// The prices of the sales not reversed.
     public var income: Int64
     public var perAgent: [AgentTotal]
 }
@@ -44,7 +47,8 @@ extension Ledger {
             for line in distribution.lines where line.agent == id {
                 earnings.append(.init(sale: distribution.sale, unit: unit, bucket: line.bucket, amount: line.amount,
                                       currency: distribution.currency.code))
-                totals[distribution.currency.code, default: 0] += line.amount
+                let code = distribution.currency.code
+                totals[code] = try (totals[code] ?? 0).adding(line.amount, for: "what '\(id)' earned in \(code)")
             }
         }
         for project in Set(events.map(\.project)) {
@@ -52,7 +56,10 @@ extension Ledger {
             currencies[project] = p.currency.code
             outstanding += try await store.claims(project: project).filter { $0.agent == id && $0.isLive && $0.rule != .equity }
         }
-        for event in events { contributed[currencies[event.project] ?? "", default: 0] += event.value }
+        for event in events {
+            let code = currencies[event.project] ?? ""
+            contributed[code] = try (contributed[code] ?? 0).adding(event.value, for: "what '\(id)' contributed in \(code)")
+        }
         return AgentReport(agent: id, contributed: contributed, earnings: earnings, totals: totals,
                            outstandingClaims: outstanding)
     }
@@ -65,6 +72,7 @@ extension Ledger {
             let distribution = try await store.distribution(sale: sale.id)
             let paidEvents = Set(distribution?.payments.map(\.event) ?? [])
             breakdowns.append(.init(sale: sale, distribution: distribution,
+                                    reversal: try await store.saleReversal(sale: sale.id),
                                     events: events.filter { paidEvents.contains($0.id) }))
         }
         return UnitReport(unit: unit, contributions: events.filter { $0.unit == serial }, sales: breakdowns)
@@ -75,9 +83,15 @@ extension Ledger {
         let sales = try await store.sales(project: id)
         let distributions = try await store.distributions(project: id)
         var perAgent = [String: Int64]()
-        for line in distributions.flatMap(\.lines) { perAgent[line.agent, default: 0] += line.amount }
-        return ProjectReport(project: project, sales: sales.count, distributed: distributions.count,
-                             income: sales.reduce(0) { $0 + $1.price },
+        for line in distributions.flatMap(\.lines) {
+            perAgent[line.agent] = try (perAgent[line.agent] ?? 0).adding(line.amount, for: "what '\(line.agent)' earned in project '\(id)'")
+        }
+        var income: Int64 = 0
+        for sale in sales {
+            guard try await store.saleReversal(sale: sale.id) == nil else { continue }
+            income = try income.adding(sale.price, for: "the income of project '\(id)'")
+        }
+        return ProjectReport(project: project, sales: sales.count, distributed: distributions.count, income: income,
                              perAgent: perAgent.sorted { $0.key < $1.key }.map { .init(agent: $0.key, amount: $0.value) })
     }
 }

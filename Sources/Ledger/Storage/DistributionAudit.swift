@@ -13,7 +13,7 @@ struct DistributionAudit {
     /// Every event, in sequence order (the event chain is verified before this runs).
     var events: [ContributionEvent]
     /// The sold units' design lineages, by unit serial.
-    var lineages: [String: [String]]
+    var lineages: [String: DesignLineage]
     /// The claims as found when the chain was introduced (empty for ledgers created with it).
     var baseline: [Claim]
     /// The claims table as stored now.
@@ -91,7 +91,8 @@ struct DistributionAudit {
         guard let project = projects[d.project] else { throw .notFound("no project '\(d.project)'") }
         let equation = try ValueEquation.load(json: Data(d.equationSnapshot.utf8))
         let input = DistributionInput(
-            sale: sale, project: project, equation: equation, lineage: lineages[sale.unit] ?? [],
+            sale: sale, project: project, equation: equation, lineage: lineages[sale.unit]?.designs ?? [],
+            citations: lineages[sale.unit]?.citations ?? [:],
             events: events.filter { $0.project == d.project && $0.id <= eventsSeq }, claims: claims)
         return try DistributionEngine.plan(input)
     }

@@ -26,9 +26,13 @@ public protocol LedgerStore: Sendable {
     /// events; names the first bad row (see docs/ledger.md "Sales and distributions").
     func verifyChain() async throws(LedgerError) -> ChainReport
 
+    /// Records a sale; refuses a unit that already has a sale not reversed (checked in the insert's transaction).
     func insert(_ sale: SaleDraft) async throws(LedgerError) -> Sale
     func sale(_ id: Int64) async throws(LedgerError) -> Sale?
     func sales(project: String?) async throws(LedgerError) -> [Sale]
+    /// Appends a sale's reversal: its unit can be sold again, and if not yet distributed it never will be.
+    func insertReversal(sale: Int64, date: LedgerDate, note: String?) async throws(LedgerError) -> SaleReversal
+    func saleReversal(sale: Int64) async throws(LedgerError) -> SaleReversal?
 
     func insertEquation(_ equation: ValueEquation) async throws(LedgerError)
     func latestEquation(project: String) async throws(LedgerError) -> ValueEquation?

@@ -67,6 +67,7 @@ struct PostgresSession: SQLSession {
                 switch argument {
                 case .integer(let v): binds.append(v)
                 case .text(let v): binds.append(v)
+                case .real(let v): binds.append(v)
                 case .null: binds.appendNull()
                 }
             }
@@ -79,6 +80,8 @@ struct PostgresSession: SQLSession {
                     if cell.bytes == nil { values.append(.null); continue }
                     switch cell.dataType {
                     case .int8, .int4, .int2: values.append(.integer(try cell.decode(Int64.self)))
+                    // Only a column retyped behind the ledger's back holds floats (NaN and infinities included).
+                    case .float8, .float4: values.append(.number(try cell.decode(Double.self)))
                     default: values.append(.text(try cell.decode(String.self)))
                     }
                 }

@@ -1,75 +1,202 @@
-/// Reads typed columns out of a result row; a wrong shape is a storage error, never a crash.
+/// Where rows are read from: the table, the columns selected (in order) and those that name a row (its key).
+/// A value that does not decode is reported as tampering with this table, that row and that column.
+struct RowSource: Sendable {
+    let table: String
+    let columns: [String]
+    let key: [String]
+
+    init(_ table: String, _ columns: String, key: String...) {
+        self.table = table
+        self.columns = columns.split(separator: ",").map { String($0.drop { $0 == " " }) }
+        self.key = key
+    }
+
+    /// The select list, e.g. "seq, hash".
+    var list: String { columns.joined(separator: ", ") }
+}
+
+/// Reads typed columns out of a result row. A cell that is not what its column must hold — a float or text
+/// where an integer belongs, text that is not a decimal, date or known name — is `LedgerError.tampered`,
+/// never a crash and never a silent conversion.
 struct RowReader {
     let row: [SQLValue]
-    var index = 0
-    init(_ row: [SQLValue]) { self.row = row }
+    let source: RowSource
+    private var index = 0
 
-    mutating func next() -> SQLValue {
+    init(_ row: [SQLValue], _ source: RowSource) {
+        self.row = row
+        self.source = source
+    }
+
+    private mutating func next() -> (value: SQLValue, column: Int) {
         defer { index += 1 }
-        return index < row.count ? row[index] : .null
+        return (index < row.count ? row[index] : .null, index)
+    }
+
+    /// "ledger tampered: table events, row seq=2, column value: 1e+300 is not an exact 64-bit integer".
+    func tampered(column name: String, _ problem: String) -> LedgerError {
+        let key = source.key.map { keyColumn in
+            let value = source.columns.firstIndex(of: keyColumn).flatMap { $0 < row.count ? row[$0] : nil } ?? .null
+            return "\(keyColumn)=\(value.shown(quoted: false))"
+        }
+        return .tampered("ledger tampered: table \(source.table), row \(key.joined(separator: " ")), column \(name): \(problem)")
+    }
+
+    private func tampered(_ column: Int, _ problem: String) -> LedgerError {
+        tampered(column: column < source.columns.count ? source.columns[column] : "#\(column + 1)", problem)
+    }
+
+    mutating func int() throws(LedgerError) -> Int64 {
+        let (value, column) = next()
+        guard case .integer(let integer) = value else { throw tampered(column, "\(value.shown()) is not an exact 64-bit integer") }
+        return integer
+    }
+
+    mutating func optionalInt() throws(LedgerError) -> Int64? {
+        let (value, column) = next()
+        switch value {
+        case .null: return nil
+        case .integer(let integer): return integer
+        default: throw tampered(column, "\(value.shown()) is not an exact 64-bit integer")
+        }
+    }
+
+    /// Money the ledger only ever adds to a row (claim values, balances, payments): a negative one is tampering.
+    mutating func nonNegative() throws(LedgerError) -> Int64 {
+        let integer = try int()
+        guard integer >= 0 else { throw tampered(index - 1, "\(integer) is negative") }
+        return integer
     }
 
     mutating func text() throws(LedgerError) -> String {
-        guard let value = next().string else { throw .storage("column \(index - 1) is not text") }
-        return value
+        let (value, column) = next()
+        guard case .text(let text) = value else { throw tampered(column, "\(value.shown()) is not text") }
+        return text
     }
-    mutating func optionalText() -> String? { next().string }
-    mutating func int() throws(LedgerError) -> Int64 {
-        guard let value = next().int else { throw .storage("column \(index - 1) is not an integer") }
-        return value
+
+    mutating func optionalText() throws(LedgerError) -> String? {
+        let (value, column) = next()
+        switch value {
+        case .null: return nil
+        case .text(let text): return text
+        default: throw tampered(column, "\(value.shown()) is not text")
+        }
     }
-    mutating func optionalInt() -> Int64? { next().int }
+
     mutating func decimal() throws(LedgerError) -> LedgerDecimal {
         let text = try self.text()
-        guard let value = LedgerDecimal(text) else { throw .storage("'\(text)' is not a decimal") }
+        guard let value = LedgerDecimal(text) else { throw tampered(index - 1, "'\(text)' is not a decimal") }
         return value
     }
+
     mutating func optionalDecimal() throws(LedgerError) -> LedgerDecimal? {
-        guard let text = optionalText() else { return nil }
-        guard let value = LedgerDecimal(text) else { throw .storage("'\(text)' is not a decimal") }
+        guard let text = try optionalText() else { return nil }
+        guard let value = LedgerDecimal(text) else { throw tampered(index - 1, "'\(text)' is not a decimal") }
         return value
     }
-    mutating func date() throws(LedgerError) -> LedgerDate { try LedgerDate(try text()) }
-    mutating func currency() throws(LedgerError) -> Currency { try Currency(try text()) }
+
+    mutating func date() throws(LedgerError) -> LedgerDate {
+        let text = try self.text()
+        do { return try LedgerDate(text) } catch { throw tampered(index - 1, "'\(text)' is not a date YYYY-MM-DD") }
+    }
+
+    mutating func currency() throws(LedgerError) -> Currency {
+        let text = try self.text()
+        do { return try Currency(text) } catch { throw tampered(index - 1, "'\(text)' is not an ISO 4217 currency code") }
+    }
+
+    /// One of a closed set of names (an event kind, a claim rule, an agent kind).
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type) throws(LedgerError) -> T where T.RawValue == String {
+        let text = try self.text()
+        guard let value = T(rawValue: text) else {
+            throw tampered(index - 1, "'\(text)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
 }
 
+extension SQLValue {
+    /// A cell as a message shows it: on one line, text cut short.
+    func shown(quoted: Bool = true) -> String {
+        switch self {
+        case .integer(let value): return String(value)
+        case .real(let value): return "\(value)"
+        case .null: return "NULL"
+        case .text(let text):
+            var visible = ""
+            for scalar in text.unicodeScalars.prefix(40) {
+                let control = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+                visible += control ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+            }
+            if text.unicodeScalars.count > 40 { visible += "…" }
+            return quoted ? "'\(visible)'" : visible
+        }
+    }
+}
+
+/// Every table's row shape, and the decoders shared by the store's reads.
 enum Rows {
-    static let eventColumns = "seq, date, agent, project, kind, hours, work_type, rate, value, design, unit, note, reverses, recorded_at, previous_hash, hash"
+    static let events = RowSource("events", "seq, date, agent, project, kind, hours, work_type, rate, value, design, unit, note, reverses, recorded_at, previous_hash, hash", key: "seq")
+    static let sales = RowSource("sales", "id, project, unit, price, currency, date, buyer, direct_costs", key: "id")
+    static let claimColumns = "project, bucket, event, agent, rule, original, balance, paid"
+    static let claims = RowSource("claims", claimColumns, key: "project", "bucket", "event")
+    static let baselineClaims = RowSource("claims_baseline", claimColumns, key: "project", "bucket", "event")
+    static let projects = RowSource("projects", "id, name, currency, custodian, fund_agent", key: "id")
+    static let distributions = RowSource("distributions", "sale, project, currency, distributable, equation_version, snapshot", key: "sale")
+    static let lines = RowSource("distribution_lines", "sale, line, bucket, agent, amount", key: "sale", "line")
+    static let payments = RowSource("claim_payments", "sale, bucket, event, agent, amount", key: "sale", "bucket", "event")
+    static let saleReversals = RowSource("sale_reversals", "sale, date, note, recorded_at", key: "sale")
 
     static func event(_ row: [SQLValue]) throws(LedgerError) -> ContributionEvent {
-        var r = RowReader(row)
+        var r = RowReader(row, events)
         let id = try r.int(), date = try r.date(), agent = try r.text(), project = try r.text()
-        let kindText = try r.text()
-        guard let kind = ContributionKind(rawValue: kindText) else { throw .storage("unknown event kind \(kindText)") }
+        let kind = try r.choice(ContributionKind.self)
         return ContributionEvent(
             id: id, date: date, agent: agent, project: project, kind: kind, hours: try r.optionalDecimal(),
-            workType: r.optionalText(), rate: try r.optionalDecimal(), value: try r.int(), design: r.optionalText(),
-            unit: r.optionalText(), note: r.optionalText(), reverses: r.optionalInt(), recordedAt: try r.text(),
+            workType: try r.optionalText(), rate: try r.optionalDecimal(), value: try r.int(), design: try r.optionalText(),
+            unit: try r.optionalText(), note: try r.optionalText(), reverses: try r.optionalInt(), recordedAt: try r.text(),
             previousHash: try r.text(), hash: try r.text())
     }
 
-    static let saleColumns = "id, project, unit, price, currency, date, buyer, direct_costs"
-
     static func sale(_ row: [SQLValue]) throws(LedgerError) -> Sale {
-        var r = RowReader(row)
-        return Sale(id: try r.int(), project: try r.text(), unit: try r.text(), price: try r.int(),
-                    currency: try r.currency(), date: try r.date(), buyer: try r.text(), directCosts: try r.int())
+        var r = RowReader(row, sales)
+        let id = try r.int(), project = try r.text(), unit = try r.text(), price = try r.nonNegative()
+        let currency = try r.currency(), date = try r.date(), buyer = try r.text(), directCosts = try r.nonNegative()
+        // Every sale was refused unless its direct costs fit in its price, so `distributable` never goes negative.
+        guard directCosts <= price else { throw r.tampered(column: "direct_costs", "\(directCosts) exceeds the price \(price)") }
+        return Sale(id: id, project: project, unit: unit, price: price, currency: currency, date: date, buyer: buyer,
+                    directCosts: directCosts)
     }
 
-    static let claimColumns = "project, bucket, event, agent, rule, original, balance, paid"
-
-    static func claim(_ row: [SQLValue]) throws(LedgerError) -> Claim {
-        var r = RowReader(row)
+    static func claim(_ row: [SQLValue], from source: RowSource = claims) throws(LedgerError) -> Claim {
+        var r = RowReader(row, source)
         let project = try r.text(), bucket = try r.text(), event = try r.int(), agent = try r.text()
-        let ruleText = try r.text()
-        guard let rule = ClaimRule(rawValue: ruleText) else { throw .storage("unknown claim rule \(ruleText)") }
+        let rule = try r.choice(ClaimRule.self)
         return Claim(project: project, bucket: bucket, event: event, agent: agent, rule: rule,
-                     original: try r.int(), balance: try r.int(), paid: try r.int())
+                     original: try r.nonNegative(), balance: try r.nonNegative(), paid: try r.nonNegative())
     }
 
     static func project(_ row: [SQLValue]) throws(LedgerError) -> Project {
-        var r = RowReader(row)
+        var r = RowReader(row, projects)
         return Project(id: try r.text(), name: try r.text(), currency: try r.currency(),
-                       custodian: r.optionalText(), fundAgent: try r.text())
+                       custodian: try r.optionalText(), fundAgent: try r.text())
+    }
+
+    static func line(_ row: [SQLValue]) throws(LedgerError) -> (number: Int64, line: DistributionLine) {
+        var r = RowReader(row, lines)
+        _ = try r.int()
+        let number = try r.int()
+        return (number, DistributionLine(bucket: try r.optionalText(), agent: try r.text(), amount: try r.int()))
+    }
+
+    static func payment(_ row: [SQLValue]) throws(LedgerError) -> ClaimPayment {
+        var r = RowReader(row, payments)
+        _ = try r.int()
+        return ClaimPayment(bucket: try r.text(), event: try r.int(), agent: try r.text(), amount: try r.int())
+    }
+
+    static func saleReversal(_ row: [SQLValue]) throws(LedgerError) -> SaleReversal {
+        var r = RowReader(row, saleReversals)
+        return SaleReversal(sale: try r.int(), date: try r.date(), note: try r.optionalText(), recordedAt: try r.text())
     }
 }

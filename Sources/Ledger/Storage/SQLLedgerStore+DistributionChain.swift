@@ -7,16 +7,16 @@ extension SQLLedgerStore {
         var hash: String?
     }
 
-    static let linkColumns = "sale, position, events_seq, events_hash, sale_digest, previous_hash, hash"
+    static let linkRows = RowSource("distributions", "sale, position, events_seq, events_hash, sale_digest, previous_hash, hash", key: "sale")
 
     /// Every distribution in chain order (rows without a position, which only tampering makes, first).
     static func storedLinks(_ s: any SQLSession) async throws(LedgerError) -> [StoredLink] {
         var links = [StoredLink]()
-        for row in try await s.query("SELECT \(linkColumns) FROM distributions ORDER BY COALESCE(position, 0), sale", []) {
-            var r = RowReader(row)
+        for row in try await s.query("SELECT \(linkRows.list) FROM distributions ORDER BY COALESCE(position, 0), sale", []) {
+            var r = RowReader(row, linkRows)
             let sale = try r.int()
-            let position = r.optionalInt() ?? 0, eventsSeq = r.optionalInt(), eventsHash = r.optionalText()
-            let saleDigest = r.optionalText() ?? "", previousHash = r.optionalText(), hash = r.optionalText()
+            let position = try r.optionalInt() ?? 0, eventsSeq = try r.optionalInt(), eventsHash = try r.optionalText()
+            let saleDigest = try r.optionalText() ?? "", previousHash = try r.optionalText(), hash = try r.optionalText()
             guard let distribution = try await Self.distribution(sale, s) else { continue }
             links.append(StoredLink(
                 link: DistributionChain.Link(position: position, saleDigest: saleDigest, distribution: distribution,
@@ -30,21 +30,23 @@ extension SQLLedgerStore {
     static func numberedLines(_ sale: Int64, _ s: any SQLSession) async throws(LedgerError)
         -> [(number: Int64, line: DistributionLine)] {
         var lines = [(number: Int64, line: DistributionLine)]()
-        for row in try await s.query("SELECT line, bucket, agent, amount FROM distribution_lines WHERE sale = ? ORDER BY line",
+        for row in try await s.query("SELECT \(Rows.lines.list) FROM distribution_lines WHERE sale = ? ORDER BY line",
                                      [.integer(sale)]) {
-            var r = RowReader(row)
-            let number = try r.int()
-            lines.append((number, DistributionLine(bucket: r.optionalText(), agent: try r.text(), amount: try r.int())))
+            lines.append(try Rows.line(row))
         }
         return lines
     }
 
     static func distributionHead(_ s: any SQLSession) async throws(LedgerError) -> (position: Int64, hash: String)? {
-        guard let row = try await s.query("SELECT position, hash FROM distribution_head WHERE id = 1", []).first else {
+        let source = RowSource("distribution_head", "id, position, hash", key: "id")
+        guard let row = try await s.query("SELECT \(source.list) FROM distribution_head WHERE id = 1", []).first else {
             return nil
         }
-        var r = RowReader(row)
-        return (try r.int(), try r.text())
+        var r = RowReader(row, source)
+        _ = try r.int()
+        let position = try r.int(), hash = try r.text()
+        guard position < Int64.max else { throw r.tampered(column: "position", "no distribution can follow it") }
+        return (position, hash)
     }
 
     /// Sets the chain columns of a stored distribution and moves the head to it.
@@ -62,12 +64,7 @@ extension SQLLedgerStore {
     /// Appends a just-stored distribution to the chain, citing the event chain's current head.
     static func chainNewDistribution(_ sale: Sale, _ s: any SQLSession) async throws(LedgerError) {
         let head = try await distributionHead(s)
-        let events = try await s.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", [])
-        var eventsSeq: Int64 = 0, eventsHash = HashChain.genesis
-        if let row = events.first {
-            var r = RowReader(row)
-            eventsSeq = try r.int(); eventsHash = try r.text()
-        }
+        let (eventsSeq, eventsHash) = try await eventsHead(s)
         guard let distribution = try await Self.distribution(sale.id, s) else {
             throw .storage("distribution of sale \(sale.id) vanished while being chained")
         }
@@ -83,7 +80,9 @@ extension SQLLedgerStore {
     static func chainExistingDistributions(_ s: any SQLSession) async throws(LedgerError) {
         var previous = DistributionChain.genesis
         for (index, row) in try await s.query("SELECT sale FROM distributions ORDER BY sale", []).enumerated() {
-            guard let saleID = row.first?.int, let sale = try await Self.sale(saleID, s),
+            var r = RowReader(row, RowSource("distributions", "sale", key: "sale"))
+            let saleID = try r.int()
+            guard let sale = try await Self.sale(saleID, s),
                   let distribution = try await Self.distribution(saleID, s) else {
                 throw .storage("a distribution has no sale; the ledger cannot be migrated")
             }

@@ -5,7 +5,7 @@ extension SQLLedgerStore {
 
     static func claims(_ project: String, _ s: any SQLSession) async throws(LedgerError) -> [Claim] {
         var claims = [Claim]()
-        for row in try await s.query("SELECT \(Rows.claimColumns) FROM claims WHERE project = ? ORDER BY bucket, event",
+        for row in try await s.query("SELECT \(Rows.claims.list) FROM claims WHERE project = ? ORDER BY bucket, event",
                                      [.text(project)]) {
             claims.append(try Rows.claim(row))
         }
@@ -25,32 +25,24 @@ extension SQLLedgerStore {
             }
             var result = [Distribution]()
             for row in rows {
-                if let sale = row.first?.int, let distribution = try await Self.distribution(sale, s) {
-                    result.append(distribution)
-                }
+                var r = RowReader(row, RowSource("distributions", "sale", key: "sale"))
+                if let distribution = try await Self.distribution(try r.int(), s) { result.append(distribution) }
             }
             return result
         }
     }
 
     static func distribution(_ sale: Int64, _ s: any SQLSession) async throws(LedgerError) -> Distribution? {
-        guard let row = try await s.query(
-            "SELECT sale, project, currency, distributable, equation_version, snapshot FROM distributions WHERE sale = ?",
-            [.integer(sale)]).first else { return nil }
-        var r = RowReader(row)
+        guard let row = try await s.query("SELECT \(Rows.distributions.list) FROM distributions WHERE sale = ?",
+                                          [.integer(sale)]).first else { return nil }
+        var r = RowReader(row, Rows.distributions)
         var distribution = Distribution(sale: try r.int(), project: try r.text(), currency: try r.currency(),
                                         distributable: try r.int(), equationVersion: try r.int(),
                                         equationSnapshot: try r.text(), lines: [], payments: [])
-        for line in try await s.query("SELECT bucket, agent, amount FROM distribution_lines WHERE sale = ? ORDER BY line",
-                                      [.integer(sale)]) {
-            var r = RowReader(line)
-            distribution.lines.append(DistributionLine(bucket: r.optionalText(), agent: try r.text(), amount: try r.int()))
-        }
-        for payment in try await s.query(
-            "SELECT bucket, event, agent, amount FROM claim_payments WHERE sale = ? ORDER BY bucket, event", [.integer(sale)]) {
-            var r = RowReader(payment)
-            distribution.payments.append(ClaimPayment(bucket: try r.text(), event: try r.int(), agent: try r.text(),
-                                                      amount: try r.int()))
+        distribution.lines = try await numberedLines(sale, s).map(\.line)
+        for payment in try await s.query("SELECT \(Rows.payments.list) FROM claim_payments WHERE sale = ? ORDER BY bucket, event",
+                                         [.integer(sale)]) {
+            distribution.payments.append(try Rows.payment(payment))
         }
         return distribution
     }
@@ -61,6 +53,9 @@ extension SQLLedgerStore {
         try await database.transaction { s throws(LedgerError) in
             guard let sale = try await Self.sale(id, s) else { throw .notFound("no sale \(id)") }
             guard try await Self.distribution(id, s) == nil else { throw .alreadyDistributed(sale: id) }
+            if let reversal = try await Self.saleReversal(id, s) {
+                throw .invalid("sale \(id) was reversed on \(reversal.date); a reversed sale is not distributed")
+            }
             guard let project = try await Self.project(sale.project, s) else {
                 throw .notFound("no project '\(sale.project)'")
             }
@@ -73,8 +68,8 @@ extension SQLLedgerStore {
             for claim in try await Self.claims(project.id, s) {
                 claims[ClaimKey(bucket: claim.bucket, event: claim.event)] = claim
             }
-            let input = DistributionInput(sale: sale, project: project, equation: equation, lineage: lineage,
-                                          events: try await Self.events(project: project.id, s), claims: claims)
+            let input = DistributionInput(sale: sale, project: project, equation: equation, lineage: lineage.designs,
+                                          citations: lineage.citations, events: try await Self.events(project: project.id, s), claims: claims)
             let plan = try compute(input)
             guard !dryRun else { return plan }
             try await Self.store(plan, existing: claims, s)
@@ -83,13 +78,15 @@ extension SQLLedgerStore {
         }
     }
 
-    /// The unit's design first, then its ancestors.
-    static func lineage(of unit: Unit, _ s: any SQLSession) async throws(LedgerError) -> [String] {
-        var lineage = [String]()
+    /// The unit's design first, then its ancestors, with the weights they cite their parents at.
+    static func lineage(of unit: Unit, _ s: any SQLSession) async throws(LedgerError) -> DesignLineage {
+        var lineage = DesignLineage()
         var next: String? = unit.design
-        while let design = next, lineage.count < BucketFilter.maxLineageLevels, !lineage.contains(design) {
-            lineage.append(design)
-            next = try await Self.design(design, s)?.parent
+        while let id = next, lineage.designs.count < BucketFilter.maxLineageLevels, !lineage.designs.contains(id) {
+            lineage.designs.append(id)
+            let design = try await Self.design(id, s)
+            if let cites = design?.cites { lineage.citations[id] = cites }
+            next = design?.parent
         }
         return lineage
     }
@@ -123,4 +120,10 @@ extension SQLLedgerStore {
             }
         }
     }
+}
+
+/// A sold unit's design lineage as the engine takes it (`DistributionInput.lineage` and `.citations`).
+struct DesignLineage {
+    var designs: [String] = []
+    var citations: [String: LedgerDecimal] = [:]
 }

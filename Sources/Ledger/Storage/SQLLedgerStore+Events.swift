@@ -3,16 +3,14 @@ extension SQLLedgerStore {
         var record = record
         record.recordedAt = Timestamp.nowUTC()
         return try await database.transaction { [record] s throws(LedgerError) in
-            let head = try await s.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", [])
-            var previousSeq: Int64 = 0, previousHash = HashChain.genesis
-            if let row = head.first {
-                var r = RowReader(row)
-                previousSeq = try r.int(); previousHash = try r.text()
+            let (previousSeq, previousHash) = try await Self.eventsHead(s)
+            guard previousSeq < Int64.max else {
+                throw .tampered("ledger tampered: table events, row seq=\(previousSeq), column seq: no event can follow it")
             }
             let seq = previousSeq + 1
             let hash = HashChain.hash(seq: seq, record: record, previous: previousHash)
             try await s.execute(
-                "INSERT INTO events (\(Rows.eventColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events (\(Rows.events.list)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [.integer(seq), .text(record.date.text), .text(record.agent), .text(record.project),
                  .text(record.kind.rawValue), SQLValue(record.hours?.description), SQLValue(record.workType),
                  SQLValue(record.rate?.description), .integer(record.value), SQLValue(record.design),
@@ -28,9 +26,19 @@ extension SQLLedgerStore {
         }
     }
 
+    /// The newest event's sequence number and hash (0 and the genesis hash in an empty ledger).
+    static func eventsHead(_ s: any SQLSession) async throws(LedgerError) -> (seq: Int64, hash: String) {
+        let source = RowSource("events", "seq, hash", key: "seq")
+        guard let row = try await s.query("SELECT \(source.list) FROM events ORDER BY seq DESC LIMIT 1", []).first else {
+            return (0, HashChain.genesis)
+        }
+        var r = RowReader(row, source)
+        return (try r.int(), try r.text())
+    }
+
     public func event(_ id: Int64) async throws(LedgerError) -> ContributionEvent? {
         try await inTransaction { s throws(LedgerError) in
-            try await s.query("SELECT \(Rows.eventColumns) FROM events WHERE seq = ?", [.integer(id)])
+            try await s.query("SELECT \(Rows.events.list) FROM events WHERE seq = ?", [.integer(id)])
                 .first.map { row throws(LedgerError) in try Rows.event(row) }
         }
     }
@@ -41,9 +49,9 @@ extension SQLLedgerStore {
 
     static func events(project: String?, _ s: any SQLSession) async throws(LedgerError) -> [ContributionEvent] {
         let rows = if let project {
-            try await s.query("SELECT \(Rows.eventColumns) FROM events WHERE project = ? ORDER BY seq", [.text(project)])
+            try await s.query("SELECT \(Rows.events.list) FROM events WHERE project = ? ORDER BY seq", [.text(project)])
         } else {
-            try await s.query("SELECT \(Rows.eventColumns) FROM events ORDER BY seq", [])
+            try await s.query("SELECT \(Rows.events.list) FROM events ORDER BY seq", [])
         }
         var events = [ContributionEvent]()
         for row in rows { events.append(try Rows.event(row)) }
@@ -56,9 +64,11 @@ extension SQLLedgerStore {
             let events = try await Self.events(project: nil, s)
             var report = HashChain.verify(events)
             guard report.isIntact else { return report }
-            let head = try await s.query("SELECT seq, hash FROM chain_head WHERE id = 1", [])
+            let source = RowSource("chain_head", "id, seq, hash", key: "id")
+            let head = try await s.query("SELECT \(source.list) FROM chain_head WHERE id = 1", [])
             if let row = head.first {
-                var r = RowReader(row)
+                var r = RowReader(row, source)
+                _ = try r.int()
                 let seq = try r.int(), hash = try r.text()
                 if events.last?.id != seq || events.last?.hash != hash {
                     report.problem = "event \(seq) is missing (the newest rows were deleted)"
@@ -77,12 +87,12 @@ extension SQLLedgerStore {
 
     static func distributionAudit(events: [ContributionEvent], _ s: any SQLSession) async throws(LedgerError) -> DistributionAudit {
         let links = try await storedLinks(s)
-        var sales = [Int64: Sale](), projects = [String: Project](), lineages = [String: [String]]()
-        for row in try await s.query("SELECT \(Rows.saleColumns) FROM sales", []) {
+        var sales = [Int64: Sale](), projects = [String: Project](), lineages = [String: DesignLineage]()
+        for row in try await s.query("SELECT \(Rows.sales.list) FROM sales", []) {
             let sale = try Rows.sale(row)
             sales[sale.id] = sale
         }
-        for row in try await s.query("SELECT id, name, currency, custodian, fund_agent FROM projects", []) {
+        for row in try await s.query("SELECT \(Rows.projects.list) FROM projects", []) {
             let project = try Rows.project(row)
             projects[project.id] = project
         }
@@ -92,55 +102,28 @@ extension SQLLedgerStore {
             lineages[serial] = try await lineage(of: unit, s)
         }
         var baseline = [Claim](), claims = [Claim]()
-        for row in try await s.query("SELECT \(Rows.claimColumns) FROM claims_baseline", []) { baseline.append(try Rows.claim(row)) }
+        for row in try await s.query("SELECT \(Rows.claimColumns) FROM claims_baseline", []) {
+            baseline.append(try Rows.claim(row, from: Rows.baselineClaims))
+        }
         for row in try await s.query("SELECT \(Rows.claimColumns) FROM claims", []) { claims.append(try Rows.claim(row)) }
         return DistributionAudit(links: links, head: try await distributionHead(s), sales: sales, projects: projects,
                                  events: events, lineages: lineages, baseline: baseline, claims: claims)
     }
 
-    // MARK: sales and equations
-
-    public func insert(_ sale: SaleDraft) async throws(LedgerError) -> Sale {
-        try await database.transaction { s throws(LedgerError) in
-            let last = try await s.query("SELECT id FROM sales ORDER BY id DESC LIMIT 1", [])
-            let id = (last.first?.first?.int ?? 0) + 1
-            let stored = Sale(id: id, project: sale.project, unit: sale.unit, price: sale.price, currency: sale.currency,
-                              date: sale.date, buyer: sale.buyer, directCosts: sale.directCosts)
-            try await s.execute("INSERT INTO sales (\(Rows.saleColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                [.integer(id), .text(sale.project), .text(sale.unit), .integer(sale.price),
-                                 .text(sale.currency.code), .text(sale.date.text), .text(sale.buyer),
-                                 .integer(sale.directCosts)])
-            return stored
-        }
-    }
-
-    public func sale(_ id: Int64) async throws(LedgerError) -> Sale? {
-        try await inTransaction { s throws(LedgerError) in try await Self.sale(id, s) }
-    }
-
-    static func sale(_ id: Int64, _ s: any SQLSession) async throws(LedgerError) -> Sale? {
-        try await s.query("SELECT \(Rows.saleColumns) FROM sales WHERE id = ?", [.integer(id)])
-            .first.map { row throws(LedgerError) in try Rows.sale(row) }
-    }
-
-    public func sales(project: String?) async throws(LedgerError) -> [Sale] {
-        try await inTransaction { s throws(LedgerError) in
-            let rows = if let project {
-                try await s.query("SELECT \(Rows.saleColumns) FROM sales WHERE project = ? ORDER BY id", [.text(project)])
-            } else {
-                try await s.query("SELECT \(Rows.saleColumns) FROM sales ORDER BY id", [])
-            }
-            var sales = [Sale]()
-            for row in rows { sales.append(try Rows.sale(row)) }
-            return sales
-        }
-    }
+    // MARK: equations
 
     public func insertEquation(_ equation: ValueEquation) async throws(LedgerError) {
         try await database.transaction { s throws(LedgerError) in
-            let latest = try await s.query("SELECT version FROM equations WHERE project = ? ORDER BY version DESC LIMIT 1",
+            let source = RowSource("equations", "project, version", key: "project", "version")
+            let latest = try await s.query("SELECT \(source.list) FROM equations WHERE project = ? ORDER BY version DESC LIMIT 1",
                                            [.text(equation.project)])
-            if let current = latest.first?.first?.int, equation.version <= current {
+            var current: Int64?
+            if let row = latest.first {
+                var r = RowReader(row, source)
+                _ = try r.text()
+                current = try r.int()
+            }
+            if let current, equation.version <= current {
                 throw .equation("version \(equation.version) is not newer than the current version \(current)")
             }
             try await s.execute("INSERT INTO equations (project, version, body) VALUES (?, ?, ?)",
@@ -153,10 +136,13 @@ extension SQLLedgerStore {
     }
 
     static func latestEquation(_ project: String, _ s: any SQLSession) async throws(LedgerError) -> ValueEquation? {
-        let rows = try await s.query("SELECT body FROM equations WHERE project = ? ORDER BY version DESC LIMIT 1",
+        let source = RowSource("equations", "project, version, body", key: "project", "version")
+        let rows = try await s.query("SELECT \(source.list) FROM equations WHERE project = ? ORDER BY version DESC LIMIT 1",
                                      [.text(project)])
-        guard let body = rows.first?.first?.string else { return nil }
-        return try ValueEquation.load(json: Data(body.utf8))
+        guard let row = rows.first else { return nil }
+        var r = RowReader(row, source)
+        _ = (try r.text(), try r.int())
+        return try ValueEquation.load(json: Data(try r.text().utf8))
     }
 }
 

@@ -27,21 +27,21 @@ public final class SQLLedgerStore: LedgerStore {
         }
     }
 
+    private static let agentRows = RowSource("agents", "id, name, kind", key: "id")
+
     public func agent(_ id: String) async throws(LedgerError) -> Agent? {
-        try await agentRows("SELECT id, name, kind FROM agents WHERE id = ?", [.text(id)]).first
+        try await agentRows("SELECT \(Self.agentRows.list) FROM agents WHERE id = ?", [.text(id)]).first
     }
 
     public func agents() async throws(LedgerError) -> [Agent] {
-        try await agentRows("SELECT id, name, kind FROM agents ORDER BY id", [])
+        try await agentRows("SELECT \(Self.agentRows.list) FROM agents ORDER BY id", [])
     }
 
     private func agentRows(_ sql: String, _ arguments: [SQLValue]) async throws(LedgerError) -> [Agent] {
         var agents = [Agent]()
         for row in try await inTransaction({ s throws(LedgerError) in try await s.query(sql, arguments) }) {
-            var r = RowReader(row)
-            let id = try r.text(), name = try r.text(), kindText = try r.text()
-            guard let kind = Agent.Kind(rawValue: kindText) else { throw .storage("unknown agent kind \(kindText)") }
-            agents.append(Agent(id: id, name: name, kind: kind))
+            var r = RowReader(row, Self.agentRows)
+            agents.append(Agent(id: try r.text(), name: try r.text(), kind: try r.choice(Agent.Kind.self)))
         }
         return agents
     }
@@ -64,7 +64,7 @@ public final class SQLLedgerStore: LedgerStore {
     }
 
     static func project(_ id: String, _ s: any SQLSession) async throws(LedgerError) -> Project? {
-        try await s.query("SELECT id, name, currency, custodian, fund_agent FROM projects WHERE id = ?", [.text(id)])
+        try await s.query("SELECT \(Rows.projects.list) FROM projects WHERE id = ?", [.text(id)])
             .first.map { row throws(LedgerError) in try Rows.project(row) }
     }
 
@@ -83,10 +83,11 @@ public final class SQLLedgerStore: LedgerStore {
 
     public func workType(project: String, name: String) async throws(LedgerError) -> WorkType? {
         try await inTransaction { s throws(LedgerError) in
-            try await s.query("SELECT rate FROM work_types WHERE project = ? AND name = ?", [.text(project), .text(name)])
+            try await s.query("SELECT project, name, rate FROM work_types WHERE project = ? AND name = ?",
+                              [.text(project), .text(name)])
                 .first.map { row throws(LedgerError) in
-                    var r = RowReader(row)
-                    return WorkType(project: project, name: name, rate: try r.decimal())
+                    var r = RowReader(row, RowSource("work_types", "project, name, rate", key: "project", "name"))
+                    return WorkType(project: try r.text(), name: try r.text(), rate: try r.decimal())
                 }
         }
     }
@@ -102,9 +103,13 @@ public final class SQLLedgerStore: LedgerStore {
 
     public func rateOverride(project: String, workType: String, agent: String) async throws(LedgerError) -> LedgerDecimal? {
         try await inTransaction { s throws(LedgerError) in
-            try await s.query("SELECT rate FROM rate_overrides WHERE project = ? AND work_type = ? AND agent = ?",
+            try await s.query("SELECT project, work_type, agent, rate FROM rate_overrides WHERE project = ? AND work_type = ? AND agent = ?",
                               [.text(project), .text(workType), .text(agent)])
-                .first.map { row throws(LedgerError) in var r = RowReader(row); return try r.decimal() }
+                .first.map { row throws(LedgerError) in
+                    var r = RowReader(row, RowSource("rate_overrides", "project, work_type, agent, rate", key: "project", "work_type", "agent"))
+                    _ = (try r.text(), try r.text(), try r.text())
+                    return try r.decimal()
+                }
         }
     }
 
@@ -115,8 +120,8 @@ public final class SQLLedgerStore: LedgerStore {
             guard try await s.query("SELECT id FROM designs WHERE id = ?", [.text(design.id)]).isEmpty else {
                 throw .duplicate("design '\(design.id)' already exists")
             }
-            try await s.execute("INSERT INTO designs (id, name, parent) VALUES (?, ?, ?)",
-                                [.text(design.id), .text(design.name), SQLValue(design.parent)])
+            try await s.execute("INSERT INTO designs (id, name, parent, cites) VALUES (?, ?, ?, ?)",
+                                [.text(design.id), .text(design.name), SQLValue(design.parent), SQLValue(design.cites?.description)])
         }
     }
 
@@ -125,9 +130,14 @@ public final class SQLLedgerStore: LedgerStore {
     }
 
     static func design(_ id: String, _ s: any SQLSession) async throws(LedgerError) -> Design? {
-        try await s.query("SELECT id, name, parent FROM designs WHERE id = ?", [.text(id)]).first.map { row throws(LedgerError) in
-            var r = RowReader(row)
-            return Design(id: try r.text(), name: try r.text(), parent: r.optionalText())
+        try await s.query("SELECT id, name, parent, cites FROM designs WHERE id = ?", [.text(id)]).first.map { row throws(LedgerError) in
+            var r = RowReader(row, RowSource("designs", "id, name, parent, cites", key: "id"))
+            let design = Design(id: try r.text(), name: try r.text(), parent: try r.optionalText(), cites: try r.optionalDecimal())
+            // An out-of-range weight would make a level's weight negative or overflow: name the cell instead.
+            if let cites = design.cites, Design.citesProblem(cites) != nil {
+                throw r.tampered(column: "cites", "'\(cites)' is not a weight in (0, 1) with at most 2 decimals")
+            }
+            return design
         }
     }
 
@@ -146,7 +156,7 @@ public final class SQLLedgerStore: LedgerStore {
 
     static func unit(_ serial: String, _ s: any SQLSession) async throws(LedgerError) -> Unit? {
         try await s.query("SELECT serial, design FROM units WHERE serial = ?", [.text(serial)]).first.map { row throws(LedgerError) in
-            var r = RowReader(row)
+            var r = RowReader(row, RowSource("units", "serial, design", key: "serial"))
             return Unit(serial: try r.text(), design: try r.text())
         }
     }

@@ -3,10 +3,15 @@
 public enum SQLValue: Sendable, Hashable {
     case integer(Int64)
     case text(String)
+    /// A floating-point cell that is not an exact 64-bit integer. The ledger never writes one (SQLite keeps
+    /// whatever a cell is given, whatever its column says): reading it where an integer belongs is tampering.
+    case real(Double)
     case null
 
-    var int: Int64? { if case .integer(let v) = self { v } else { nil } }
-    var string: String? { if case .text(let v) = self { v } else { nil } }
+    /// A floating-point cell as read: an exact integer in range is that integer, anything else stays `.real`.
+    static func number(_ value: Double) -> SQLValue {
+        Int64(exactly: value).map(SQLValue.integer) ?? .real(value)
+    }
 }
 
 public protocol SQLSession: Sendable {

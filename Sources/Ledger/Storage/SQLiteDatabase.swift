@@ -54,7 +54,7 @@ struct SQLiteSession: SQLSession {
                         case .int64(let v): .integer(v)
                         case .string(let v): .text(v)
                         case .null: .null
-                        case .double(let v): .integer(Int64(v))
+                        case .double(let v): .number(v)
                         case .blob(let data): .text(String(decoding: data, as: UTF8.self))
                         }
                     }
@@ -69,6 +69,7 @@ struct SQLiteSession: SQLSession {
         switch value {
         case .integer(let v): v.databaseValue
         case .text(let v): v.databaseValue
+        case .real(let v): v.databaseValue
         case .null: .null
         }
     }

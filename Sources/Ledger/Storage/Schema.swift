@@ -82,6 +82,17 @@ enum Schema {
             try await SQLLedgerStore.chainExistingDistributions(session)
             try await session.execute("CREATE UNIQUE INDEX distributions_by_position ON distributions (position)", [])
         }),
+        // Version 3 lets a sale be reversed (a return, a cancelled order), so its unit can be sold again.
+        Migration(version: 3, statements: [
+            """
+            CREATE TABLE sale_reversals (sale BIGINT PRIMARY KEY REFERENCES sales(id), date TEXT NOT NULL, note TEXT,
+              recorded_at TEXT NOT NULL)
+            """,
+            "CREATE INDEX sales_by_unit ON sales (unit)",
+        ]),
+        // Version 4: a design may state how much of a sale of it is owed to its parent. Existing designs state
+        // nothing (NULL), so every distribution made before replays with the bucket's lineage_weight as it did.
+        Migration(version: 4, statements: ["ALTER TABLE designs ADD COLUMN cites TEXT"]),
     ]
 
     static func migrate(_ database: any SQLDatabase) async throws(LedgerError) {

@@ -4,6 +4,10 @@ import Foundation
 ///
 /// CSV carries no metadata, gaps, events or clock table: those are accepted and dropped, which is why
 /// HDF5 is the format for anything that must be traced back to the instrument.
+///
+/// Rows are buffered and written whole, at each flush and whenever a MiB is waiting. A write the disk refuses
+/// (disk full) is cut back off, so the file ends with the last row of the last successful write, never with
+/// part of a line.
 public final class CSVRecordingWriter: RecordingSink {
     public let path: String
     private let options: RecordingOptions
@@ -13,15 +17,20 @@ public final class CSVRecordingWriter: RecordingSink {
     private var lastFlush = ContinuousClock.now
     private var hasFailed = false
 
-    public init(path: String, header: RecordingHeader, options: RecordingOptions = .init()) throws(RecordingError) {
+    public convenience init(path: String, header: RecordingHeader, options: RecordingOptions = .init()) throws(RecordingError) {
+        try self.init(path: path, header: header, options: options, disk: SystemDisk())
+    }
+
+    /// `disk` is where the bytes go (a failing disk in fault-injection tests).
+    init(path: String, header: RecordingHeader, options: RecordingOptions, disk: any RecordingDisk) throws(RecordingError) {
         guard header.devices.count == 1, let device = header.devices.first else {
             throw .invalidInput("CSV holds exactly one device (got \(header.devices.count)); record to .h5 instead")
         }
         self.path = path
         self.options = options
         channelCount = device.configuration.channels.count
-        let file: FileOutput
-        do { file = try FileOutput(creating: path, overwrite: options.overwrite) } catch {
+        var file: FileOutput
+        do { file = try FileOutput(creating: path, overwrite: options.overwrite, disk: disk) } catch {
             throw .cannotCreate(path: path, reason: error.message)
         }
         do { try file.write(CSVFormat.header(channelNames: device.configuration.channels.map(\.name))) } catch {
@@ -51,6 +60,11 @@ public final class CSVRecordingWriter: RecordingSink {
         guard now - lastFlush >= options.flushInterval else { return }
         try writeBuffer()
         lastFlush = now
+    }
+
+    /// Writes every buffered row. After a failure the file ends with the last row of the last successful write.
+    public func flush() throws(RecordingError) {
+        try writeBuffer()
     }
 
     /// Ends the recording. After a write failure this is a no-op (the file holds what was written).

@@ -3,11 +3,19 @@ import Foundation
 import Synchronization
 
 /// A failed HDF5 call: which C function failed and what HDF5's error stack said about it.
-public struct HDF5Error: Error, Equatable, CustomStringConvertible {
+public struct HDF5Error: Error, Equatable, Sendable, CustomStringConvertible {
     public let operation: String
     public let message: String
 
     public var description: String { "\(operation) failed: \(message)" }
+
+    /// Where it went wrong (the innermost entry of HDF5's stack, which `message` lists first), short enough for
+    /// a one-line error; the whole stack is in `message`.
+    public var cause: String {
+        let innermost = message.components(separatedBy: "; ").first ?? message
+        let line = "\(operation) failed: \(innermost)"
+        return line.count <= 160 ? line : String(line.prefix(159)) + "…"
+    }
 }
 
 /// The one seam every HDF5 C call goes through.
@@ -22,6 +30,9 @@ enum HDF5 {
     static func call<Result: BinaryInteger>(
         _ operation: String, _ body: () -> Result
     ) throws(HDF5Error) -> Result {
+        if let fault = injectedFault, fault.fails(operation) {
+            throw HDF5Error(operation: operation, message: "injected failure (test)")
+        }
         let (result, message) = lock.withLock { _ -> (Result, String?) in
             // Errors reach callers as Swift errors; HDF5's own printing to stderr would duplicate them.
             _ = chdf5_silence_errors()

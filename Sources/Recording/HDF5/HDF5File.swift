@@ -8,10 +8,12 @@ struct HDF5File: ~Copyable {
     let id: hid_t
 
     /// Creates a new file in the latest format (required for SWMR). Fails if `path` exists unless `overwrite`.
-    init(creating path: String, overwrite: Bool) throws(HDF5Error) {
+    /// With a `journal`, the file is written through `RollbackDriver` and can be returned to its last commit.
+    init(creating path: String, overwrite: Bool, journal: RollbackJournal? = nil) throws(HDF5Error) {
         HDF5FreeLists.bounded
         let access = try HDF5PropertyList(.fileAccess)
         try access.requireLatestFormat()
+        if let journal { try RollbackDriver.use(on: access, journal: journal) }
         id = try HDF5.call("H5Fcreate") {
             H5Fcreate(path, overwrite ? chdf5_acc_trunc() : chdf5_acc_excl(), chdf5_default(), access.id)
         }
@@ -20,10 +22,11 @@ struct HDF5File: ~Copyable {
 
     enum OpenMode { case readOnly, swmrRead, readWrite }
 
-    init(opening path: String, mode: OpenMode, fileLocking: Bool = true) throws(HDF5Error) {
+    init(opening path: String, mode: OpenMode, fileLocking: Bool = true, journal: RollbackJournal? = nil) throws(HDF5Error) {
         let access = try HDF5PropertyList(.fileAccess)
         if mode == .readWrite { try access.requireLatestFormat() }
         if !fileLocking { try access.disableFileLocking() }
+        if let journal { try RollbackDriver.use(on: access, journal: journal) }
         id = try HDF5.call("H5Fopen") {
             let flags: UInt32
             switch mode {

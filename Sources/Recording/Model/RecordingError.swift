@@ -2,7 +2,9 @@
 public enum RecordingError: Error, Equatable, CustomStringConvertible {
     /// The output could not be created (unwritable directory, exists already, …). Nothing was left behind.
     case cannotCreate(path: String, reason: String)
-    /// Writing failed mid-run (disk full, I/O error). The file holds everything up to the last flush.
+    /// Writing failed mid-run (disk full, I/O error). The file holds everything up to the last flush, and
+    /// nothing after it. `reason` is one short line: the system's words ("No space left on device") when the
+    /// disk refused a write.
     case writeFailed(path: String, reason: String)
     case cannotOpen(path: String, reason: String)
     /// The file opened but is not a mosquito recording this version understands.
@@ -16,7 +18,7 @@ public enum RecordingError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .cannotCreate(path, reason): "cannot create recording \(path): \(reason)"
-        case let .writeFailed(path, reason): "writing \(path) failed (file is valid up to the last flush): \(reason)"
+        case let .writeFailed(path, reason): "writing \(path) failed: \(reason); the file keeps what was written up to its last flush"
         case let .cannotOpen(path, reason): "cannot open recording \(path): \(reason)"
         case let .notARecording(path, reason): "\(path) is not a mosquito recording: \(reason)"
         case let .readFailed(path, reason): "reading recording \(path) failed: \(reason)"

@@ -118,7 +118,7 @@ private final class BufferedTextOutput {
     }
 
     private func drain() throws(RecordingError) {
-        do throws(FileOutputError) { try output?.write(pending) } catch {
+        do throws(DiskError) { try output?.write(pending) } catch {
             throw .writeFailed(path: name, reason: error.message)
         }
         pending.removeAll(keepingCapacity: true)

@@ -70,16 +70,22 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
             let last = count > 0 ? try reader.readSamples(device: position, rows: count - 1 ..< count) : nil
             let gaps = try reader.gaps(device: position)
             var byCause: [String: UInt64] = [:]
-            for gap in gaps { byCause[gap.cause.rawValue, default: 0] += gap.count }
+            // A crafted file's gap counts can sum past 2^64 - 1: the summary says "at least" rather than trap.
+            for gap in gaps { byCause[gap.cause.rawValue, default: 0] = Self.saturating(byCause[gap.cause.rawValue, default: 0], gap.count) }
             let firstTime = first?.deviceTimeMicros.first ?? 0, lastTime = last?.deviceTimeMicros.first ?? 0
             summaries.append(DeviceSummary(
                 group: entry.group, device: entry.device, sampleCount: count,
                 firstIndex: first?.index.first, lastIndex: last?.index.first,
                 durationSeconds: lastTime >= firstTime ? Double(lastTime - firstTime) / 1e6 : 0,
-                gapCount: gaps.count, missingSamples: gaps.reduce(0) { $0 + $1.count }, missingByCause: byCause,
+                gapCount: gaps.count, missingSamples: gaps.reduce(0) { Self.saturating($0, $1.count) }, missingByCause: byCause,
                 eventCount: try reader.events(device: position).count,
                 clock: ClockQuality(try reader.clockExchanges(device: position))))
         }
         devices = summaries
+    }
+
+    static func saturating(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 }

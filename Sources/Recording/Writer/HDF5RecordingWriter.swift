@@ -9,10 +9,15 @@ import Foundation
 /// The file is written in place at its final path, never renamed: with SWMR every flush leaves a
 /// consistent file on disk, so a killed recorder leaves a readable file holding everything up to
 /// its last flush. A clean close adds the root `stop_time` attribute; its absence marks an interrupted run.
+///
+/// A failed write (disk full, I/O error) leaves the file exactly as after the last successful flush: every
+/// byte goes through `RollbackDriver`, each flush commits, and any failure rolls the file back to that commit.
 public final class HDF5RecordingWriter: RecordingSink {
     public let path: String
     private let options: RecordingOptions
     private let clock: @Sendable () -> ContinuousClock.Instant
+    private let disk: any RecordingDisk
+    private let journal: RollbackJournal
     private var file: HDF5File?
     private var devices: [DeviceDatasets]
     private var lastFlush: ContinuousClock.Instant
@@ -25,8 +30,14 @@ public final class HDF5RecordingWriter: RecordingSink {
     }
 
     /// `clock` is the monotonic time source for automatic flushes (injectable for tests).
-    public init(path: String, header: RecordingHeader, options: RecordingOptions,
-                clock: @escaping @Sendable () -> ContinuousClock.Instant) throws(RecordingError) {
+    public convenience init(path: String, header: RecordingHeader, options: RecordingOptions,
+                            clock: @escaping @Sendable () -> ContinuousClock.Instant) throws(RecordingError) {
+        try self.init(path: path, header: header, options: options, clock: clock, disk: SystemDisk())
+    }
+
+    /// `disk` is where the bytes go (a failing disk in fault-injection tests).
+    init(path: String, header: RecordingHeader, options: RecordingOptions,
+         clock: @escaping @Sendable () -> ContinuousClock.Instant, disk: any RecordingDisk) throws(RecordingError) {
         guard !header.devices.isEmpty else { throw .invalidInput("a recording needs at least one device") }
         if let empty = header.devices.first(where: { $0.configuration.channels.isEmpty }) {
             throw .invalidInput("device \(empty.identity.serial) has no channels")
@@ -34,10 +45,13 @@ public final class HDF5RecordingWriter: RecordingSink {
         self.path = path
         self.options = options
         self.clock = clock
+        self.disk = disk
+        let journal = RollbackJournal(disk: disk)
+        self.journal = journal
         try Self.preflight(path, overwrite: options.overwrite)
         let created: HDF5File
-        do { created = try HDF5File(creating: path, overwrite: options.overwrite) } catch {
-            throw .cannotCreate(path: path, reason: error.message)
+        do { created = try HDF5File(creating: path, overwrite: options.overwrite, journal: journal) } catch {
+            throw .cannotCreate(path: path, reason: journal.failure?.message ?? error.cause)
         }
         do {
             try Self.writeRootAttributes(header, on: created.id)
@@ -49,12 +63,14 @@ public final class HDF5RecordingWriter: RecordingSink {
             }
             try created.flush()
             try created.startSWMRWrite()
+            try journal.commit()
             devices = opened
         } catch {
             // Nothing half-written: a file whose layout could not be completed is removed.
+            journal.abandon()
             _ = try? created.close()
             try? FileManager.default.removeItem(atPath: path)
-            throw .cannotCreate(path: path, reason: "\(error)")
+            throw .cannotCreate(path: path, reason: journal.failure?.message ?? Self.cause(of: error))
         }
         file = .some(consume created)
         lastFlush = clock()
@@ -117,13 +133,14 @@ public final class HDF5RecordingWriter: RecordingSink {
     }
 
     /// Writes everything buffered and makes it visible to SWMR readers and durable against a crash.
+    /// On success this is the state a later failure returns the file to.
     public func flush() throws(RecordingError) {
         guard isUsable, let fileID = file?.id else { throw .closed(path: path) }
-        let devices = devices
         try guarded { () throws(HDF5Error) in
-            for device in devices { try device.writePending() }
+            for device in self.devices { try device.writePending() }
             try HDF5.call("H5Fflush") { H5Fflush(fileID, H5F_SCOPE_GLOBAL) }
         }
+        do { try journal.commit() } catch { throw abandon(error) }
     }
 
     /// Ends the recording. After a write failure this is a no-op (the file is as of its last flush).
@@ -134,20 +151,32 @@ public final class HDF5RecordingWriter: RecordingSink {
         isUsable = false
         devices = []
         guard let file = file.take() else { return }
+        // Ending the SWMR session writes too (the superblock, the file's final length); if that fails the file
+        // goes back to the final flush above.
         do {
             try file.close()
-            // A SWMR writer cannot add attributes, so the stop time goes in after the SWMR session ended.
-            // Live viewers in other processes (SWMR readers) may still hold HDF5's shared file lock;
-            // waiting for them could take forever, and this process is the file's only writer, so then
-            // the lock is skipped. (Not always: a reader in this process must be opened with the same flag.)
+            try journal.commit()
+        } catch {
+            hasFailed = true
+            throw failed(error)
+        }
+        // A SWMR writer cannot add attributes, so the stop time goes in after the SWMR session ended, under a
+        // journal of its own: if it cannot be written, the file stays as the SWMR session left it.
+        // Live viewers in other processes (SWMR readers) may still hold HDF5's shared file lock;
+        // waiting for them could take forever, and this process is the file's only writer, so then
+        // the lock is skipped. (Not always: a reader in this process must be opened with the same flag.)
+        let stamp = RollbackJournal(disk: disk)
+        do {
             let reopened: HDF5File
-            do { reopened = try HDF5File(opening: path, mode: .readWrite) } catch {
-                reopened = try HDF5File(opening: path, mode: .readWrite, fileLocking: false)
+            do { reopened = try HDF5File(opening: path, mode: .readWrite, journal: stamp) } catch {
+                reopened = try HDF5File(opening: path, mode: .readWrite, fileLocking: false, journal: stamp)
             }
             try HDF5Attribute.write(RecordingLayout.Root.stopTime, string: UTCTimestamp.string(stopTime), on: reopened.id)
             try reopened.close()
+            try stamp.commit()
         } catch {
-            throw .writeFailed(path: path, reason: error.message)
+            hasFailed = true
+            throw failed(error, journal: stamp)
         }
     }
 
@@ -159,14 +188,44 @@ public final class HDF5RecordingWriter: RecordingSink {
         return devices[device]
     }
 
-    /// After a failed write the file is left as of its last flush and the writer accepts nothing more.
+    /// After a failed write the file is returned to its last flush and the writer accepts nothing more. The disk's
+    /// refusals reach the writer through the journal (HDF5 is not told of them), so it is checked after every call.
     private func guarded(_ body: () throws(HDF5Error) -> Void) throws(RecordingError) {
         do { try body() } catch {
-            isUsable = false
-            hasFailed = true
-            devices = []
-            file = nil
-            throw .writeFailed(path: path, reason: error.message)
+            throw abandon(error)
+        }
+        if let failure = journal.failure { throw abandon(failure) }
+    }
+
+    private func abandon(_ error: any Error) -> RecordingError {
+        isUsable = false
+        hasFailed = true
+        // HDF5 still writes while it releases the file (it flushes on close); none of that reaches the disk.
+        journal.abandon()
+        devices = []
+        file = nil
+        return failed(error)
+    }
+
+    /// Returns `journal`'s files to their last commit and says why in one line: the disk's own words when a
+    /// write was refused ("No space left on device"), else where HDF5 failed. HDF5's whole stack is too long for
+    /// the one `Error:` line the CLI prints.
+    private func failed(_ error: any Error, journal: RollbackJournal? = nil) -> RecordingError {
+        let journal = journal ?? self.journal
+        journal.abandon()
+        var reason = journal.failure?.message ?? Self.cause(of: error)
+        if let restore = journal.restore() {
+            reason += "; the file could not be returned to its last flush (\(restore.message))"
+        }
+        return .writeFailed(path: path, reason: reason)
+    }
+
+    private static func cause(of error: any Error) -> String {
+        switch error {
+        case let error as HDF5Error: error.cause
+        case let error as DiskError: error.message
+        default: "\(error)"
         }
     }
 }
+

@@ -7,7 +7,11 @@ public struct LossTotals: Sendable, Hashable, Codable {
 
     public init() {}
 
-    public var total: UInt64 { transportGap + crcError + deviceOverrun + hostOverrun }
+    /// The causes cover disjoint indices of one stream, so the sum fits; it saturates rather than trap if a
+    /// caller adds up totals that are not disjoint.
+    public var total: UInt64 {
+        transportGap.addingSaturating(crcError).addingSaturating(deviceOverrun).addingSaturating(hostOverrun)
+    }
 
     public subscript(cause: Gap.Cause) -> UInt64 {
         get {

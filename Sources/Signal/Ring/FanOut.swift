@@ -4,14 +4,15 @@
 /// Publishing copies the batch into each consumer's ring (one bulk copy per consumer). Sharing one
 /// storage between consumers would avoid that copy but would couple their overflow policies: a frame the
 /// recorder has no room for could not be written for anyone.
+/// Unchecked: immutable after init; `publish` is called by the one producer thread, as each ring requires.
 public final class FanOut: @unchecked Sendable {
     public let rings: [FrameRing]
     private let losslessRings: [FrameRing]
     private let latestRings: [FrameRing]
 
+    /// No ring is allowed: a stream whose only readers are newest-wins subscribers held elsewhere records nothing.
     public init(rings: [FrameRing]) {
-        precondition(!rings.isEmpty, "fan-out to at least one consumer")
-        precondition(Set(rings.map(\.channelCount)).count == 1, "every consumer ring carries the same frame shape")
+        precondition(Set(rings.map(\.channelCount)).count <= 1, "every consumer ring carries the same frame shape")
         self.rings = rings
         losslessRings = rings.filter { $0.policy == .lossless }
         latestRings = rings.filter { $0.policy == .keepNewest }

@@ -1,3 +1,4 @@
+import Acquisition
 import HTTPTypes
 import Foundation
 import Hummingbird
@@ -24,9 +25,9 @@ struct DeviceInfo: Codable, Sendable {
     var firmware: String
     var maxRateHz: UInt32
     var channels: [Channel]
-    var status: LiveDevice.Status
+    var status: StreamHub.Status
 
-    init(_ d: LiveDevice) {
+    init(_ d: StreamHub) {
         id = d.id
         uri = d.uri
         serial = d.identity.serial
@@ -57,12 +58,12 @@ extension WebServer {
             let device = try self.device(context.parameters.require("id"))
             let body = try await JSON.decodeOptional(StartStreamingBody.self, from: request) ?? StartStreamingBody()
             let rate = body.rateHz
-            try await offloaded { () throws(WebError) in try device.startStreaming(rateHz: rate) }
+            try await offloaded { () throws(WebError) in try WebError.answering { () throws(StreamHub.Refusal) in try device.startStreaming(rateHz: rate) } }
             return try JSON.response(device.status())
         }
         router.post("/api/devices/:id/stop", .write(.controlDevice)) { request, context in
             let device = try self.device(context.parameters.require("id"))
-            try await offloaded { () throws(WebError) in try device.stopStreaming() }
+            try await offloaded { () throws(WebError) in try WebError.answering { () throws(StreamHub.Refusal) in try device.stopStreaming() } }
             return try JSON.response(device.status())
         }
     }

@@ -3,6 +3,7 @@ import Acquisition
 import Foundation
 import Hummingbird
 import Recording
+import Signal
 
 struct StartRecordingBody: Codable {
     var device: String
@@ -18,7 +19,7 @@ struct StopRecordingBody: Codable { var device: String }
 struct RecordingStarted: Codable {
     var device: String
     var name: String
-    var status: LiveDevice.Status
+    var status: StreamHub.Status
 }
 
 /// What a stopped recording holds, in brief (the file itself says everything: GET …/summary).
@@ -33,6 +34,17 @@ struct RecordingStopped: Codable {
     var recordingError: String?
 }
 
+extension RecordingStopped {
+    /// Counts summed across devices, each of which may be up to 2^64 - 1: saturating, never trapping.
+    init(device: String, summary s: RunSummary) {
+        self.init(
+            device: device, name: (s.output as NSString).lastPathComponent, elapsedSeconds: s.elapsedSeconds,
+            samplesReceived: s.devices.reduce(0) { $0.addingSaturating($1.samplesReceived) },
+            samplesWritten: s.devices.reduce(0) { $0.addingSaturating($1.samplesWritten) }, samplesLost: s.samplesLost,
+            crcErrors: s.devices.reduce(0) { $0.addingSaturating($1.crcErrors) }, recordingError: s.recordingError)
+    }
+}
+
 extension WebServer {
     func addRecordingRoutes(to router: Routes) {
         router.get("/api/recordings", .read) { _, _ in try JSON.response(self.recordings.list()) }
@@ -45,18 +57,14 @@ extension WebServer {
             let name = body.name ?? Self.defaultRecordingName(serial: device.id)
             let path = try self.recordings.newPath(name)
             let (rate, duration) = (body.rateHz, body.durationSeconds)
-            try await offloaded { () throws(WebError) in try device.startRecording(path: path, rateHz: rate, durationSeconds: duration) }
+            try await offloaded { () throws(WebError) in try WebError.answering { () throws(StreamHub.Refusal) in try device.startRecording(path: path, rateHz: rate, durationSeconds: duration) } }
             return try JSON.response(RecordingStarted(device: device.id, name: name, status: device.status()), status: .created)
         }
         router.post("/api/recordings/stop", .write(.record)) { request, _ in
             let body = try await JSON.decode(StopRecordingBody.self, from: request)
             let device = try self.device(body.device)
-            let s = try await offloaded { () throws(WebError) in try device.stopRecording() }
-            return try JSON.response(RecordingStopped(
-                device: device.id, name: (s.output as NSString).lastPathComponent, elapsedSeconds: s.elapsedSeconds,
-                samplesReceived: s.devices.reduce(0) { $0 + $1.samplesReceived },
-                samplesWritten: s.devices.reduce(0) { $0 + $1.samplesWritten }, samplesLost: s.samplesLost,
-                crcErrors: s.devices.reduce(0) { $0 + $1.crcErrors }, recordingError: s.recordingError))
+            let s = try await offloaded { () throws(WebError) in try WebError.answering { () throws(StreamHub.Refusal) -> RunSummary in try device.stopRecording() } }
+            return try JSON.response(RecordingStopped(device: device.id, summary: s))
         }
         router.get("/api/recordings/:name", .read) { _, context in
             let name = try context.parameters.require("name")
@@ -70,12 +78,13 @@ extension WebServer {
             let name = try context.parameters.require("name")
             let path = try self.recordings.existing(name)
             guard name.hasSuffix(".h5") else { throw WebError.badRequest("only .h5 recordings can be inspected") }
-            // Off the cooperative threads: the recording view reads it while the file may be growing.
-            let summary = try await offloaded { () throws(WebError) in
+            // Off the cooperative threads: reading takes the process-wide HDF5 lock a live recorder also needs, and
+            // the recording view reads the summary while the file may be growing.
+            let summary = try await offloaded { () throws(WebError) -> RecordingSummary in
                 do throws(RecordingError) {
                     return try RecordingSummary(reading: try HDF5RecordingReader(path: path))
                 } catch {
-                    throw WebError.badRequest("\(name): \(error.description)")
+                    throw .badRequest("\(name): \(error.description)")
                 }
             }
             return try JSON.response(summary)

@@ -1,3 +1,4 @@
+import Acquisition
 import HTTPTypes
 import Foundation
 import Hummingbird
@@ -6,8 +7,9 @@ import Signal
 
 extension WebServer {
     /// `GET /ws/devices/{id}?decimate=N`: binary `SampleFrameLayout` messages with every Nth sample (N = 1,
-    /// the default, is full rate). Each client reads from its own keep-newest ring, so a slow client loses its
-    /// own oldest samples (reported in the next message) and never grows the server's memory.
+    /// the default, is full rate). Each client is a newest-wins subscriber of the device's hub: it gets the
+    /// indices the recording holds (each once, in order, across reconnects), and a slow client loses its own
+    /// oldest samples (reported in the next message) and never grows the server's memory.
     func addStreamRoutes(to router: Routes) {
         router.ws("/ws/devices/:id", .stream) { request, context in
             _ = try self.device(context.parameters.require("id"))
@@ -17,9 +19,9 @@ extension WebServer {
             guard let id = context.requestContext.parameters.get("id"), let device = try? self.device(id),
                 let decimate = try? Self.decimation(context.request)
             else { return }
-            let ring = FrameRing(capacity: 1 << 15, channelCount: device.channelCount, policy: .keepNewest)
-            device.subscribers.add(ring)
-            defer { device.subscribers.remove(ring) }
+            let subscription = device.outlets.subscribe(capacity: 1 << 15)
+            defer { device.outlets.unsubscribe(subscription) }
+            let ring = subscription.ring
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     var sender = SampleSender(ring: ring, decimate: decimate)

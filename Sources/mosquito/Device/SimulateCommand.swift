@@ -29,6 +29,10 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Fault: device buffer overrun every N frames.") var overrunEvery = 0
     @Option(help: "Fault: samples lost per device overrun.") var overrunSamples = 10
     @Option(help: "Fault: calibration storage healthy|refuses|corrupts.") var calibrationStorage = "healthy"
+    @Option(help: "Fault: send every Nth samples frame twice.") var repeatEvery = 0
+    @Option(help: "Fault: send every Nth samples frame late, after the next one.") var lateEvery = 0
+    @Option(help: "Fault: count sample indices from this value (up to 2^64-1, wrapping) instead of 0.")
+    var firstIndex: UInt64 = 0
 
     func run() throws {
         guard pty else { throw CLIError("simulate serves on a pseudo-terminal: pass --pty") }
@@ -40,6 +44,7 @@ struct SimulateCommand: ParsableCommand {
             "corrupt_every": "\(corruptEvery)", "stall_after": "\(stallAfter)", "stall_ms": "\(stallMs)",
             "disconnect_after": "\(disconnectAfter)", "overrun_every": "\(overrunEvery)",
             "overrun_samples": "\(overrunSamples)", "calibration_storage": calibrationStorage,
+            "repeat_every": "\(repeatEvery)", "late_every": "\(lateEvery)", "first_index": "\(firstIndex)",
         ]
         for spec in signal {
             guard let colon = spec.firstIndex(of: ":"), Int(spec[..<colon]) != nil else {

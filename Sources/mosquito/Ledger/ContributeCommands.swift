@@ -23,7 +23,9 @@ struct ContributeCommand: AsyncParsableCommand {
             }
             var parsedHours: LedgerDecimal?
             if let hours {
-                guard let value = LedgerDecimal(hours) else { throw .invalid("hours '\(hours)' is not a decimal") }
+                guard let value = LedgerDecimal(hours) else {
+                    throw .invalid("hours '\(hours)' is not a decimal like 1.5 with at most 6 decimals and 12 digits")
+                }
                 parsedHours = value
             }
             var minor: Int64?
@@ -31,7 +33,7 @@ struct ContributeCommand: AsyncParsableCommand {
                 guard let currency = try await ledger.store.project(project)?.currency else {
                     throw .notFound("no project '\(project)'")
                 }
-                minor = try currency.parse(value)
+                minor = try currency.parse(value, field: "value")
             }
             let event = try await ledger.contribute(ContributionDraft(
                 date: date ?? todayUTC(), agent: agent, project: project, kind: kind, hours: parsedHours,
@@ -45,12 +47,13 @@ struct ReverseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reverse",
         abstract: "Correct a contribution by appending its reversal (events are never edited).")
     @OptionGroup var options: LedgerOptions
-    @Option var event: Int64
+    @Option(help: "The event's number.") var event: String
     @Option var note: String?
     @Option var date: LedgerDate?
 
     func run() async throws {
         try await options.run { ledger throws(LedgerError) in
+            let event = try recordNumber(event, "--event")
             let reversal = try await ledger.reverse(event: event, date: date ?? todayUTC(), note: note)
             options.emit(reversal) { "event \(reversal.id) reverses event \(event)" }
         }
@@ -59,7 +62,7 @@ struct ReverseCommand: AsyncParsableCommand {
 
 struct SaleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sale", abstract: "Units sold by the custodian.",
-                                                    subcommands: [Record.self])
+                                                    subcommands: [Record.self, Reverse.self])
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a sale.")
         @OptionGroup var options: LedgerOptions
@@ -75,9 +78,25 @@ struct SaleCommand: AsyncParsableCommand {
             try await options.run { ledger throws(LedgerError) in
                 let currency = try Currency(currency)
                 let sale = try await ledger.recordSale(SaleDraft(
-                    project: project, unit: unit, price: try currency.parse(price), currency: currency,
-                    date: date ?? todayUTC(), buyer: buyer, directCosts: try currency.parse(directCosts)))
+                    project: project, unit: unit, price: try currency.parse(price, field: "price"), currency: currency,
+                    date: date ?? todayUTC(), buyer: buyer, directCosts: try currency.parse(directCosts, field: "direct costs")))
                 options.emit(sale) { "sale \(sale.id) recorded: \(unit) for \(currency.format(sale.price)) \(currency)" }
+            }
+        }
+    }
+
+    struct Reverse: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reverse a sale (a return, a cancelled order): its unit can be sold again.")
+        @OptionGroup var options: LedgerOptions
+        @Option(help: "The sale's number.") var sale: String
+        @Option var note: String?
+        @Option(help: "YYYY-MM-DD (default: today, UTC).") var date: LedgerDate?
+
+        func run() async throws {
+            try await options.run { ledger throws(LedgerError) in
+                let reversal = try await ledger.reverseSale(try recordNumber(sale, "--sale"), date: date ?? todayUTC(), note: note)
+                options.emit(reversal) { "sale \(reversal.sale) reversed on \(reversal.date)" }
             }
         }
     }
@@ -87,12 +106,12 @@ struct DistributeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "distribute",
         abstract: "Distribute a sale by the project's value equation (once per sale).")
     @OptionGroup var options: LedgerOptions
-    @Option var sale: Int64
+    @Option(help: "The sale's number.") var sale: String
     @Flag(name: .customLong("dry-run"), help: "Compute and show, write nothing.") var dryRun = false
 
     func run() async throws {
         try await options.run { ledger throws(LedgerError) in
-            let distribution = try await ledger.distribute(sale: sale, dryRun: dryRun)
+            let distribution = try await ledger.distribute(sale: try recordNumber(sale, "--sale"), dryRun: dryRun)
             options.emit(distribution) { LedgerText.distribution(distribution, dryRun: dryRun) }
         }
     }

@@ -42,6 +42,13 @@ extension LedgerDate: ExpressibleByArgument {
     public init?(argument: String) { try? self.init(argument) }
 }
 
+/// An event or sale number given on the command line. Parsed here rather than by ArgumentParser so that any
+/// bad number, one past Int64 included, is the ledger's one `error:` line.
+func recordNumber(_ text: String, _ option: String) throws(LedgerError) -> Int64 {
+    guard let number = Int64(text) else { throw .invalid("\(option) '\(text)' is not a record number like 12") }
+    return number
+}
+
 /// Today's UTC date, the default for records.
 func todayUTC() -> LedgerDate {
     var calendar = Calendar(identifier: .gregorian)

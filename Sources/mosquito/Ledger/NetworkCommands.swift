@@ -75,11 +75,22 @@ struct DesignCommand: AsyncParsableCommand {
         @Option(help: "Design id, e.g. MQ-FORCE-r2.") var id: String
         @Option(help: "Name, e.g. \"MQ-FORCE rev 2\".") var name: String?
         @Option(help: "The revision this one derives from.") var parent: String?
+        @Option(help: "Share of a sale of this design owed to its parent's contributors, in (0, 1), e.g. 0.4; without it the design bucket's lineage_weight applies.")
+        var cites: String?
 
         func run() async throws {
             try await options.run { ledger throws(LedgerError) in
-                let design = try await ledger.addDesign(id: id, name: name, parent: parent)
-                options.emit(design) { "design \(design.id) added" + (design.parent.map { " (from \($0))" } ?? "") }
+                var weight: LedgerDecimal?
+                if let cites {
+                    guard let value = LedgerDecimal(cites) else {
+                        throw .invalid("cites '\(cites)' is not a decimal like 0.4")
+                    }
+                    weight = value
+                }
+                let design = try await ledger.addDesign(id: id, name: name, parent: parent, cites: weight)
+                options.emit(design) {
+                    "design \(design.id) added" + (design.parent.map { " (from \($0)" + (design.cites.map { ", cites \($0))" } ?? ")") } ?? "")
+                }
             }
         }
     }

@@ -49,13 +49,16 @@ struct UnitReportCommand: AsyncParsableCommand {
             options.emit(report) {
                 var text = ["unit \(report.unit.serial) (\(report.unit.design)), \(report.contributions.count) contributions"]
                 for breakdown in report.sales {
+                    if let reversal = breakdown.reversal {
+                        text.append("sale \(breakdown.sale.id): reversed on \(reversal.date)" + (reversal.note.map { " (\($0))" } ?? ""))
+                    }
                     if let d = breakdown.distribution {
                         text.append(LedgerText.distribution(d))
                         for p in d.payments {
                             let event = breakdown.events.first { $0.id == p.event }
                             text.append("    \(p.bucket) ← event \(p.event) (\(event?.kind.rawValue ?? "?") by \(p.agent)): \(d.currency.format(p.amount))")
                         }
-                    } else {
+                    } else if breakdown.reversal == nil {
                         text.append("sale \(breakdown.sale.id): not distributed yet")
                     }
                 }

@@ -4,6 +4,7 @@ import ArgumentParser
 import Device
 import Foundation
 import Recording
+import Signal
 
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,9 @@ struct RecordCommand: ParsableCommand {
         abstract: "Acquire from one or more instruments into an HDF5 (.h5) or CSV (.csv) file.",
         discussion: """
             Live status goes to stderr; Ctrl-C stops cleanly and keeps everything received. The run exits \
-            non-zero if any sample was lost, and the summary says how many and why.
+            non-zero if any sample was lost, or if the instrument sent a sample index again, backwards or past \
+            2^64-1 (those samples are discarded: the file holds each index once, in order); the summary says \
+            how many and why.
             """)
 
     @Option(name: .customLong("device"), help: """
@@ -78,9 +81,12 @@ struct RecordCommand: ParsableCommand {
         let summary = run.finish()
         if json { try Console.json(summary) } else { SummaryText.print(summary) }
         if let e = summary.recordingError { throw CLIError(e) }
-        if summary.samplesLost > 0 {
-            throw LossExit(description: "\(summary.samplesLost) samples lost (\(SummaryText.causes(summary)))")
-        }
+        // A duplicate is as much a failure as a loss: the instrument broke the index rule, and the file
+        // differs from what it sent. Both go into the one error line.
+        var failures: [String] = []
+        if summary.samplesLost > 0 { failures.append("\(summary.samplesLost) samples lost (\(SummaryText.causes(summary)))") }
+        failures += SummaryText.violations(summary.indexViolations)
+        if !failures.isEmpty { throw LossExit(description: failures.joined(separator: "; ")) }
         if let link = summary.devices.compactMap(\.linkError).first { throw LossExit(description: link) }
     }
 
@@ -93,8 +99,10 @@ struct RecordCommand: ParsableCommand {
         while !run.isDone {
             Thread.sleep(forTimeInterval: 0.05)
             let s = run.status()
-            if s.samplesReceived + s.samplesLost != lastProgress.value {
-                lastProgress = (s.samplesReceived + s.samplesLost, Date())
+            // Saturating: a device may account for up to 2^64 - 1 indices, received and lost together.
+            let accounted = s.samplesReceived.addingSaturating(s.samplesLost)
+            if accounted != lastProgress.value {
+                lastProgress = (accounted, Date())
             } else if !follow && Date().timeIntervalSince(lastProgress.at) > 10 {
                 Console.status("no samples for 10 s: stopping", final: true)
                 run.requestStop()

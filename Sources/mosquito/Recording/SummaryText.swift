@@ -1,5 +1,6 @@
 import Acquisition
 import Foundation
+import Signal
 
 enum SummaryText {
     static func print(_ s: RunSummary) {
@@ -10,6 +11,8 @@ enum SummaryText {
             Console.line("    samples received \(d.samplesReceived)\(expected), written \(d.samplesWritten), frames \(d.framesReceived)")
             Console.line("    lost \(d.lost.total): transport gap \(d.lost.transportGap), CRC error \(d.lost.crcError), device overrun \(d.lost.deviceOverrun), host overrun \(d.lost.hostOverrun)")
             Console.line("    CRC errors \(d.crcErrors), malformed frames \(d.malformedFrames)")
+            let violations = Self.violations(d.indexViolations)
+            if !violations.isEmpty { Console.line("    index: " + violations.joined(separator: "; ")) }
             if let u = d.clockOffsetUncertaintyNs, let drift = d.clockDriftPPM {
                 Console.line(String(format: "    clock: drift %.2f ppm, offset uncertainty %.1f µs", drift, u / 1000))
             }
@@ -22,15 +25,30 @@ enum SummaryText {
     }
 
     static func causes(_ s: RunSummary) -> String {
+        // Across devices, each of which may count up to 2^64 - 1: saturating.
         var t = (gap: UInt64(0), crc: UInt64(0), dev: UInt64(0), host: UInt64(0))
         for d in s.devices {
-            t.gap += d.lost.transportGap
-            t.crc += d.lost.crcError
-            t.dev += d.lost.deviceOverrun
-            t.host += d.lost.hostOverrun
+            t.gap = t.gap.addingSaturating(d.lost.transportGap)
+            t.crc = t.crc.addingSaturating(d.lost.crcError)
+            t.dev = t.dev.addingSaturating(d.lost.deviceOverrun)
+            t.host = t.host.addingSaturating(d.lost.hostOverrun)
         }
         return "transport gap \(t.gap), CRC error \(t.crc), device overrun \(t.dev), host overrun \(t.host)"
     }
+
+    /// What broke the index rule, one phrase per kind; empty when nothing did.
+    static func violations(_ v: IndexViolations) -> [String] {
+        var out: [String] = []
+        if v.duplicateFrames > 0 {
+            out.append("\(v.duplicateSamples) duplicate samples discarded (\(frames(v.duplicateFrames)) sent again, backwards or late)")
+        }
+        if v.overflowFrames > 0 {
+            out.append("\(frames(v.overflowFrames)) refused whose indices would reach 2^64-1 (\(v.overflowSamples) samples)")
+        }
+        return out
+    }
+
+    private static func frames(_ n: UInt64) -> String { n == 1 ? "1 frame" : "\(n) frames" }
 
     private static func formatRate(_ r: Double) -> String {
         r == r.rounded() ? String(Int(r)) : String(format: "%.3f", r)

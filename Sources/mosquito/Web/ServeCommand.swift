@@ -1,3 +1,4 @@
+import Acquisition
 import ArgumentParser
 import Calibration
 import Device
@@ -51,16 +52,16 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let opener = Openers.standard
-        var devices: [LiveDevice] = []
+        var devices: [StreamHub] = []
         for uri in device {
             do {
                 let session = try opener.openSession(uri)
-                let live = try LiveDevice(uri: uri, session: session)
+                let live = try StreamHub(uri: uri, session: session, softwareVersion: WebServer.softwareVersion)
                 if !idle { try live.startStreaming(rateHz: rate) }
                 devices.append(live)
             } catch let error as DeviceError {
                 throw CLIError("\(uri): \(error.description)")
-            } catch let error as WebError {
+            } catch let error as StreamHub.Refusal {
                 throw CLIError(error.description)
             }
         }

@@ -36,7 +36,7 @@ func withLedger(_ backend: Backend, _ body: (Ledger, any SQLDatabase) async thro
         guard let url = ProcessInfo.processInfo.environment["MOSQUITO_TEST_POSTGRES_URL"] else { throw MissingPostgres() }
         let schema = "ledger_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let database = try await PostgresDatabase(url: url, schema: schema)
-        let ledger = Ledger(store: try await SQLLedgerStore(database: database))
+        let ledger = Ledger(store: try await opened(database, dropping: schema))
         do { try await body(ledger, database) } catch {
             try? await database.dropSchema(schema); await ledger.close(); throw error
         }
@@ -119,13 +119,26 @@ func withTwoLedgers(_ backend: Backend, _ body: (Ledger, Ledger) async throws ->
         guard let url = ProcessInfo.processInfo.environment["MOSQUITO_TEST_POSTGRES_URL"] else { throw MissingPostgres() }
         let schema = "ledger_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let firstDatabase = try await PostgresDatabase(url: url, schema: schema)
-        let first = Ledger(store: try await SQLLedgerStore(database: firstDatabase))
-        let second = Ledger(store: try await SQLLedgerStore(database: try await PostgresDatabase(url: url, schema: schema)))
+        let first = Ledger(store: try await opened(firstDatabase, dropping: schema))
+        let second: Ledger
+        do { second = Ledger(store: try await opened(try await PostgresDatabase(url: url, schema: schema), dropping: nil)) } catch {
+            try? await firstDatabase.dropSchema(schema); await first.close(); throw error
+        }
         do { try await body(first, second) } catch {
             await second.close(); try? await firstDatabase.dropSchema(schema); await first.close(); throw error
         }
         await second.close()
         try await firstDatabase.dropSchema(schema)
         await first.close()
+    }
+}
+
+/// The store over a freshly connected `database`, which is closed (its schema dropped) if the store cannot
+/// open: a connection left open trips postgres-nio's "deinitialized before being closed" assertion.
+func opened(_ database: PostgresDatabase, dropping schema: String?) async throws -> SQLLedgerStore {
+    do { return try await SQLLedgerStore(database: database) } catch {
+        if let schema { try? await database.dropSchema(schema) }
+        await database.close()
+        throw error
     }
 }

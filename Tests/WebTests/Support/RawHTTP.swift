@@ -30,7 +30,7 @@ enum RawHTTP {
         port: Int, _ method: String, _ target: String, headers: [String: String] = [:], body: String? = nil,
         upgrade: Bool = false
     ) async throws -> Reply {
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: localhost:\(port)\r\n"
         if upgrade {
             head += "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
             head += "Sec-WebSocket-Version: 13\r\n"
@@ -51,21 +51,35 @@ enum RawHTTP {
         }
     }
 
+    /// The live test server binds `localhost`, which on a stock Debian 12 (/etc/hosts names ::1 localhost too) may
+    /// be ::1 alone: try every address the name has, as a browser does.
+    static func connectToLocalhost(port: Int) throws -> Int32 {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo("localhost", String(port), &hints, &list) == 0, let first = list else {
+            throw Failure(description: "localhost does not resolve")
+        }
+        defer { freeaddrinfo(first) }
+        var lastErrno: Int32 = 0
+        for candidate in sequence(first: first, next: { $0.pointee.ai_next }) {
+            let info = candidate.pointee
+            let fd = socket(info.ai_family, info.ai_socktype, info.ai_protocol)
+            guard fd >= 0 else { lastErrno = errno; continue }
+            if connect(fd, info.ai_addr, info.ai_addrlen) == 0 { return fd }
+            lastErrno = errno
+            close(fd)
+        }
+        throw Failure(description: "connect to localhost:\(port): errno \(lastErrno)")
+    }
+
     static func exchange(port: Int, request: [UInt8], isHead: Bool) throws -> Reply {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+        let fd = try connectToLocalhost(port: port)
         defer { close(fd) }
         var timeout = timeval(tv_sec: ioTimeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw Failure(description: "connect to 127.0.0.1:\(port): errno \(errno)") }
         var sent = 0
         while sent < request.count {
             let n = request[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

@@ -1,3 +1,4 @@
+import Acquisition
 import Calibration
 import Device
 import Foundation
@@ -25,10 +26,10 @@ struct WebFixture {
         let agents: [Role: String] = [.viewer: "ed", .operator: "ben", .technician: "chloe", .custodian: "tactus", .steward: "ana"]
         var tokens: [Role: String] = [:]
         for role in Role.allCases { tokens[role] = try store.create(agent: agents[role]!, role: role) }
-        var devices: [LiveDevice] = []
+        var devices: [StreamHub] = []
         for uri in deviceURIs {
             let session = try DeviceOpener().openSession(uri)
-            let live = try LiveDevice(uri: uri, session: session)
+            let live = try StreamHub(uri: uri, session: session, softwareVersion: WebServer.softwareVersion)
             if let streamRate { try live.startStreaming(rateHz: streamRate) }
             devices.append(live)
         }

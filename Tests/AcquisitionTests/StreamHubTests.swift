@@ -1,0 +1,81 @@
+import Acquisition
+import Device
+import Dispatch
+import Foundation
+import MWP
+import Testing
+
+/// The hub's mode machine and the reader thread's request/reply, in process over the simulator.
+@Suite(.serialized) struct StreamHubTests {
+    /// Holds the reader thread in its first `samples` call until released, as a recorder that is behind does.
+    final class HeldConsumer: StreamConsumer, @unchecked Sendable {
+        // Unchecked: `first` is touched by the session's reader thread only; the semaphores are thread-safe.
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        private var first = true
+        func samples(_ view: SamplesView) {
+            guard first else { return }
+            first = false
+            entered.signal()
+            release.wait()
+        }
+        func status(_ status: DeviceStatus) {}
+        func log(level: UInt8, text: String) {}
+        func frameError(_ error: FrameError) {}
+        func linkLost(_ error: TransportError) {}
+    }
+
+    final class Outcome: @unchecked Sendable {
+        // Unchecked: written by the pinging thread before `done` is signalled, read after.
+        var result: Result<PingRoundTrip, DeviceError>?
+        let done = DispatchSemaphore(value: 0)
+    }
+
+    @Test func aReplyArrivingWhileTheReaderIsHeldUpByBackPressureDoesNotTimeOut() throws {
+        let session = try DeviceOpener().openSession("sim?channels=1", requestTimeoutMs: 200)
+        defer { session.close() }
+        try session.configure(rateHz: 1000, channelMask: 1)
+        let held = HeldConsumer()
+        try session.start(into: held)
+        held.entered.wait()
+        let outcome = Outcome()
+        Thread.detachNewThread {
+            outcome.result = Result { () throws(DeviceError) in try session.ping() }
+            outcome.done.signal()
+        }
+        // Held for three request timeouts: before, the PONG sat unread and the ping failed after 200 ms.
+        // A slower machine only holds it longer.
+        Thread.sleep(forTimeInterval: 0.6)
+        held.release.signal()
+        outcome.done.wait()
+        if case .failure(let error) = outcome.result { Issue.record("ping failed: \(error)") }
+        #expect(throws: Never.self) { try session.stop() }
+    }
+
+    @Test func modesChangeWhileSubscribersStayAndConflictsAreRefused() throws {
+        let uri = "sim?channels=2&serial=MQ-HUB-1"
+        let hub = try StreamHub(uri: uri, session: try DeviceOpener().openSession(uri), softwareVersion: "test")
+        defer { hub.shutdown() }
+        let subscription = hub.outlets.subscribe(capacity: 1 << 12)
+        #expect(hub.status().mode == .idle && hub.status().liveClients == 1)
+        #expect(throws: StreamHub.Refusal.conflict("MQ-HUB-1 is not streaming (it is idle)")) { try hub.stopStreaming() }
+        try hub.startStreaming(rateHz: 1000)
+        #expect(throws: StreamHub.Refusal.self) { try hub.startStreaming(rateHz: 1000) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hub-\(UUID().uuidString).h5").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try hub.startRecording(path: path, rateHz: 1000, durationSeconds: 0.2)
+        #expect(hub.status().mode == .recording)
+        #expect(throws: StreamHub.Refusal.conflict("MQ-HUB-1 is already recording")) {
+            try hub.startRecording(path: path, rateHz: 1000, durationSeconds: 0.2)
+        }
+        // The recording ends on its own; the deadline only keeps a broken build from hanging the suite.
+        let deadline = Date(timeIntervalSinceNow: 60)
+        while !hub.recordingIsDone && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        let summary = try hub.stopRecording()
+        #expect(summary.devices[0].samplesWritten == 200)
+        #expect(hub.status().mode == .streaming, "streaming resumes after a recording that interrupted it")
+        // The subscription outlived both mode changes and was fed by the recording.
+        #expect(subscription.ring.consumerAvailableCount() >= 200)
+        #expect(hub.status().liveClients == 1)
+    }
+}
