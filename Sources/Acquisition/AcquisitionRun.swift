@@ -29,14 +29,17 @@ public struct AcquisitionPlan: Sendable {
     public var certificateLookup: @Sendable (String, DeviceCalibration) -> String?
     /// Keep recording through outages: reopen the same URI until the same instrument answers again.
     public var follow: Bool
+    /// Start recording where one channel meets a condition (one device only).
+    public var trigger: TriggerSpec?
 
     public init(
         rateHz: UInt32, channels: [Int]? = nil, pipeline: PipelineSpec = PipelineSpec(), durationSeconds: Double?,
         output: String, options: RecordingOptions = RecordingOptions(), commandLine: [String] = CommandLine.arguments,
         softwareVersion: String, bufferSeconds: Double = RingSizing.defaultSeconds,
         certificateLookup: @escaping @Sendable (String, DeviceCalibration) -> String? = { _, _ in nil },
-        follow: Bool = false
+        follow: Bool = false, trigger: TriggerSpec? = nil
     ) {
+        self.trigger = trigger
         self.follow = follow
         self.certificateLookup = certificateLookup
         self.rateHz = rateHz
@@ -76,6 +79,9 @@ public final class AcquisitionRun: @unchecked Sendable {
         if RecordingFormat(path: plan.output) == .csv && sessions.count > 1 {
             throw .badRequest("a CSV file holds one device; record several devices to .h5")
         }
+        if plan.trigger != nil && sessions.count > 1 {
+            throw .badRequest("a trigger starts the recording of one device; record one device")
+        }
         self.plan = plan
         var streams: [DeviceStream] = []
         for (uri, session) in sessions {
@@ -83,7 +89,7 @@ public final class AcquisitionRun: @unchecked Sendable {
                 try DeviceStream(
                     uri: uri, session: session, rateHz: plan.rateHz, channels: plan.channels, spec: plan.pipeline,
                     durationSeconds: plan.durationSeconds, ringCapacity: plan.ringCapacity, follow: plan.follow,
-                    outlets: plan.outlets[uri]))
+                    outlets: plan.outlets[uri], trigger: plan.trigger))
         }
         self.streams = streams
         let header = RecordingHeader(
@@ -163,7 +169,7 @@ public final class AcquisitionRun: @unchecked Sendable {
                 lost: LossCounts(account.loss), indexViolations: snap.violations,
                 clockOffsetUncertaintyNs: s.clock.mapping?.uncertaintyNanos, clockDriftPPM: s.clock.mapping?.driftPPM,
                 linkError: snap.linkError ?? s.ingest.outageSinceNs.map { _ in "instrument still away when the run ended" },
-                reconnects: snap.reconnects, bufferFrames: s.ring.capacity,
+                reconnects: snap.reconnects, triggeredAtIndex: snap.triggeredAt, bufferFrames: s.ring.capacity,
                 bufferHighWaterFrames: s.ring.highWaterFrameCount)
         }
         return RunSummary(
