@@ -65,14 +65,15 @@ public final class AcquisitionRun: @unchecked Sendable {
     private let startedNs = MonotonicClock.nowNs()
     private let stopFlag = Atomic<Bool>(false)
     private var pinger: Thread?
-    /// Opens a URI again when following an instrument through an outage.
-    private let reopen: @Sendable (String) -> DeviceSession?
+    /// Opens a URI again when following an instrument (URI, serial) through an outage. It may wait a while for
+    /// the instrument's arrival (USB hotplug); the supervisor calls it again as long as the outage lasts.
+    private let reopen: @Sendable (String, String) -> DeviceSession?
 
     /// Configures every device and creates the output. A refusal or a bad request throws before any file
     /// exists; a file that cannot be created leaves nothing behind.
     public init(
         sessions: [(uri: String, session: DeviceSession)], plan: AcquisitionPlan,
-        reopen: @escaping @Sendable (String) -> DeviceSession? = { _ in nil }
+        reopen: @escaping @Sendable (String, String) -> DeviceSession? = { _, _ in nil }
     ) throws(AcquisitionError) {
         self.reopen = reopen
         guard !sessions.isEmpty else { throw .badRequest("no device to record from") }
@@ -210,7 +211,12 @@ public final class AcquisitionRun: @unchecked Sendable {
             s.ingest.reattach(outageNs: outage, detail: "the run ended while the instrument was away")
             return
         }
-        guard let session = reopen(s.uri) else { return }
+        guard let session = reopen(s.uri, s.identity.serial) else { return }
+        // The run may have ended while the reopen waited.
+        if isDone {
+            session.close()
+            return
+        }
         do throws(AcquisitionError) {
             try s.adopt(session)
         } catch {

@@ -80,7 +80,10 @@ struct RecordCommand: ParsableCommand {
             },
             follow: follow, trigger: triggerSpec)
         let run: AcquisitionRun
-        let reopen: @Sendable (String) -> DeviceSession? = { uri in try? Openers.standard.openSession(uri, requestTimeoutMs: 500) }
+        // Up to a second's wait for a USB unit's hotplug arrival; other links are tried again every 250 ms.
+        let reopen: @Sendable (String, String) -> DeviceSession? = { uri, serial in
+            try? Openers.standard.reopenSession(uri, serial: serial, waitMs: 1000, requestTimeoutMs: 500)
+        }
         do throws(AcquisitionError) { run = try AcquisitionRun(sessions: opened, plan: plan, reopen: reopen) } catch {
             throw CLIError(error.description)
         }
