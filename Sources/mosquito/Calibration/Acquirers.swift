@@ -11,7 +11,7 @@ struct SimulatorRig: ReferenceRig {
 }
 
 /// The scripted acquirer for `--script`: only the in-process simulator can be told its true input.
-func scriptedAcquirer(session: DeviceSession, uri: DeviceURI, plan: MeasurementPlan) throws -> ScriptedAcquirer {
+func scriptedAcquirer(session: DeviceSession, plan: MeasurementPlan) throws -> ScriptedAcquirer {
     guard let input = session.transport.physicalInput else {
         throw CLIError("--script drives the reference only on the in-process simulator (--device sim…); on a real unit run interactively")
     }
