@@ -12,6 +12,7 @@ struct Mosquito: AsyncParsableCommand {
             InfoCommand.self,
             SimulateCommand.self,
             RecordCommand.self,
+            StreamCommand.self,
             InspectCommand.self,
             ExportCommand.self,
             CalibrateCommand.self,

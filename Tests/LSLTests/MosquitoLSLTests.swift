@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The real `mosquito` binary publishing on LSL while it records, judged by liblsl 1.18 (pylsl) and h5py: what an
+/// inlet pulls is what the file holds, value for value, with the file's host times as stamps; gaps are announced
+/// on the Markers stream; an inlet that never reads loses its own samples, counted, and the file none.
+/// Serialized: the runs share the discovery port and one machine's two cores.
+@Suite(.serialized) struct MosquitoLSLTests {
+    static let script = TestEnvironment.packageRoot + "/Tests/LSLTests/Support/mosquito_peer.py"
+
+    /// A serial no other test (or other process on this network) publishes: LSL discovery sees the whole host.
+    static func serial() -> String { "L" + UUID().uuidString.prefix(8) }
+
+    @Test func recordPublishesWhatItRecords() async throws {
+        let serial = Self.serial(), output = Self.temporary("lsl.h5")
+        let peer = try PythonPeer(["record", "Mosquito \(serial)", serial, "mixed"], script: Self.script)
+        let run = try MosquitoProcess([
+            "record", "--device", "sim?serial=\(serial)", "--duration", "1.9", "--output", output, "--lsl",
+            "--lsl-format", "double64",
+        ])
+        _ = try #require(await peer.line("open"), "\(peer.stderr)")
+        let status = await run.exit()
+        peer.send("done \(output)")
+        let r = try #require(await peer.result(), "\(peer.stderr)")
+        peer.finish()
+        #expect(status == 0, "\(run.stderr)")
+        #expect(r["by_type"] as? Bool == true && r["by_source"] as? Bool == true)
+        // The inlet joined a running recording: from its first sample on, it has what the file has.
+        #expect((r["compared"] as? Int ?? 0) >= 100 && r["compared"] as? Int == r["pulled"] as? Int, "\(r)")
+        #expect(r["values_equal"] as? Bool == true)
+        #expect((r["stamp_spread_ns"] as? Int ?? .max) <= 1000, "stamps vs host_time_ns: \(r["stamp_spread_ns"] ?? "none")")
+        #expect((r["clock_offset_error_ns"] as? Int ?? .max) < 50_000_000)
+        let channels = r["channels"] as? [[String: String]] ?? []
+        #expect(channels.map { $0["label"] } == ["force", "displacement", "temperature", "ain3"])
+        #expect(channels.map { $0["unit"] } == ["N", "um", "degC", "V"])
+        let acquisition = r["acquisition"] as? [String: String] ?? [:]
+        #expect(acquisition["serial_number"] == serial && acquisition["manufacturer"] == "Mosquito" && acquisition["model"] == "MQ-FORCE")
+        #expect((r["calibrations"] as? [String])?.count == 4 && r["software"] as? String == "0.1.0")
+        #expect(r["nominal_srate"] as? Double == 1000 && r["channel_format"] as? Int == 2)
+        let stop = (r["markers"] as? [[String: Any]] ?? []).first { $0["event"] as? String == "recording_stop" }
+        #expect(stop?["file"] as? String == output && stop?["samples_written"] as? Int == r["file_rows"] as? Int, "\(r["markers"] ?? "")")
+    }
+
+    /// A transport gap (the simulator drops every 50th frame): the inlet's samples still match the file's across
+    /// it, stamps included (the sample after a gap carries its own), and each gap is a Markers entry with the
+    /// file's first missing index, count and cause.
+    @Test func gapsAreMarkersAndStampsStayExact() async throws {
+        let serial = Self.serial(), output = Self.temporary("lsl-gaps.h5")
+        let peer = try PythonPeer(["record", "Mosquito \(serial)", serial, "mixed"], script: Self.script)
+        let run = try MosquitoProcess([
+            "record", "--device", "sim?serial=\(serial)&drop_every=50", "--duration", "1.9", "--output", output,
+            "--lsl", "--lsl-format", "double64",
+        ])
+        _ = try #require(await peer.line("open"), "\(peer.stderr)")
+        let status = await run.exit()
+        peer.send("done \(output)")
+        let r = try #require(await peer.result(), "\(peer.stderr)")
+        peer.finish()
+        #expect(status != 0 && run.stderr.contains("samples lost"), "record reports the loss: \(run.stderr)")
+        #expect(r["values_equal"] as? Bool == true && (r["stamp_spread_ns"] as? Int ?? .max) <= 1000, "\(r)")
+        let first = try #require(r["first_index"] as? Int), last = try #require(r["last_index"] as? Int)
+        let fileGaps = (r["file_gaps"] as? [[Any]] ?? []).filter {
+            let start = $0[0] as? Int ?? 0
+            return start > first && start + ($0[1] as? Int ?? 0) <= last
+        }
+        let markerGaps = (r["markers"] as? [[String: Any]] ?? []).filter { $0["event"] as? String == "gap" }
+        #expect(fileGaps.count >= 5, "\(r["file_gaps"] ?? "")")
+        for gap in fileGaps {
+            #expect(markerGaps.contains {
+                $0["first_missing_index"] as? Int == gap[0] as? Int && $0["count"] as? Int == gap[1] as? Int
+                    && $0["cause"] as? String == "transport_gap"
+            }, "gap \(gap) not announced: \(markerGaps)")
+        }
+        #expect(r["gap_marker_stamps_ok"] as? Bool == true)
+    }
+
+    /// An inlet that connects and never reads: its queue drops its oldest samples, counted and reported, while
+    /// the recording loses nothing and exits 0.
+    @Test func slowInletLosesItsOwnSamplesNotTheFiles() async throws {
+        let serial = Self.serial(), output = Self.temporary("lsl-slow.h5")
+        let peer = try PythonPeer(["slow", "Mosquito \(serial)"], script: Self.script)
+        let run = try MosquitoProcess([
+            "record", "--device", "sim?serial=\(serial)&channels=16&max_rate=20000", "--rate", "20000",
+            "--duration", "5", "--output", output, "--lsl", "--lsl-format", "double64",
+        ])
+        _ = try #require(await peer.line("open"), "\(peer.stderr)")
+        let status = await run.exit()
+        peer.send("done")
+        peer.finish()
+        #expect(status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("samples received 100000 of 100000, written 100000"), "\(run.stdout)")
+        let line = try #require(run.stderr.split(separator: "\n").first { $0.contains("slow-reader): sent") }, "\(run.stderr)")
+        let dropped = Int(line.split(separator: " ").last ?? "") ?? 0
+        #expect(dropped > 0, "\(line)")
+    }
+
+    static func temporary(_ name: String) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosquito-lsl-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent(UUID().uuidString.prefix(8) + "-" + name).path
+    }
+}
+
+/// The `mosquito` binary running in its own process; output goes to files (a pipe inherited by another test's
+/// child would keep EOF away), read once it has exited.
+final class MosquitoProcess: @unchecked Sendable {
+    // Invariant: `process` is started in init and only waited on afterwards; the paths never change.
+    private let process = Process()
+    private let outPath = MosquitoLSLTests.temporary("stdout"), errPath = MosquitoLSLTests.temporary("stderr")
+
+    init(_ arguments: [String]) throws {
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        process.executableURL = TestEnvironment.mosquito
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        try process.run()
+    }
+
+    /// The exit status, once the process has ended (a hung one is killed after two minutes, the last guard).
+    func exit() async -> Int32 {
+        let p = process
+        return await withCheckedContinuation { c in
+            DispatchQueue.global().async {
+                let guardTimer = DispatchWorkItem { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+                DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: guardTimer)
+                p.waitUntilExit()
+                guardTimer.cancel()
+                c.resume(returning: p.terminationStatus)
+            }
+        }
+    }
+
+    var stdout: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+}

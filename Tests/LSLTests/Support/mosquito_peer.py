@@ -1,0 +1,150 @@
+"""The judge of `mosquito … --lsl`: liblsl 1.18 (pylsl) resolves and reads what the real `mosquito` binary publishes,
+h5py reads the recording it wrote, and this compares them. Driven by MosquitoLSLTests.swift through lines on
+stdin/stdout; every wait is on an event (a resolve, a line), bounded by generous timeouts and a global alarm.
+
+    mosquito_peer.py record NAME SOURCE_ID TYPE -> "open"; pulls until "done H5PATH"; -> "result {json}"
+    mosquito_peer.py slow NAME                  -> a raw feed that never reads; "open"; waits for "done"
+"""
+import json
+import select
+import sys
+import time
+
+import h5py
+import numpy as np
+import pylsl
+from pylsl.util import LostError
+
+signal_guard = __import__("signal")
+signal_guard.alarm(240)
+
+
+def say(*parts):
+    print(*parts, flush=True)
+
+
+def resolve(prop, value):
+    found = pylsl.resolve_byprop(prop, value, minimum=1, timeout=30)
+    if not found:
+        raise SystemExit(f"no stream with {prop}={value}")
+    return found[0]
+
+
+def children(node, name):
+    out, ch = [], node.child(name)
+    while not ch.empty():
+        out.append(ch)
+        ch = ch.next_sibling(name)
+    return out
+
+
+def stdin_line(timeout):
+    ready, _, _ = select.select([sys.stdin], [], [], timeout)
+    return sys.stdin.readline().strip() if ready else None
+
+
+def record(name, source_id, stype):
+    info = resolve("name", name)
+    by_type = [i.uid() for i in pylsl.resolve_byprop("type", stype, minimum=1, timeout=30)]
+    by_source = [i.uid() for i in pylsl.resolve_byprop("source_id", source_id, minimum=1, timeout=30)]
+    markers_info = resolve("source_id", source_id + "-markers")
+    data = pylsl.StreamInlet(info, max_buflen=360, recover=False)
+    marks = pylsl.StreamInlet(markers_info, max_buflen=360, recover=False)
+    data.open_stream(timeout=30)
+    marks.open_stream(timeout=30)
+    offset_ns = time.time_ns() - int(pylsl.local_clock() * 1e9)
+    say("open")
+    full = data.info(timeout=10)
+    desc = full.desc()
+    values, stamps, markers = [], [], []
+
+    lost = {"data": False, "markers": False}
+
+    def pull(timeout):
+        """Samples and markers taken; -1 once both streams are gone (the outlet closed)."""
+        got = 0
+        if not lost["markers"]:
+            try:
+                chunk, ts = marks.pull_chunk(timeout=0.0)
+                markers.extend((json.loads(c[0]), t) for c, t in zip(chunk, ts))
+                got += len(ts)
+            except LostError:
+                lost["markers"] = True
+        if not lost["data"]:
+            try:
+                chunk, ts = data.pull_chunk(timeout=timeout, max_samples=100000)
+                values.extend(chunk)
+                stamps.extend(ts)
+                got += len(ts)
+            except LostError:
+                lost["data"] = True
+        return -1 if all(lost.values()) else got
+
+    path = None
+    while path is None:
+        line = stdin_line(0.0)
+        if line is not None:
+            path = line.split(" ", 1)[1]
+        elif pull(0.1) < 0:
+            path = stdin_line(60).split(" ", 1)[1]
+    # The recording is closed: take what is still on its way (the outlet may already be gone).
+    while pull(1.0) > 0:
+        pass
+
+    with h5py.File(path, "r") as f:
+        g = f["devices"][f.attrs["device_groups"][0]]
+        file_values = g["values"][()]
+        host = g["host_time_ns"][()].astype(np.int64)
+        index = g["index"][()]
+        gaps = [[int(a), int(b), c.decode() if isinstance(c, bytes) else str(c)]
+                for a, b, c in zip(g["gaps/first_missing_index"][()], g["gaps/count"][()], g["gaps/cause"][()])]
+    lsl_values = np.array(values, dtype=np.float64)
+    lsl_ns = np.array([round(t * 1e9) for t in stamps], dtype=np.int64)
+    result = {"pulled": len(stamps), "file_rows": len(index), "by_type": info.uid() in by_type,
+              "by_source": by_source == [info.uid()], "markers": [m for m, _ in markers], "file_gaps": gaps}
+    if len(stamps):
+        # Where the inlet came in: the file row whose host time (UTC) is nearest the first stamp on the monotonic
+        # clock, through this process's own reading of the two clocks; then every sample must match from there.
+        k = int(np.argmin(np.abs(host - offset_ns - lsl_ns[0])))
+        n = min(len(stamps), len(index) - k)
+        diffs = host[k:k + n] - lsl_ns[:n]
+        result.update({
+            "first_row": k, "first_index": int(index[k]), "last_index": int(index[k + n - 1]), "compared": n,
+            "values_equal": bool(np.array_equal(file_values[k:k + n], lsl_values[:n])),
+            "stamp_spread_ns": int(diffs.max() - diffs.min()),
+            "clock_offset_error_ns": int(abs(np.median(diffs) - offset_ns)),
+            "gap_marker_stamps_ok": all(
+                abs(t * 1e9 - (host[np.searchsorted(index, m["first_missing_index"] + m["count"])] - np.median(diffs)))
+                <= m["count"] * 1e9 / float(full.nominal_srate()) + 1e6
+                for m, t in markers if m["event"] == "gap"),
+        })
+    acq = desc.child("acquisition")
+    prov = desc.child("provenance")
+    result.update({
+        "channels": [{"label": c.child_value("label"), "unit": c.child_value("unit"), "type": c.child_value("type")}
+                     for c in children(desc.child("channels"), "channel")],
+        "acquisition": {k: acq.child_value(k) for k in
+                        ("manufacturer", "model", "serial_number", "hardware_revision", "firmware_version")},
+        "calibrations": [c.child_value("polynomial") for c in children(prov.child("calibration"), "channel")],
+        "software": prov.child("software").child_value("version"),
+        "nominal_srate": full.nominal_srate(), "channel_format": full.channel_format(), "type": full.type(),
+    })
+    say("result " + json.dumps(result))
+
+
+def slow(name):
+    import socket, re
+    info = resolve("name", name)
+    port = int(re.search(r"<v4data_port>(\d+)</v4data_port>", info.as_xml()).group(1))
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.sendall((f"LSL:streamfeed/110 {info.uid()}\r\nNative-Byte-Order: 1234\r\nEndian-Performance: 0\r\n"
+                  f"Has-IEEE754-Floats: 1\r\nSupports-Subnormals: 1\r\nValue-Size: 8\r\nData-Protocol-Version: 110\r\n"
+                  f"Max-Buffer-Length: 500\r\nMax-Chunk-Length: 0\r\nHostname: slow-reader\r\n\r\n").encode())
+    say("open")
+    sys.stdin.readline()
+    sock.close()
+
+
+if __name__ == "__main__":
+    {"record": record, "slow": slow}[sys.argv[1]](*sys.argv[2:])
