@@ -21,6 +21,7 @@ struct Mosquito: AsyncParsableCommand {
             CalibrationGroup.self,
             LedgerCommand.self,
             ServeCommand.self,
+            LSLCommand.self,
         ]
     )
 
