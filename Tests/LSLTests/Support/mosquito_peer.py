@@ -4,6 +4,7 @@ stdin/stdout; every wait is on an event (a resolve, a line), bounded by generous
 
     mosquito_peer.py record NAME SOURCE_ID TYPE -> "open"; pulls until "done H5PATH"; -> "result {json}"
     mosquito_peer.py slow NAME                  -> a raw feed that never reads; "open"; waits for "done"
+    mosquito_peer.py outlet NAME                -> a liblsl outlet (EEG, 4 ch, 250 Hz); "ready"; until stdin closes
 """
 import json
 import select
@@ -146,5 +147,13 @@ def slow(name):
     sock.close()
 
 
+def outlet(name):
+    info = pylsl.StreamInfo(name, "EEG", 4, 250.0, "float32", name + "-liblsl")
+    out = pylsl.StreamOutlet(info)
+    say("ready")
+    sys.stdin.read()
+    del out
+
+
 if __name__ == "__main__":
-    {"record": record, "slow": slow}[sys.argv[1]](*sys.argv[2:])
+    {"record": record, "slow": slow, "outlet": outlet}[sys.argv[1]](*sys.argv[2:])
