@@ -95,6 +95,28 @@ import TestSupport
         #expect(dropped > 0, "\(line)")
     }
 
+    /// `stream` publishes without recording, through the pipeline (here decimation: 1000 Hz in, 250 Hz out), with
+    /// the raw counts as a second stream, until Ctrl-C; it exits 0 with nothing lost.
+    @Test func streamPublishesDecimatedValuesAndRawCountsUntilInterrupted() async throws {
+        let serial = Self.serial()
+        let peer = try PythonPeer(["stream", "Mosquito \(serial)", serial], script: Self.script)
+        let run = try MosquitoProcess([
+            "stream", "--device", "sim?serial=\(serial)", "--rate", "1000", "--decimate", "4", "--lsl", "--lsl-raw",
+            "--lsl-type", "EEG",
+        ])
+        _ = try #require(await peer.line("enough"), "\(peer.stderr)")
+        run.interrupt()
+        let status = await run.exit()
+        let r = try #require(await peer.result(), "\(peer.stderr)")
+        peer.finish()
+        #expect(status == 0, "\(run.stderr)")
+        #expect(r["nominal_srate"] as? Double == 250 && r["raw_srate"] as? Double == 250 && r["type"] as? String == "EEG")
+        #expect(r["raw_format"] as? Int == 4, "int32")
+        #expect((r["values"] as? Int ?? 0) >= 250 && (r["raw"] as? Int ?? 0) >= 200, "\(r)")
+        #expect((r["step_error"] as? Double ?? 1) < 1e-6, "every fourth sample's host time: \(r)")
+        #expect(r["raw_stamps_shared"] as? Bool == true)
+    }
+
     static func temporary(_ name: String) -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosquito-lsl-tests-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -132,6 +154,9 @@ final class MosquitoProcess: @unchecked Sendable {
             }
         }
     }
+
+    /// Ctrl-C.
+    func interrupt() { kill(process.processIdentifier, SIGINT) }
 
     var stdout: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }

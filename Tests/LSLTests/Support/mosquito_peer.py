@@ -4,6 +4,8 @@ stdin/stdout; every wait is on an event (a resolve, a line), bounded by generous
 
     mosquito_peer.py record NAME SOURCE_ID TYPE -> "open"; pulls until "done H5PATH"; -> "result {json}"
     mosquito_peer.py slow NAME                  -> a raw feed that never reads; "open"; waits for "done"
+    mosquito_peer.py stream NAME SOURCE_ID      -> values and raw inlets; "open"; "enough" after 250 samples;
+                                                   pulls until the outlets close; -> "result {json}"
     mosquito_peer.py outlet NAME                -> a liblsl outlet (EEG, 4 ch, 250 Hz); "ready"; until stdin closes
 """
 import json
@@ -147,6 +149,39 @@ def slow(name):
     sock.close()
 
 
+def stream(name, source_id):
+    info = resolve("name", name)
+    raw_info = resolve("source_id", source_id + "-raw")
+    inlets = {"values": pylsl.StreamInlet(info, max_buflen=360, recover=False),
+              "raw": pylsl.StreamInlet(raw_info, max_buflen=360, recover=False)}
+    for i in inlets.values():
+        i.open_stream(timeout=30)
+    say("open")
+    stamps = {"values": [], "raw": []}
+    said = False
+    live = set(inlets)
+    while live:
+        for key in list(live):
+            try:
+                _, ts = inlets[key].pull_chunk(timeout=0.1, max_samples=100000)
+                stamps[key].extend(ts)
+            except LostError:
+                live.discard(key)
+        if not said and len(stamps["values"]) >= 250:
+            say("enough")
+            said = True
+    steps = np.diff(np.array(stamps["values"]))
+    n = min(len(stamps["values"]), len(stamps["raw"]))
+    say("result " + json.dumps({
+        "values": len(stamps["values"]), "raw": len(stamps["raw"]),
+        "nominal_srate": info.nominal_srate(), "type": info.type(), "raw_format": raw_info.channel_format(),
+        "raw_srate": raw_info.nominal_srate(),
+        "step_error": float(np.max(np.abs(steps - 1 / 250.0))) if len(steps) else None,
+        # Both inlets joined at their own moment: compare the stamps they have in common.
+        "raw_stamps_shared": len(set(stamps["raw"]) & set(stamps["values"])) >= n - 50,
+    }))
+
+
 def outlet(name):
     info = pylsl.StreamInfo(name, "EEG", 4, 250.0, "float32", name + "-liblsl")
     out = pylsl.StreamOutlet(info)
@@ -156,4 +191,4 @@ def outlet(name):
 
 
 if __name__ == "__main__":
-    {"record": record, "slow": slow, "outlet": outlet}[sys.argv[1]](*sys.argv[2:])
+    {"record": record, "slow": slow, "outlet": outlet, "stream": stream}[sys.argv[1]](*sys.argv[2:])
