@@ -117,6 +117,29 @@ import TestSupport
         #expect(r["raw_stamps_shared"] as? Bool == true)
     }
 
+    /// `record --lsl-markers`: a liblsl marker outlet's samples land in the recording's events at their own stamps
+    /// (sent a second late, so arrival time would be off by a second), on this host's clock, with a note of the
+    /// stream they came from.
+    @Test func markersFromAnotherProgramLandInTheEventsAtTheirStamps() async throws {
+        let name = "Psycho-" + UUID().uuidString.prefix(8), output = Self.temporary("lsl-markers.h5")
+        let peer = try PythonPeer(["markers", name], script: Self.script)
+        let run = try MosquitoProcess([
+            "record", "--device", "sim?serial=\(Self.serial())", "--output", output, "--lsl-markers", "name='\(name)'",
+        ])
+        _ = try #require(await peer.line("pushed"), "\(peer.stderr)")
+        #expect(await run.stderrEventually { $0.contains("5 markers recorded from \"\(name)\"") }, "\(run.stderr)")
+        run.interrupt()
+        let status = await run.exit()
+        peer.send("done \(output)")
+        let r = try #require(await peer.result(), "\(peer.stderr)")
+        peer.finish()
+        #expect(status == 0, "\(run.stderr)")
+        let errors = r["errors_ns"] as? [Double?] ?? []
+        #expect(errors.count == 5 && errors.allSatisfy { ($0 ?? .infinity) < 1_000_000 }, "marker time errors (ns): \(errors)")
+        let sources = r["sources"] as? [String] ?? []
+        #expect(sources.count == 1 && sources[0].contains("name=\(name) ") && sources[0].contains("uid=\(r["uid"] as? String ?? "?")"), "\(sources)")
+    }
+
     static func temporary(_ name: String) -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosquito-lsl-tests-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -153,6 +176,16 @@ final class MosquitoProcess: @unchecked Sendable {
                 c.resume(returning: p.terminationStatus)
             }
         }
+    }
+
+    /// Whether stderr came to satisfy `condition` (looked at every 20 ms; two minutes is only the last guard).
+    func stderrEventually(_ condition: (String) -> Bool) async -> Bool {
+        for _ in 0..<6000 {
+            if condition(stderr) { return true }
+            if !process.isRunning { return condition(stderr) }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
     }
 
     /// Ctrl-C.

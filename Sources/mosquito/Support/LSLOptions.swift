@@ -21,6 +21,11 @@ struct LSLOptions: ParsableArguments {
     var format = "float32"
     @Flag(name: .customLong("lsl-raw"), help: "Also publish the raw ADC counts as a second, int32 LSL stream.")
     var raw = false
+    @Option(name: .customLong("lsl-markers"), help: """
+        record: also record the LSL stream matching this predicate (e.g. "name='PsychoPy'") into the recording's \
+        events, at its stamps on this host's clock.
+        """)
+    var markers: String?
 
     func validate() throws {
         guard ["float32", "double64"].contains(format) else { throw ValidationError("--lsl-format must be float32 or double64") }
@@ -28,6 +33,7 @@ struct LSLOptions: ParsableArguments {
             throw ValidationError("--lsl-name, --lsl-type, --lsl-format and --lsl-raw need --lsl")
         }
         if name?.isEmpty == true { throw ValidationError("--lsl-name must not be empty") }
+        if markers?.trimmingCharacters(in: .whitespaces).isEmpty == true { throw ValidationError("--lsl-markers needs a predicate, e.g. \"name='PsychoPy'\"") }
     }
 
     /// `record`: before the run exists, a subscriber list per device for the publishers (the run feeds it).
@@ -41,7 +47,7 @@ struct LSLOptions: ParsableArguments {
     /// `record`: publishes every device of `run` (created, not started) and says the recording starts. A failure
     /// finishes the run and removes its file, so nothing half-made is left.
     func attach(_ run: AcquisitionRun) throws -> LSLPublishing? {
-        guard enabled else { return nil }
+        guard enabled || markers != nil else { return nil }
         let settings = try settings()
         let plan = run.plan
         let sources = run.streams.compactMap { s in
@@ -51,10 +57,17 @@ struct LSLOptions: ParsableArguments {
                     certificateIDs: s.calibrations.map { plan.certificateLookup(s.identity.serial, $0) })
             }
         }
-        let opened = Blocking.await { await LSLPublishing.open(sources, settings: settings) }
+        let opened = Blocking.await { await LSLPublishing.open(enabled ? sources : [], settings: settings) }
         switch opened {
         case .success(let publishing):
             publishing.mark(LSLMarker("recording_start", [("file", .text(plan.output))]))
+            if let markers, let ingest = run.streams.first?.ingest {
+                let inlet = LSLMarkerInlet(
+                    predicate: markers, config: settings.config, say: { Console.error("lsl: \($0)") },
+                    sink: { kind, detail, ns in ingest.note(kind: kind, detail: detail, hostMonotonicNs: ns) })
+                publishing.markerInlet = inlet
+                inlet.start()
+            }
             return publishing
         case .failure(let error):
             // A run can only be closed once started (its recorder thread is what finishing waits for): start
@@ -85,9 +98,11 @@ struct LSLOptions: ParsableArguments {
     }
 }
 
-/// The publishers of one command, opened and finished together.
-final class LSLPublishing: Sendable {
+/// The publishers of one command, opened and finished together, and `record`'s markers inlet.
+final class LSLPublishing: @unchecked Sendable {
+    // Invariant for @unchecked: `markerInlet` is set once, by the command's thread, before anything else reads it.
     let publishers: [LSLDevicePublisher]
+    var markerInlet: LSLMarkerInlet?
 
     private init(_ publishers: [LSLDevicePublisher]) { self.publishers = publishers }
 
@@ -119,6 +134,7 @@ final class LSLPublishing: Sendable {
 
     /// Publishes what is left, closes the outlets, and says per inlet what it got and what it missed.
     func finish(_ final: LSLMarker? = nil) async {
+        markerInlet?.stop()
         for p in publishers {
             await p.finish(final)
             for i in p.values.inlets {

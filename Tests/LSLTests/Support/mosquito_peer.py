@@ -6,6 +6,8 @@ stdin/stdout; every wait is on an event (a resolve, a line), bounded by generous
     mosquito_peer.py slow NAME                  -> a raw feed that never reads; "open"; waits for "done"
     mosquito_peer.py stream NAME SOURCE_ID      -> values and raw inlets; "open"; "enough" after 250 samples;
                                                    pulls until the outlets close; -> "result {json}"
+    mosquito_peer.py markers NAME               -> a liblsl marker outlet; when mosquito connects, 5 markers stamped
+                                                   in the past; "pushed"; waits for "done H5PATH"; -> "result {json}"
     mosquito_peer.py outlet NAME                -> a liblsl outlet (EEG, 4 ch, 250 Hz); "ready"; until stdin closes
 """
 import json
@@ -24,6 +26,13 @@ signal_guard.alarm(240)
 
 def say(*parts):
     print(*parts, flush=True)
+
+
+def wait_for(prefix):
+    for line in sys.stdin:
+        if line.startswith(prefix):
+            return line[len(prefix):].strip()
+    raise SystemExit("stdin closed before " + prefix)
 
 
 def resolve(prop, value):
@@ -182,6 +191,33 @@ def stream(name, source_id):
     }))
 
 
+def markers(name):
+    info = pylsl.StreamInfo(name, "Markers", 1, pylsl.IRREGULAR_RATE, "string", name + "-src")
+    out = pylsl.StreamOutlet(info)
+    if not out.wait_for_consumers(60):
+        raise SystemExit("nobody connected")
+    offset_ns = time.time_ns() - int(pylsl.local_clock() * 1e9)
+    # Stamped a second before they are sent: the recording must keep the stamp, not the arrival.
+    base = pylsl.local_clock() - 1.0
+    sent = [(f"stim-{k}", base + k * 0.05) for k in range(5)]
+    for text, stamp in sent:
+        out.push_sample([text], stamp)
+    say("pushed")
+    path = wait_for("done ")
+    with h5py.File(path, "r") as f:
+        g = f["devices"][f.attrs["device_groups"][0]]["events"]
+        def s(x): return x.decode() if isinstance(x, bytes) else str(x)
+        events = list(zip([s(k) for k in g["kind"][()]], [s(d) for d in g["detail"][()]], [int(t) for t in g["host_time_ns"][()]]))
+    errors = []
+    for text, stamp in sent:
+        found = [t for k, d, t in events if k == "lsl_marker" and d == text]
+        errors.append(abs(found[0] - (stamp * 1e9 + offset_ns)) if len(found) == 1 else None)
+    say("result " + json.dumps({
+        "errors_ns": errors, "sources": [d for k, d, _ in events if k == "lsl_markers_source"], "uid": out.get_info().uid()
+        if hasattr(out, "get_info") else info.uid()}))
+    del out
+
+
 def outlet(name):
     info = pylsl.StreamInfo(name, "EEG", 4, 250.0, "float32", name + "-liblsl")
     out = pylsl.StreamOutlet(info)
@@ -191,4 +227,4 @@ def outlet(name):
 
 
 if __name__ == "__main__":
-    {"record": record, "slow": slow, "outlet": outlet, "stream": stream}[sys.argv[1]](*sys.argv[2:])
+    {"record": record, "slow": slow, "outlet": outlet, "stream": stream, "markers": markers}[sys.argv[1]](*sys.argv[2:])
