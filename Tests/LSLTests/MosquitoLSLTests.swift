@@ -16,7 +16,7 @@ import TestSupport
         let serial = Self.serial(), output = Self.temporary("lsl.h5")
         let peer = try PythonPeer(["record", "Mosquito \(serial)", serial, "mixed"], script: Self.script)
         let run = try MosquitoProcess([
-            "record", "--device", "sim?serial=\(serial)", "--duration", "1.9", "--output", output, "--lsl",
+            "record", "--device", "sim?serial=\(serial)", "--duration", "1.5", "--output", output, "--lsl",
             "--lsl-format", "double64",
         ])
         _ = try #require(await peer.line("open"), "\(peer.stderr)")
@@ -49,7 +49,7 @@ import TestSupport
         let serial = Self.serial(), output = Self.temporary("lsl-gaps.h5")
         let peer = try PythonPeer(["record", "Mosquito \(serial)", serial, "mixed"], script: Self.script)
         let run = try MosquitoProcess([
-            "record", "--device", "sim?serial=\(serial)&drop_every=50", "--duration", "1.9", "--output", output,
+            "record", "--device", "sim?serial=\(serial)&drop_every=50", "--duration", "1.5", "--output", output,
             "--lsl", "--lsl-format", "double64",
         ])
         _ = try #require(await peer.line("open"), "\(peer.stderr)")
@@ -113,7 +113,9 @@ import TestSupport
         #expect(r["nominal_srate"] as? Double == 250 && r["raw_srate"] as? Double == 250 && r["type"] as? String == "EEG")
         #expect(r["raw_format"] as? Int == 4, "int32")
         #expect((r["values"] as? Int ?? 0) >= 250 && (r["raw"] as? Int ?? 0) >= 200, "\(r)")
-        #expect((r["step_error"] as? Double ?? 1) < 1e-6, "every fourth sample's host time: \(r)")
+        // Every fourth sample's host time: 4 ms apart to the nanosecond while the clock mapping holds; a new
+        // mapping (pings every 2 s) may move a step by microseconds, never by the milliseconds of arrival jitter.
+        #expect((r["step_error"] as? Double ?? 1) < 1e-4 && (r["steps_within_1us"] as? Double ?? 0) >= 0.9, "\(r)")
         #expect(r["raw_stamps_shared"] as? Bool == true)
     }
 
@@ -138,6 +140,28 @@ import TestSupport
         #expect(errors.count == 5 && errors.allSatisfy { ($0 ?? .infinity) < 1_000_000 }, "marker time errors (ns): \(errors)")
         let sources = r["sources"] as? [String] ?? []
         #expect(sources.count == 1 && sources[0].contains("name=\(name) ") && sources[0].contains("uid=\(r["uid"] as? String ?? "?")"), "\(sources)")
+    }
+
+    /// MNE-LSL (with its own liblsl 1.17) connects by source_id: channel names and the unit it understands as
+    /// published, the rate, and half a second of data equal to the file's, stamps included.
+    @Test func mneLslReadsTheStreamAsRecorded() async throws {
+        let serial = Self.serial(), output = Self.temporary("lsl-mne.h5")
+        let peer = try PythonPeer(["mne", serial], script: Self.script)
+        let run = try MosquitoProcess([
+            "record", "--device", "sim?serial=\(serial)", "--output", output, "--lsl", "--lsl-format", "double64",
+        ])
+        _ = try #require(await peer.line("got"), "\(peer.stderr)")
+        run.interrupt()
+        let status = await run.exit()
+        peer.send("done \(output)")
+        let r = try #require(await peer.result(), "\(peer.stderr)")
+        peer.finish()
+        #expect(status == 0, "\(run.stderr)")
+        #expect(r["names"] as? [String] == ["force", "displacement", "temperature", "ain3"])
+        #expect((r["types"] as? [String])?[2] == "temperature" && (r["units"] as? [String])?[2].contains("FIFF_UNIT_CEL") == true, "\(r)")
+        #expect(r["sfreq"] as? Double == 1000 && r["samples"] as? Int == 500)
+        #expect(r["values_equal"] as? Bool == true)
+        #expect((r["stamp_error_ns"] as? Int ?? .max) < 1_000_000, "\(r)")
     }
 
     static func temporary(_ name: String) -> String {

@@ -81,6 +81,8 @@ struct LSLOptions: ParsableArguments {
 
     /// `serve` and `stream`: publishes every hub's device (streaming at `rateHz`, or at the rate it streams now).
     func attach(_ hubs: [StreamHub], rateHz: UInt32? = nil, pipeline: PipelineSpec = PipelineSpec()) async throws -> LSLPublishing? {
+        // Markers go into a recording's events: only `record` has one for the whole run.
+        if markers != nil { throw CLIError("--lsl-markers records into a file: use it with `mosquito record`") }
         guard enabled else { return nil }
         let settings = try settings()
         let sources = hubs.map { LSLDeviceSource(hub: $0, rateHz: rateHz, pipeline: pipeline) }

@@ -8,11 +8,17 @@ stdin/stdout; every wait is on an event (a resolve, a line), bounded by generous
                                                    pulls until the outlets close; -> "result {json}"
     mosquito_peer.py markers NAME               -> a liblsl marker outlet; when mosquito connects, 5 markers stamped
                                                    in the past; "pushed"; waits for "done H5PATH"; -> "result {json}"
+    mosquito_peer.py mne SOURCE_ID              -> MNE-LSL StreamLSL(bufsize=2, source_id); "got" after half a second of
+                                                   data; waits for "done H5PATH"; -> "result {json}"
     mosquito_peer.py outlet NAME                -> a liblsl outlet (EEG, 4 ch, 250 Hz); "ready"; until stdin closes
 """
 import json
+import re
 import select
+import socket
+import struct
 import sys
+import threading
 import time
 
 import h5py
@@ -55,42 +61,82 @@ def stdin_line(timeout):
     return sys.stdin.readline().strip() if ready else None
 
 
+class RawMarkers(threading.Thread):
+    """A Markers stream read by hand until the outlet closes: liblsl's inlet drops what it holds once the
+    connection is gone (its pull checks `lost` first), so the last markers before mosquito exits are judged here."""
+
+    def __init__(self, info):
+        super().__init__(daemon=True)
+        port = int(re.search(r"<v4data_port>(\d+)</v4data_port>", info.as_xml()).group(1))
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock.sendall((f"LSL:streamfeed/110 {info.uid()}\r\nNative-Byte-Order: 1234\r\nEndian-Performance: 0\r\n"
+                           f"Has-IEEE754-Floats: 1\r\nSupports-Subnormals: 1\r\nValue-Size: 32\r\n"
+                           f"Data-Protocol-Version: 110\r\nMax-Buffer-Length: 100000\r\nMax-Chunk-Length: 0\r\n"
+                           f"Hostname: judge\r\n\r\n").encode())
+        self.buf = b""
+        while b"\r\n\r\n" not in self.buf:
+            self.buf += self.sock.recv(65536)
+        self.buf = self.buf.split(b"\r\n\r\n", 1)[1]
+        self.markers = []
+        self.start()
+
+    def need(self, n):
+        while len(self.buf) < n:
+            data = self.sock.recv(65536)
+            if not data:
+                raise EOFError
+            self.buf += data
+
+    def take(self, n):
+        self.need(n)
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def run(self):
+        last = 0.0
+        try:
+            while True:
+                tag = self.take(1)[0]
+                stamp = struct.unpack("<d", self.take(8))[0] if tag == 2 else last
+                width = self.take(1)[0]
+                length = int.from_bytes(self.take(width), "little")
+                text = self.take(length).decode()
+                last = stamp
+                if stamp != 123456.789:  # the two test patterns
+                    self.markers.append((json.loads(text), stamp))
+        except EOFError:
+            pass
+
+
 def record(name, source_id, stype):
     info = resolve("name", name)
     by_type = [i.uid() for i in pylsl.resolve_byprop("type", stype, minimum=1, timeout=30)]
     by_source = [i.uid() for i in pylsl.resolve_byprop("source_id", source_id, minimum=1, timeout=30)]
     markers_info = resolve("source_id", source_id + "-markers")
     data = pylsl.StreamInlet(info, max_buflen=360, recover=False)
-    marks = pylsl.StreamInlet(markers_info, max_buflen=360, recover=False)
     data.open_stream(timeout=30)
-    marks.open_stream(timeout=30)
+    marks = RawMarkers(markers_info)
     offset_ns = time.time_ns() - int(pylsl.local_clock() * 1e9)
     say("open")
     full = data.info(timeout=10)
     desc = full.desc()
     values, stamps, markers = [], [], []
 
-    lost = {"data": False, "markers": False}
+    lost = False
 
     def pull(timeout):
-        """Samples and markers taken; -1 once both streams are gone (the outlet closed)."""
-        got = 0
-        if not lost["markers"]:
-            try:
-                chunk, ts = marks.pull_chunk(timeout=0.0)
-                markers.extend((json.loads(c[0]), t) for c, t in zip(chunk, ts))
-                got += len(ts)
-            except LostError:
-                lost["markers"] = True
-        if not lost["data"]:
-            try:
-                chunk, ts = data.pull_chunk(timeout=timeout, max_samples=100000)
-                values.extend(chunk)
-                stamps.extend(ts)
-                got += len(ts)
-            except LostError:
-                lost["data"] = True
-        return -1 if all(lost.values()) else got
+        """Samples taken; -1 once the stream is gone (the outlet closed)."""
+        nonlocal lost
+        if lost:
+            return -1
+        try:
+            chunk, ts = data.pull_chunk(timeout=timeout, max_samples=100000)
+        except LostError:
+            lost = True
+            return -1
+        values.extend(chunk)
+        stamps.extend(ts)
+        return len(ts)
 
     path = None
     while path is None:
@@ -102,6 +148,8 @@ def record(name, source_id, stype):
     # The recording is closed: take what is still on its way (the outlet may already be gone).
     while pull(1.0) > 0:
         pass
+    marks.join(60)
+    markers = marks.markers
 
     with h5py.File(path, "r") as f:
         g = f["devices"][f.attrs["device_groups"][0]]
@@ -145,7 +193,6 @@ def record(name, source_id, stype):
 
 
 def slow(name):
-    import socket, re
     info = resolve("name", name)
     port = int(re.search(r"<v4data_port>(\d+)</v4data_port>", info.as_xml()).group(1))
     sock = socket.create_connection(("127.0.0.1", port))
@@ -186,6 +233,7 @@ def stream(name, source_id):
         "nominal_srate": info.nominal_srate(), "type": info.type(), "raw_format": raw_info.channel_format(),
         "raw_srate": raw_info.nominal_srate(),
         "step_error": float(np.max(np.abs(steps - 1 / 250.0))) if len(steps) else None,
+        "steps_within_1us": float(np.mean(np.abs(steps - 1 / 250.0) < 1e-6)) if len(steps) else 0.0,
         # Both inlets joined at their own moment: compare the stamps they have in common.
         "raw_stamps_shared": len(set(stamps["raw"]) & set(stamps["values"])) >= n - 50,
     }))
@@ -218,6 +266,32 @@ def markers(name):
     del out
 
 
+def mne(source_id):
+    from mne_lsl.stream import StreamLSL
+    stream = StreamLSL(bufsize=2, source_id=source_id).connect(timeout=30)
+    offset_ns = time.time_ns() - int(pylsl.local_clock() * 1e9)
+    deadline = time.monotonic() + 60
+    while stream.n_new_samples < 500 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    data, ts = stream.get_data(winsize=0.5)
+    names, types, units = stream.ch_names, stream.get_channel_types(), stream.get_channel_units()
+    sfreq = stream.info["sfreq"]
+    stream.disconnect()
+    say("got")
+    path = wait_for("done ")
+    with h5py.File(path, "r") as f:
+        g = f["devices"][f.attrs["device_groups"][0]]
+        file_values = g["values"][()]
+        host = g["host_time_ns"][()].astype(np.int64)
+    k = int(np.argmin(np.abs(host - offset_ns - int(ts[0] * 1e9))))
+    n = data.shape[1]
+    say("result " + json.dumps({
+        "names": names, "types": types, "units": [str(u) for u in units], "samples": n, "sfreq": sfreq,
+        "values_equal": bool(k + n <= len(host) and np.array_equal(file_values[k:k + n].T, data)),
+        "stamp_error_ns": int(np.max(np.abs(host[k:k + n] - offset_ns - np.round(ts * 1e9).astype(np.int64)))),
+    }))
+
+
 def outlet(name):
     info = pylsl.StreamInfo(name, "EEG", 4, 250.0, "float32", name + "-liblsl")
     out = pylsl.StreamOutlet(info)
@@ -227,4 +301,4 @@ def outlet(name):
 
 
 if __name__ == "__main__":
-    {"record": record, "slow": slow, "outlet": outlet, "stream": stream, "markers": markers}[sys.argv[1]](*sys.argv[2:])
+    {"record": record, "slow": slow, "outlet": outlet, "stream": stream, "markers": markers, "mne": mne}[sys.argv[1]](*sys.argv[2:])
