@@ -5,7 +5,7 @@ import PackageDescription
 //   CMWP (C reference codec, for firmware) / MWP (protocol) <- Device <- Simulator, USB (each registers its URI scheme)
 //   Signal (knows no transport) <- Recording
 //   Device + Signal + Recording <- Acquisition;  Device + Signal <- Calibration;  Recording + Device <- Replay
-//   Ledger and LSL (Lab Streaming Layer, on SwiftNIO) stand alone;
+//   Ledger and LSL (Lab Streaming Layer, on SwiftNIO) stand alone;  Acquisition + LSL <- LSLBridge;
 //   the `mosquito` executable is a thin shell over all of them.
 let package = Package(
     name: "mosquito",
@@ -82,7 +82,7 @@ let package = Package(
             dependencies: [
                 "CMalloc", "MWP", "Simulator", "Device", "Signal", "Recording", "Acquisition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "Calibration", "Ledger", "USB", "Replay", "Web",
+                "Calibration", "Ledger", "USB", "Replay", "Web", "LSL", "LSLBridge",
             ]
         ),
         // `mosquito serve`: REST + WebSocket API and pages over the libraries above.
@@ -127,6 +127,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // A device published on LSL: a newest-wins subscriber of its stream, through the recorder's pipeline, with
+        // host-clock stamps and a Markers stream. The one place that sees both a device and LSL.
+        .target(name: "LSLBridge", dependencies: ["Acquisition", "LSL", "Signal", "MWP", "Device"]),
         .testTarget(
             name: "LSLTests",
             dependencies: [

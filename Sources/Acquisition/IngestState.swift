@@ -6,6 +6,8 @@ public struct IngestEvent: Sendable, Equatable {
     public var afterIndex: UInt64
     public var kind: String
     public var detail: String
+    /// When it happened on the host's monotonic clock, if known (an LSL marker's stamp); else when it is written.
+    public var hostMonotonicNs: UInt64? = nil
 }
 
 /// What a ``StreamIngest``'s reader thread shares with the control and recorder threads, under its lock.

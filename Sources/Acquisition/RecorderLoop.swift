@@ -77,7 +77,9 @@ final class RecorderLoop: @unchecked Sendable {
         }
         let nowNs = Int64(MonotonicClock.nowNs()) + utcMinusMonotonicNs
         for e in reports.events {
-            try sink.record(RecordingEvent(sampleIndex: e.afterIndex, hostTimeNanos: nowNs, kind: e.kind, detail: e.detail), device: d)
+            let shifted = e.hostMonotonicNs.map { Int64(clamping: $0).addingReportingOverflow(utcMinusMonotonicNs) }
+            let at = shifted.flatMap { $0.overflow ? nil : $0.partialValue } ?? nowNs
+            try sink.record(RecordingEvent(sampleIndex: e.afterIndex, hostTimeNanos: at, kind: e.kind, detail: e.detail), device: d)
         }
         for p in s.clock.takeExchanges() {
             try sink.record(

@@ -144,6 +144,13 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
         if ends { finished.store(true, ordering: .releasing) }
     }
 
+    /// Something from outside the device (an LSL marker), placed after the latest sample, at its own host time.
+    public func note(kind: String, detail: String, hostMonotonicNs: UInt64) {
+        state.withLock { s in
+            s.pendingEvents.append(IngestEvent(afterIndex: s.index.nextIndex, kind: kind, detail: detail, hostMonotonicNs: hostMonotonicNs))
+        }
+    }
+
     /// The device did not confirm STOP at the end of the run: an event in the file says so.
     public func stopFailed(_ why: String) {
         state.withLock { s in

@@ -12,6 +12,7 @@ struct Mosquito: AsyncParsableCommand {
             InfoCommand.self,
             SimulateCommand.self,
             RecordCommand.self,
+            StreamCommand.self,
             InspectCommand.self,
             ExportCommand.self,
             CalibrateCommand.self,
@@ -20,6 +21,7 @@ struct Mosquito: AsyncParsableCommand {
             CalibrationGroup.self,
             LedgerCommand.self,
             ServeCommand.self,
+            LSLCommand.self,
         ]
     )
 

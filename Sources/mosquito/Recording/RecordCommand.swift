@@ -48,6 +48,7 @@ struct RecordCommand: ParsableCommand {
     @Option(help: "Calibration history whose certificate IDs go into the recording (default: the user's data directory).")
     var calibrationHistory: String?
     @OptionGroup var pipeline: PipelineArguments
+    @OptionGroup var lsl: LSLOptions
 
     func validate() throws {
         if let d = duration, !(d > 0 && d.isFinite) { throw ValidationError("--duration must be a positive number of seconds") }
@@ -70,7 +71,7 @@ struct RecordCommand: ParsableCommand {
                 throw CLIError("\(text): \(error)")
             }
         }
-        let plan = AcquisitionPlan(
+        var plan = AcquisitionPlan(
             rateHz: rate, channels: channelList, pipeline: spec, durationSeconds: duration, output: output,
             options: RecordingOptions(compress: compress, overwrite: overwrite, csvRawCounts: raw),
             softwareVersion: MosquitoVersion.string, bufferSeconds: buffer,
@@ -79,6 +80,7 @@ struct RecordCommand: ParsableCommand {
                     .certificateID(serial: serial, stored: record)
             },
             follow: follow, trigger: triggerSpec)
+        lsl.prepare(&plan, sessions: opened)
         let run: AcquisitionRun
         // Up to a second's wait for a USB unit's hotplug arrival; other links are tried again every 250 ms.
         let reopen: @Sendable (String, String) -> DeviceSession? = { uri, serial in
@@ -87,11 +89,13 @@ struct RecordCommand: ParsableCommand {
         do throws(AcquisitionError) { run = try AcquisitionRun(sessions: opened, plan: plan, reopen: reopen) } catch {
             throw CLIError(error.description)
         }
+        let published = try lsl.attach(run)
         let interrupts = InterruptWatch { run.requestStop() }
         defer { interrupts.cancel() }
         do throws(AcquisitionError) { try run.start() } catch { throw CLIError(error.description) }
         watch(run)
         let summary = run.finish()
+        published?.finish(recording: summary)
         if json { try Console.json(summary) } else { SummaryText.print(summary) }
         if let e = summary.recordingError { throw CLIError(e) }
         // A duplicate is as much a failure as a loss: the instrument broke the index rule, and the file

@@ -34,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     var requireTokens = false
     @Flag(name: .long, help: "Open the devices but do not start streaming.")
     var idle = false
+    @OptionGroup var lsl: LSLOptions
 
     func run() async throws {
         let (host, port) = try Self.parseBind(bind)
@@ -65,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw CLIError(error.description)
             }
         }
+        let published = try await lsl.attach(devices)
         var ledgerHandle: Ledger?
         if ledger != nil || demoLedger {
             do throws(LedgerError) {
@@ -86,6 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
             let shown = host.contains(":") ? "[\(host)]" : host
             FileHandle.standardOutput.write(Data("mosquito serve: http://\(shown):\(port)/ (\(serials))\n".utf8))
         }
+        await published?.finish()
         await ledgerHandle?.close()
     }
 
