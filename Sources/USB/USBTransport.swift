@@ -90,10 +90,7 @@ public final class USBTransport: Transport, @unchecked Sendable {
     public func send(_ bytes: UnsafeRawBufferPointer) throws(TransportError) {
         sendLock.lock()
         defer { sendLock.unlock() }
-        condition.lock()
-        let refusal: TransportError? = closed ? .closed : lost
-        condition.unlock()
-        if let refusal { throw refusal }
+        try refuseIfGone()
         var offset = 0
         while offset < bytes.count {
             var sent: Int32 = 0
@@ -173,14 +170,17 @@ public final class USBTransport: Transport, @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Throws why the link can take nothing more (closed, or lost), if it cannot.
+    private func refuseIfGone() throws(TransportError) {
+        let refusal: TransportError? = condition.withLock { closed ? .closed : lost }
+        if let refusal { throw refusal }
+    }
+
     /// Sizes IN transfers to ~10 ms of the stream the session's CONFIGURE is about to ask for, before it goes out.
     public func willConfigure(rateHz rate: UInt32, channelMask mask: UInt32) throws(TransportError) {
         sendLock.lock()
         defer { sendLock.unlock() }
-        condition.lock()
-        let refusal: TransportError? = closed ? .closed : lost
-        condition.unlock()
-        if let refusal { throw refusal }
+        try refuseIfGone()
         let wanted = TransferSizing.transferBytes(
             rateHz: rate, channels: mask.nonzeroBitCount, maxPacketSize: maxPacketSize)
         guard wanted != transferBytes else { return }
