@@ -1,10 +1,15 @@
 import Device
+import Foundation
 import Signal
-import Synchronization
 
 /// Keeps a device→host clock mapping fresh from PING exchanges, and keeps every exchange for the recording.
-public final class ClockSync: Sendable {
-    private let state = Mutex(ClockState())
+///
+/// Unchecked: `state` is guarded by `lock`. A pthread lock rather than `Synchronization.Mutex`: the supervisor
+/// (pinging) and the recorder (taking exchanges) contend for it, and Mutex's contended hand-over goes through the
+/// kernel (FUTEX_LOCK_PI), which ThreadSanitizer cannot see, so `make tsan` reported the hand-over as a race.
+public final class ClockSync: @unchecked Sendable {
+    private let lock = NSLock()
+    private var state = ClockState()
 
     public init() {}
 
@@ -17,22 +22,22 @@ public final class ClockSync: Sendable {
     public func ping(_ session: DeviceSession) {
         guard let p = try? session.ping() else { return }
         let exchange = PingExchange(hostSendNanos: p.hostSendNs, hostReceiveNanos: p.hostReceiveNs, deviceTimeMicros: p.deviceTimeUs)
-        state.withLock { s in
-            s.mapper.add(exchange)
-            s.pending.append(exchange)
+        lock.withLock {
+            state.mapper.add(exchange)
+            state.pending.append(exchange)
         }
     }
 
-    public var mapping: ClockMapping? { state.withLock { $0.mapper.mapping } }
+    public var mapping: ClockMapping? { lock.withLock { state.mapper.mapping } }
 
     /// A reconnected instrument's clock started again: forget the old mapping (the exchanges stay recorded).
-    public func reset() { state.withLock { $0.mapper = ClockMapper() } }
+    public func reset() { lock.withLock { state.mapper = ClockMapper() } }
 
     /// Exchanges made since the last call, for the recording's clock table.
     public func takeExchanges() -> [PingExchange] {
-        state.withLock { s in
-            defer { s.pending.removeAll() }
-            return s.pending
+        lock.withLock {
+            defer { state.pending.removeAll() }
+            return state.pending
         }
     }
 }

@@ -111,11 +111,5 @@ public enum CertificateID {
         return "\(prefix)-\(utcDate(unixSeconds))-" + String(repeating: "0", count: 8 - hex.count) + hex
     }
 
-    static func utcDate(_ t: UInt64) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyyMMdd"
-        return f.string(from: Date(timeIntervalSince1970: TimeInterval(t)))
-    }
+    static func utcDate(_ t: UInt64) -> String { utcText(t, format: "yyyyMMdd") }
 }

@@ -111,13 +111,7 @@ public enum Certificate {
         return s + "</table>"
     }
 
-    static func utc(_ t: UInt64) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
-        return f.string(from: Date(timeIntervalSince1970: TimeInterval(t)))
-    }
+    static func utc(_ t: UInt64) -> String { utcText(t, format: "yyyy-MM-dd HH:mm:ss 'UTC'") }
 }
 
 /// The history view: a table of every entry for one serial, newest last.

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A calibration as work done on a unit: what the contribution ledger credits to the technician. The credit
 /// rule lives here, so every shell that credits a calibration (the CLI, the server) credits it the same way;
 /// turning it into a ledger event is the shell's, since calibration knows no ledger.
@@ -23,10 +21,7 @@ public struct CalibrationContribution: Sendable, Equatable, Codable {
     }
 
     /// The day the work is credited on: when it finished, as a UTC date (`2027-01-15`).
-    public var creditedDay: String {
-        ISO8601DateFormatter.string(
-            from: Date(timeIntervalSince1970: TimeInterval(finishedAt)), timeZone: .gmt, formatOptions: [.withFullDate])
-    }
+    public var creditedDay: String { utcText(finishedAt, format: "yyyy-MM-dd") }
 
     /// What the ledger event says, so the certificate can be found from it.
     public var creditNote: String { "calibration certificate \(certificateID)" }

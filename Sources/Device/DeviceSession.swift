@@ -60,6 +60,9 @@ public final class DeviceSession: @unchecked Sendable {
     }
 
     public func configure(rateHz: UInt32, channelMask: UInt32) throws(DeviceError) {
+        do throws(TransportError) { try transport.willConfigure(rateHz: rateHz, channelMask: channelMask) } catch {
+            throw .transport(error)
+        }
         let status = try statusReply(.configure(rateHz: rateHz, channelMask: channelMask))
         guard status == .ok else {
             var why = ""

@@ -10,6 +10,9 @@ public protocol Transport: AnyObject, Sendable {
     /// Sets what the instrument measures, where the host can (a simulated unit standing in for a calibration
     /// rig); nil for a real instrument, which only a technician at the bench can move.
     var physicalInput: (any PhysicalInput)? { get }
+    /// The session is about to ask for this stream (CONFIGURE): a transport that sizes its buffers to the
+    /// stream (USB transfers) does so now, so it never has to read the protocol in the bytes it sends.
+    func willConfigure(rateHz: UInt32, channelMask: UInt32) throws(TransportError)
 }
 
 /// The measured quantity of a simulated instrument, set from the host.
@@ -19,6 +22,7 @@ public protocol PhysicalInput: Sendable {
 
 extension Transport {
     public var physicalInput: (any PhysicalInput)? { nil }
+    public func willConfigure(rateHz: UInt32, channelMask: UInt32) throws(TransportError) {}
 
     public func send(_ bytes: [UInt8]) throws(TransportError) {
         let result: Result<Void, TransportError> = bytes.withUnsafeBytes { p in

@@ -30,8 +30,6 @@ public final class USBTransport: Transport, @unchecked Sendable {
     private var counters = USBStreamCounters()
     private var consecutiveErrors = 0
     private static let maxConsecutiveErrors = 64
-    /// What this host has sent, decoded, so the transport can size its transfers when it sees CONFIGURE.
-    private var outbound = FrameDecoder()
     private let sendLock = NSLock()
 
     public var description: String { info.uri.description }
@@ -92,11 +90,7 @@ public final class USBTransport: Transport, @unchecked Sendable {
     public func send(_ bytes: UnsafeRawBufferPointer) throws(TransportError) {
         sendLock.lock()
         defer { sendLock.unlock() }
-        condition.lock()
-        let refusal: TransportError? = closed ? .closed : lost
-        condition.unlock()
-        if let refusal { throw refusal }
-        try retuneIfConfiguring(bytes)
+        try refuseIfGone()
         var offset = 0
         while offset < bytes.count {
             var sent: Int32 = 0
@@ -176,14 +170,17 @@ public final class USBTransport: Transport, @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Sizes IN transfers to ~10 ms of the stream a CONFIGURE is about to ask for, before it goes out.
-    private func retuneIfConfiguring(_ bytes: UnsafeRawBufferPointer) throws(TransportError) {
-        outbound.append(bytes)
-        var configured: (UInt32, UInt32)?
-        while case .frame(let frame) = outbound.next() {
-            if case .configure(let rate, let mask)? = try? frame.message() { configured = (rate, mask) }
-        }
-        guard let (rate, mask) = configured else { return }
+    /// Throws why the link can take nothing more (closed, or lost), if it cannot.
+    private func refuseIfGone() throws(TransportError) {
+        let refusal: TransportError? = condition.withLock { closed ? .closed : lost }
+        if let refusal { throw refusal }
+    }
+
+    /// Sizes IN transfers to ~10 ms of the stream the session's CONFIGURE is about to ask for, before it goes out.
+    public func willConfigure(rateHz rate: UInt32, channelMask mask: UInt32) throws(TransportError) {
+        sendLock.lock()
+        defer { sendLock.unlock() }
+        try refuseIfGone()
         let wanted = TransferSizing.transferBytes(
             rateHz: rate, channels: mask.nonzeroBitCount, maxPacketSize: maxPacketSize)
         guard wanted != transferBytes else { return }

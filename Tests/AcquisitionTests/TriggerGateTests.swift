@@ -43,6 +43,21 @@ import Testing
         #expect(h.ingest.snapshot().samplesReceived == 140)
     }
 
+    @Test func subscribersSeeTheWholeStreamWhileTheRecorderWaitsForTheTrigger() throws {
+        let outlets = StreamOutlets(channelCount: 2)
+        let live = outlets.subscribe(capacity: 1 << 10)
+        let spec = TriggerSpec(channel: 0, condition: .risingEdge, level: 700)
+        let h = IngestHarness(outlets: outlets, trigger: TriggerGate(spec: spec, column: 0, polynomial: .identity, runLength: 10))
+        try h.send((0..<20).map { (UInt64($0 * 7), 7) })
+        var seen: [UInt64] = []
+        live.ring.read { spans in
+            spans.forEach { seen += Array($0.indices) }
+            return spans.count
+        }
+        #expect(seen == Array(0..<110))
+        #expect(h.indices == Array(100..<110))
+    }
+
     @Test func parsesTheCommandLineForm() throws {
         #expect(try TriggerSpec(parsing: "2:falling:-1.5") == TriggerSpec(channel: 2, condition: .fallingEdge, level: -1.5))
         for bad in ["", "0:rising", "x:rising:1", "-1:rising:1", "0:sideways:1", "0:rising:nan", "0:rising:1:2"] {

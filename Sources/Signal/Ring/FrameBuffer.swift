@@ -8,24 +8,17 @@ public final class FrameBuffer {
     private let indices: UnsafeMutablePointer<UInt64>
     private let times: UnsafeMutablePointer<UInt64>
     private let values: UnsafeMutablePointer<Int32>
+    private let columns: FrameColumns
 
     public init(capacity: Int, channelCount: Int) {
         precondition(capacity > 0 && channelCount > 0, "a frame buffer holds at least one frame of one channel")
         self.capacity = capacity
         self.channelCount = channelCount
-        indices = .allocate(capacity: capacity)
-        times = .allocate(capacity: capacity)
-        values = .allocate(capacity: capacity * channelCount)
-        indices.initialize(repeating: 0, count: capacity)
-        times.initialize(repeating: 0, count: capacity)
-        values.initialize(repeating: 0, count: capacity * channelCount)
+        columns = FrameColumns(capacity: capacity, channelCount: channelCount)
+        (indices, times, values) = (columns.indices, columns.times, columns.values)
     }
 
-    deinit {
-        indices.deallocate()
-        times.deallocate()
-        values.deallocate()
-    }
+    deinit { columns.deallocate() }
 
     public var isFull: Bool { count == capacity }
 

@@ -25,6 +25,7 @@ public final class FrameRing: @unchecked Sendable {
     private let indices: UnsafeMutablePointer<UInt64>
     private let times: UnsafeMutablePointer<UInt64>
     private let values: UnsafeMutablePointer<Int32>
+    private let columns: FrameColumns
     private let gaps: SPSCQueue<Gap>
 
     private let _pad0 = CacheLinePadding()
@@ -54,20 +55,12 @@ public final class FrameRing: @unchecked Sendable {
         self.channelCount = channelCount
         self.policy = policy
         mask = capacity - 1
-        indices = .allocate(capacity: capacity)
-        times = .allocate(capacity: capacity)
-        values = .allocate(capacity: capacity * channelCount)
-        indices.initialize(repeating: 0, count: capacity)
-        times.initialize(repeating: 0, count: capacity)
-        values.initialize(repeating: 0, count: capacity * channelCount)
+        columns = FrameColumns(capacity: capacity, channelCount: channelCount)
+        (indices, times, values) = (columns.indices, columns.times, columns.values)
         gaps = SPSCQueue(capacity: gapRecordCapacity)
     }
 
-    deinit {
-        indices.deallocate()
-        times.deallocate()
-        values.deallocate()
-    }
+    deinit { columns.deallocate() }
 
     // MARK: Producer side (one thread)
 

@@ -1,45 +1,37 @@
 import Acquisition
+import Device
 import HTTPTypes
 import Foundation
 import Hummingbird
 import MWP
 
-/// What the API says about an instrument: who it is, each channel with its calibration, and what it is doing.
+/// What the API says about an instrument: the description `mosquito info` gives (who it is, each channel with
+/// its calibration), its id, and what it is doing, all at the top level of one JSON object.
 struct DeviceInfo: Codable, Sendable {
-    struct Channel: Codable, Sendable {
-        var index: Int
-        var name: String
-        var kind: String
-        var unit: String
-        var adcBits: Int
-        var rawMin: Int32
-        var rawMax: Int32
-        /// value = c0 + c1·r + c2·r² + c3·r³; nil when the instrument would not say.
-        var calibration: CalibrationRecord?
-    }
     var id: String
-    var uri: String
-    var serial: String
-    var design: String
-    var hardwareRevision: Int
-    var firmware: String
-    var maxRateHz: UInt32
-    var channels: [Channel]
+    var instrument: InstrumentDescription
     var status: StreamHub.Status
+
+    private enum CodingKeys: String, CodingKey { case id, status }
 
     init(_ d: StreamHub) {
         id = d.id
-        uri = d.uri
-        serial = d.identity.serial
-        design = d.identity.design
-        hardwareRevision = Int(d.identity.hardwareRevision)
-        firmware = d.identity.firmware.description
-        maxRateHz = d.identity.maxRateHz
-        channels = d.identity.channels.enumerated().map { i, c in
-            Channel(index: i, name: c.name, kind: c.kind.description, unit: c.unit, adcBits: Int(c.adcBits),
-                    rawMin: c.rawMin, rawMax: c.rawMax, calibration: d.calibrations[i])
-        }
+        instrument = InstrumentDescription(uri: d.uri, identity: d.identity, calibrations: d.calibrations)
         status = d.status()
+    }
+
+    init(from decoder: any Decoder) throws {
+        instrument = try InstrumentDescription(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        status = try c.decode(StreamHub.Status.self, forKey: .status)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try instrument.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(status, forKey: .status)
     }
 }
 

@@ -39,12 +39,12 @@ struct CreditCalibrationCommand: AsyncParsableCommand {
         abstract: "Credit an accepted calibration (by certificate ID) to its technician as work on the unit.")
 
     @Argument(help: "Certificate ID, e.g. MQC-20261126-1A2B3C4D.") var certificate: String
-    @Option(help: "Calibration history file (default: the user's data directory).") var history: String?
+    @OptionGroup var historyFile: HistoryFileOption
     @Option(help: "SQLite file or postgres:// URL (default: the user's data directory).") var ledger: String?
     @Option(help: "Project the work belongs to.") var project: String = "mosquito"
 
     func run() async throws {
-        let store = CalibrationHistory(path: history ?? CalibrationHistory.defaultPath())
+        let store = historyFile.store
         let entry: HistoryEntry
         do throws(CalibrationError) { entry = try store.entry(id: certificate) } catch { throw CLIError("\(error)") }
         guard let contribution = CalibrationContribution(entry: entry) else {

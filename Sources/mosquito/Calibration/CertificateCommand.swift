@@ -8,10 +8,10 @@ struct CertificateCommand: ParsableCommand {
 
     @Argument(help: "Certificate ID, e.g. MQC-20261126-9F3A07C2.") var id: String
     @Option(help: "HTML file to write.") var output: String
-    @Option(help: "Calibration history file. Default: $XDG_DATA_HOME/mosquito/calibration-history.jsonl.") var history: String?
+    @OptionGroup var historyFile: HistoryFileOption
 
     func run() throws {
-        let store = CalibrationHistory(path: history ?? CalibrationHistory.defaultPath())
+        let store = historyFile.store
         let html = try calibrationStep { () throws(CalibrationError) in try Certificate.html(try store.entry(id: id)) }
         try Console.writeAtomically(html, to: output)
         Console.line("certificate \(id) written to \(output)")
@@ -32,11 +32,11 @@ struct CalibrationHistoryCommand: ParsableCommand {
 
     @Option(help: "Unit serial number.") var serial: String
     @Option(help: "SVG file for the drift chart. Default: <serial>-drift.svg.") var chart: String?
-    @Option(help: "Calibration history file. Default: $XDG_DATA_HOME/mosquito/calibration-history.jsonl.") var history: String?
+    @OptionGroup var historyFile: HistoryFileOption
     @Flag(help: "Print the entries as JSON instead of a table.") var json = false
 
     func run() throws {
-        let store = CalibrationHistory(path: history ?? CalibrationHistory.defaultPath())
+        let store = historyFile.store
         let entries = try calibrationStep { () throws(CalibrationError) in try store.entries(serial: serial) }
         guard !entries.isEmpty else { throw CLIError("no calibrations or verifications of \(serial) in \(store.path)") }
         let chartPath = chart ?? "\(serial)-drift.svg"

@@ -33,11 +33,10 @@ struct MeasurementOptions: ParsableArguments {
     @Option(help: "Who authorizes the result, if not the technician.") var authorizedBy: String?
     @Option(help: "Environmental conditions to state, e.g. \"23.1 °C, 41 %RH\".") var conditions: String?
     @Option(help: "Non-interactive: run the steps of this JSON script (see docs/calibration.md).") var script: String?
-    @Option(help: "Calibration history file (JSON lines). Default: $XDG_DATA_HOME/mosquito/calibration-history.jsonl.")
-    var history: String?
+    @OptionGroup var historyFile: HistoryFileOption
     @Flag(help: "Print the result as JSON instead of tables.") var json = false
 
-    var historyStore: CalibrationHistory { CalibrationHistory(path: history ?? CalibrationHistory.defaultPath()) }
+    var historyStore: CalibrationHistory { historyFile.store }
 
     func parsedReference() throws -> ReferenceStandard { try calibrationStep { () throws(CalibrationError) in try ReferenceStandard(parsing: reference) } }
     func parsedTolerance() throws -> Tolerance { try calibrationStep { () throws(CalibrationError) in try Tolerance(parsing: tolerance) } }

@@ -22,45 +22,15 @@ struct InfoCommand: ParsableCommand {
                 throw CLIError("\(deviceOption.device): reading channel \(c) calibration: \(error)")
             }
         }
-        let report = InstrumentReport(uri: deviceOption.device, identity: identity, calibrations: calibrations)
+        // Each record says which channel it belongs to; the description wants them by position.
+        let byChannel = identity.channels.indices.map { i in calibrations.first { Int($0.channel) == i } }
+        let report = InstrumentDescription(uri: deviceOption.device, identity: identity, calibrations: byChannel)
         if json { try Console.json(report) } else { report.print() }
     }
 }
 
-/// What `info` says about an instrument; the JSON form names kinds instead of numbering them.
-struct InstrumentReport: Encodable {
-    struct Channel: Encodable {
-        let index: Int
-        let name: String
-        let kind: String
-        let unit: String
-        let adcBits: UInt8
-        let rawMin: Int32
-        let rawMax: Int32
-        let calibration: CalibrationRecord?
-    }
-    let uri: String
-    let serial: String
-    let design: String
-    let hardwareRevision: UInt16
-    let firmware: String
-    let maxRateHz: UInt32
-    let channels: [Channel]
-
-    init(uri: String, identity: IdentityRecord, calibrations: [CalibrationRecord]) {
-        self.uri = uri
-        serial = identity.serial
-        design = identity.design
-        hardwareRevision = identity.hardwareRevision
-        firmware = identity.firmware.description
-        maxRateHz = identity.maxRateHz
-        channels = identity.channels.enumerated().map { i, c in
-            Channel(
-                index: i, name: c.name, kind: c.kind.description, unit: c.unit, adcBits: c.adcBits,
-                rawMin: c.rawMin, rawMax: c.rawMax, calibration: calibrations.first { Int($0.channel) == i })
-        }
-    }
-
+/// What `info` prints: the shared description, as text.
+extension InstrumentDescription {
     func print() {
         Console.line("\(uri)")
         Console.line("  serial            \(serial)")
