@@ -133,6 +133,9 @@ public final class LSLDevicePublisher: @unchecked Sendable {
         for _ in 0..<100 where (values.inlets + markers.inlets).contains(where: { $0.connected && $0.samplesQueued > 0 }) {
             try? await Task.sleep(for: .milliseconds(10))
         }
+        // liblsl's inlet drops what it still holds once it sees the connection close: an inlet pulling a few times
+        // a second (LabRecorder) takes the last samples and the final marker within this grace.
+        if (values.inlets + markers.inlets).contains(where: \.connected) { try? await Task.sleep(for: .milliseconds(500)) }
         await values.close()
         await raw?.close()
         await markers.close()

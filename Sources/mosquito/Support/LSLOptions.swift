@@ -21,6 +21,11 @@ struct LSLOptions: ParsableArguments {
     var format = "float32"
     @Flag(name: .customLong("lsl-raw"), help: "Also publish the raw ADC counts as a second, int32 LSL stream.")
     var raw = false
+    @Option(name: .customLong("lsl-wait-inlet"), help: """
+        Before the devices start, wait up to this many seconds for an inlet (LabRecorder, a script) on every \
+        device's stream, so it gets the run from its first sample.
+        """)
+    var waitInlet: Double?
     @Option(name: .customLong("lsl-markers"), help: """
         record: also record the LSL stream matching this predicate (e.g. "name='PsychoPy'") into the recording's \
         events, at its stamps on this host's clock.
@@ -29,9 +34,10 @@ struct LSLOptions: ParsableArguments {
 
     func validate() throws {
         guard ["float32", "double64"].contains(format) else { throw ValidationError("--lsl-format must be float32 or double64") }
-        if !enabled && (name != nil || type != nil || raw || format != "float32") {
-            throw ValidationError("--lsl-name, --lsl-type, --lsl-format and --lsl-raw need --lsl")
+        if !enabled && (name != nil || type != nil || raw || format != "float32" || waitInlet != nil) {
+            throw ValidationError("--lsl-name, --lsl-type, --lsl-format, --lsl-raw and --lsl-wait-inlet need --lsl")
         }
+        if let w = waitInlet, !(w > 0 && w <= 86_400) { throw ValidationError("--lsl-wait-inlet must be between 0 and 86400 seconds") }
         if name?.isEmpty == true { throw ValidationError("--lsl-name must not be empty") }
         if markers?.trimmingCharacters(in: .whitespaces).isEmpty == true { throw ValidationError("--lsl-markers needs a predicate, e.g. \"name='PsychoPy'\"") }
     }
@@ -57,7 +63,12 @@ struct LSLOptions: ParsableArguments {
                     certificateIDs: s.calibrations.map { plan.certificateLookup(s.identity.serial, $0) })
             }
         }
-        let opened = Blocking.await { await LSLPublishing.open(enabled ? sources : [], settings: settings) }
+        let wait = waitInlet
+        let opened = Blocking.await {
+            let result = await LSLPublishing.open(enabled ? sources : [], settings: settings)
+            if case .success(let p) = result, let wait { await p.waitForInlets(upTo: wait) }
+            return result
+        }
         switch opened {
         case .success(let publishing):
             publishing.mark(LSLMarker("recording_start", [("file", .text(plan.output))]))
@@ -87,7 +98,9 @@ struct LSLOptions: ParsableArguments {
         let settings = try settings()
         let sources = hubs.map { LSLDeviceSource(hub: $0, rateHz: rateHz, pipeline: pipeline) }
         switch await LSLPublishing.open(sources, settings: settings) {
-        case .success(let publishing): return publishing
+        case .success(let publishing):
+            if let waitInlet { await publishing.waitForInlets(upTo: waitInlet) }
+            return publishing
         case .failure(let error): throw CLIError(error.description)
         }
     }
@@ -126,6 +139,20 @@ final class LSLPublishing: @unchecked Sendable {
     }
 
     func mark(_ marker: LSLMarker) { for p in publishers { p.mark(marker) } }
+
+    /// `--lsl-wait-inlet`: returns once every device's stream has an inlet, or after `seconds` (said so).
+    func waitForInlets(upTo seconds: Double) async {
+        guard !publishers.isEmpty else { return }
+        Console.error("lsl: waiting up to \(seconds) s for an inlet on every stream")
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        while !publishers.allSatisfy(\.values.hasConsumers) {
+            guard Date() < deadline else {
+                Console.error("lsl: no inlet on every stream after \(seconds) s; starting anyway")
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
 
     /// For the status line: inlets connected now and samples they missed.
     var statusText: String {

@@ -110,18 +110,27 @@ class RawMarkers(threading.Thread):
 
 def record(name, source_id, stype):
     info = resolve("name", name)
-    by_type = [i.uid() for i in pylsl.resolve_byprop("type", stype, minimum=1, timeout=30)]
-    by_source = [i.uid() for i in pylsl.resolve_byprop("source_id", source_id, minimum=1, timeout=30)]
+    # While the recording runs, beside the inlets: every stream of that type answering within a second (other
+    # tests' streams may share it; ours must be among them), and the one with that source_id.
+    found = {}
+    lookups = [threading.Thread(target=lambda: found.update(type=[i.uid() for i in pylsl.resolve_byprop("type", stype, minimum=10000, timeout=1)])),
+               threading.Thread(target=lambda: found.update(source=[i.uid() for i in pylsl.resolve_byprop("source_id", source_id, minimum=1, timeout=30)]))]
+    for t in lookups:
+        t.start()
     markers_info = resolve("source_id", source_id + "-markers")
+    # Markers first: mosquito starts the devices once the values stream has its inlet (--lsl-wait-inlet).
+    marks = RawMarkers(markers_info)
     data = pylsl.StreamInlet(info, max_buflen=360, recover=False)
     data.open_stream(timeout=30)
-    marks = RawMarkers(markers_info)
     offset_ns = time.time_ns() - int(pylsl.local_clock() * 1e9)
     say("open")
     full = data.info(timeout=10)
     desc = full.desc()
     values, stamps, markers = [], [], []
 
+    for t in lookups:
+        t.join()
+    by_type, by_source = found.get("type", []), found.get("source", [])
     lost = False
 
     def pull(timeout):
@@ -293,7 +302,8 @@ def mne(source_id):
 
 
 def outlet(name):
-    info = pylsl.StreamInfo(name, "EEG", 4, 250.0, "float32", name + "-liblsl")
+    # Not "EEG": other suites resolve by that type and would find this stream first.
+    info = pylsl.StreamInfo(name, "JudgeEEG", 4, 250.0, "float32", name + "-liblsl")
     out = pylsl.StreamOutlet(info)
     say("ready")
     sys.stdin.read()
