@@ -53,4 +53,38 @@ import TestSupport
         #expect(missing.stderr.hasPrefix("Error: no path reached"), "\(missing.stderr)")
         #expect(missing.stdout.contains("  silent  loopback"))
     }
+
+    /// `serve --lsl`: the hub's device is on LSL while it streams, and a recording started and stopped through the
+    /// HTTP API is announced on its Markers stream (with the restart of the indices it causes).
+    @Test func serveAnnouncesRecordingsOnTheMarkersStream() async throws {
+        let serial = MosquitoLSLTests.serial(), folder = MosquitoLSLTests.temporary("serve")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let create = try MosquitoProcess([
+            "serve", "token", "create", "--agent", "lab", "--role", "operator", "--tokens", folder + "/t.json",
+        ])
+        #expect(await create.exit() == 0, "\(create.stderr)")
+        let token = create.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let serve = try MosquitoProcess([
+            "serve", "--device", "sim?serial=\(serial)", "--bind", "127.0.0.1:0", "--tokens", folder + "/t.json",
+            "--recordings", folder + "/rec", "--lsl",
+        ])
+        var port = ""
+        #expect(await serve.stdoutEventually { text in
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("mosquito serve: http://127.0.0.1:") }) else { return false }
+            port = String(line.dropFirst("mosquito serve: http://127.0.0.1:".count).prefix { $0.isNumber })
+            return true
+        }, "\(serve.stderr)")
+        let peer = try PythonPeer(["serve", serial, port, token], script: MosquitoLSLTests.script)
+        let r = try #require(await peer.result(), "\(peer.stderr)")
+        peer.finish()
+        serve.interrupt()
+        #expect(await serve.exit() == 0, "\(serve.stderr)")
+        #expect((r["got_before"] as? Int ?? 0) > 0 && r["nominal_srate"] as? Double == 1000, "\(r)")
+        #expect(r["started"] as? Int == 201 && r["stopped"] as? Int == 200, "\(r)")
+        let events = (r["markers"] as? [[String: Any]] ?? []).compactMap { $0["event"] as? String }
+        #expect(events.contains("restart") && events.contains("recording_start") && events.contains("recording_stop"), "\(events)")
+        let start = (r["markers"] as? [[String: Any]] ?? []).first { $0["event"] as? String == "recording_start" }
+        #expect(start?["file"] as? String == "lsl.h5")
+        #expect(serve.stderr.contains("lsl: Mosquito \(serial) inlet 1 ("), "\(serve.stderr)")
+    }
 }

@@ -216,6 +216,16 @@ final class MosquitoProcess: @unchecked Sendable {
         return false
     }
 
+    /// Whether stdout came to satisfy `condition` (as ``stderrEventually(_:)``).
+    func stdoutEventually(_ condition: (String) -> Bool) async -> Bool {
+        for _ in 0..<6000 {
+            if condition(stdout) { return true }
+            if !process.isRunning { return condition(stdout) }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
     /// Ctrl-C.
     func interrupt() { kill(process.processIdentifier, SIGINT) }
 

@@ -10,6 +10,8 @@ stdin/stdout; every wait is on an event (a resolve, a line), bounded by generous
                                                    in the past; "pushed"; waits for "done H5PATH"; -> "result {json}"
     mosquito_peer.py mne SOURCE_ID              -> MNE-LSL StreamLSL(bufsize=2, source_id); "got" after half a second of
                                                    data; waits for "done H5PATH"; -> "result {json}"
+    mosquito_peer.py serve SOURCE_ID PORT TOKEN -> inlets on a `serve --lsl` stream; starts and stops a recording
+                                                   through the HTTP API; -> "result {json}"
     mosquito_peer.py outlet NAME                -> a liblsl outlet (EEG, 4 ch, 250 Hz); "ready"; until stdin closes
 """
 import json
@@ -301,6 +303,33 @@ def mne(source_id):
     }))
 
 
+def serve(source_id, port, token):
+    import urllib.request
+    info = resolve("source_id", source_id)
+    marks = RawMarkers(resolve("source_id", source_id + "-markers"))
+    data = pylsl.StreamInlet(info, max_buflen=360, recover=False)
+    data.open_stream(timeout=30)
+
+    def post(path, body):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(), method="POST",
+                                         headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.status
+
+    def until(event):
+        deadline = time.monotonic() + 60
+        while not any(m["event"] == event for m, _ in marks.markers) and time.monotonic() < deadline:
+            data.pull_chunk(timeout=0.05, max_samples=100000)
+
+    got = len(data.pull_chunk(timeout=5.0, max_samples=100000)[1])
+    started = post("/api/recordings", {"device": source_id, "name": "lsl.h5"})
+    until("recording_start")
+    stopped = post("/api/recordings/stop", {"device": source_id})
+    until("recording_stop")
+    say("result " + json.dumps({"got_before": got, "started": started, "stopped": stopped,
+                                "nominal_srate": info.nominal_srate(), "markers": [m for m, _ in marks.markers]}))
+
+
 def outlet(name):
     # Not "EEG": other suites resolve by that type and would find this stream first.
     info = pylsl.StreamInfo(name, "JudgeEEG", 4, 250.0, "float32", name + "-liblsl")
@@ -311,4 +340,4 @@ def outlet(name):
 
 
 if __name__ == "__main__":
-    {"record": record, "slow": slow, "outlet": outlet, "stream": stream, "markers": markers, "mne": mne}[sys.argv[1]](*sys.argv[2:])
+    {"record": record, "slow": slow, "outlet": outlet, "stream": stream, "markers": markers, "mne": mne, "serve": serve}[sys.argv[1]](*sys.argv[2:])
