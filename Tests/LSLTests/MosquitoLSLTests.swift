@@ -168,6 +168,32 @@ import TestSupport
         #expect((r["stamp_error_ns"] as? Int ?? .max) < 1_000_000, "\(r)")
     }
 
+    /// Bad LSL set-ups are one `Error:` line and no recording: an unparsable lsl_api.cfg (file and line named), and
+    /// a port range another outlet already holds (the range named).
+    @Test func badLSLSetUpIsOneLineAndNoFile() async throws {
+        let config = Self.temporary("lsl_api.cfg")
+        try "[ports]\nBasePort = many\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let output = Self.temporary("never.h5")
+        let bad = try MosquitoProcess(["record", "--device", "sim", "--duration", "1", "--output", output, "--lsl"], environment: ["LSLAPICFG": config])
+        #expect(await bad.exit() == 1)
+        #expect(bad.stderr.hasPrefix("Error: \(config):2: "), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+
+        // Two ports in the range (a device's values and Markers streams), held by a stream that waits for an inlet
+        // that never comes.
+        let port = 40_000 + Int.random(in: 0..<20_000)
+        try "[ports]\nBasePort = \(port)\nPortRange = 2\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let holder = try MosquitoProcess(
+            ["stream", "--device", "sim?serial=\(Self.serial())", "--lsl", "--lsl-wait-inlet", "600"], environment: ["LSLAPICFG": config])
+        #expect(await holder.stderrEventually { $0.contains("lsl: waiting up to") }, "\(holder.stderr)")
+        let taken = try MosquitoProcess(["record", "--device", "sim", "--duration", "1", "--output", output, "--lsl"], environment: ["LSLAPICFG": config])
+        #expect(await taken.exit() == 1)
+        holder.interrupt()
+        _ = await holder.exit()
+        #expect(taken.stderr.contains("Error: no free LSL port: every port in \(port)..\(port + 1)"), "\(taken.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
     static func temporary(_ name: String) -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosquito-lsl-tests-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -182,8 +208,9 @@ final class MosquitoProcess: @unchecked Sendable {
     private let process = Process()
     private let outPath = MosquitoLSLTests.temporary("stdout"), errPath = MosquitoLSLTests.temporary("stderr")
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         process.executableURL = TestEnvironment.mosquito
         process.arguments = arguments

@@ -54,8 +54,12 @@ struct LSLOptions: ParsableArguments {
     /// finishes the run and removes its file, so nothing half-made is left.
     func attach(_ run: AcquisitionRun) throws -> LSLPublishing? {
         guard enabled || markers != nil else { return nil }
-        let settings = try settings()
         let plan = run.plan
+        let settings: LSLPublishSettings
+        do { settings = try self.settings() } catch {
+            Self.abandon(run)
+            throw error
+        }
         let sources = run.streams.compactMap { s in
             plan.outlets[s.uri].map { outlets in
                 LSLDeviceSource(
@@ -81,13 +85,17 @@ struct LSLOptions: ParsableArguments {
             }
             return publishing
         case .failure(let error):
-            // A run can only be closed once started (its recorder thread is what finishing waits for): start
-            // and finish it at once, then remove the file it made.
-            try? run.start()
-            _ = run.finish()
-            try? FileManager.default.removeItem(atPath: plan.output)
+            Self.abandon(run)
             throw CLIError(error.description)
         }
+    }
+
+    /// A run that will not go ahead leaves no file. It can only be closed once started (its recorder thread is
+    /// what finishing waits for): start and finish it at once, then remove what it made.
+    private static func abandon(_ run: AcquisitionRun) {
+        try? run.start()
+        _ = run.finish()
+        try? FileManager.default.removeItem(atPath: run.plan.output)
     }
 
     /// `serve` and `stream`: publishes every hub's device (streaming at `rateHz`, or at the rate it streams now).
