@@ -194,6 +194,36 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 
+    /// An inlet opened with recovery (as LabRecorder opens one) finds the stream again when `mosquito` restarts:
+    /// same source_id, a new outlet, samples stamped after the restart.
+    @Test func inletRecoversAcrossARestartBySourceID() async throws {
+        let serial = Self.serial()
+        let arguments = ["stream", "--device", "sim?serial=\(serial)", "--lsl"]
+        let first = try MosquitoProcess(arguments)
+        let peer = try PythonPeer(["recover", serial], script: Self.script)
+        _ = try #require(await peer.line("open"), "\(peer.stderr)")
+        _ = try #require(await peer.line("got "), "\(peer.stderr)")
+        first.interrupt()
+        #expect(await first.exit() == 0, "\(first.stderr)")
+        let restarted = Self.monotonicSeconds()
+        let second = try MosquitoProcess(arguments)
+        var after: [Substring] = []
+        while let line = await peer.line("got ") {
+            after = line.split(separator: " ")
+            if let stamp = Double(after[0]), stamp > restarted { break }
+        }
+        peer.finish()
+        second.interrupt()
+        #expect(await second.exit() == 0, "\(second.stderr)")
+        #expect(after.count == 2 && (Double(after[0]) ?? 0) > restarted, "\(after)")
+    }
+
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
     static func temporary(_ name: String) -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosquito-lsl-tests-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

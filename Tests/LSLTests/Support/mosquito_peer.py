@@ -12,6 +12,8 @@ stdin/stdout; every wait is on an event (a resolve, a line), bounded by generous
                                                    data; waits for "done H5PATH"; -> "result {json}"
     mosquito_peer.py serve SOURCE_ID PORT TOKEN -> inlets on a `serve --lsl` stream; starts and stops a recording
                                                    through the HTTP API; -> "result {json}"
+    mosquito_peer.py recover SOURCE_ID          -> an inlet with recovery on (as LabRecorder opens one); "open", then
+                                                   "got STAMP UID" per chunk (liblsl keeps the first uid), until stdin closes
     mosquito_peer.py outlet NAME                -> a liblsl outlet (EEG, 4 ch, 250 Hz); "ready"; until stdin closes
 """
 import json
@@ -330,6 +332,18 @@ def serve(source_id, port, token):
                                 "nominal_srate": info.nominal_srate(), "markers": [m for m, _ in marks.markers]}))
 
 
+def recover(source_id):
+    inlet = pylsl.StreamInlet(resolve("source_id", source_id), max_buflen=360, recover=True)
+    inlet.open_stream(timeout=30)
+    say("open")
+    while True:
+        if select.select([sys.stdin], [], [], 0)[0] and not sys.stdin.readline():
+            return
+        _, ts = inlet.pull_chunk(timeout=0.2)
+        if ts:
+            say(f"got {ts[-1]!r} {inlet.info().uid()}")
+
+
 def outlet(name):
     # Not "EEG": other suites resolve by that type and would find this stream first.
     info = pylsl.StreamInfo(name, "JudgeEEG", 4, 250.0, "float32", name + "-liblsl")
@@ -340,4 +354,4 @@ def outlet(name):
 
 
 if __name__ == "__main__":
-    {"record": record, "slow": slow, "outlet": outlet, "stream": stream, "markers": markers, "mne": mne, "serve": serve}[sys.argv[1]](*sys.argv[2:])
+    {"record": record, "slow": slow, "outlet": outlet, "stream": stream, "markers": markers, "mne": mne, "serve": serve, "recover": recover}[sys.argv[1]](*sys.argv[2:])
