@@ -193,9 +193,10 @@ public final class LSLDevicePublisher: @unchecked Sendable {
                     start = i
                     pipeline.reset()
                     mark(LSLMarker("restart", [("first_index", .number(index))]))
-                } else if index != last + 1 {
+                } else if index != last &+ 1 {
+                    let missing = index - last - 1
                     let stamp = mapping.hostNanos(deviceNanos: span.deviceTimesNanos[i]) / 1e9
-                    threadJumps.append((last + 1, index - last - 1, stamp - Double(index - last - 1) / Double(source.rateHz)))
+                    threadJumps.append((last + 1, missing, stamp - Double(missing) / Double(source.rateHz)))
                 }
             }
             threadLastIndex = index
@@ -233,10 +234,11 @@ public final class LSLDevicePublisher: @unchecked Sendable {
         threadObservation.loss = now.loss
         threadObservation.lossTotal = now.lossTotal
         for jump in threadJumps {
-            let range = jump.first..<(jump.first + jump.count)
+            // The jump ends at a delivered index, so first + count cannot overflow.
+            let end = jump.first + jump.count
             let mine = own.reduce(UInt64(0)) { total, g in
-                let overlap = max(range.lowerBound, g.firstMissingIndex)..<min(range.upperBound, g.endIndex)
-                return total + UInt64(max(0, overlap.count))
+                let lower = max(jump.first, g.firstMissingIndex), upper = min(end, g.endIndex)
+                return total + (lower < upper ? upper - lower : 0)
             }
             if mine > 0 { mark(.gap(first: jump.first, count: mine, cause: "lsl_overrun"), at: jump.stamp) }
             if mine < jump.count { mark(.gap(first: jump.first, count: jump.count - mine, cause: upstream), at: jump.stamp) }
