@@ -130,8 +130,10 @@ public final class LSLDevicePublisher: @unchecked Sendable {
         await markers.waitForPushesQueued()
         // Closing drops what a connected inlet has not taken yet; a reading inlet takes it within milliseconds,
         // one that does not read is not waited for long.
-        for _ in 0..<100 where (values.inlets + markers.inlets).contains(where: { $0.connected && $0.samplesQueued > 0 }) {
+        var looks = 0
+        while looks < 100, (values.inlets + markers.inlets).contains(where: { $0.connected && $0.samplesQueued > 0 }) {
             try? await Task.sleep(for: .milliseconds(10))
+            looks += 1
         }
         // liblsl's inlet drops what it still holds once it sees the connection close: an inlet pulling a few times
         // a second (LabRecorder) takes the last samples and the final marker within this grace.
