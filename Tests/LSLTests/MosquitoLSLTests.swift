@@ -121,6 +121,8 @@ import TestSupport
         // mapping (pings every 2 s) may move a step by microseconds, never by the milliseconds of arrival jitter.
         #expect((r["step_error"] as? Double ?? 1) < 1e-4 && (r["steps_within_1us"] as? Double ?? 0) >= 0.9, "\(r)")
         #expect(r["raw_stamps_shared"] as? Bool == true)
+        // desc/filters (the XDF convention MNE-LSL reads): decimation's anti-alias low-pass, below 125 Hz.
+        #expect(Double(r["lowpass"] as? String ?? "").map { $0 > 50 && $0 < 125 } == true, "\(r["lowpass"] ?? "none")")
     }
 
     /// `record --lsl-markers`: a liblsl marker outlet's samples land in the recording's events at their own stamps

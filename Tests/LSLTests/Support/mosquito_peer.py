@@ -225,6 +225,7 @@ def stream(name, source_id):
               "raw": pylsl.StreamInlet(raw_info, max_buflen=360, recover=False)}
     for i in inlets.values():
         i.open_stream(timeout=30)
+    lowpass = inlets["values"].info(timeout=10).desc().child("filters").child_value("lowpass")
     say("open")
     stamps = {"values": [], "raw": []}
     said = False
@@ -242,6 +243,7 @@ def stream(name, source_id):
     steps = np.diff(np.array(stamps["values"]))
     n = min(len(stamps["values"]), len(stamps["raw"]))
     say("result " + json.dumps({
+        "lowpass": lowpass,
         "values": len(stamps["values"]), "raw": len(stamps["raw"]),
         "nominal_srate": info.nominal_srate(), "type": info.type(), "raw_format": raw_info.channel_format(),
         "raw_srate": raw_info.nominal_srate(),
