@@ -68,10 +68,19 @@ struct LSLOptions: ParsableArguments {
             }
         }
         let wait = waitInlet
+        // Ctrl-C while waiting for an inlet ends the command before anything is recorded.
+        let interrupted = WaitInterrupted()
+        let watch = wait.map { _ in InterruptWatch { interrupted.flag.store(true, ordering: .releasing) } }
         let opened = Blocking.await {
             let result = await LSLPublishing.open(enabled ? sources : [], settings: settings)
-            if case .success(let p) = result, let wait { await p.waitForInlets(upTo: wait) }
+            if case .success(let p) = result, let wait { await p.waitForInlets(upTo: wait, unless: interrupted) }
             return result
+        }
+        watch?.cancel()
+        if interrupted.flag.load(ordering: .acquiring), case .success(let publishing) = opened {
+            Blocking.await { await publishing.finish() }
+            Self.abandon(run)
+            throw CLIError("interrupted while waiting for an LSL inlet; nothing recorded")
         }
         switch opened {
         case .success(let publishing):
@@ -107,7 +116,7 @@ struct LSLOptions: ParsableArguments {
         let sources = hubs.map { LSLDeviceSource(hub: $0, rateHz: rateHz, pipeline: pipeline) }
         switch await LSLPublishing.open(sources, settings: settings) {
         case .success(let publishing):
-            if let waitInlet { await publishing.waitForInlets(upTo: waitInlet) }
+            if let waitInlet { await publishing.waitForInlets(upTo: waitInlet, unless: WaitInterrupted()) }
             return publishing
         case .failure(let error): throw CLIError(error.description)
         }
@@ -148,12 +157,13 @@ final class LSLPublishing: @unchecked Sendable {
 
     func mark(_ marker: LSLMarker) { for p in publishers { p.mark(marker) } }
 
-    /// `--lsl-wait-inlet`: returns once every device's stream has an inlet, or after `seconds` (said so).
-    func waitForInlets(upTo seconds: Double) async {
+    /// `--lsl-wait-inlet`: returns once every device's stream has an inlet, after `seconds` (said so), or once
+    /// `interrupted` is set.
+    func waitForInlets(upTo seconds: Double, unless interrupted: WaitInterrupted) async {
         guard !publishers.isEmpty else { return }
         Console.error("lsl: waiting up to \(seconds) s for an inlet on every stream")
         let deadline = Date(timeIntervalSinceNow: seconds)
-        while !publishers.allSatisfy(\.values.hasConsumers) {
+        while !publishers.allSatisfy(\.values.hasConsumers), !interrupted.flag.load(ordering: .acquiring) {
             guard Date() < deadline else {
                 Console.error("lsl: no inlet on every stream after \(seconds) s; starting anyway")
                 return
@@ -192,6 +202,11 @@ final class LSLPublishing: @unchecked Sendable {
         ])
         Blocking.await { await self.finish(marker) }
     }
+}
+
+/// Ctrl-C during `--lsl-wait-inlet`.
+final class WaitInterrupted: Sendable {
+    let flag = Atomic<Bool>(false)
 }
 
 /// Runs async work from a synchronous command (`record` runs on a plain thread, never inside the concurrency pool).
