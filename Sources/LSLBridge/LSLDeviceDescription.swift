@@ -26,6 +26,7 @@ enum LSLDeviceDescription {
         var desc = LSLXMLElement("desc")
         desc.append(channels(source, raw: false))
         desc.append(acquisition(source))
+        if let filters = filters(source.pipeline, pipeline: pipeline) { desc.append(filters) }
         desc.append(provenance(source, pipeline: pipeline, clock: clock))
         return try LSLStreamInfo(
             name: name, type: type, channelCount: source.channels.count, nominalRate: outputRate,
@@ -65,6 +66,30 @@ enum LSLDeviceDescription {
                 LSLXMLElement("type", text: ch.kind.description),
             ]))
         }
+        return out
+    }
+
+    /// The XDF convention readers use (MNE-LSL sets its info's highpass/lowpass from it): the band the pipeline
+    /// passes, in Hz: the highest high-pass edge and the lowest low-pass edge, decimation's anti-alias filter included.
+    private static func filters(_ spec: PipelineSpec, pipeline: PipelineDescription) -> LSLXMLElement? {
+        var highpass: Double?, lowpass: Double?
+        for (stage, described) in zip(spec.stages, pipeline.stages) {
+            switch stage {
+            case .lowpass(_, let cutoff): lowpass = min(lowpass ?? cutoff, cutoff)
+            case .highpass(_, let cutoff): highpass = max(highpass ?? cutoff, cutoff)
+            case .bandpass(_, let low, let high):
+                highpass = max(highpass ?? low, low)
+                lowpass = min(lowpass ?? high, high)
+            case .decimate(let factor) where factor > 1:
+                let cutoff = Decimator.antiAliasCutoff(inputRate: described.inputRate, factor: factor)
+                lowpass = min(lowpass ?? cutoff, cutoff)
+            case .notch, .decimate: break
+            }
+        }
+        guard highpass != nil || lowpass != nil else { return nil }
+        var out = LSLXMLElement("filters")
+        if let highpass { out.append("highpass", text: "\(highpass)") }
+        if let lowpass { out.append("lowpass", text: "\(lowpass)") }
         return out
     }
 

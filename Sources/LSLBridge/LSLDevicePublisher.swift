@@ -130,9 +130,14 @@ public final class LSLDevicePublisher: @unchecked Sendable {
         await markers.waitForPushesQueued()
         // Closing drops what a connected inlet has not taken yet; a reading inlet takes it within milliseconds,
         // one that does not read is not waited for long.
-        for _ in 0..<100 where (values.inlets + markers.inlets).contains(where: { $0.connected && $0.samplesQueued > 0 }) {
+        var looks = 0
+        while looks < 100, (values.inlets + markers.inlets).contains(where: { $0.connected && $0.samplesQueued > 0 }) {
             try? await Task.sleep(for: .milliseconds(10))
+            looks += 1
         }
+        // liblsl's inlet drops what it still holds once it sees the connection close: an inlet pulling a few times
+        // a second (LabRecorder) takes the last samples and the final marker within this grace.
+        if (values.inlets + markers.inlets).contains(where: \.connected) { try? await Task.sleep(for: .milliseconds(500)) }
         await values.close()
         await raw?.close()
         await markers.close()
@@ -190,9 +195,10 @@ public final class LSLDevicePublisher: @unchecked Sendable {
                     start = i
                     pipeline.reset()
                     mark(LSLMarker("restart", [("first_index", .number(index))]))
-                } else if index != last + 1 {
+                } else if index != last &+ 1 {
+                    let missing = index - last - 1
                     let stamp = mapping.hostNanos(deviceNanos: span.deviceTimesNanos[i]) / 1e9
-                    threadJumps.append((last + 1, index - last - 1, stamp - Double(index - last - 1) / Double(source.rateHz)))
+                    threadJumps.append((last + 1, missing, stamp - Double(missing) / Double(source.rateHz)))
                 }
             }
             threadLastIndex = index
@@ -230,10 +236,11 @@ public final class LSLDevicePublisher: @unchecked Sendable {
         threadObservation.loss = now.loss
         threadObservation.lossTotal = now.lossTotal
         for jump in threadJumps {
-            let range = jump.first..<(jump.first + jump.count)
+            // The jump ends at a delivered index, so first + count cannot overflow.
+            let end = jump.first + jump.count
             let mine = own.reduce(UInt64(0)) { total, g in
-                let overlap = max(range.lowerBound, g.firstMissingIndex)..<min(range.upperBound, g.endIndex)
-                return total + UInt64(max(0, overlap.count))
+                let lower = max(jump.first, g.firstMissingIndex), upper = min(end, g.endIndex)
+                return total + (lower < upper ? upper - lower : 0)
             }
             if mine > 0 { mark(.gap(first: jump.first, count: mine, cause: "lsl_overrun"), at: jump.stamp) }
             if mine < jump.count { mark(.gap(first: jump.first, count: jump.count - mine, cause: upstream), at: jump.stamp) }

@@ -21,6 +21,11 @@ struct LSLOptions: ParsableArguments {
     var format = "float32"
     @Flag(name: .customLong("lsl-raw"), help: "Also publish the raw ADC counts as a second, int32 LSL stream.")
     var raw = false
+    @Option(name: .customLong("lsl-wait-inlet"), help: """
+        Before the devices start, wait up to this many seconds for an inlet (LabRecorder, a script) on every \
+        device's stream, so it gets the run from its first sample.
+        """)
+    var waitInlet: Double?
     @Option(name: .customLong("lsl-markers"), help: """
         record: also record the LSL stream matching this predicate (e.g. "name='PsychoPy'") into the recording's \
         events, at its stamps on this host's clock.
@@ -29,9 +34,10 @@ struct LSLOptions: ParsableArguments {
 
     func validate() throws {
         guard ["float32", "double64"].contains(format) else { throw ValidationError("--lsl-format must be float32 or double64") }
-        if !enabled && (name != nil || type != nil || raw || format != "float32") {
-            throw ValidationError("--lsl-name, --lsl-type, --lsl-format and --lsl-raw need --lsl")
+        if !enabled && (name != nil || type != nil || raw || format != "float32" || waitInlet != nil) {
+            throw ValidationError("--lsl-name, --lsl-type, --lsl-format, --lsl-raw and --lsl-wait-inlet need --lsl")
         }
+        if let w = waitInlet, !(w > 0 && w <= 86_400) { throw ValidationError("--lsl-wait-inlet must be between 0 and 86400 seconds") }
         if name?.isEmpty == true { throw ValidationError("--lsl-name must not be empty") }
         if markers?.trimmingCharacters(in: .whitespaces).isEmpty == true { throw ValidationError("--lsl-markers needs a predicate, e.g. \"name='PsychoPy'\"") }
     }
@@ -48,8 +54,12 @@ struct LSLOptions: ParsableArguments {
     /// finishes the run and removes its file, so nothing half-made is left.
     func attach(_ run: AcquisitionRun) throws -> LSLPublishing? {
         guard enabled || markers != nil else { return nil }
-        let settings = try settings()
         let plan = run.plan
+        let settings: LSLPublishSettings
+        do { settings = try self.settings() } catch {
+            Self.abandon(run)
+            throw error
+        }
         let sources = run.streams.compactMap { s in
             plan.outlets[s.uri].map { outlets in
                 LSLDeviceSource(
@@ -57,7 +67,21 @@ struct LSLOptions: ParsableArguments {
                     certificateIDs: s.calibrations.map { plan.certificateLookup(s.identity.serial, $0) })
             }
         }
-        let opened = Blocking.await { await LSLPublishing.open(enabled ? sources : [], settings: settings) }
+        let wait = waitInlet
+        // Ctrl-C while waiting for an inlet ends the command before anything is recorded.
+        let interrupted = WaitInterrupted()
+        let watch = wait.map { _ in InterruptWatch { interrupted.flag.store(true, ordering: .releasing) } }
+        let opened = Blocking.await {
+            let result = await LSLPublishing.open(enabled ? sources : [], settings: settings)
+            if case .success(let p) = result, let wait { await p.waitForInlets(upTo: wait, unless: interrupted) }
+            return result
+        }
+        watch?.cancel()
+        if interrupted.flag.load(ordering: .acquiring), case .success(let publishing) = opened {
+            Blocking.await { await publishing.finish() }
+            Self.abandon(run)
+            throw CLIError("interrupted while waiting for an LSL inlet; nothing recorded")
+        }
         switch opened {
         case .success(let publishing):
             publishing.mark(LSLMarker("recording_start", [("file", .text(plan.output))]))
@@ -70,13 +94,17 @@ struct LSLOptions: ParsableArguments {
             }
             return publishing
         case .failure(let error):
-            // A run can only be closed once started (its recorder thread is what finishing waits for): start
-            // and finish it at once, then remove the file it made.
-            try? run.start()
-            _ = run.finish()
-            try? FileManager.default.removeItem(atPath: plan.output)
+            Self.abandon(run)
             throw CLIError(error.description)
         }
+    }
+
+    /// A run that will not go ahead leaves no file. It can only be closed once started (its recorder thread is
+    /// what finishing waits for): start and finish it at once, then remove what it made.
+    private static func abandon(_ run: AcquisitionRun) {
+        try? run.start()
+        _ = run.finish()
+        try? FileManager.default.removeItem(atPath: run.plan.output)
     }
 
     /// `serve` and `stream`: publishes every hub's device (streaming at `rateHz`, or at the rate it streams now).
@@ -87,7 +115,9 @@ struct LSLOptions: ParsableArguments {
         let settings = try settings()
         let sources = hubs.map { LSLDeviceSource(hub: $0, rateHz: rateHz, pipeline: pipeline) }
         switch await LSLPublishing.open(sources, settings: settings) {
-        case .success(let publishing): return publishing
+        case .success(let publishing):
+            if let waitInlet { await publishing.waitForInlets(upTo: waitInlet, unless: WaitInterrupted()) }
+            return publishing
         case .failure(let error): throw CLIError(error.description)
         }
     }
@@ -127,6 +157,21 @@ final class LSLPublishing: @unchecked Sendable {
 
     func mark(_ marker: LSLMarker) { for p in publishers { p.mark(marker) } }
 
+    /// `--lsl-wait-inlet`: returns once every device's stream has an inlet, after `seconds` (said so), or once
+    /// `interrupted` is set.
+    func waitForInlets(upTo seconds: Double, unless interrupted: WaitInterrupted) async {
+        guard !publishers.isEmpty else { return }
+        Console.error("lsl: waiting up to \(seconds) s for an inlet on every stream")
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        while !publishers.allSatisfy(\.values.hasConsumers), !interrupted.flag.load(ordering: .acquiring) {
+            guard Date() < deadline else {
+                Console.error("lsl: no inlet on every stream after \(seconds) s; starting anyway")
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// For the status line: inlets connected now and samples they missed.
     var statusText: String {
         let inlets = publishers.flatMap(\.values.inlets)
@@ -157,6 +202,11 @@ final class LSLPublishing: @unchecked Sendable {
         ])
         Blocking.await { await self.finish(marker) }
     }
+}
+
+/// Ctrl-C during `--lsl-wait-inlet`.
+final class WaitInterrupted: Sendable {
+    let flag = Atomic<Bool>(false)
 }
 
 /// Runs async work from a synchronous command (`record` runs on a plain thread, never inside the concurrency pool).

@@ -55,7 +55,9 @@ def desc_channels(desc):
 def resolve(name, stype, source_id):
     by_name = pylsl.resolve_byprop("name", name, minimum=1, timeout=20)
     uid = by_name[0].uid() if by_name else ""
-    by_type = pylsl.resolve_byprop("type", stype, minimum=1, timeout=20)
+    # Every stream of the type answering within 2 s: another program's EEG stream (another test run on this host)
+    # may answer first, and ours must be among them all.
+    by_type = pylsl.resolve_byprop("type", stype, minimum=10000, timeout=2)
     by_source = pylsl.resolve_byprop("source_id", source_id, minimum=1, timeout=20)
     everything = pylsl.resolve_streams(wait_time=2.0)
     by_pred = pylsl.resolve_bypred(f"desc/channels/channel/label='c' and name='{name}'", minimum=1, timeout=20)

@@ -10,6 +10,10 @@ stdin/stdout; every wait is on an event (a resolve, a line), bounded by generous
                                                    in the past; "pushed"; waits for "done H5PATH"; -> "result {json}"
     mosquito_peer.py mne SOURCE_ID              -> MNE-LSL StreamLSL(bufsize=2, source_id); "got" after half a second of
                                                    data; waits for "done H5PATH"; -> "result {json}"
+    mosquito_peer.py serve SOURCE_ID PORT TOKEN -> inlets on a `serve --lsl` stream; starts and stops a recording
+                                                   through the HTTP API; -> "result {json}"
+    mosquito_peer.py recover SOURCE_ID          -> an inlet with recovery on (as LabRecorder opens one); "open", then
+                                                   "got STAMP UID" per chunk (liblsl keeps the first uid), until stdin closes
     mosquito_peer.py outlet NAME                -> a liblsl outlet (EEG, 4 ch, 250 Hz); "ready"; until stdin closes
 """
 import json
@@ -110,18 +114,27 @@ class RawMarkers(threading.Thread):
 
 def record(name, source_id, stype):
     info = resolve("name", name)
-    by_type = [i.uid() for i in pylsl.resolve_byprop("type", stype, minimum=1, timeout=30)]
-    by_source = [i.uid() for i in pylsl.resolve_byprop("source_id", source_id, minimum=1, timeout=30)]
+    # While the recording runs, beside the inlets: every stream of that type answering within a second (other
+    # tests' streams may share it; ours must be among them), and the one with that source_id.
+    found = {}
+    lookups = [threading.Thread(target=lambda: found.update(type=[i.uid() for i in pylsl.resolve_byprop("type", stype, minimum=10000, timeout=1)])),
+               threading.Thread(target=lambda: found.update(source=[i.uid() for i in pylsl.resolve_byprop("source_id", source_id, minimum=1, timeout=30)]))]
+    for t in lookups:
+        t.start()
     markers_info = resolve("source_id", source_id + "-markers")
+    # Markers first: mosquito starts the devices once the values stream has its inlet (--lsl-wait-inlet).
+    marks = RawMarkers(markers_info)
     data = pylsl.StreamInlet(info, max_buflen=360, recover=False)
     data.open_stream(timeout=30)
-    marks = RawMarkers(markers_info)
     offset_ns = time.time_ns() - int(pylsl.local_clock() * 1e9)
     say("open")
     full = data.info(timeout=10)
     desc = full.desc()
     values, stamps, markers = [], [], []
 
+    for t in lookups:
+        t.join()
+    by_type, by_source = found.get("type", []), found.get("source", [])
     lost = False
 
     def pull(timeout):
@@ -212,6 +225,7 @@ def stream(name, source_id):
               "raw": pylsl.StreamInlet(raw_info, max_buflen=360, recover=False)}
     for i in inlets.values():
         i.open_stream(timeout=30)
+    lowpass = inlets["values"].info(timeout=10).desc().child("filters").child_value("lowpass")
     say("open")
     stamps = {"values": [], "raw": []}
     said = False
@@ -229,6 +243,7 @@ def stream(name, source_id):
     steps = np.diff(np.array(stamps["values"]))
     n = min(len(stamps["values"]), len(stamps["raw"]))
     say("result " + json.dumps({
+        "lowpass": lowpass,
         "values": len(stamps["values"]), "raw": len(stamps["raw"]),
         "nominal_srate": info.nominal_srate(), "type": info.type(), "raw_format": raw_info.channel_format(),
         "raw_srate": raw_info.nominal_srate(),
@@ -292,8 +307,48 @@ def mne(source_id):
     }))
 
 
+def serve(source_id, port, token):
+    import urllib.request
+    info = resolve("source_id", source_id)
+    marks = RawMarkers(resolve("source_id", source_id + "-markers"))
+    data = pylsl.StreamInlet(info, max_buflen=360, recover=False)
+    data.open_stream(timeout=30)
+
+    def post(path, body):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(), method="POST",
+                                         headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.status
+
+    def until(event):
+        deadline = time.monotonic() + 60
+        while not any(m["event"] == event for m, _ in marks.markers) and time.monotonic() < deadline:
+            data.pull_chunk(timeout=0.05, max_samples=100000)
+
+    got = len(data.pull_chunk(timeout=5.0, max_samples=100000)[1])
+    started = post("/api/recordings", {"device": source_id, "name": "lsl.h5"})
+    until("recording_start")
+    stopped = post("/api/recordings/stop", {"device": source_id})
+    until("recording_stop")
+    say("result " + json.dumps({"got_before": got, "started": started, "stopped": stopped,
+                                "nominal_srate": info.nominal_srate(), "markers": [m for m, _ in marks.markers]}))
+
+
+def recover(source_id):
+    inlet = pylsl.StreamInlet(resolve("source_id", source_id), max_buflen=360, recover=True)
+    inlet.open_stream(timeout=30)
+    say("open")
+    while True:
+        if select.select([sys.stdin], [], [], 0)[0] and not sys.stdin.readline():
+            return
+        _, ts = inlet.pull_chunk(timeout=0.2)
+        if ts:
+            say(f"got {ts[-1]!r} {inlet.info().uid()}")
+
+
 def outlet(name):
-    info = pylsl.StreamInfo(name, "EEG", 4, 250.0, "float32", name + "-liblsl")
+    # Not "EEG": other suites resolve by that type and would find this stream first.
+    info = pylsl.StreamInfo(name, "JudgeEEG", 4, 250.0, "float32", name + "-liblsl")
     out = pylsl.StreamOutlet(info)
     say("ready")
     sys.stdin.read()
@@ -301,4 +356,4 @@ def outlet(name):
 
 
 if __name__ == "__main__":
-    {"record": record, "slow": slow, "outlet": outlet, "stream": stream, "markers": markers, "mne": mne}[sys.argv[1]](*sys.argv[2:])
+    {"record": record, "slow": slow, "outlet": outlet, "stream": stream, "markers": markers, "mne": mne, "serve": serve, "recover": recover}[sys.argv[1]](*sys.argv[2:])
