@@ -42,6 +42,7 @@ struct RecordCommand: ParsableCommand {
     @Option(help: "Calibration history whose certificate IDs go into the recording (default: the user's data directory).")
     var calibrationHistory: String?
     @OptionGroup var pipeline: PipelineArguments
+    @OptionGroup var publish: PublishOptions
 
     func validate() throws {
         if let d = duration, !(d > 0 && d.isFinite) { throw ValidationError("--duration must be a positive number of seconds") }
@@ -60,7 +61,7 @@ struct RecordCommand: ParsableCommand {
                 throw CLIError("\(text): \(error)")
             }
         }
-        let plan = AcquisitionPlan(
+        var plan = AcquisitionPlan(
             rateHz: rate, channels: channelList, pipeline: spec, durationSeconds: duration, output: output,
             options: RecordingOptions(compress: compress, overwrite: overwrite, csvRawCounts: raw),
             softwareVersion: MosquitoVersion.string, bufferSeconds: buffer,
@@ -69,6 +70,7 @@ struct RecordCommand: ParsableCommand {
                     .certificateID(serial: serial, stored: record)
             },
             follow: follow)
+        let publishing = try publish.attach(to: &plan, sessions: opened)
         let run: AcquisitionRun
         let reopen: @Sendable (String) -> DeviceSession? = { uri in try? Openers.standard.openSession(uri, requestTimeoutMs: 500) }
         do throws(AcquisitionError) { run = try AcquisitionRun(sessions: opened, plan: plan, reopen: reopen) } catch {
@@ -77,10 +79,12 @@ struct RecordCommand: ParsableCommand {
         let interrupts = InterruptWatch { run.requestStop() }
         defer { interrupts.cancel() }
         do throws(AcquisitionError) { try run.start() } catch { throw CLIError(error.description) }
+        try publishing?.start(run)
         watch(run)
         let summary = run.finish()
         if json { try Console.json(summary) } else { SummaryText.print(summary) }
         if let e = summary.recordingError { throw CLIError(e) }
+        try publishing?.finish()
         // A duplicate is as much a failure as a loss: the instrument broke the index rule, and the file
         // differs from what it sent. Both go into the one error line.
         var failures: [String] = []

@@ -34,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     var requireTokens = false
     @Flag(name: .long, help: "Open the devices but do not start streaming.")
     var idle = false
+    @OptionGroup var publish: PublishOptions
 
     func run() async throws {
         let (host, port) = try Self.parseBind(bind)
@@ -65,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw CLIError(error.description)
             }
         }
+        let publishing = try publish.attach(to: devices)
         var ledgerHandle: Ledger?
         if ledger != nil || demoLedger {
             do throws(LedgerError) {
@@ -87,6 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("mosquito serve: http://\(shown):\(port)/ (\(serials))\n".utf8))
         }
         await ledgerHandle?.close()
+        try publishing?.finish()
     }
 
     static func parseBind(_ text: String) throws -> (String, Int) {
