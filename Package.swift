@@ -6,7 +6,7 @@ import PackageDescription
 //   Signal (knows no transport) <- Recording
 //   Device + Signal + Recording <- Acquisition;  Device + Signal <- Calibration;  Recording + Device <- Replay
 //   Ledger and LSL (Lab Streaming Layer, on SwiftNIO) stand alone; MQTT (libmosquitto) knows no device;
-//   Acquisition + MQTT <- Publish (a device's stream on a broker);
+//   Acquisition + MQTT <- Publish (a device's stream on a broker); Publish + Recording <- Archive;
 //   the `mosquito` executable is a thin shell over all of them.
 let package = Package(
     name: "mosquito",
@@ -88,15 +88,18 @@ let package = Package(
                 "Acquisition", "MQTT", "Device", "MWP", "Signal",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // `mosquito archive`: the published streams of a site, back into recordings.
+        .target(name: "Archive", dependencies: ["Publish", "MQTT", "Recording"]),
         .testTarget(
-            name: "MQTTTests", dependencies: ["MQTT", "Publish", "TestSupport"], exclude: ["Support/subscriber.py"]),
+            name: "MQTTTests", dependencies: ["MQTT", "Publish", "TestSupport"],
+            exclude: ["Support/subscriber.py", "Support/compare_archive.py"]),
         .systemLibrary(name: "CMalloc"),
         .executableTarget(
             name: "mosquito",
             dependencies: [
                 "CMalloc", "MWP", "Simulator", "Device", "Signal", "Recording", "Acquisition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "Calibration", "Ledger", "USB", "Replay", "Web", "MQTT", "Publish",
+                "Calibration", "Ledger", "USB", "Replay", "Web", "MQTT", "Publish", "Archive",
             ]
         ),
         // `mosquito serve`: REST + WebSocket API and pages over the libraries above.

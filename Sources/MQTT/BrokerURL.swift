@@ -22,15 +22,20 @@ public struct BrokerURL: Sendable, Equatable, CustomStringConvertible {
         self.site = site
     }
 
-    public init(parsing text: String) throws(BrokerURLError) {
+    /// `requireSite: false` accepts a URL without `/SITE` (a subscriber of every site); `site` is then empty.
+    public init(parsing text: String, requireSite: Bool = true) throws(BrokerURLError) {
         guard let colon = text.firstIndex(of: ":"), text[colon...].hasPrefix("://") else { throw .notAURL(text) }
         guard let scheme = Scheme(rawValue: text[..<colon].lowercased()) else {
             throw .unknownScheme(String(text[..<colon]))
         }
         var rest = text[text.index(colon, offsetBy: 3)...]
-        guard let slash = rest.firstIndex(of: "/") else { throw .missingSite }
-        var authority = rest[..<slash]
-        rest = rest[rest.index(after: slash)...]
+        var authority = rest
+        if let slash = rest.firstIndex(of: "/") {
+            authority = rest[..<slash]
+            rest = rest[rest.index(after: slash)...]
+        } else {
+            rest = rest[rest.endIndex...]
+        }
         var username: String?
         if let at = authority.lastIndex(of: "@") {
             let user = authority[..<at]
@@ -59,8 +64,11 @@ public struct BrokerURL: Sendable, Equatable, CustomStringConvertible {
             guard let p = Int(portText), (1...65535).contains(p) else { throw .badPort(String(portText)) }
             port = p
         }
-        guard !rest.isEmpty else { throw .missingSite }
-        guard Self.isTopicLevel(rest) else { throw .badSite(String(rest)) }
+        if rest.isEmpty {
+            guard !requireSite else { throw .missingSite }
+        } else {
+            guard Self.isTopicLevel(rest) else { throw .badSite(String(rest)) }
+        }
         self.init(scheme: scheme, host: String(host), port: port, username: username, site: String(rest))
     }
 

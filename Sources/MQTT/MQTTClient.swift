@@ -19,6 +19,8 @@ public final class MQTTClient: Sendable {
         /// Refused: queue full, or no connection for QoS 0.
         public var dropped: UInt64 = 0
         public var queued = 0
+        /// Subscriptions the broker acknowledged (SUBACK), over every connection.
+        public var subscriptionsAcknowledged: UInt64 = 0
         /// The latest reason a connection failed or was refused, in libmosquitto's or the broker's words.
         public var lastFailure: String?
     }
@@ -57,6 +59,7 @@ public final class MQTTClient: Sendable {
         mosquitto_publish_v5_callback_set(h, onPublishC)
         mosquitto_message_v5_callback_set(h, onMessageC)
         mosquitto_log_callback_set(h, onLogC)
+        mosquitto_subscribe_v5_callback_set(h, onSubscribeC)
     }
 
     private func configure(_ o: MQTTOptions) throws(MQTTError) {
@@ -99,7 +102,7 @@ public final class MQTTClient: Sendable {
         if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
             // Not fatal: the network thread keeps trying, and the reason is kept for the caller.
             let e = MQTTError(code: rc, call: "connect to \(host):\(port)", systemError: rc == Int32(MOSQ_ERR_ERRNO.rawValue) ? errno : 0)
-            box.takeUnretainedValue().fail(e.description)
+            box.takeUnretainedValue().fail(e.description, withLog: true)
         }
         try MQTTCall.check("mosquitto_loop_start", mosquitto_loop_start(handle))
     }
@@ -212,8 +215,20 @@ final class CallbackBox: Sendable {
         }
     }
 
-    func fail(_ why: String) {
-        state.withLock { $0.lastFailure = why }
+    func subscribed() { state.withLock { $0.subscriptionsAcknowledged += 1 } }
+
+    /// `withLog`: add libmosquitto's last logged error, the only place it says why a TLS handshake failed.
+    func fail(_ why: String, withLog: Bool = false) {
+        let detail = withLog ? lastLogError.map { " (\($0))" } ?? "" : ""
+        state.withLock { $0.lastFailure = why + detail }
+    }
+
+    private let lastLogErrorBox = Mutex<String?>(nil)
+    var lastLogError: String? { lastLogErrorBox.withLock { $0 } }
+
+    func logged(error text: String) {
+        lastLogErrorBox.withLock { $0 = text }
+        fail(text)
     }
 
     func stopping() { isStopping.store(true, ordering: .releasing) }
@@ -247,9 +262,12 @@ private let onMessageC: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?
     guard let m = message?.pointee, let handler = callbacks(obj).onMessage else { return }
     handler(String(cString: m.topic), UnsafeRawBufferPointer(start: m.payload, count: Int(m.payloadlen)), m.retain)
 }
+private let onSubscribeC: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, Int32, UnsafePointer<Int32>?, OpaquePointer?) -> Void = {
+    _, obj, _, _, _, _ in callbacks(obj).subscribed()
+}
 /// libmosquitto says why a TLS handshake or a socket failed only in its log.
 private let onLogC: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?) -> Void = {
     _, obj, level, text in
     guard level & Int32(MOSQ_LOG_ERR) != 0, let text else { return }
-    callbacks(obj).fail(String(cString: text))
+    callbacks(obj).logged(error: String(cString: text))
 }

@@ -20,6 +20,7 @@ struct Mosquito: AsyncParsableCommand {
             CalibrationGroup.self,
             LedgerCommand.self,
             ServeCommand.self,
+            ArchiveCommand.self,
         ]
     )
 

@@ -26,6 +26,10 @@ enum Processes {
             try process.run()
         }
 
+        /// What it printed so far.
+        var stdout: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
+        var stderrText: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
+
         /// Waits for the exit; `seconds` is only the last guard against a hang.
         func finish(seconds: Double = 180) -> Result {
             let p = process

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Two edges record simulated instruments and publish; one `mosquito archive` collects both from a real
+/// mosquito broker. h5py finds the archive's files equal to the edges' own.
+@Suite(.serialized) struct ArchiveEndToEndTests {
+    @Test func archiveOfTwoEdgesEqualsTheirRecordings() throws {
+        let broker = try TestBroker()
+        defer { broker.stop() }
+        let directory = scratchPath("archive")
+        let url = "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/lab2"
+        let archive = try Processes.Running(
+            TestEnvironment.mosquito.path,
+            ["archive", "--broker", url, "--output", directory, "--password-file", broker.passwordFile])
+        let process = archive.process
+        #expect(waitFor { archive.stdout.contains("subscribed") || !process.isRunning }, "\(archive.stderrText)")
+
+        let edges = ["EDGE-A", "EDGE-B"].map { ($0, scratchPath("\($0).h5")) }
+        let running = try edges.map { serial, output in
+            try Processes.Running(TestEnvironment.mosquito.path, [
+                "record", "--device", "sim?serial=\(serial)&seed=\(serial.count)", "--duration", "3", "--rate", "1000",
+                "--output", output, "--publish", url, "--publish-password-file", broker.passwordFile,
+            ])
+        }
+        for r in running.map({ $0.finish() }) { #expect(r.status == 0, "\(r.stderr)") }
+
+        // Each run closes when its edge's clean `offline` arrives, after all its data.
+        #expect(waitFor { archive.stdout.components(separatedBy: "archived ").count == 3 || !process.isRunning }, "\(archive.stdout)")
+        process.interrupt()
+        let result = archive.finish()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("archived EDGE-A:") && result.stdout.contains("(3000 samples, 0 network gaps)"))
+
+        let script = TestEnvironment.packageRoot + "/Tests/MQTTTests/Support/compare_archive.py"
+        let compared = try Processes.Running(TestEnvironment.python, [script, directory] + edges.map(\.1)).finish()
+        let verdict = try #require(
+            try JSONSerialization.jsonObject(with: Data(compared.stdout.utf8)) as? [String: [String: Any]], "\(compared.stderr)")
+        #expect(verdict.keys.sorted() == ["EDGE-A", "EDGE-B"])
+        for (serial, v) in verdict {
+            #expect(v["archive_files"] as? Int == 1, "\(serial): \(v)")
+            #expect(v["edge_rows"] as? Int == 3000, "\(serial): \(v)")
+            #expect(v["equal"] as? Bool == true, "\(serial): \(v)")
+            #expect(v["host_time_close"] as? Bool == true, "\(serial): \(v)")
+            #expect(v["gaps_equal"] as? Bool == true, "\(serial): \(v)")
+            #expect(v["channels_equal"] as? Bool == true, "\(serial): \(v)")
+        }
+    }
+}
