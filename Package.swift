@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way, down the data's path:
-//   CMWP (C reference codec, for firmware) / MWP (protocol) <- Simulator <- Device <- USB
+//   CMWP (C reference codec, for firmware) / MWP (protocol) <- Device <- Simulator, USB (each registers its URI scheme)
 //   Signal (knows no transport) <- Recording
 //   Device + Signal + Recording <- Acquisition;  Device + Signal <- Calibration;  Recording + Device <- Replay
 //   Ledger and LSL (Lab Streaming Layer, on SwiftNIO) stand alone; MQTT (libmosquitto) knows no device;
@@ -47,10 +47,10 @@ let package = Package(
         .target(name: "CMWPAccel"),
         // The wire protocol: values and codecs, no I/O.
         .target(name: "MWP", dependencies: ["CMWPAccel"]),
-        // Firmware, emulated: speaks only MWP/1 bytes.
-        .target(name: "Simulator", dependencies: ["MWP"]),
-        // Transports (tty, in-process simulator), device sessions, discovery.
-        .target(name: "Device", dependencies: ["MWP", "Simulator"]),
+        // Transports (tty; others register their URI scheme with the opener), device sessions, discovery.
+        .target(name: "Device", dependencies: ["MWP"]),
+        // Firmware, emulated (speaks only MWP/1 bytes), reached in process or on a pty as the `sim` scheme.
+        .target(name: "Simulator", dependencies: ["MWP", "Device"]),
         // USB on libusb-1.0: async bulk streaming, discovery, hotplug, reconnect.
         .systemLibrary(
             name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints live values from `mosquito serve`, with nothing but the standard library.
 
-    python3 examples/live_values.py MQ-SIM-0001 [--url ws://127.0.0.1:8080] [--decimate 100] [--token mq_…]
+    python3 examples/live_values.py MQ-SIM-0001 [--url ws://127.0.0.1:8080] [--every 100] [--token mq_…]
 
 Each binary message (docs/web.md): 24-byte header "MQS1", u16 channels, u16 0, u32 frames, u32 0,
 u64 dropped-for-this-client; then per frame u64 index, u64 device time (ns), channels × i32 raw counts.
@@ -55,12 +55,12 @@ def main():
     a = argparse.ArgumentParser()
     a.add_argument("device")
     a.add_argument("--url", default="ws://127.0.0.1:8080")
-    a.add_argument("--decimate", type=int, default=100)
+    a.add_argument("--every", type=int, default=100, help="send every Nth sample (unfiltered)")
     a.add_argument("--token", default=os.environ.get("MOSQUITO_TOKEN", ""))
     args = a.parse_args()
     args.url = args.url.rstrip("/")  # the server refuses a doubled slash (docs/web.md), so `…:8080/` must not make one
     channels = calibrations(args.url.replace("ws", "http", 1), args.device, args.token)
-    query = f"decimate={args.decimate}" + (f"&token={args.token}" if args.token else "")
+    query = f"every={args.every}" + (f"&token={args.token}" if args.token else "")
     for m in messages(f"{args.url}/ws/devices/{args.device}?{query}"):
         magic, nch, _, frames, _, dropped = struct.unpack_from("<4sHHIIQ", m)
         assert magic == b"MQS1"

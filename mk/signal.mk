@@ -1,10 +1,11 @@
 # Signal ring under ThreadSanitizer (included by the top-level Makefile: `include mk/*.mk`).
 # Own scratch path so the instrumented build never mixes with the normal one (and stays incremental
 # between runs). SwiftPM links one test bundle for the whole package, so this instruments every target
-# the tests link, not only Signal; it runs only the ring suites.
+# the tests link, not only Signal; it runs the ring suites and one whole acquisition (recorder, a live
+# subscriber and a reconnect, all threads at once).
 .PHONY: tsan
 tsan:
-	swift test --sanitize=thread --scratch-path .build-tsan --filter 'RingStressTests|RingLayoutTests'
+	swift test --sanitize=thread --scratch-path .build-tsan --filter 'RingStressTests|RingLayoutTests|liveIndicesEqualRecordedIndicesAcrossAReconnect'
 
 # Signal benchmarks and their peers, side by side (brief runs; figures go in the README table).
 # Needs libboost-dev (installed by run_boost.sh if missing) and `pip install brainflow pylsl`.

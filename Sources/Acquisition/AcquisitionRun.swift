@@ -29,14 +29,17 @@ public struct AcquisitionPlan: Sendable {
     public var certificateLookup: @Sendable (String, DeviceCalibration) -> String?
     /// Keep recording through outages: reopen the same URI until the same instrument answers again.
     public var follow: Bool
+    /// Start recording where one channel meets a condition (one device only).
+    public var trigger: TriggerSpec?
 
     public init(
         rateHz: UInt32, channels: [Int]? = nil, pipeline: PipelineSpec = PipelineSpec(), durationSeconds: Double?,
         output: String, options: RecordingOptions = RecordingOptions(), commandLine: [String] = CommandLine.arguments,
         softwareVersion: String, bufferSeconds: Double = RingSizing.defaultSeconds,
         certificateLookup: @escaping @Sendable (String, DeviceCalibration) -> String? = { _, _ in nil },
-        follow: Bool = false
+        follow: Bool = false, trigger: TriggerSpec? = nil
     ) {
+        self.trigger = trigger
         self.follow = follow
         self.certificateLookup = certificateLookup
         self.rateHz = rateHz
@@ -62,19 +65,23 @@ public final class AcquisitionRun: @unchecked Sendable {
     private let startedNs = MonotonicClock.nowNs()
     private let stopFlag = Atomic<Bool>(false)
     private var pinger: Thread?
-    /// Opens a URI again when following an instrument through an outage.
-    private let reopen: @Sendable (String) -> DeviceSession?
+    /// Opens a URI again when following an instrument (URI, serial) through an outage. It may wait a while for
+    /// the instrument's arrival (USB hotplug); the supervisor calls it again as long as the outage lasts.
+    private let reopen: @Sendable (String, String) -> DeviceSession?
 
     /// Configures every device and creates the output. A refusal or a bad request throws before any file
     /// exists; a file that cannot be created leaves nothing behind.
     public init(
         sessions: [(uri: String, session: DeviceSession)], plan: AcquisitionPlan,
-        reopen: @escaping @Sendable (String) -> DeviceSession? = { _ in nil }
+        reopen: @escaping @Sendable (String, String) -> DeviceSession? = { _, _ in nil }
     ) throws(AcquisitionError) {
         self.reopen = reopen
         guard !sessions.isEmpty else { throw .badRequest("no device to record from") }
         if RecordingFormat(path: plan.output) == .csv && sessions.count > 1 {
             throw .badRequest("a CSV file holds one device; record several devices to .h5")
+        }
+        if plan.trigger != nil && sessions.count > 1 {
+            throw .badRequest("a trigger starts the recording of one device; record one device")
         }
         self.plan = plan
         var streams: [DeviceStream] = []
@@ -83,7 +90,7 @@ public final class AcquisitionRun: @unchecked Sendable {
                 try DeviceStream(
                     uri: uri, session: session, rateHz: plan.rateHz, channels: plan.channels, spec: plan.pipeline,
                     durationSeconds: plan.durationSeconds, ringCapacity: plan.ringCapacity, follow: plan.follow,
-                    outlets: plan.outlets[uri]))
+                    outlets: plan.outlets[uri], trigger: plan.trigger))
         }
         self.streams = streams
         let header = RecordingHeader(
@@ -163,7 +170,7 @@ public final class AcquisitionRun: @unchecked Sendable {
                 lost: LossCounts(account.loss), indexViolations: snap.violations,
                 clockOffsetUncertaintyNs: s.clock.mapping?.uncertaintyNanos, clockDriftPPM: s.clock.mapping?.driftPPM,
                 linkError: snap.linkError ?? s.ingest.outageSinceNs.map { _ in "instrument still away when the run ended" },
-                reconnects: snap.reconnects, bufferFrames: s.ring.capacity,
+                reconnects: snap.reconnects, triggeredAtIndex: snap.triggeredAt, bufferFrames: s.ring.capacity,
                 bufferHighWaterFrames: s.ring.highWaterFrameCount)
         }
         return RunSummary(
@@ -204,7 +211,12 @@ public final class AcquisitionRun: @unchecked Sendable {
             s.ingest.reattach(outageNs: outage, detail: "the run ended while the instrument was away")
             return
         }
-        guard let session = reopen(s.uri) else { return }
+        guard let session = reopen(s.uri, s.identity.serial) else { return }
+        // The run may have ended while the reopen waited.
+        if isDone {
+            session.close()
+            return
+        }
         do throws(AcquisitionError) {
             try s.adopt(session)
         } catch {

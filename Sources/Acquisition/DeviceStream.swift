@@ -45,7 +45,8 @@ public final class DeviceStream: @unchecked Sendable {
     /// builds the processing; any refusal is thrown before a file exists.
     init(
         uri: String, session: DeviceSession, rateHz: UInt32, channels requested: [Int]?, spec: PipelineSpec,
-        durationSeconds: Double?, ringCapacity: Int, follow: Bool = false, outlets: StreamOutlets? = nil
+        durationSeconds: Double?, ringCapacity: Int, follow: Bool = false, outlets: StreamOutlets? = nil,
+        trigger: TriggerSpec? = nil
     ) throws(AcquisitionError) {
         guard let identity = session.identity else { throw .device(uri, "instrument not identified") }
         let channels = requested ?? Array(identity.channels.indices)
@@ -79,9 +80,17 @@ public final class DeviceStream: @unchecked Sendable {
             throw .badRequest(error.description)
         }
         ring = FrameRing(capacity: ringCapacity, channelCount: self.channels.count, policy: .lossless)
-        let end = durationSeconds.map { UInt64(($0 * Double(rateHz)).rounded()) }
-        ingest = StreamIngest(channelMask: self.channels.reduce(0) { $0 | (1 << UInt32($1)) }, rateHz: rateHz, rings: [ring], endIndex: end, follow: follow,
-            outlets: outlets)
+        let length = durationSeconds.map { UInt64(($0 * Double(rateHz)).rounded()) }
+        var gate: TriggerGate?
+        if let trigger {
+            guard let column = self.channels.firstIndex(of: trigger.channel) else {
+                throw .badRequest("\(uri): the trigger's channel \(trigger.channel) is not among the recorded channels")
+            }
+            gate = TriggerGate(spec: trigger, column: column, polynomial: polynomials[column], runLength: length)
+        }
+        ingest = StreamIngest(
+            channelMask: self.channels.reduce(0) { $0 | (1 << UInt32($1)) }, rateHz: rateHz, rings: [ring],
+            endIndex: length, follow: follow, outlets: outlets, trigger: gate)
     }
 }
 

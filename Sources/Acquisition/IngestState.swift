@@ -22,6 +22,8 @@ struct IngestState {
     var linkError: String?
     var outageSinceNs: UInt64?
     var reconnects = 0
+    /// Where the trigger fired: the first index the recorder got.
+    var triggeredAt: UInt64?
     /// Events written for frames that broke the index rule; past ``maxViolationEvents`` they are only counted.
     var violationEvents = 0
 
@@ -62,7 +64,8 @@ struct IngestState {
         IngestSnapshot(
             samplesReceived: index.samplesReceived, nextIndex: index.nextIndex,
             framesReceived: framesReceived, gaps: gapCount, crcErrors: crcErrors, malformedFrames: malformedFrames,
-            loss: index.loss, violations: index.violations, linkError: linkError, reconnects: reconnects)
+            loss: index.loss, violations: index.violations, linkError: linkError, reconnects: reconnects,
+            triggeredAt: triggeredAt)
     }
 }
 
@@ -79,4 +82,6 @@ public struct IngestSnapshot: Sendable, Equatable {
     public var violations: IndexViolations
     public var linkError: String?
     public var reconnects: Int
+    /// The first index recorded when a trigger gates the recording (nil: none, or it has not fired).
+    public var triggeredAt: UInt64?
 }

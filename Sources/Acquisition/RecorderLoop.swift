@@ -129,13 +129,7 @@ final class RecorderLoop: @unchecked Sendable {
     }
 
     static func recorded(_ gap: Signal.Gap) -> Recording.Gap {
-        let cause: GapCause = switch gap.cause {
-        case .transportGap: .transportGap
-        case .crcError: .crcError
-        case .deviceOverrun: .deviceOverrun
-        case .hostOverrun: .hostOverrun
-        }
-        return Recording.Gap(firstMissingIndex: gap.firstMissingIndex, count: gap.count, cause: cause)
+        return Recording.Gap(firstMissingIndex: gap.firstMissingIndex, count: gap.count, cause: GapCause(gap.cause))
     }
 }
 

@@ -49,6 +49,8 @@ public struct DeviceSummary: Sendable, Codable {
     public var linkError: String?
     /// Outages followed through (`--follow`): each is a transport gap and a `reconnect` event in the file.
     public var reconnects: Int
+    /// With `--trigger`: the index where it fired, the first one recorded (nil: no trigger, or it never fired).
+    public var triggeredAtIndex: UInt64?
     /// Ring capacity in frames (`--buffer` seconds at this rate, rounded up to a power of two).
     public var bufferFrames: Int
     /// The largest backlog the recorder found: near `bufferFrames` the instrument was held back.

@@ -79,6 +79,8 @@ public final class StreamHub: Sendable {
         public var gaps: UInt64
         public var crcErrors: UInt64
         public var samplesLost: UInt64
+        /// `samplesLost` by cause, named as a recording's gaps table names them (`transport_gap`, `crc_error`, …).
+        public var samplesLostByCause: [String: UInt64]
         public var clockOffsetUncertaintyNs: Double?
         public var recording: String?
         public var liveClients: Int
@@ -92,6 +94,7 @@ public final class StreamHub: Sendable {
         return Status(
             mode: s.mode, rateHz: s.rateHz, samplesReceived: snap?.samplesReceived ?? 0, nextIndex: snap?.nextIndex ?? 0,
             gaps: snap?.gaps ?? 0, crcErrors: snap?.crcErrors ?? 0, samplesLost: snap?.loss.total ?? 0,
+            samplesLostByCause: (snap?.loss ?? LossTotals()).byRecordedCause,
             clockOffsetUncertaintyNs: s.run?.streams.first?.clock.mapping?.uncertaintyNanos,
             recording: s.recordingPath.map { ($0 as NSString).lastPathComponent }, liveClients: outlets.count,
             linkError: snap?.linkError ?? session.linkLost?.description)

@@ -16,14 +16,17 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
     public let fanOut: FanOut
     /// The newest-wins side: live views and network outlets, which come and go while the stream runs.
     public let outlets: StreamOutlets?
-    /// Samples with an index at or past this are not published: a run of N seconds holds exactly N·rate samples.
-    public let endIndex: UInt64?
+    /// Samples with an index at or past this are not published: a run of N seconds holds exactly N·rate samples
+    /// (counted from the trigger, when one gates the recording: the end is known once it fired).
+    public var endIndex: UInt64? { state.withLock { $0.index.endIndex } }
     /// How long the reader waits on a full lossless ring before it drops (counted as host overrun).
     public let backPressureLimitNs: UInt64
 
     // Reader-thread only.
     private let buffer: FrameBuffer
     private var scratch: [Int32]
+    /// Holds the recorder's ring back until the trigger fires (subscribers are never held back).
+    private var gate: TriggerGate?
 
     // Shared with the control and recorder threads.
     private let state: Mutex<IngestState>
@@ -34,17 +37,19 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
 
     public init(
         channelMask: UInt32, rateHz: UInt32, rings: [FrameRing], endIndex: UInt64?,
-        backPressureLimitNs: UInt64 = 2_000_000_000, follow: Bool = false, outlets: StreamOutlets? = nil
+        backPressureLimitNs: UInt64 = 2_000_000_000, follow: Bool = false, outlets: StreamOutlets? = nil,
+        trigger: TriggerGate? = nil
     ) {
+        gate = trigger
         self.outlets = outlets
         self.follow = follow
         self.channelMask = channelMask
         channelCount = channelMask.nonzeroBitCount
         clock = SampleClock(rateHz: rateHz)
         fanOut = FanOut(rings: rings)
-        self.endIndex = endIndex
         self.backPressureLimitNs = backPressureLimitNs
-        state = Mutex(IngestState(endIndex: endIndex))
+        // A triggered run's end is set when the trigger fires.
+        state = Mutex(IngestState(endIndex: trigger == nil ? endIndex : nil))
         let maxFrames = SamplesHeader.maxCount(channels: channelCount)
         buffer = FrameBuffer(capacity: maxFrames, channelCount: channelCount)
         scratch = [Int32](repeating: 0, count: maxFrames * channelCount)
@@ -76,8 +81,11 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
             state.withLock { $0.malformedFrames += 1; $0.index.noteCRCError() }
             return .empty
         }
+        let watching = gate.map { $0.firedAt == nil } ?? false
+        if watching { copyValues(view) }
         let (admission, done) = state.withLock { s -> (StreamIndex.Admission, Bool) in
             s.framesReceived += 1
+            if watching { watchTrigger(&s, view.header) }
             let nextBefore = s.index.nextIndex
             let admission = s.index.admit(firstIndex: h.firstIndex, count: Int(h.count)) { gap in
                 s.pendingGaps.append(gap)
@@ -86,7 +94,10 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
             s.noteViolation(admission, header: h, nextBefore: nextBefore, base: s.index.base)
             return (admission, s.index.isComplete)
         }
-        if case .deliver(let first, let skip, let count) = admission { publish(view, firstIndex: first, skip: skip, count: count) }
+        if case .deliver(let first, let skip, let count) = admission {
+            if !watching { copyValues(view) }
+            publish(view, firstIndex: first, skip: skip, count: count)
+        }
         if done { finished.store(true, ordering: .releasing) }
         return admission
     }
@@ -166,11 +177,40 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
 
     // MARK: Hot path
 
-    /// Publishes the frame's samples `skip ..< skip + count` as indices from `firstIndex`.
-    private func publish(_ view: SamplesView, firstIndex: UInt64, skip: Int, count: Int) {
+    private func copyValues(_ view: SamplesView) {
         scratch.withUnsafeMutableBufferPointer { out in
             view.copyValues(into: UnsafeMutableBufferPointer(rebasing: out[0..<view.header.valueCount]))
         }
+    }
+
+    /// Runs the trigger over what the frame would deliver (asked of a copy of the index, so that a trigger
+    /// firing inside the frame sets the run's end before the frame is admitted). Values are in `scratch`.
+    private func watchTrigger(_ s: inout IngestState, _ h: SamplesHeader) {
+        var peek = s.index
+        guard case .deliver(let first, let skip, let count) = peek.admit(firstIndex: h.firstIndex, count: Int(h.count)),
+            var watcher = gate
+        else { return }
+        let fired = scratch.withUnsafeBufferPointer { raw in
+            watcher.fire(
+                raw: UnsafeBufferPointer(rebasing: raw[skip * channelCount..<(skip + count) * channelCount]),
+                channelCount: channelCount, count: count, firstIndex: first)
+        }
+        gate = watcher
+        guard let at = fired else { return }
+        if let length = watcher.runLength { s.index.end(at: at.addingSaturating(length)) }
+        s.triggeredAt = at
+        s.pendingEvents.append(watcher.event(at: at))
+    }
+
+    /// The part of a published span the recorder gets: all of it, or with a trigger, what lies from it on.
+    private func recorded(_ span: FrameSpan) -> FrameSpan? {
+        guard let gate else { return span }
+        guard let from = gate.firedAt, let start = span.indices.firstIndex(where: { $0 >= from }) else { return nil }
+        return start == 0 ? span : span.slice(start..<span.count)
+    }
+
+    /// Publishes the frame's samples `skip ..< skip + count` (already in `scratch`) as indices from `firstIndex`.
+    private func publish(_ view: SamplesView, firstIndex: UInt64, skip: Int, count: Int) {
         buffer.removeAll()
         scratch.withUnsafeBufferPointer { raw in
             if skip == 0 {
@@ -188,10 +228,10 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
                 }
             }
         }
-        buffer.withSpan { span in
+        buffer.withSpan { all in
             // Subscribers never wait for the recorder, nor it for them.
-            outlets?.publish(span)
-            guard !fanOut.rings.isEmpty else { return }
+            outlets?.publish(all)
+            guard !fanOut.rings.isEmpty, let span = recorded(all) else { return }
             var waitedNs: UInt64 = 0
             while fanOut.publish(span, whenFull: .refuse) == .backPressure {
                 // The recorder is behind: wait for it rather than drop, up to a bound, then drop counted.

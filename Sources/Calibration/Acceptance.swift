@@ -41,22 +41,27 @@ public func methodStatement(_ plan: MeasurementPlan, reference: ReferenceStandar
     }
 }
 
+extension CalibrationResult {
+    /// The one as-left acceptance check: a result outside tolerance is never written, nor offered for acceptance.
+    public func checkAcceptable() throws(CalibrationError) {
+        guard asLeftWithinTolerance else {
+            throw .notAccepted(
+                "as-left max error \(fmt(maxAsLeftError)) \(unit) exceeds the tolerance \(fmt(toleranceLimit)) \(unit) (\(tolerance)); the device was not changed")
+        }
+    }
+}
+
 /// Accepts a calibration: stores it on the device and proves it (write, read back, compare), then appends it to
-/// the history under a new certificate ID, then credits the technician. Nothing reaches the history unless the
-/// device holds exactly the new record; an as-left result outside tolerance is not accepted at all.
-///
-/// Returns the history entry and, separately, a contribution error: the calibration stands even if the ledger
-/// could not be reached, and the caller says so.
+/// the history under a new certificate ID. Nothing reaches the history unless the device holds exactly the new
+/// record; an as-left result outside tolerance is not accepted at all. The entry's ``CalibrationContribution``
+/// is what a ledger credits.
 public func acceptCalibration(
     _ result: CalibrationResult, plan: MeasurementPlan, identity: IdentityRecord, work: WorkContext,
-    session: DeviceSession, history: CalibrationHistory, contributions: (any ContributionRecorder)? = nil,
-    decisionRule: DecisionRule = .simple, now: UInt64 = nowUnixSeconds()
-) throws(CalibrationError) -> (entry: HistoryEntry, contributionError: String?) {
+    session: DeviceSession, history: CalibrationHistory, decisionRule: DecisionRule = .simple,
+    now: UInt64 = nowUnixSeconds()
+) throws(CalibrationError) -> HistoryEntry {
     try work.validate()
-    guard result.asLeftWithinTolerance else {
-        throw .notAccepted(
-            "as-left max error \(fmt(result.maxAsLeftError)) \(result.unit) exceeds the tolerance \(fmt(result.toleranceLimit)) \(result.unit) (\(result.tolerance)); the device was not changed")
-    }
+    try result.checkAcceptable()
     let record = result.record(calibratedAt: now, technician: work.technician)
     try writeAndVerify(record, on: session)
     let entry = HistoryEntry(
@@ -66,17 +71,7 @@ public func acceptCalibration(
         method: methodStatement(plan, reference: result.reference, kind: .calibration), calibration: result,
         written: record, verification: nil, decisionRule: decisionRule)
     try history.append(entry)
-    var contributionError: String?
-    if let contributions {
-        do {
-            try contributions.recordCalibration(CalibrationContribution(
-                technician: work.technician, unitSerial: identity.serial, certificateID: entry.id,
-                startedAt: work.startedAt, finishedAt: now))
-        } catch {
-            contributionError = "calibration \(entry.id) is stored, but the ledger did not record the contribution: \(error)"
-        }
-    }
-    return (entry, contributionError)
+    return entry
 }
 
 /// Files a verification in the history (it changed nothing on the device).

@@ -1,4 +1,8 @@
-/// A calibration as work done on a unit: what the contribution ledger credits to the technician.
+import Foundation
+
+/// A calibration as work done on a unit: what the contribution ledger credits to the technician. The credit
+/// rule lives here, so every shell that credits a calibration (the CLI, the server) credits it the same way;
+/// turning it into a ledger event is the shell's, since calibration knows no ledger.
 public struct CalibrationContribution: Sendable, Equatable, Codable {
     public var technician: String
     public var unitSerial: String
@@ -10,6 +14,23 @@ public struct CalibrationContribution: Sendable, Equatable, Codable {
 
     public var secondsSpent: UInt64 { finishedAt >= startedAt ? finishedAt - startedAt : 0 }
 
+    /// Hours credited, in hundredths: the time spent rounded to the nearest hundredth of an hour (half up), and
+    /// at least 0.01 h, since a calibration is never free work. Exact for any two timestamps: never traps.
+    public var creditedCentiHours: UInt64 {
+        // 36 s is a hundredth of an hour: round(s / 36) without forming s × 100.
+        let s = secondsSpent
+        return max(1, s / 36 + (s % 36 >= 18 ? 1 : 0))
+    }
+
+    /// The day the work is credited on: when it finished, as a UTC date (`2027-01-15`).
+    public var creditedDay: String {
+        ISO8601DateFormatter.string(
+            from: Date(timeIntervalSince1970: TimeInterval(finishedAt)), timeZone: .gmt, formatOptions: [.withFullDate])
+    }
+
+    /// What the ledger event says, so the certificate can be found from it.
+    public var creditNote: String { "calibration certificate \(certificateID)" }
+
     public init(technician: String, unitSerial: String, certificateID: String, startedAt: UInt64, finishedAt: UInt64) {
         self.technician = technician
         self.unitSerial = unitSerial
@@ -19,14 +40,9 @@ public struct CalibrationContribution: Sendable, Equatable, Codable {
     }
 }
 
-/// Where accepted calibrations are credited. The ledger implements it; calibration does not know the ledger.
-public protocol ContributionRecorder: Sendable {
-    func recordCalibration(_ contribution: CalibrationContribution) throws
-}
-
 extension CalibrationContribution {
     /// The contribution an accepted calibration in the history stands for (nil for verifications), so a ledger
-    /// that arrives later can credit calibrations done before it existed.
+    /// can credit calibrations done before it existed, or on a bench without it.
     public init?(entry: HistoryEntry) {
         guard entry.kind == .calibration else { return nil }
         self.init(

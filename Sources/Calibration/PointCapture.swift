@@ -7,6 +7,7 @@ import Signal
 /// accumulates exactly `samples` readings into one point.
 ///
 /// The session must be configured with only this channel in its mask, so every value in a frame is ours.
+/// Unchecked: every mutable field is guarded by `condition`; `blockSize` is immutable.
 public final class PointCapture: StreamConsumer, @unchecked Sendable {
     public let blockSize: Int
     // Everything below is guarded by `condition`.

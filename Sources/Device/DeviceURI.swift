@@ -53,6 +53,20 @@ public enum DeviceURI: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Which driver opens it: each registers its scheme with the ``DeviceOpener``.
+    public enum Scheme: String, Sendable, Hashable {
+        case simulator = "sim", serial, usb, replay
+    }
+
+    public var scheme: Scheme {
+        switch self {
+        case .simulator: .simulator
+        case .serial: .serial
+        case .usb: .usb
+        case .replay: .replay
+        }
+    }
+
     public var description: String {
         switch self {
         case .simulator(let o):

@@ -7,9 +7,19 @@ public protocol Transport: AnyObject, Sendable {
     func receive(into buffer: UnsafeMutableRawBufferPointer, timeoutMs: Int32) throws(TransportError) -> Int
     /// Releases the link; later calls fail with `.closed`.
     func close()
+    /// Sets what the instrument measures, where the host can (a simulated unit standing in for a calibration
+    /// rig); nil for a real instrument, which only a technician at the bench can move.
+    var physicalInput: (any PhysicalInput)? { get }
+}
+
+/// The measured quantity of a simulated instrument, set from the host.
+public protocol PhysicalInput: Sendable {
+    func apply(physical value: Double, channel: Int)
 }
 
 extension Transport {
+    public var physicalInput: (any PhysicalInput)? { nil }
+
     public func send(_ bytes: [UInt8]) throws(TransportError) {
         let result: Result<Void, TransportError> = bytes.withUnsafeBytes { p in
             Result { () throws(TransportError) in try send(p) }

@@ -19,6 +19,7 @@ public final class MQTTClient: Sendable {
         /// Refused: queue full, or no connection for QoS 0.
         public var dropped: UInt64 = 0
         public var queued = 0
+        public var queuedBytes = 0
         /// Subscriptions the broker acknowledged (SUBACK), over every connection.
         public var subscriptionsAcknowledged: UInt64 = 0
         /// The latest reason a connection failed or was refused, in libmosquitto's or the broker's words.
@@ -41,7 +42,8 @@ public final class MQTTClient: Sendable {
     ) throws(MQTTError) {
         MQTTLibrary.initialise()
         self.options = options
-        let callbacks = CallbackBox(maxQueued: options.maxQueuedMessages, onConnect: onConnect, onMessage: onMessage)
+        let callbacks = CallbackBox(
+            maxQueued: options.maxQueuedMessages, maxQueuedBytes: options.maxQueuedBytes, onConnect: onConnect, onMessage: onMessage)
         let box = Unmanaged.passRetained(callbacks)
         guard let h = mosquitto_new(options.clientID, !options.persistentSession, box.toOpaque()) else {
             box.release()
@@ -122,7 +124,7 @@ public final class MQTTClient: Sendable {
     @discardableResult
     public func publish(topic: String, payload: UnsafeRawBufferPointer, qos: QoS, retain: Bool = false) -> Bool {
         let callbacks = box.takeUnretainedValue()
-        guard callbacks.reserve() else { return false }
+        guard callbacks.reserve(bytes: payload.count) else { return false }
         var mid: Int32 = 0
         let rc = mosquitto_publish(handle, &mid, topic, Int32(payload.count), payload.baseAddress, qos.rawValue, retain)
         callbacks.published(rc: rc, qos: qos)
@@ -151,27 +153,34 @@ enum MQTTLibrary {
 /// What the C callbacks reach through libmosquitto's `obj` pointer.
 final class CallbackBox: Sendable {
     let maxQueued: Int
+    let maxQueuedBytes: Int
+    /// Sizes of the messages in flight, oldest first: libmosquitto names a finished message only by its id, and
+    /// completes them in order (QoS 0 as sent, QoS 1 as acknowledged), so the oldest size is the one to release.
+    private let sizes = Mutex<(sizes: [Int], head: Int)>(([], 0))
     let onConnect: MQTTClient.ConnectHandler?
     let onMessage: MQTTClient.MessageHandler?
     private let state = Mutex(MQTTClient.Counters())
     private let isStopping = Atomic<Bool>(false)
 
-    init(maxQueued: Int, onConnect: MQTTClient.ConnectHandler?, onMessage: MQTTClient.MessageHandler?) {
+    init(maxQueued: Int, maxQueuedBytes: Int, onConnect: MQTTClient.ConnectHandler?, onMessage: MQTTClient.MessageHandler?) {
         self.maxQueued = maxQueued
+        self.maxQueuedBytes = maxQueuedBytes
         self.onConnect = onConnect
         self.onMessage = onMessage
     }
 
     var counters: MQTTClient.Counters { state.withLock { $0 } }
 
-    /// Takes a queue slot, or counts the message dropped.
-    func reserve() -> Bool {
+    /// Takes a queue slot and its bytes, or counts the message dropped.
+    func reserve(bytes: Int) -> Bool {
         state.withLock { s in
-            guard s.queued < maxQueued else {
+            guard s.queued < maxQueued, s.queuedBytes + bytes <= maxQueuedBytes || s.queued == 0 else {
                 s.dropped += 1
                 return false
             }
             s.queued += 1
+            s.queuedBytes += bytes
+            sizes.withLock { $0.sizes.append(bytes) }
             return true
         }
     }
@@ -182,6 +191,7 @@ final class CallbackBox: Sendable {
                 s.published += 1
             } else {
                 s.queued -= 1
+                s.queuedBytes = max(0, s.queuedBytes - sizes.withLock { q in q.sizes.count > q.head ? q.sizes.removeLast() : 0 })
                 s.dropped += 1
             }
         }
@@ -191,6 +201,19 @@ final class CallbackBox: Sendable {
         state.withLock { s in
             s.delivered += 1
             s.queued = max(0, s.queued - 1)
+            let released = sizes.withLock { q -> Int in
+                guard q.head < q.sizes.count else { return 0 }
+                defer {
+                    q.head += 1
+                    // Compact now and then so the array does not grow with the run.
+                    if q.head >= 1024 && q.head * 2 >= q.sizes.count {
+                        q.sizes.removeFirst(q.head)
+                        q.head = 0
+                    }
+                }
+                return q.sizes[q.head]
+            }
+            s.queuedBytes = s.queued == 0 ? 0 : max(0, s.queuedBytes - released)
         }
     }
 

@@ -50,6 +50,9 @@ public struct MQTTOptions: Sendable {
     /// Messages handed to libmosquitto and not yet sent (QoS 0) or acknowledged (QoS 1); past this a publish is
     /// refused and counted as dropped, so an absent broker costs bounded memory, never a blocked caller.
     public var maxQueuedMessages = 1000
+    /// The same bound in bytes (payloads), so large messages (many channels at a high rate) stay bounded too.
+    /// One message is always let through however large, so a single big message is never refused outright.
+    public var maxQueuedBytes = 64 << 20
 
     public init(clientID: String) { self.clientID = clientID }
 }

@@ -9,6 +9,7 @@ import Recording
 /// The reader thread drives playback: each `receive` sends every frame due by now, where frame times are
 /// the recorded device times divided by `speed` (0: no pacing, as fast as the host reads). After the last
 /// row the link ends with `TransportError.endOfStream`, which a recorder treats as a clean end.
+/// Unchecked: every mutable field is guarded by `condition`.
 public final class ReplayTransport: Transport, @unchecked Sendable {
     public let description: String
     public let speed: Double
@@ -223,7 +224,7 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
 }
 
 extension ReplayTransport {
-    /// What `DeviceOpener.registerReplay` needs: a `replay:` URI to a transport.
+    /// What `DeviceOpener.register(.replay)` needs: a `replay:` URI to a transport.
     public static func open(_ uri: DeviceURI) throws(DeviceError) -> any Transport {
         guard case .replay(let path, let speed) = uri else { throw .uri(.malformed(uri.description, "not a replay URI")) }
         do throws(ReplayError) { return try ReplayTransport(path: path, speed: speed) } catch {

@@ -4,6 +4,7 @@ import Synchronization
 
 /// The thread that runs libusb's event loop: libusb creates none, and asynchronous transfers and hotplug
 /// callbacks only complete while someone handles events.
+/// Unchecked: `context` is immutable; the stop flags are atomics.
 final class EventThread: @unchecked Sendable {
     private let context: OpaquePointer
     private let stopping = Atomic<Bool>(false)

@@ -5,6 +5,7 @@ import Foundation
 /// bytes in arrival order, then how the link ended. Everything received before a failure is delivered first.
 ///
 /// Public so the benchmarks can drive the host-side path without hardware.
+/// Unchecked: `bytes`, `failure` and `closed` are guarded by `condition`.
 public final class InboundStream: @unchecked Sendable {
     private let condition = NSCondition()
     // Guarded by `condition`.

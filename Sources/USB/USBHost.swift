@@ -2,6 +2,7 @@ import CLibUSB
 
 /// One libusb context and the thread handling its events: what transports, discovery and hotplug share.
 /// The context outlives everything opened through it because each of those holds the host.
+/// Unchecked: immutable after init; libusb contexts are thread-safe.
 public final class USBHost: @unchecked Sendable {
     private let context: USBContext
     private let events: EventThread

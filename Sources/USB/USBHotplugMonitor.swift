@@ -8,6 +8,7 @@ import MWP
 /// libusb hotplug callbacks when the platform has them, a look at the bus every interval otherwise (and now and
 /// then anyway, to catch what a lost notification hid; `AttachedMosquitos` says how a look decides). Either way
 /// the events come out of one queue: `next(timeoutMs:)` for threads, `events` for async code. Call `stop` when done.
+/// Unchecked: the queue and the raw events are guarded by `condition`; `attached` is the worker's alone.
 public final class USBHotplugMonitor: @unchecked Sendable {
     public enum Event: Sendable, Equatable {
         case arrived(USBDeviceInfo)

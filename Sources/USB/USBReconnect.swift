@@ -13,7 +13,16 @@ public enum USBReconnect {
         serial: String, host: USBHost, timeoutMs: Int, retryIntervalMs: Int = 250,
         transfersInFlight: Int = TransferSizing.transfersInFlight
     ) throws(TransportError) -> USBTransport {
-        let uri = DeviceURI.usb(vendorID: USBIdentity.vendorID, productID: USBIdentity.productID, serial: serial)
+        try waitAndReopen(
+            uri: .usb(vendorID: USBIdentity.vendorID, productID: USBIdentity.productID, serial: serial), host: host,
+            timeoutMs: timeoutMs, retryIntervalMs: retryIntervalMs, transfersInFlight: transfersInFlight)
+    }
+
+    /// The same for any `usb:` URI (naming the serial to wait for).
+    public static func waitAndReopen(
+        uri: DeviceURI, host: USBHost, timeoutMs: Int, retryIntervalMs: Int = 250,
+        transfersInFlight: Int = TransferSizing.transfersInFlight
+    ) throws(TransportError) -> USBTransport {
         let deadline = MonotonicClock.nowNs() + UInt64(max(0, timeoutMs)) * 1_000_000
         let monitor = try? USBHotplugMonitor(host: host, pollIntervalMs: retryIntervalMs)
         defer { monitor?.stop() }

@@ -8,6 +8,7 @@ import MWP
 ///
 /// Bytes from completed transfers queue here until the session's reader takes them through `receive`, so
 /// USB feeds the same `DeviceSession`/`FrameDecoder` path as a tty.
+/// Unchecked: mutable state is guarded by `condition` (sends by `sendLock`); `interface`/`pool` change only once callbacks are done.
 public final class USBTransport: Transport, @unchecked Sendable {
     public let info: USBDeviceInfo
     public let maxPacketSize: Int

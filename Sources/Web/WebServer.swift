@@ -101,6 +101,7 @@ public final class WebServer: Sendable {
         let routes = Routes(router: routers.http, webSocketRouter: routers.webSocket, server: self)
         addDeviceRoutes(to: routes)
         addRecordingRoutes(to: routes)
+        addRecordingViewRoutes(to: routes)
         addCalibrationRoutes(to: routes)
         addLedgerRoutes(to: routes)
         addStreamRoutes(to: routes)

@@ -2,6 +2,7 @@ import Acquisition
 import Device
 import Foundation
 import Recording
+import Simulator
 import Testing
 
 /// A whole run in process: the in-process simulator misbehaving on purpose, the real recorder and HDF5 file,
@@ -18,7 +19,7 @@ import Testing
     func record(_ uri: String, duration: Double?) throws -> Outcome {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("acq-\(UUID().uuidString).h5").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let session = try DeviceOpener().openSession(uri)
+        let session = try DeviceOpener.simulated.openSession(uri)
         defer { session.close() }
         let plan = AcquisitionPlan(rateHz: 1000, durationSeconds: duration, output: path, softwareVersion: "test")
         let run = try AcquisitionRun(sessions: [(uri, session)], plan: plan)

@@ -13,11 +13,12 @@ final class IngestHarness {
     private(set) var gaps: [Gap] = []
     private(set) var events: [IngestEvent] = []
 
-    init(channels: Int = 2, endIndex: UInt64? = nil, outlets: StreamOutlets? = nil) {
+    init(channels: Int = 2, endIndex: UInt64? = nil, outlets: StreamOutlets? = nil, trigger: TriggerGate? = nil) {
         self.channels = channels
         ring = FrameRing(capacity: 1 << 16, channelCount: channels, policy: .lossless)
         ingest = StreamIngest(
-            channelMask: (1 << UInt32(channels)) - 1, rateHz: 1000, rings: [ring], endIndex: endIndex, outlets: outlets)
+            channelMask: (1 << UInt32(channels)) - 1, rateHz: 1000, rings: [ring], endIndex: endIndex, outlets: outlets,
+            trigger: trigger)
     }
 
     /// What the device sends for wire index `wire` on `channel`: recognisable, so a sample delivered at the

@@ -3,6 +3,7 @@ import Device
 import Dispatch
 import Foundation
 import MWP
+import Simulator
 import Testing
 
 /// The hub's mode machine and the reader thread's request/reply, in process over the simulator.
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func aReplyArrivingWhileTheReaderIsHeldUpByBackPressureDoesNotTimeOut() throws {
-        let session = try DeviceOpener().openSession("sim?channels=1", requestTimeoutMs: 200)
+        let session = try DeviceOpener.simulated.openSession("sim?channels=1", requestTimeoutMs: 200)
         defer { session.close() }
         try session.configure(rateHz: 1000, channelMask: 1)
         let held = HeldConsumer()
@@ -54,7 +55,7 @@ import Testing
 
     @Test func modesChangeWhileSubscribersStayAndConflictsAreRefused() throws {
         let uri = "sim?channels=2&serial=MQ-HUB-1"
-        let hub = try StreamHub(uri: uri, session: try DeviceOpener().openSession(uri), softwareVersion: "test")
+        let hub = try StreamHub(uri: uri, session: try DeviceOpener.simulated.openSession(uri), softwareVersion: "test")
         defer { hub.shutdown() }
         let subscription = hub.outlets.subscribe(capacity: 1 << 12)
         #expect(hub.status().mode == .idle && hub.status().liveClients == 1)

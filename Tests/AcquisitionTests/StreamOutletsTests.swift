@@ -3,6 +3,7 @@ import Device
 import Foundation
 import Recording
 import Signal
+import Simulator
 import Testing
 
 /// Newest-wins subscribers of a device's stream: they get exactly the indices the recording holds, come and go
@@ -25,14 +26,14 @@ import Testing
     ) throws -> (file: [UInt64], live: [UInt64], summary: RunSummary, dropped: UInt64) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("outlets-\(UUID().uuidString).h5").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let session = try DeviceOpener().openSession(uri)
+        let session = try DeviceOpener.simulated.openSession(uri)
         defer { session.close() }
         let outlets = StreamOutlets(channelCount: session.identity!.channels.count)
         let subscription = outlets.subscribe(capacity: 1 << 14)
         var plan = AcquisitionPlan(rateHz: 1000, durationSeconds: duration, output: path, softwareVersion: "test", follow: follow)
         plan.outlets = [uri: outlets]
         let run = try AcquisitionRun(
-            sessions: [(uri, session)], plan: plan, reopen: { try? DeviceOpener().openSession($0) })
+            sessions: [(uri, session)], plan: plan, reopen: { uri, _ in try? DeviceOpener.simulated.openSession(uri) })
         try run.start()
         // The run ends on its own; the deadline only keeps a broken build from hanging the suite.
         let deadline = Date(timeIntervalSinceNow: 60)

@@ -80,28 +80,22 @@ import Testing
         defer { bench.close() }
         let (result, plan) = try bench.calibrate()
         let history = temporaryHistory()
-        final class Ledger: ContributionRecorder, @unchecked Sendable {
-            var got: [CalibrationContribution] = []
-            func recordCalibration(_ c: CalibrationContribution) throws { got.append(c) }
-        }
-        let ledger = Ledger()
         let work = WorkContext(technician: "a.tech", startedAt: 1_800_000_000)
-        let (entry, ledgerError) = try acceptCalibration(
+        let entry = try acceptCalibration(
             result, plan: plan, identity: bench.identity, work: work, session: bench.session, history: history,
-            contributions: ledger, now: 1_800_000_600)
-        #expect(ledgerError == nil)
+            now: 1_800_000_600)
         let stored = try bench.session.readCalibration(channel: 0)
         #expect(stored == entry.written)
         #expect(stored.degree == 2 && stored.technician == "a.tech" && stored.calibratedAt == 1_800_000_600)
         #expect(try history.entries() == [entry])
         #expect(try history.certificateID(serial: "MQ-TEST-0001", stored: stored) == entry.id)
         #expect(entry.id.hasPrefix("MQC-20270115-"))
-        #expect(ledger.got == [CalibrationContribution(
-            technician: "a.tech", unitSerial: "MQ-TEST-0001", certificateID: entry.id, startedAt: 1_800_000_000, finishedAt: 1_800_000_600)])
-        #expect(ledger.got[0].secondsSpent == 600 && ledger.got[0].workType == "calibration")
-        #expect(CalibrationContribution(entry: entry) == ledger.got[0])
+        let credit = CalibrationContribution(entry: entry)
+        #expect(credit == CalibrationContribution(
+            technician: "a.tech", unitSerial: "MQ-TEST-0001", certificateID: entry.id, startedAt: 1_800_000_000, finishedAt: 1_800_000_600))
+        #expect(credit?.secondsSpent == 600 && credit?.workType == "calibration" && credit?.creditedCentiHours == 17)
         // A second calibration appends; the first line is untouched.
-        let (again, _) = try acceptCalibration(
+        let again = try acceptCalibration(
             result, plan: plan, identity: bench.identity, work: work, session: bench.session, history: history, now: 1_800_000_900)
         #expect(try history.entries() == [entry, again])
         #expect(throws: CalibrationError.self) { try history.append(entry) }
@@ -195,7 +189,7 @@ import Testing
         let bench = try Bench(sensor: Bench.sensor())
         defer { bench.close() }
         let (result, plan) = try bench.calibrate()
-        let (entry, _) = try acceptCalibration(
+        let entry = try acceptCalibration(
             result, plan: plan, identity: bench.identity, work: WorkContext(technician: "a.tech", startedAt: 0),
             session: bench.session, history: history)
         let handle = try #require(FileHandle(forWritingAtPath: history.path))

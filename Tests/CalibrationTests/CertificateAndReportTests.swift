@@ -13,7 +13,7 @@ import Testing
         let work = WorkContext(technician: "a.tech", authorizedBy: "q.manager", conditions: "23.0 °C, 40 %RH", startedAt: 1_800_000_000)
         return try acceptCalibration(
             result, plan: plan, identity: bench.identity, work: work, session: bench.session, history: temporaryHistory(),
-            decisionRule: .guarded, now: 1_800_000_600).entry
+            decisionRule: .guarded, now: 1_800_000_600)
     }
 
     @Test func certificateCarriesTheISO17025Elements() throws {

@@ -93,21 +93,6 @@ import Testing
     }
 
     @Test(arguments: seeds)
-    func runningStatistics(seed: UInt64) {
-        let make = { RunningStatistics(windowLength: 250, channelCount: Self.channels) }
-        let run: (RunningStatistics, UnsafeMutablePointer<Double>, Int, Int, inout [Double]) -> Void = { s, p, n, start, out in
-            s.process(p, frameCount: n) { last, stats in
-                out.append(Double(start + last))
-                for c in stats { out += [c.mean, c.rms, c.minimum, c.maximum, c.standardDeviation] }
-            }
-        }
-        let whole = Self.fed([Self.frames], make, run)
-        #expect(whole.count == (Self.frames / 250) * (1 + 5 * Self.channels))
-        #expect(whole[0] == 249)
-        for chunks in Self.chunkings(seed: seed) { #expect(Self.fed(chunks, make, run) == whole) }
-    }
-
-    @Test(arguments: seeds)
     func trigger(seed: UInt64) {
         for condition in [Trigger.Condition.risingEdge, .fallingEdge, .levelAbove, .levelBelow] {
             let make = { Box(Trigger(channel: 1, condition: condition, level: 0.5, hysteresis: 0.2, holdoff: 5)) }

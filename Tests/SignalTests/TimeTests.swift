@@ -108,46 +108,4 @@ import Testing
         #expect(decoded == mapping)
         #expect(abs(decoded.driftPPM - 0.037) < 1e-6)
     }
-
-    @Test func mergerOrdersTwoDevicesByHostTime() {
-        var merger = StreamMerger<String>(streamCount: 2)
-        merger.push(stream: 0, hostNanos: 10, element: "a10")
-        merger.push(stream: 0, hostNanos: 30, element: "a30")
-        // Stream 1 has said nothing yet: it might still deliver something before 10.
-        #expect(merger.next() == nil)
-        merger.push(stream: 1, hostNanos: 5, element: "b5")
-        merger.push(stream: 1, hostNanos: 20, element: "b20")
-        var out: [String] = []
-        while let item = merger.next() { out.append(item.element) }
-        // a30 waits: stream 1's last is 20, it could still push 25.
-        #expect(out == ["b5", "a10", "b20"])
-        merger.push(stream: 1, hostNanos: 30, element: "b30")
-        merger.finish(stream: 1)
-        while let item = merger.next() { out.append(item.element) }
-        // Tie at 30 goes to the lower stream; b30 then waits, since stream 0 could still push another 30.
-        #expect(out == ["b5", "a10", "b20", "a30"])
-        merger.finish(stream: 0)
-        while let item = merger.next() { out.append(item.element) }
-        #expect(out == ["b5", "a10", "b20", "a30", "b30"])
-    }
-
-    @Test func mergerOfMappedStreamsIsSortedAndComplete() {
-        var rng = SplitMix64(seed: 11)
-        let streams = 3
-        var merger = StreamMerger<(Int, Int)>(streamCount: streams)
-        var times = [Double](repeating: 0, count: streams)
-        var pushed = 0
-        var out: [StreamMerger<(Int, Int)>.Item] = []
-        for step in 0..<3000 {
-            let s = Int.random(in: 0..<streams, using: &rng)
-            times[s] += Double.random(in: 0...10, using: &rng)
-            merger.push(stream: s, hostNanos: times[s], element: (s, step))
-            pushed += 1
-            while let item = merger.next() { out.append(item) }
-        }
-        for s in 0..<streams { merger.finish(stream: s) }
-        while let item = merger.next() { out.append(item) }
-        #expect(out.count == pushed)
-        #expect(zip(out, out.dropFirst()).allSatisfy { $0.hostNanos <= $1.hostNanos })
-    }
 }

@@ -121,6 +121,25 @@ extension USBEmulatedDeviceTests {
         session.close()
     }
 
+    /// What `record --follow` calls while a USB unit is away: the opener's reopen waits on hotplug arrivals
+    /// (``USBReconnect``) for the serial it was told, instead of failing at once and being polled again.
+    @Test func theOpenersReopenWaitsForTheUnitToBePluggedBack() throws {
+        let device = try EmulatedMosquito()
+        var opener = DeviceOpener()
+        USBDriver.register(into: &opener)
+        device.unplug()
+        #expect(throws: DeviceError.self) { _ = try opener.openSession("usb:1209:0001") }
+        let replug = Thread {
+            Thread.sleep(forTimeInterval: 0.3)
+            try? device.plug(address: 4)
+        }
+        replug.start()
+        let session = try opener.reopenSession("usb:1209:0001", serial: EmulatedMosquito.serial, waitMs: 60_000)
+        #expect(session.identity?.serial == EmulatedMosquito.serial)
+        #expect((session.transport as? USBTransport)?.info.address == 4)
+        session.close()
+    }
+
     @Test func reconnectGivesUpWithAClearErrorWhenTheUnitStaysAway() throws {
         let device = try EmulatedMosquito()
         device.unplug()

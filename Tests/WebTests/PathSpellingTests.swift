@@ -20,13 +20,13 @@ struct PathSpellingTests {
     }
 
     /// Pages are not in the OpenAPI document (it describes the JSON API); the sweep lists them here.
-    static let pages = ["/", "/device/{id}", "/ledger", "/ledger/unit/{serial}", "/ledger/agent/{id}",
+    static let pages = ["/", "/device/{id}", "/recording/{name}", "/ledger", "/ledger/unit/{serial}", "/ledger/agent/{id}",
                         "/ledger/equation/{project}", "/ledger/contribute", "/assets/{name}", "/openapi.json"]
         .map { Route(method: "GET", template: $0) }
 
     /// These carry no data and are meant to load without a token: static pages (they ask for the token before
     /// calling the API), the API's own description, and forgetting the session cookie.
-    static let open: Set<Route> = Set(["/", "/device/{id}", "/ledger/contribute", "/assets/{name}", "/openapi.json"]
+    static let open: Set<Route> = Set(["/", "/device/{id}", "/recording/{name}", "/ledger/contribute", "/assets/{name}", "/openapi.json"]
         .map { Route(method: "GET", template: $0) } + [Route(method: "DELETE", template: "/api/session")])
 
     struct Document {
@@ -107,6 +107,9 @@ struct PathSpellingTests {
             "/api/devices/{id}/stop": "/api/devices/\(serial)/stop",
             "/api/recordings/{name}": "/api/recordings/sweep.h5",
             "/api/recordings/{name}/summary": "/api/recordings/sweep.h5/summary",
+            "/api/recordings/{name}/range": "/api/recordings/sweep.h5/range",
+            "/api/recordings/{name}/export": "/api/recordings/sweep.h5/export",
+            "/recording/{name}": "/recording/sweep.h5",
             "/api/calibration/{serial}/history": "/api/calibration/\(serial)/history",
             "/api/calibration/certificates/{id}": "/api/calibration/certificates/\(certificate)",
             "/api/ledger/agents/{id}": "/api/ledger/agents/ana",

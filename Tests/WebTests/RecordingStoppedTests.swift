@@ -1,6 +1,7 @@
 import Acquisition
 import Device
 import Foundation
+import Simulator
 import Testing
 @testable import Web
 
@@ -9,7 +10,7 @@ import Testing
     @Test func countsSummedAcrossDevicesSaturate() throws {
         let path = NSTemporaryDirectory() + "stopped-\(UUID().uuidString).h5"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let hub = try StreamHub(uri: WebFixture.simURI, session: try DeviceOpener().openSession(WebFixture.simURI), softwareVersion: "test")
+        let hub = try StreamHub(uri: WebFixture.simURI, session: try DeviceOpener.simulated.openSession(WebFixture.simURI), softwareVersion: "test")
         defer { hub.shutdown() }
         try hub.startRecording(path: path, rateHz: 1000, durationSeconds: 0.05)
         // The recording ends on its own; the deadline only keeps a broken build from hanging the suite.

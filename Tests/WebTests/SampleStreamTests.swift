@@ -116,17 +116,17 @@ struct SampleStreamTests {
         await f.tearDown()
     }
 
-    @Test("?decimate=N sends every Nth sample; a bad N is refused")
-    func decimated() async throws {
+    @Test("?every=N sends every Nth sample; a bad N is refused")
+    func everyNth() async throws {
         let f = try await WebFixture.make(devices: [Self.uri], streamRate: 1000, demoLedger: false)
         try await f.server.makeApplication().test(.live) { client in
-            let messages = try await Self.collect(client, path: "/ws/devices/MQ-WS-16?decimate=10", frames: 100)
+            let messages = try await Self.collect(client, path: "/ws/devices/MQ-WS-16?every=10", frames: 100)
             let indices = messages.flatMap(\.indices)
             #expect(indices.count >= 100)
             #expect(indices.allSatisfy { $0 % 10 == 0 })
             let first = try #require(indices.first)
             #expect(indices == stride(from: first, to: first + UInt64(indices.count * 10), by: 10).map { $0 })
-            let bad = try await client.execute(uri: "/ws/devices/MQ-WS-16?decimate=0", method: .get)
+            let bad = try await client.execute(uri: "/ws/devices/MQ-WS-16?every=0", method: .get)
             #expect(bad.status == .badRequest)
         }
         await f.tearDown()
@@ -143,7 +143,7 @@ struct SampleStreamTests {
             let port = try #require(client.port)
             let cases: [(String, [String: String], Int, String)] = [
                 ("/ws/devices/NO-SUCH-DEVICE", viewer, 404, "not_found"),
-                ("/ws/devices/MQ-WS-16?decimate=0", viewer, 400, "bad_request"),
+                ("/ws/devices/MQ-WS-16?every=0", viewer, 400, "bad_request"),
                 ("/ws/devices/MQ-WS-16", [:], 401, "unauthorized"),
                 ("/ws/devices/MQ-WS-16?token=mq_wrong", [:], 401, "unauthorized"),
             ]
@@ -178,7 +178,7 @@ struct SampleStreamTests {
         indices.withUnsafeBufferPointer { i in times.withUnsafeBufferPointer { t in values.withUnsafeBufferPointer { v in
             ring.writeDroppingOldest(Signal.FrameSpan(indices: i, deviceTimesNanos: t, values: v, channelCount: 2))
         } } }
-        var sender = SampleSender(ring: ring, decimate: 1)
+        var sender = SampleSender(ring: ring, every: 1)
         let messages = sender.drain().compactMap { SampleFrameLayout.decode($0) }
         let got = messages.flatMap(\.indices)
         #expect(got == Array(UInt64(10_240 - 1024)..<10_240), "only the newest ring-full survives")
@@ -199,7 +199,7 @@ struct SampleStreamTests {
             } } }
         }
         #expect(ring.lostGapRecordCount > 0)
-        var sender = SampleSender(ring: ring, decimate: 1)
+        var sender = SampleSender(ring: ring, every: 1)
         let messages = sender.drain().compactMap { SampleFrameLayout.decode($0) }
         #expect(messages.flatMap(\.indices) == Array(UInt64(10_240 - 1024)..<10_240))
         #expect(messages.first?.missed == 10_240 - 1024)

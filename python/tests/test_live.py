@@ -110,8 +110,8 @@ def test_indices_are_contiguous_except_where_the_simulator_dropped(dropping_serv
         assert np.array_equal(b.values[:, 2], mosquito.evaluate(stream.calibrations[2].coefficients, b.raw[:, 2]))
 
 
-def test_decimated_stream_sends_multiples_of_n(dropping_server: Server) -> None:
-    with mosquito.live(dropping_server.url, SERIAL, token=dropping_server.token, decimate=10) as stream:
+def test_every_nth_stream_sends_multiples_of_n(dropping_server: Server) -> None:
+    with mosquito.live(dropping_server.url, SERIAL, token=dropping_server.token, every=10) as stream:
         index = np.concatenate([b.index for b in frames(stream, 100)]).astype(np.int64)
     assert (index % 10 == 0).all()
     assert set(np.diff(index).tolist()) <= {10, 20}  # a dropped frame can take one multiple of 10 with it
@@ -122,8 +122,8 @@ def test_tokens_are_needed_and_bad_requests_are_refused(dropping_server: Server)
         mosquito.live(dropping_server.url, SERIAL)
     with pytest.raises(mosquito.LiveError, match="HTTP 404"):
         mosquito.live(dropping_server.url, "MQ-NOPE", token=dropping_server.token)
-    with pytest.raises(ValueError, match="decimate"):
-        mosquito.live(dropping_server.url, SERIAL, token=dropping_server.token, decimate=0)
+    with pytest.raises(ValueError, match="every"):
+        mosquito.live(dropping_server.url, SERIAL, token=dropping_server.token, every=0)
 
 
 def test_a_stalled_reader_is_told_exactly_how_many_frames_it_lost(tmp_path: Path) -> None:

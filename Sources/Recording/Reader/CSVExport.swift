@@ -28,22 +28,54 @@ public struct CSVExportSelection: Sendable, Equatable {
 public func exportCSV(from reader: HDF5RecordingReader, selection: CSVExportSelection = .init(),
                       maxRowsPerRead: Int = 16_384,
                       write: (String) throws(RecordingError) -> Void) throws(RecordingError) {
-    guard reader.devices.indices.contains(selection.device) else {
-        throw .invalidInput("device \(selection.device) is not in \(reader.path) (\(reader.devices.count) devices)")
-    }
-    let channels = reader.devices[selection.device].device.configuration.channels.map(\.name)
-    let columns: [Int] = try (selection.channels ?? channels).map { (name) throws(RecordingError) in
-        guard let position = channels.firstIndex(of: name) else {
-            throw .invalidInput("no channel \(name) in \(reader.path) (channels: \(channels.joined(separator: ", ")))")
+    let pieces = try CSVExportPieces(reader: reader, selection: selection, maxRowsPerRead: maxRowsPerRead)
+    while let text = try pieces.next() { try write(text) }
+}
+
+/// The same CSV text as `exportCSV`, one piece per call, for a caller that must wait between pieces (an HTTP
+/// response written as fast as its client reads). Everything that can be refused is refused by `init`.
+public final class CSVExportPieces {
+    private let reader: HDF5RecordingReader
+    private let selection: CSVExportSelection
+    private let columns: [Int]
+    private let header: String
+    private let rows: Range<UInt64>
+    private let maxRowsPerRead: Int
+    /// The next row to give; nil until the header was given.
+    private var position: UInt64?
+
+    public init(reader: HDF5RecordingReader, selection: CSVExportSelection = .init(),
+                maxRowsPerRead: Int = 16_384) throws(RecordingError) {
+        guard reader.devices.indices.contains(selection.device) else {
+            throw .invalidInput("device \(selection.device) is not in \(reader.path) (\(reader.devices.count) devices)")
         }
-        return position
+        let channels = reader.devices[selection.device].device.configuration.channels.map(\.name)
+        columns = try (selection.channels ?? channels).map { (name) throws(RecordingError) in
+            guard let position = channels.firstIndex(of: name) else {
+                throw .invalidInput("no channel \(name) in \(reader.path) (channels: \(channels.joined(separator: ", ")))")
+            }
+            return position
+        }
+        header = CSVFormat.header(channelNames: columns.map { channels[$0] })
+        rows = try exportRows(reader, selection)
+        self.reader = reader
+        self.selection = selection
+        self.maxRowsPerRead = max(1, maxRowsPerRead)
     }
-    let rows = try exportRows(reader, selection)
-    try write(CSVFormat.header(channelNames: columns.map { channels[$0] }))
-    try reader.forEachBlock(device: selection.device, rows: rows, maxRows: maxRowsPerRead) { (block) throws(RecordingError) in
+
+    /// The header first, then the rows of one read each; nil once everything was given.
+    public func next() throws(RecordingError) -> String? {
+        guard let start = position else {
+            position = rows.lowerBound
+            return header
+        }
+        guard start < rows.upperBound else { return nil }
+        let end = min(rows.upperBound, start + UInt64(maxRowsPerRead))
+        let block = try reader.readSamples(device: selection.device, rows: start ..< end)
+        position = end
         var text = ""
         CSVFormat.appendRows(of: block, columns: columns, rawCounts: selection.rawCounts, to: &text)
-        try write(text)
+        return text
     }
 }
 
@@ -99,13 +131,9 @@ private func exportRows(_ reader: HDF5RecordingReader, _ selection: CSVExportSel
     if let from = selection.fromSeconds, let to = selection.toSeconds, to < from {
         throw .invalidInput("--to \(to) is before --from \(from)")
     }
-    let start = try reader.readSamples(device: selection.device, rows: 0 ..< 1).deviceTimeMicros[0]
-    func row(_ seconds: Double?, default fallback: UInt64) throws(RecordingError) -> UInt64 {
-        guard let seconds else { return fallback }
-        guard seconds.isFinite, seconds >= 0 else { throw .invalidInput("time \(seconds) s must be ≥ 0") }
-        return try reader.firstRow(device: selection.device,
-                                   atOrAfterDeviceTimeMicros: start + UInt64((seconds * 1e6).rounded()))
+    for seconds in [selection.fromSeconds, selection.toSeconds].compactMap({ $0 }) where !(seconds.isFinite && seconds >= 0) {
+        throw .invalidInput("time \(seconds) s must be ≥ 0")
     }
-    return try row(selection.fromSeconds, default: 0) ..< max(try row(selection.fromSeconds, default: 0),
-                                                              try row(selection.toSeconds, default: count))
+    let window = try reader.window(device: selection.device, fromSeconds: selection.fromSeconds, toSeconds: selection.toSeconds)
+    return window?.rows ?? 0 ..< count
 }

@@ -131,7 +131,7 @@ public final class HDF5RecordingReader {
                                          RecordingLayout.Samples.hostTime, RecordingLayout.Samples.raw,
                                          RecordingLayout.Samples.values]
 
-    private func entry(_ device: Int) throws(RecordingError) -> RecordingDeviceEntry {
+    func entry(_ device: Int) throws(RecordingError) -> RecordingDeviceEntry {
         guard devices.indices.contains(device) else {
             throw .invalidInput("device \(device) is not in \(path) (\(devices.count) devices)")
         }
@@ -143,14 +143,14 @@ public final class HDF5RecordingReader {
     }
 
     /// Opens a dataset of a device, refreshed so a SWMR reader sees the writer's latest flush.
-    private func open(_ device: Int, _ name: String) throws(HDF5Error) -> HDF5Dataset {
+    func open(_ device: Int, _ name: String) throws(HDF5Error) -> HDF5Dataset {
         let group = devices.indices.contains(device) ? devices[device].group : ""
         let dataset = try HDF5Dataset(opening: "\(RecordingLayout.devicesGroup)/\(group)/\(name)", in: file.id)
         if isSWMR { try dataset.refresh() }
         return dataset
     }
 
-    private func readColumn<Number>(_ device: Int, _ name: String, start: UInt64, count: Int, width: UInt64? = nil,
+    func readColumn<Number>(_ device: Int, _ name: String, start: UInt64, count: Int, width: UInt64? = nil,
                                     elementsPerRow: Int = 1, zero: Number,
                                     type: consuming HDF5Datatype) throws(HDF5Error) -> [Number] {
         let dataset = try open(device, name)

@@ -18,8 +18,8 @@
 ///
 /// Pure value type: no I/O, no allocation, no trapping arithmetic on what the wire says.
 public struct StreamIndex: Sendable {
-    /// Host indices at or past this are not part of the run (nil: no end).
-    public let endIndex: UInt64?
+    /// Host indices at or past this are not part of the run (nil: no end, or none yet: see ``end(at:)``).
+    public private(set) var endIndex: UInt64?
     /// Added to every wire index: 0 until the first reconnect.
     public private(set) var base: UInt64 = 0
     public private(set) var violations = IndexViolations()
@@ -84,6 +84,12 @@ public struct StreamIndex: Sendable {
         }
         accountant.observeBlock(firstIndex: first, count: usableEnd - first, report: report)
         return .deliver(firstIndex: first, skip: 0, count: Int(usableEnd - first))
+    }
+
+    /// Ends the run at `stop` (a run that waits for a trigger learns its end only when it fires). Never
+    /// below ``nextIndex``: what is already accounted for stays part of the run.
+    public mutating func end(at stop: UInt64) {
+        endIndex = max(stop, nextIndex)
     }
 
     /// The device reconnected and counts from 0 again, after an outage in which it would have produced

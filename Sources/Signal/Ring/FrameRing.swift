@@ -16,6 +16,7 @@ import Synchronization
 /// consumer position itself (dropping the oldest frames) only by a compare-exchange that finds the bit
 /// clear. Because every change to `tailWord` is a read-modify-write or a release store by the side that
 /// owns it at that moment, the two sides never touch the same slot at the same time.
+/// Unchecked: one producer and one consumer thread, each writing only its own position and slots, as above.
 public final class FrameRing: @unchecked Sendable {
     public let capacity: Int
     public let channelCount: Int

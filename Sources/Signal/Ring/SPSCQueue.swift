@@ -3,6 +3,7 @@ import Synchronization
 /// A small bounded single-producer single-consumer queue of values, used to carry ``Gap`` records from
 /// the producer to a ring's consumer alongside the frames. Same protocol as ``FrameRing``
 /// (release on publish, acquire on observe), without the frame layout.
+/// Unchecked: one producer and one consumer thread; a slot is written before `tail` is released, read after it is acquired.
 final class SPSCQueue<Element>: @unchecked Sendable {
     let capacity: Int
     private let mask: Int

@@ -40,7 +40,7 @@ extension WebServer {
         router.get("/ledger/contribute", .open) { _, _ in try WebResources.page("contribute.html") }
         router.get("/assets/:name", .open) { _, context in
             let name = try context.parameters.require("name")
-            guard ["style.css", "mosquito.js"].contains(name) else { throw WebError.notFound("no asset \(name)") }
+            guard ["style.css", "mosquito.js", "lanes.js"].contains(name) else { throw WebError.notFound("no asset \(name)") }
             return try WebResources.page(name)
         }
         router.get("/openapi.json", .open) { _, _ in

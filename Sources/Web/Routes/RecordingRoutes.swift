@@ -78,7 +78,8 @@ extension WebServer {
             let name = try context.parameters.require("name")
             let path = try self.recordings.existing(name)
             guard name.hasSuffix(".h5") else { throw WebError.badRequest("only .h5 recordings can be inspected") }
-            // Reading a file takes the process-wide HDF5 lock a live recorder also needs: not on a cooperative thread.
+            // Off the cooperative threads: reading takes the process-wide HDF5 lock a live recorder also needs, and
+            // the recording view reads the summary while the file may be growing.
             let summary = try await offloaded { () throws(WebError) -> RecordingSummary in
                 do throws(RecordingError) {
                     return try RecordingSummary(reading: try HDF5RecordingReader(path: path))

@@ -6,25 +6,25 @@ import HummingbirdWebSocket
 import Signal
 
 extension WebServer {
-    /// `GET /ws/devices/{id}?decimate=N`: binary `SampleFrameLayout` messages with every Nth sample (N = 1,
+    /// `GET /ws/devices/{id}?every=N`: binary `SampleFrameLayout` messages with every Nth sample, no filtering (N = 1,
     /// the default, is full rate). Each client is a newest-wins subscriber of the device's hub: it gets the
     /// indices the recording holds (each once, in order, across reconnects), and a slow client loses its own
     /// oldest samples (reported in the next message) and never grows the server's memory.
     func addStreamRoutes(to router: Routes) {
         router.ws("/ws/devices/:id", .stream) { request, context in
             _ = try self.device(context.parameters.require("id"))
-            _ = try Self.decimation(request)
+            _ = try Self.every(request)
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             guard let id = context.requestContext.parameters.get("id"), let device = try? self.device(id),
-                let decimate = try? Self.decimation(context.request)
+                let every = try? Self.every(context.request)
             else { return }
             let subscription = device.outlets.subscribe(capacity: 1 << 15)
             defer { device.outlets.unsubscribe(subscription) }
             let ring = subscription.ring
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    var sender = SampleSender(ring: ring, decimate: decimate)
+                    var sender = SampleSender(ring: ring, every: every)
                     while !Task.isCancelled {
                         try await Task.sleep(for: .milliseconds(10))
                         for message in sender.drain() {
@@ -39,10 +39,11 @@ extension WebServer {
         }
     }
 
-    static func decimation(_ request: Request) throws(WebError) -> Int {
-        guard let text = request.uri.queryParameters.get("decimate") else { return 1 }
+    /// `every`, not `decimate`: it keeps every Nth sample without the anti-aliasing filter `--decimate` applies.
+    static func every(_ request: Request) throws(WebError) -> Int {
+        guard let text = request.uri.queryParameters.get("every") else { return 1 }
         guard let n = Int(text), n >= 1, n <= 100_000 else {
-            throw .badRequest("decimate must be a whole number from 1 to 100000")
+            throw .badRequest("every must be a whole number from 1 to 100000")
         }
         return n
     }
@@ -52,13 +53,13 @@ extension WebServer {
 struct SampleSender {
     static let maxMessageBytes = 12 * 1024
     let ring: FrameRing
-    let decimate: Int
+    let every: Int
     private var dropped: UInt64 = 0
     private var droppedBefore: UInt64 = 0
 
-    init(ring: FrameRing, decimate: Int) {
+    init(ring: FrameRing, every: Int) {
         self.ring = ring
-        self.decimate = decimate
+        self.every = every
     }
 
     mutating func drain() -> [[UInt8]] {
@@ -76,7 +77,7 @@ struct SampleSender {
         var values: [Int32] = []
         ring.read { spans in
             spans.forEach { span in
-                for f in 0..<span.count where decimate == 1 || span.indices[f] % UInt64(decimate) == 0 {
+                for f in 0..<span.count where every == 1 || span.indices[f] % UInt64(every) == 0 {
                     indices.append(span.indices[f])
                     times.append(span.deviceTimesNanos[f])
                     values.append(contentsOf: span.values(ofFrame: f))

@@ -1,23 +1,22 @@
 import Calibration
 import Device
 import Foundation
-import Simulator
 
-/// The in-process simulator's physical world as the calibration rig of a `--script` run.
+/// An instrument whose input the host sets (the in-process simulator's physical world) as the calibration rig.
 struct SimulatorRig: ReferenceRig {
-    let transport: SimulatorTransport
+    let input: any PhysicalInput
     func apply(_ value: Double, channel: UInt8) throws(CalibrationError) {
-        transport.withInstrument { $0.applyPhysicalInput(value, channel: Int(channel)) }
+        input.apply(physical: value, channel: Int(channel))
     }
 }
 
 /// The scripted acquirer for `--script`: only the in-process simulator can be told its true input.
-func scriptedAcquirer(session: DeviceSession, uri: DeviceURI, plan: MeasurementPlan) throws -> ScriptedAcquirer {
-    guard case .simulator = uri, let sim = session.transport as? SimulatorTransport else {
+func scriptedAcquirer(session: DeviceSession, plan: MeasurementPlan) throws -> ScriptedAcquirer {
+    guard let input = session.transport.physicalInput else {
         throw CLIError("--script drives the reference only on the in-process simulator (--device sim…); on a real unit run interactively")
     }
     var acquirer = try calibrationStep { () throws(CalibrationError) in
-        try ScriptedAcquirer(session: session, plan: plan, rig: SimulatorRig(transport: sim))
+        try ScriptedAcquirer(session: session, plan: plan, rig: SimulatorRig(input: input))
     }
     acquirer.progress = { p, step, total in
         Console.error(String(
@@ -41,7 +40,7 @@ final class InteractiveAcquirer: PointAcquirer {
     let simulatedRig: SimulatorRig?
 
     init(session: DeviceSession, plan: MeasurementPlan, unit: String, display: @escaping (Double) -> Double) throws {
-        simulatedRig = (session.transport as? SimulatorTransport).map(SimulatorRig.init)
+        simulatedRig = session.transport.physicalInput.map(SimulatorRig.init)
         self.session = session
         self.plan = plan
         self.unit = unit
@@ -91,6 +90,7 @@ final class InteractiveAcquirer: PointAcquirer {
 }
 
 /// Enter presses from the terminal, read on a thread of their own so the live display keeps running.
+/// Unchecked: `presses`, `answers` and `closed` are guarded by `lock`.
 final class EnterKey: @unchecked Sendable {
     private let lock = NSCondition()
     private var presses = 0

@@ -31,41 +31,15 @@ struct CalibrateCommand: AsyncParsableCommand {
         let tolerance = try options.parsedTolerance()
         let degreeChoice = try calibrationStep { () throws(CalibrationError) in try DegreeChoice(parsing: degree) }
         guard let rule = DecisionRule(rawValue: decisionRule) else { throw CLIError("--decision-rule must be simple or guarded") }
-        let script = try options.script.map { path in try calibrationStep { () throws(CalibrationError) in try CalibrationScript.load(path: path) } }
-        let cliPoints = try options.parsedPoints()
-        let (points, steps) = try script.map { s in
-            try calibrationStep { () throws(CalibrationError) in try s.plannedSteps(points: cliPoints, descending: !ascendingOnly) }
-        } ?? (cliPoints.map { ($0, nil) } ?? { throw CLIError("--points is required (e.g. --points 0,10,20,50,100)") }())
-        if script == nil && isatty(STDIN_FILENO) == 0 {
-            throw CLIError("interactive calibration needs a terminal on stdin; use --script for automation")
-        }
+        let measurement = try Measurement(options: options, descending: !ascendingOnly, activity: "calibration")
+        let plan = measurement.plan
         let work = try options.workContext(startedAt: nowUnixSeconds())
         if let ledger { try await CalibrationCredit.precheck(ledger: ledger, technician: work.technician, project: project) }
-        let plan = MeasurementPlan(
-            channel: options.channel, points: points, descending: !ascendingOnly, samplesPerPoint: options.samples,
-            rateHz: options.rate, steps: steps)
 
-        let (session, uri, identity) = try options.open()
+        let unit = try measurement.open(verb: "Calibrating", reference: reference)
+        let (session, identity, descriptor, asFound) = (unit.session, unit.identity, unit.descriptor, unit.held)
         defer { session.close() }
-        try calibrationStep { () throws(CalibrationError) in try plan.validate(against: identity) }
-        let descriptor = identity.channels[Int(options.channel)]
-        let asFound = try calibrationStep { () throws(CalibrationError) in
-            do throws(DeviceError) { return try session.readCalibration(channel: options.channel) } catch { throw .device(error) }
-        }
-        Console.error("Calibrating \(identity.serial) channel \(options.channel) “\(descriptor.name)” (\(descriptor.unit)) against \(reference.id)")
-
-        let captured: [CapturedPoint]
-        var interactive: InteractiveAcquirer?
-        if script != nil {
-            let acquirer = try scriptedAcquirer(session: session, uri: uri, plan: plan)
-            captured = try calibrationStep { () throws(CalibrationError) in try measure(plan, with: acquirer) }
-        } else {
-            let found = Polynomial(asFound.coefficients)
-            let acquirer = try InteractiveAcquirer(session: session, plan: plan, unit: descriptor.unit) { found.value(at: $0) }
-            interactive = acquirer
-            defer { acquirer.finish() }
-            captured = try calibrationStep { () throws(CalibrationError) in try measure(plan, with: acquirer) }
-        }
+        let (captured, interactive) = try measurement.capture(unit)
         let result = try calibrationStep { () throws(CalibrationError) in
             try CalibrationAnalysis.analyze(
                 points: captured, channel: options.channel, descriptor: descriptor, degree: degreeChoice,
@@ -77,22 +51,18 @@ struct CalibrateCommand: AsyncParsableCommand {
             Console.error("dry run: nothing written to the device or the history")
             return
         }
-        guard result.asLeftWithinTolerance else {
-            throw CLIError(CalibrationError.notAccepted(
-                "as-left max error \(formatNumber(result.maxAsLeftError)) \(descriptor.unit) exceeds the tolerance ±\(formatNumber(result.toleranceLimit)) \(descriptor.unit); nothing was written").description)
-        }
+        try calibrationStep { () throws(CalibrationError) in try result.checkAcceptable() }
         if let interactive, !yes {
             guard interactive.keys.confirm("Write this calibration to \(identity.serial) channel \(options.channel) and file a certificate?") else {
                 Console.error("not accepted: nothing written to the device or the history")
                 return
             }
         }
-        let (entry, ledgerNote) = try calibrationStep { () throws(CalibrationError) in
+        let entry = try calibrationStep { () throws(CalibrationError) in
             try acceptCalibration(
                 result, plan: plan, identity: identity, work: work, session: session, history: options.historyStore,
-                contributions: CalibrationLedgerHook.recorder, decisionRule: rule)
+                decisionRule: rule)
         }
-        if let ledgerNote { Console.error("warning: " + ledgerNote) }
         if options.json { try Console.json(entry) } else {
             Console.line("\nAccepted: written to \(identity.serial) channel \(options.channel), read back and confirmed.")
             Console.line("Certificate ID \(entry.id) (history: \(options.historyStore.path)); print it with: mosquito certificate \(entry.id) --output cert.html")
@@ -102,9 +72,4 @@ struct CalibrateCommand: AsyncParsableCommand {
             if !options.json { Console.line("Credited to \(contribution.technician) in the ledger (event \(event.id)).") }
         }
     }
-}
-
-/// Where the CLI credits accepted calibrations; the ledger sets it when it is linked in (nil: nobody to credit).
-enum CalibrationLedgerHook {
-    nonisolated(unsafe) static var recorder: (any ContributionRecorder)?
 }

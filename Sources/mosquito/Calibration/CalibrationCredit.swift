@@ -4,8 +4,8 @@ import Foundation
 import Ledger
 
 /// An accepted calibration is work on a unit: credit it in the contribution ledger, so the technician is paid
-/// when the unit sells. The ledger knows serials and agents, not devices; calibration knows neither ledger nor
-/// money; this is where the two meet.
+/// when the unit sells. The rule (hours, day, note) is Calibration's ``CalibrationContribution``; the ledger
+/// knows serials and agents, not devices; this is only where the two meet.
 enum CalibrationCredit {
     /// Checked before any measurement, so a calibration that could not be credited is never half-done.
     static func precheck(ledger location: String, technician: String, project: String) async throws {
@@ -17,18 +17,13 @@ enum CalibrationCredit {
     }
 
     static func record(_ contribution: CalibrationContribution, ledger location: String, project: String) async throws -> ContributionEvent {
-        // Hours to the hundredth, at least 0.01 h: a calibration is never free work.
-        let centiHours = max(1, (contribution.secondsSpent * 100 + 1800) / 3600)
-        let hours = LedgerDecimal(mantissa: Int64(centiHours), scale: 2)
-        let day = ISO8601DateFormatter.string(
-            from: Date(timeIntervalSince1970: TimeInterval(contribution.finishedAt)), timeZone: .gmt,
-            formatOptions: [.withFullDate])
+        let hours = LedgerDecimal(mantissa: Int64(clamping: contribution.creditedCentiHours), scale: 2)
         do throws(LedgerError) {
             let ledger = try await Ledger.open(location)
             let draft = ContributionDraft(
-                date: try LedgerDate(day), agent: contribution.technician, project: project, kind: .work,
-                hours: hours, workType: contribution.workType, unit: contribution.unitSerial,
-                note: "calibration certificate \(contribution.certificateID)")
+                date: try LedgerDate(contribution.creditedDay), agent: contribution.technician, project: project,
+                kind: .work, hours: hours, workType: contribution.workType, unit: contribution.unitSerial,
+                note: contribution.creditNote)
             return try await ledger.contribute(draft)
         } catch {
             throw CLIError("crediting calibration \(contribution.certificateID) in the ledger: \(error)")

@@ -22,37 +22,14 @@ struct VerifyCommand: ParsableCommand {
         let reference = try options.parsedReference()
         let tolerance = try options.parsedTolerance()
         guard let rule = DecisionRule(rawValue: decisionRule) else { throw CLIError("--decision-rule must be simple or guarded") }
-        let script = try options.script.map { path in try calibrationStep { () throws(CalibrationError) in try CalibrationScript.load(path: path) } }
-        let cliPoints = try options.parsedPoints()
-        let (points, steps) = try script.map { s in
-            try calibrationStep { () throws(CalibrationError) in try s.plannedSteps(points: cliPoints, descending: descending) }
-        } ?? (cliPoints.map { ($0, nil) } ?? { throw CLIError("--points is required (e.g. --points 0,50,100)") }())
-        if script == nil && isatty(STDIN_FILENO) == 0 {
-            throw CLIError("interactive verification needs a terminal on stdin; use --script for automation")
-        }
+        let measurement = try Measurement(options: options, descending: descending, activity: "verification")
+        let plan = measurement.plan
         let work = try options.workContext(startedAt: nowUnixSeconds())
-        let plan = MeasurementPlan(
-            channel: options.channel, points: points, descending: descending, samplesPerPoint: options.samples,
-            rateHz: options.rate, steps: steps)
 
-        let (session, uri, identity) = try options.open()
-        defer { session.close() }
-        try calibrationStep { () throws(CalibrationError) in try plan.validate(against: identity) }
-        let descriptor = identity.channels[Int(options.channel)]
-        let stored = try calibrationStep { () throws(CalibrationError) in
-            do throws(DeviceError) { return try session.readCalibration(channel: options.channel) } catch { throw .device(error) }
-        }
-        Console.error("Verifying \(identity.serial) channel \(options.channel) “\(descriptor.name)” (\(descriptor.unit)) against \(reference.id)")
-        let captured: [CapturedPoint]
-        if script != nil {
-            let acquirer = try scriptedAcquirer(session: session, uri: uri, plan: plan)
-            captured = try calibrationStep { () throws(CalibrationError) in try measure(plan, with: acquirer) }
-        } else {
-            let found = Polynomial(stored.coefficients)
-            let acquirer = try InteractiveAcquirer(session: session, plan: plan, unit: descriptor.unit) { found.value(at: $0) }
-            defer { acquirer.finish() }
-            captured = try calibrationStep { () throws(CalibrationError) in try measure(plan, with: acquirer) }
-        }
+        let unit = try measurement.open(verb: "Verifying", reference: reference)
+        let (identity, descriptor, stored) = (unit.identity, unit.descriptor, unit.held)
+        defer { unit.session.close() }
+        let (captured, _) = try measurement.capture(unit)
         let result = try calibrationStep { () throws(CalibrationError) in
             try VerificationResult.analyze(
                 points: captured, channel: options.channel, descriptor: descriptor, stored: stored, reference: reference,

@@ -34,6 +34,12 @@ struct RecordCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.") var json = false
     @Flag(help: "Keep recording when the instrument goes away: wait for the same serial to come back, reconfigure, restart; the outage is a gap.")
     var follow = false
+    @Option(help: ArgumentHelp("""
+        Start recording where device channel CH's calibrated value (before filters) meets a condition: \
+        rising or falling through LEVEL, or above or below it. Earlier samples are not written; --duration \
+        counts from the trigger; the file's events say where it fired. One device.
+        """, valueName: "CH:rising|falling|above|below:LEVEL"))
+    var trigger: String?
     @Option(help: """
         Seconds of data the recorder may fall behind before the instrument is held back, and past that samples \
         are counted lost (memory grows with it: 16 channels at 100 kS/s take 8 MB a second).
@@ -54,6 +60,10 @@ struct RecordCommand: ParsableCommand {
     func run() throws {
         let channelList = try parseChannels()
         let spec = try pipeline.spec()
+        var triggerSpec: TriggerSpec?
+        if let trigger {
+            do throws(AcquisitionError) { triggerSpec = try TriggerSpec(parsing: trigger) } catch { throw CLIError(error.description) }
+        }
         var opened: [(uri: String, session: DeviceSession)] = []
         defer { for o in opened { o.session.close() } }
         for text in devices {
@@ -69,10 +79,13 @@ struct RecordCommand: ParsableCommand {
                 try? CalibrationHistory(path: calibrationHistory ?? CalibrationHistory.defaultPath())
                     .certificateID(serial: serial, stored: record)
             },
-            follow: follow)
+            follow: follow, trigger: triggerSpec)
         let publishing = try publish.attach(to: &plan, sessions: opened)
         let run: AcquisitionRun
-        let reopen: @Sendable (String) -> DeviceSession? = { uri in try? Openers.standard.openSession(uri, requestTimeoutMs: 500) }
+        // Up to a second's wait for a USB unit's hotplug arrival; other links are tried again every 250 ms.
+        let reopen: @Sendable (String, String) -> DeviceSession? = { uri, serial in
+            try? Openers.standard.reopenSession(uri, serial: serial, waitMs: 1000, requestTimeoutMs: 500)
+        }
         do throws(AcquisitionError) { run = try AcquisitionRun(sessions: opened, plan: plan, reopen: reopen) } catch {
             throw CLIError(error.description)
         }
@@ -92,6 +105,9 @@ struct RecordCommand: ParsableCommand {
         failures += SummaryText.violations(summary.indexViolations)
         if !failures.isEmpty { throw LossExit(description: failures.joined(separator: "; ")) }
         if let link = summary.devices.compactMap(\.linkError).first { throw LossExit(description: link) }
+        if triggerSpec != nil && summary.devices.allSatisfy({ $0.triggeredAtIndex == nil }) {
+            throw LossExit(description: "the trigger never fired: nothing was recorded")
+        }
     }
 
     /// Prints the live status line until the run ends; a stream that stops moving ends it too.

@@ -19,6 +19,7 @@ enum SummaryText {
             let seconds = Double(d.bufferFrames) / Double(d.rateHz)
             let peak = 100 * Double(d.bufferHighWaterFrames) / Double(d.bufferFrames)
             Console.line(String(format: "    buffer: %.2f s (%d frames), peak backlog %.1f %%", seconds, d.bufferFrames, peak))
+            if let t = d.triggeredAtIndex { Console.line("    trigger fired at index \(t); the samples before it were not written") }
             if d.reconnects > 0 { Console.line("    reconnected \(d.reconnects) time(s); each outage is a transport gap") }
             if let e = d.linkError { Console.line("    link: \(e)") }
         }

@@ -52,24 +52,23 @@ struct PublishOptions: ParsableArguments {
             plan.outlets[uri] = outlets
             publishers.append((uri, try publisher(serial: identity.serial, outlets: outlets)))
         }
-        return Publishing(publishers: publishers, broker: try broker(), output: plan.output, certificate: plan.certificateLookup)
+        let publishing = Publishing(options: self, broker: try broker(), output: plan.output, certificate: plan.certificateLookup)
+        publishing.publishers = publishers.map { (uri: $0.0, publisher: $0.1) }
+        return publishing
     }
 
-    /// `serve` and `stream`: publishes every hub, from now on, following its mode.
-    func attach(to hubs: [StreamHub]) throws -> Publishing? {
+    /// `serve` and `stream`: the publishers to come, one per hub given to ``Publishing/attach(_:)`` before the
+    /// hub starts streaming (so its first sample is published too); nil without `--publish`.
+    func publishing() throws -> Publishing? {
         guard url != nil else { return nil }
-        let publishing = Publishing(
-            publishers: try hubs.map { ($0.uri, try publisher(serial: $0.id, outlets: $0.outlets)) }, broker: try broker(),
-            output: "", certificate: { _, _ in nil })
-        for (hub, (_, p)) in zip(hubs, publishing.publishers) { try publishing.started(p, .hub(hub)) }
-        return publishing
+        return Publishing(options: self, broker: try broker(), output: "", certificate: { _, _ in nil })
     }
 
     private func broker() throws -> BrokerURL {
         do throws(BrokerURLError) { return try BrokerURL(parsing: url ?? "") } catch { throw CLIError("--publish: \(error)") }
     }
 
-    private func publisher(serial: String, outlets: StreamOutlets) throws -> DevicePublisher {
+    func publisher(serial: String, outlets: StreamOutlets) throws -> DevicePublisher {
         let broker = try broker()
         var options = MQTTOptions(clientID: "")
         options.protocolVersion = MQTTOptions.ProtocolVersion(rawValue: protocolVersion) ?? .v5
@@ -105,16 +104,17 @@ struct PublishOptions: ParsableArguments {
 
 /// The publishers of one command, started with their source and stopped together at the end.
 final class Publishing {
-    let publishers: [(uri: String, publisher: DevicePublisher)]
+    fileprivate(set) var publishers: [(uri: String, publisher: DevicePublisher)] = []
     let broker: BrokerURL
+    private let options: PublishOptions
     private let output: String
     private let certificate: @Sendable (String, DeviceCalibration) -> String?
 
     init(
-        publishers: [(String, DevicePublisher)], broker: BrokerURL, output: String,
+        options: PublishOptions, broker: BrokerURL, output: String,
         certificate: @escaping @Sendable (String, DeviceCalibration) -> String?
     ) {
-        self.publishers = publishers.map { (uri: $0.0, publisher: $0.1) }
+        self.options = options
         self.broker = broker
         self.output = output
         self.certificate = certificate
@@ -126,6 +126,13 @@ final class Publishing {
             guard let stream = run.streams.first(where: { $0.uri == uri }) else { continue }
             try started(p, .recording(stream, output: output, softwareVersion: MosquitoVersion.string, certificate: certificate))
         }
+    }
+
+    /// `serve`, `stream`: publishes `hub` from now on, following its mode and recordings.
+    func attach(_ hub: StreamHub) throws {
+        let p = try options.publisher(serial: hub.id, outlets: hub.outlets)
+        publishers.append((hub.uri, p))
+        try started(p, .hub(hub))
     }
 
     func started(_ p: DevicePublisher, _ source: PublishedSource) throws {

@@ -54,10 +54,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let opener = Openers.standard
         var devices: [StreamHub] = []
+        let publishing = try publish.publishing()
         for uri in device {
             do {
                 let session = try opener.openSession(uri)
                 let live = try StreamHub(uri: uri, session: session, softwareVersion: WebServer.softwareVersion)
+                try publishing?.attach(live)
                 if !idle { try live.startStreaming(rateHz: rate) }
                 devices.append(live)
             } catch let error as DeviceError {
@@ -66,7 +68,6 @@ struct ServeCommand: AsyncParsableCommand {
                 throw CLIError(error.description)
             }
         }
-        let publishing = try publish.attach(to: devices)
         var ledgerHandle: Ledger?
         if ledger != nil || demoLedger {
             do throws(LedgerError) {

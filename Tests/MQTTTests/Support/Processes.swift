@@ -54,13 +54,13 @@ enum Processes {
 
     /// Support/subscriber.py connected to `broker` as the test user; returns once the broker acknowledged its
     /// subscription.
-    static func subscriber(_ broker: TestBroker, site: String, devices: Int = 1, h5: [String]) throws -> Running {
+    static func subscriber(_ broker: TestBroker, site: String, devices: Int = 1, h5: [String], dataMarker: String? = nil) throws -> Running {
         let ready = scratchPath("ready")
         let script = TestEnvironment.packageRoot + "/Tests/MQTTTests/Support/subscriber.py"
         let running = try Running(TestEnvironment.python, [
             script, "--port", "\(broker.port)", "--user", TestBroker.user, "--password-file", broker.passwordFile,
-            "--site", site, "--devices", "\(devices)", "--ready", ready, "--h5",
-        ] + h5)
+            "--site", site, "--devices", "\(devices)", "--ready", ready,
+        ] + (dataMarker.map { ["--data-marker", $0] } ?? []) + ["--h5"] + h5)
         let p = running.process
         _ = waitFor { FileManager.default.fileExists(atPath: ready) || !p.isRunning }
         return running

@@ -16,7 +16,7 @@ final class TestBroker: @unchecked Sendable {
     var caFile: String { directory + "/ca.crt" }
     /// A file holding `password`, for `--publish-password-file`.
     var passwordFile: String { directory + "/edge.password" }
-    private let process = Process()
+    private var process = Process()
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosquito-broker-\(UUID().uuidString)").path
@@ -42,19 +42,31 @@ final class TestBroker: @unchecked Sendable {
 
             """
         try config.write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
+        try launch()
+    }
+
+    deinit { stop() }
+
+    private func launch() throws {
+        process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/mosquitto")
         process.arguments = ["-c", directory + "/mosquitto.conf"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let child = process
+        let child = process, port = port, tlsPort = tlsPort
         guard waitFor({ !child.isRunning || (Self.accepts(port) && Self.accepts(tlsPort)) }), child.isRunning else {
             let log = (try? String(contentsOfFile: directory + "/mosquitto.log", encoding: .utf8)) ?? ""
             throw BrokerDidNotStart(log: log)
         }
     }
 
-    deinit { stop() }
+    /// The broker vanishes (SIGKILL: its clients see the connection drop) and a new one listens on the same ports.
+    func restart() throws {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try launch()
+    }
 
     /// SIGKILL, not SIGTERM: the child inherits the test runner's signal mask, in which SIGTERM is blocked, and
     /// mosquitto keeps that mask outside its wait; a broker with persistence off loses nothing it was asked to keep.

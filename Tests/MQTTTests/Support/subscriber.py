@@ -32,6 +32,7 @@ def main():
     a.add_argument("--devices", type=int, default=1)
     a.add_argument("--ready", required=True)
     a.add_argument("--h5", nargs="*", default=[])
+    a.add_argument("--data-marker", help="file created when the first data message arrives")
     a.add_argument("--guard", type=float, default=240)
     args = a.parse_args()
 
@@ -57,6 +58,8 @@ def main():
             d = device(serial)
             if kind == "data":
                 d["messages"].append(decode_data(msg.payload))
+                if args.data_marker:
+                    open(args.data_marker, "a").close()
             elif kind == "meta":
                 d["meta"] = json.loads(msg.payload)
             elif kind == "status":
@@ -88,6 +91,8 @@ def main():
             "frames": len(rows), "messages": len(d["messages"]),
             "meta_ids": sorted({m for m, _, _ in d["messages"]}),
             "sequences_in_order": [s for _, s, _ in d["messages"]] == list(range(len(d["messages"]))),
+            "first_index": rows[0][0] if rows else None,
+            "contiguous": [r[0] for r in rows] == list(range(rows[0][0], rows[0][0] + len(rows))) if rows else False,
             "summary_n": sum(s["channels"][c]["n"] for s in d["summary"] for c in list(s["channels"])[:1]),
         }
         for path in args.h5:

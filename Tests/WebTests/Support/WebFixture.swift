@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Ledger
 import NIOCore
+import Simulator
 import Testing
 @testable import Web
 
@@ -28,7 +29,7 @@ struct WebFixture {
         for role in Role.allCases { tokens[role] = try store.create(agent: agents[role]!, role: role) }
         var devices: [StreamHub] = []
         for uri in deviceURIs {
-            let session = try DeviceOpener().openSession(uri)
+            let session = try DeviceOpener.simulated.openSession(uri)
             let live = try StreamHub(uri: uri, session: session, softwareVersion: WebServer.softwareVersion)
             if let streamRate { try live.startStreaming(rateHz: streamRate) }
             devices.append(live)

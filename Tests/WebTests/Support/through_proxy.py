@@ -28,7 +28,7 @@ result["session_cookie"] = urllib.request.urlopen(session, context=context).head
 raw = socket.create_connection(("127.0.0.1", port), timeout=180)
 sock = context.wrap_socket(raw, server_hostname="127.0.0.1")
 key = base64.b64encode(os.urandom(16)).decode()
-sock.sendall(f"GET /ws/devices/{device}?decimate=1&token={token} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+sock.sendall(f"GET /ws/devices/{device}?every=1&token={token} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
              f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode())
 f = sock.makefile("rb")
 result["upgrade"] = f.readline().decode().strip()

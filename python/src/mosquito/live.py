@@ -32,7 +32,7 @@ _HEADER = struct.Struct("<4sHHIIQ")
 class Block:
     """The frames of one WebSocket message."""
 
-    #: Device sample index of each frame (with ``decimate=N``, only multiples of N).
+    #: Device sample index of each frame (with ``every=N``, only multiples of N).
     index: npt.NDArray[np.uint64]
     #: Device time of each frame, nanoseconds.
     device_time_ns: npt.NDArray[np.uint64]
@@ -116,10 +116,10 @@ class Live:
     ``TimeoutError``.
     """
 
-    def __init__(self, url: str, device: str, *, token: Optional[str] = None, decimate: int = 1,
+    def __init__(self, url: str, device: str, *, token: Optional[str] = None, every: int = 1,
                  timeout: Optional[float] = 30.0, receive_buffer: Optional[int] = None) -> None:
-        if not (isinstance(decimate, int) and 1 <= decimate <= 100_000):
-            raise ValueError(f"decimate must be a whole number from 1 to 100000, not {decimate!r}")
+        if not (isinstance(every, int) and 1 <= every <= 100_000):
+            raise ValueError(f"every must be a whole number from 1 to 100000, not {every!r}")
         websocket = require("websocket", "live")
         self.info = device_info(url, device, token, timeout or 10.0)
         ordered = sorted(self.info["channels"], key=lambda c: c["index"])
@@ -127,7 +127,7 @@ class Live:
         self.units: Tuple[str, ...] = tuple(c["unit"] for c in ordered)
         self.calibrations: List[Optional[Calibration]] = [_calibration(c) for c in ordered]
         _, ws = _bases(url)
-        query = urllib.parse.urlencode({"decimate": decimate})
+        query = urllib.parse.urlencode({"every": every})
         options: List[Tuple[int, int, int]] = []
         if receive_buffer is not None:
             options.append((socket.SOL_SOCKET, socket.SO_RCVBUF, int(receive_buffer)))
@@ -170,13 +170,13 @@ class Live:
         self.close()
 
 
-def live(url: str, device: str, *, token: Optional[str] = None, decimate: int = 1,
+def live(url: str, device: str, *, token: Optional[str] = None, every: int = 1,
          timeout: Optional[float] = 30.0, receive_buffer: Optional[int] = None) -> Live:
     """Opens the live sample stream of ``device`` (its serial) on a ``mosquito serve`` at ``url``.
 
-    ``token`` is a bearer token (needed beyond loopback or with ``--require-tokens``); ``decimate=N`` sends only
+    ``token`` is a bearer token (needed beyond loopback or with ``--require-tokens``); ``every=N`` sends only
     indices divisible by N. ``receive_buffer`` caps the socket's receive buffer in bytes: a reader that falls
     behind then loses its oldest frames at the server (counted in ``Block.dropped``) instead of reading stale
     data queued in the kernel. Needs ``mosquito-daq[live]``.
     """
-    return Live(url, device, token=token, decimate=decimate, timeout=timeout, receive_buffer=receive_buffer)
+    return Live(url, device, token=token, every=every, timeout=timeout, receive_buffer=receive_buffer)

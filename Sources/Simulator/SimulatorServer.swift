@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import MWP
-import Simulator
+import Device
 
 /// Serves a simulated instrument behind a pseudo-terminal until the simulated link disconnects (a fault) or the
 /// process is killed: what `mosquito simulate --pty` runs, so serial tests talk to firmware in another process.

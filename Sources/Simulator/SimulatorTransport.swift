@@ -1,12 +1,13 @@
 import Foundation
 import MWP
-import Simulator
+import Device
 
 /// The built-in simulated instrument, in process: the same firmware bytes as the pty simulator, without a tty.
 ///
 /// The reader thread drives the firmware's catch-up loop: each `receive` emits every frame due by now, and
 /// sleeps until the next one is due (or a request arrives) when nothing is.
-public final class SimulatorTransport: Transport, @unchecked Sendable {
+/// Unchecked: `instrument`, `closed` and `sent` are guarded by `condition`; the rest is immutable.
+public final class SimulatorTransport: Transport, PhysicalInput, @unchecked Sendable {
     // `instrument` and `closed` are guarded by `condition`.
     private var instrument: SimulatedInstrument
     private var closed = false
@@ -38,6 +39,12 @@ public final class SimulatorTransport: Transport, @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return body(&instrument)
+    }
+
+    public var physicalInput: (any PhysicalInput)? { self }
+
+    public func apply(physical value: Double, channel: Int) {
+        withInstrument { $0.applyPhysicalInput(value, channel: channel) }
     }
 
     public func send(_ bytes: UnsafeRawBufferPointer) throws(TransportError) {
