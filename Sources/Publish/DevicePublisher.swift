@@ -40,7 +40,8 @@ public final class DevicePublisher: @unchecked Sendable {
     // Publisher thread only.
     private var encoder: DataMessageEncoder?
     private var sequence: UInt64 = 0
-    private var nextIndex: UInt64?
+    /// Every stream the edge starts (a run, a mode change on a hub) counts from index 0.
+    private var nextIndex: UInt64 = 0
     private var framesSent: UInt64 = 0
     private var framesDropped: UInt64 = 0
     private var summary: SummaryAccumulator
@@ -113,6 +114,7 @@ public final class DevicePublisher: @unchecked Sendable {
             let stopping = stopFlag.load(ordering: .acquiring)
             tick()
             if stopping {
+                if let end = source?.endIndex(), end > nextIndex { upstreamGap(nextIndex..<end, besides: []) }
                 sendSummary()
                 return
             }
@@ -140,6 +142,7 @@ public final class DevicePublisher: @unchecked Sendable {
                 if let old = shownFile { event(["event": "recording_stopped", "file": old]) }
                 if let new = file { event(["event": "recording_started", "file": new]) }
             }
+            if mode != shownMode { nextIndex = 0 }
             shownMode = mode
             shownFile = file
             describe(source)
@@ -154,7 +157,8 @@ public final class DevicePublisher: @unchecked Sendable {
     }
 
     private func describe(_ source: PublishedSource) {
-        let meta = source.describe(broker.site)
+        var meta = source.describe(broker.site)
+        meta.mode = source.mode()
         let sealed = meta.sealed()
         metaJSON = sealed.json
         encoder = DataMessageEncoder(channelCount: outlets.channelCount, metaID: sealed.id)
@@ -182,12 +186,13 @@ public final class DevicePublisher: @unchecked Sendable {
     private func sendData(mapping: ClockMapping?) {
         guard var encoder else { return }
         var batches: [(first: UInt64, count: UInt64)] = []
+        var jumps: [Range<UInt64>] = []
         subscription.ring.read { spans in
             spans.forEach { span in
                 for k in 0..<span.count {
                     let index = span.indices[k]
                     if encoder.frameCount == 0 { encoder.begin(sequence: sequence) }
-                    if let expected = nextIndex, index > expected { gapSeen(from: expected, to: index) }
+                    if index > nextIndex { jumps.append(nextIndex..<index) }
                     nextIndex = index &+ 1
                     let deviceNs = span.deviceTimesNanos[k]
                     let host = mapping.map { Int64($0.hostNanos(deviceNanos: deviceNs).rounded()) + utcMinusMonotonicNs } ?? 0
@@ -207,10 +212,13 @@ public final class DevicePublisher: @unchecked Sendable {
         }
         if encoder.frameCount > 0 { batches.append(flush(&encoder)) }
         self.encoder = encoder
+        var overruns: [Signal.Gap] = []
         while let gap = subscription.ring.popGap() {
             framesDropped += gap.count
+            overruns.append(gap)
             event(["event": "gap", "cause": "publisher_overrun", "first_index": gap.firstMissingIndex, "count": gap.count])
         }
+        for jump in jumps { upstreamGap(jump, besides: overruns) }
         for b in batches where b.count > 0 {
             event(["event": "gap", "cause": "publish_queue_full", "first_index": b.first, "count": b.count])
         }
@@ -231,10 +239,17 @@ public final class DevicePublisher: @unchecked Sendable {
         return (first, n)
     }
 
-    /// An index jump the subscription did not cause: the edge lost those samples itself (its recording's gaps
-    /// table says why), or they fell out of this subscriber's ring (reported separately from the ring).
-    private func gapSeen(from expected: UInt64, to index: UInt64) {
-        event(["event": "gap", "cause": "upstream", "first_index": expected, "count": index - expected])
+    /// What of an index jump this subscriber's own ring did not drop: samples the edge itself lost (its
+    /// recording's gaps table says why). The ring's drops are reported as `publisher_overrun` already.
+    private func upstreamGap(_ jump: Range<UInt64>, besides overruns: [Signal.Gap]) {
+        let ours = overruns.reduce(UInt64(0)) { sum, gap in
+            let lo = max(jump.lowerBound, gap.firstMissingIndex)
+            let hi = min(jump.upperBound, gap.firstMissingIndex.addingReportingOverflow(gap.count).overflow ? .max : gap.firstMissingIndex + gap.count)
+            return sum.addingReportingOverflow(hi > lo ? hi - lo : 0).partialValue
+        }
+        let width = jump.upperBound - jump.lowerBound
+        guard width > ours else { return }
+        event(["event": "gap", "cause": "upstream", "first_index": jump.lowerBound, "count": width - ours])
     }
 
     private func sendSummary() {

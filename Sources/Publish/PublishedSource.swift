@@ -15,11 +15,16 @@ public struct PublishedSource: Sendable {
     public var recordingFile: @Sendable () -> String?
     /// The device→host clock mapping, if the owner keeps one.
     public var clock: @Sendable () -> ClockMapping?
+    /// Where the stream ends, when the owner knows (a run of a given duration): samples missing at the very
+    /// end show as no index jump, so the publisher says them from this.
+    public var endIndex: @Sendable () -> UInt64?
 
     public init(
         describe: @escaping @Sendable (String) -> DeviceMeta, mode: @escaping @Sendable () -> String,
-        recordingFile: @escaping @Sendable () -> String?, clock: @escaping @Sendable () -> ClockMapping?
+        recordingFile: @escaping @Sendable () -> String?, clock: @escaping @Sendable () -> ClockMapping?,
+        endIndex: @escaping @Sendable () -> UInt64? = { nil }
     ) {
+        self.endIndex = endIndex
         self.describe = describe
         self.mode = mode
         self.recordingFile = recordingFile
@@ -40,7 +45,8 @@ public struct PublishedSource: Sendable {
                     pipeline: ["acquire \(stream.rateHz) Hz"] + stream.pipeline.description.stages.map(\.summary),
                     clock: stream.clock.mapping, softwareVersion: softwareVersion, host: ProcessInfo.processInfo.hostName)
             },
-            mode: { "recording" }, recordingFile: { file }, clock: { stream.clock.mapping })
+            mode: { "recording" }, recordingFile: { file }, clock: { stream.clock.mapping },
+            endIndex: { stream.ingest.endIndex })
     }
 
     /// A device held by `mosquito serve` (or `stream`): its mode and recording follow the hub.

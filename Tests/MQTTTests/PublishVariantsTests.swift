@@ -37,7 +37,10 @@ import TestSupport
             "--publish-password-file", broker.passwordFile,
         ])
         let p = serve.process
-        #expect(waitFor { FileManager.default.fileExists(atPath: marker) || !p.isRunning }, "\(serve.stderrText)")
+        // Data reached the subscriber, and serve is listening (so its SIGTERM handling is in place).
+        #expect(
+            waitFor { (FileManager.default.fileExists(atPath: marker) && serve.stdout.contains("mosquito serve: http")) || !p.isRunning },
+            "\(serve.stdout) \(serve.stderrText)")
         p.terminate()
         let result = serve.finish()
         #expect(result.status == 0, "\(result.stderr)")
@@ -76,11 +79,33 @@ import TestSupport
         #expect(try recordedRows(output) == 4000)
     }
 
-    private func onlyDevice(_ result: Processes.Result) throws -> [String: Any] {
+    func onlyDevice(_ result: Processes.Result) throws -> [String: Any] {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
         #expect(object["finished"] as? Bool == true)
         let devices = try #require(object["devices"] as? [String: [String: Any]])
         #expect(devices.count == 1)
         return try #require(devices.values.first)
+    }
+}
+
+extension PublishVariantsTests {
+    /// An instrument that loses frames on the wire: the recording's gaps table and the published `upstream` gap
+    /// events name the same ranges, and the data holes match the file's.
+    @Test func samplesTheEdgeLostArePublishedAsTheSameGaps() throws {
+        let broker = try TestBroker()
+        defer { broker.stop() }
+        let output = scratchPath("lossy.h5")
+        let subscriber = try Processes.subscriber(broker, site: "lab7", h5: [output])
+        let run = try Processes.mosquito([
+            "record", "--device", "sim?drop_every=40", "--duration", "2", "--rate", "1000", "--output", output,
+            "--publish", "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/lab7", "--publish-password-file", broker.passwordFile,
+        ])
+        #expect(run.status != 0, "a lossy run says so")
+        let device = try onlyDevice(subscriber.finish())
+        #expect(device["index_equal"] as? Bool == true)
+        #expect(device["raw_equal"] as? Bool == true)
+        let fileGaps = try #require(device["h5_gaps"] as? [[Int]])
+        #expect(!fileGaps.isEmpty)
+        #expect(device["upstream_gaps"] as? [[Int]] == fileGaps)
     }
 }

@@ -93,6 +93,8 @@ def main():
             "sequences_in_order": [s for _, s, _ in d["messages"]] == list(range(len(d["messages"]))),
             "first_index": rows[0][0] if rows else None,
             "contiguous": [r[0] for r in rows] == list(range(rows[0][0], rows[0][0] + len(rows))) if rows else False,
+            "upstream_gaps": [[e["first_index"], e["count"]] for e in d["events"]
+                              if e.get("event") == "gap" and e.get("cause") == "upstream"],
             "summary_n": sum(s["channels"][c]["n"] for s in d["summary"] for c in list(s["channels"])[:1]),
         }
         for path in args.h5:
@@ -131,7 +133,9 @@ def compare(path, serial, meta, rows, summaries):
                     ok = (st["n"] == len(v) and np.isclose(st["min"], v.min()) and np.isclose(st["max"], v.max())
                           and np.isclose(st["mean"], v.mean()) and np.isclose(st["rms"], np.sqrt((v * v).mean())))
                     summary_ok = summary_ok and bool(ok)
+            gaps = [[int(a), int(b)] for a, b in zip(d["gaps/first_missing_index"][()], d["gaps/count"][()])]
             return {
+                "h5_gaps": sorted(gaps),
                 "h5_rows": int(len(index)), "index_equal": same, "device_time_equal": dev_same, "raw_equal": raw_same,
                 "host_time_close": host_close, "summary_matches_file": summary_ok,
                 "meta_channels_match": [c["name"] for c in meta.get("channels", [])] == names,
