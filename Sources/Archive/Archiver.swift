@@ -8,8 +8,8 @@ import Synchronization
 /// its own HDF5 file in `record`'s layout, under `<output>/<site>/<serial>-<UTC start>.h5`. A run ends when
 /// its edge goes offline or its `meta_id` changes; what never arrived is a `network` gap.
 ///
-/// Its session on the broker is persistent (a fixed client ID per site), so an archive restarted within the
-/// broker's queue limits receives what was published while it was away.
+/// Its session on the broker is persistent (a client ID fixed by its configuration: the caller's, else one per
+/// site), so an archive restarted within the broker's queue limits receives what was published while it was away.
 public final class Archiver: Sendable {
     public struct Closed: Sendable, Equatable {
         public var serial: String
@@ -44,7 +44,7 @@ public final class Archiver: Sendable {
         self.state = state
         let box = ArchiverBox()
         var o = options
-        o.clientID = "mosquito-archive-\(site ?? "all")"
+        if o.clientID.isEmpty { o.clientID = "mosquito-archive-\(site ?? "all")" }
         o.persistentSession = true
         let pattern = "\(DeviceTopics.root)/\(site ?? "+")/+/+"
         client = try MQTTClient(

@@ -15,6 +15,13 @@ import TestSupport
             ["archive", "--broker", url, "--output", directory, "--password-file", broker.passwordFile])
         let process = archive.process
         #expect(waitFor { archive.stdout.contains("subscribed") || !process.isRunning }, "\(archive.stderrText)")
+        // A second archive that keeps only EDGE-A.
+        let onlyA = scratchPath("archive-a")
+        let archiveA = try Processes.Running(
+            TestEnvironment.mosquito.path,
+            ["archive", "--broker", url, "--output", onlyA, "--password-file", broker.passwordFile, "--devices", "EDGE-A"])
+        let processA = archiveA.process
+        #expect(waitFor { archiveA.stdout.contains("subscribed") || !processA.isRunning }, "\(archiveA.stderrText)")
 
         let edges = ["EDGE-A", "EDGE-B"].map { ($0, scratchPath("\($0).h5")) }
         let running = try edges.map { serial, output in
@@ -27,6 +34,11 @@ import TestSupport
 
         // Each run closes when its edge's clean `offline` arrives, after all its data.
         #expect(waitFor { archive.stdout.components(separatedBy: "archived ").count == 3 || !process.isRunning }, "\(archive.stdout)")
+        #expect(waitFor { archiveA.stdout.contains("archived ") || !processA.isRunning }, "\(archiveA.stdout)")
+        processA.interrupt()
+        let resultA = archiveA.finish()
+        #expect(resultA.status == 0, "\(resultA.stderr)")
+        #expect(resultA.stdout.contains("archived EDGE-A:") && !resultA.stdout.contains("EDGE-B"), "\(resultA.stdout)")
         process.interrupt()
         let result = archive.finish()
         #expect(result.status == 0, "\(result.stderr)")
@@ -45,5 +57,22 @@ import TestSupport
             #expect(v["gaps_equal"] as? Bool == true, "\(serial): \(v)")
             #expect(v["channels_equal"] as? Bool == true, "\(serial): \(v)")
         }
+    }
+
+    @Test func archiveRefusedByTheBrokerIsOneErrorLine() throws {
+        let broker = try TestBroker()
+        defer { broker.stop() }
+        let wrong = scratchPath("wrong.password")
+        try "not-the-password\n".write(toFile: wrong, atomically: true, encoding: .utf8)
+        let output = scratchPath("refused-archive")
+        let result = try Processes.mosquito([
+            "archive", "--broker", "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/lab2", "--output", output, "--password-file", wrong,
+        ])
+        #expect(result.status != 0)
+        #expect(result.errorLines.count == 1, "\(result.stderr)")
+        let line = result.errorLines.first ?? ""
+        #expect(line.contains("never connected") && line.lowercased().contains("authori"), "\(result.stderr)")
+        let files = (try? FileManager.default.subpathsOfDirectory(atPath: output)) ?? []
+        #expect(files.filter { $0.hasSuffix(".h5") }.isEmpty)
     }
 }

@@ -38,7 +38,11 @@ struct ArchiveCommand: ParsableCommand {
         do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
             throw CLIError("cannot create \(output): \(error.localizedDescription)")
         }
-        var options = MQTTOptions(clientID: "")
+        // The same archive (site, folder, devices) gets the same broker session back after a restart; two
+        // different archives never take each other's.
+        let identity = [url.site, site ?? "", (output as NSString).standardizingPath, devices ?? ""].joined(separator: "\u{1F}")
+        let hash = identity.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        var options = MQTTOptions(clientID: "mosquito-archive-\(String(hash, radix: 16))")
         options.protocolVersion = MQTTOptions.ProtocolVersion(rawValue: protocolVersion) ?? .v5
         options.username = url.username
         if let passwordFile {
@@ -69,7 +73,13 @@ struct ArchiveCommand: ParsableCommand {
         var announced = false
         while !stop.load(ordering: .acquiring) {
             Thread.sleep(forTimeInterval: 0.05)
-            if !announced, archiver.counters.subscriptionsAcknowledged > 0 {
+            let c = archiver.counters
+            // A broker that refuses or cannot be reached at start is a setup error, not an outage to sit out.
+            if c.connections == 0, let why = c.lastFailure {
+                archiver.stop()
+                throw CLIError("--broker \(url): never connected (\(why))")
+            }
+            if !announced, c.subscriptionsAcknowledged > 0 {
                 announced = true
                 Console.line("mosquito archive: subscribed to \(url) (site \(chosenSite ?? "every"))")
             }
