@@ -37,6 +37,7 @@ import TestSupport
         #expect(messages >= 15 && messages <= 60)
         let meta = try #require(device["meta"] as? [String: Any])
         #expect(device["meta_ids"] as? [String] == [try #require(meta["meta_id"] as? String)])
+        #expect(device["meta_id_verified"] as? Bool == true, "meta_id is recomputable from the meta alone")
         #expect(meta["rate_hz"] as? Int == 1000)
         #expect(meta["site"] as? String == "lab1")
         let status = try #require(device["status"] as? [String])

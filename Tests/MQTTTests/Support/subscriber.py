@@ -4,7 +4,7 @@ Subscribes to mosquito/v1/<site>/#, writes READY once the broker acknowledged th
 until every expected device has said it went offline cleanly (its final retained status). Then decodes what
 it got and, given recordings (h5py), compares them sample for sample. Prints one JSON verdict on stdout.
 """
-import argparse, json, ssl, struct, sys, threading, time
+import argparse, hashlib, json, ssl, struct, sys, threading, time
 
 import paho.mqtt.client as mqtt
 
@@ -21,6 +21,13 @@ def decode_data(payload):
     if rows:
         assert rows[0][0] == first, "header's first index differs from the first frame's"
     return meta_id.hex(), sequence, rows
+
+
+def meta_id_of(meta):
+    """docs/mqtt.md: the first 8 bytes of SHA-256 over the meta JSON without meta_id, keys sorted, no spaces."""
+    body = {k: v for k, v in meta.items() if k != "meta_id"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return hashlib.sha256(canonical).digest()[:8].hex()
 
 
 def main():
@@ -89,6 +96,7 @@ def main():
         out["devices"][serial] = r = {
             "status": d["status"], "events": d["events"], "meta": meta,
             "frames": len(rows), "messages": len(d["messages"]),
+            "meta_id_verified": meta_id_of(meta) == meta.get("meta_id"),
             "meta_ids": sorted({m for m, _, _ in d["messages"]}),
             "sequences_in_order": [s for _, s, _ in d["messages"]] == list(range(len(d["messages"]))),
             "first_index": rows[0][0] if rows else None,
