@@ -13,6 +13,15 @@ final class ArchivedRun {
     private(set) var samples: UInt64 = 0
     private(set) var gapCount: UInt64 = 0
     private(set) var duplicates: UInt64 = 0
+    /// The newest message sequence written: a later message whose indices go back is a new stream, an older
+    /// or equal one a redelivery.
+    private(set) var lastSequence: UInt64?
+
+    /// A message of a new stream of the same device (a hub that started or stopped recording): a new run.
+    func isNewStream(_ message: DataMessage) -> Bool {
+        guard let last = lastSequence, let first = message.indices.first else { return false }
+        return message.sequence > last && first < nextIndex
+    }
 
     init(path: String, meta: DeviceMeta, metaID: [UInt8], uri: String, commandLine: [String], softwareVersion: String) throws(RecordingError) {
         self.path = path
@@ -67,6 +76,7 @@ final class ArchivedRun {
             }
             nextIndex = i + 1
         }
+        lastSequence = max(lastSequence ?? 0, message.sequence)
         guard !index.isEmpty else { return }
         try sink.append(
             try SampleBlock(channelCount: c, index: index, deviceTimeMicros: deviceUs, hostTimeNanos: host, raw: raw, values: values),

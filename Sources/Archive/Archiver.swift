@@ -6,7 +6,8 @@ import Synchronization
 
 /// `mosquito archive`: subscribes to every device of a site (or those named) and writes each device's run to
 /// its own HDF5 file in `record`'s layout, under `<output>/<site>/<serial>-<UTC start>.h5`. A run ends when
-/// its edge goes offline or its `meta_id` changes; what never arrived is a `network` gap.
+/// its edge goes offline, its `meta_id` changes or a new stream starts (indices back to 0 in a newer message);
+/// what never arrived is a `network` gap.
 ///
 /// Its session on the broker is persistent (a client ID fixed by its configuration: the caller's, else one per
 /// site), so an archive restarted within the broker's queue limits receives what was published while it was away.
@@ -117,7 +118,7 @@ public final class Archiver: Sendable {
             guard let (meta, id) = d.meta, id == message.metaID else {
                 return "\(serial): data for an unknown meta_id ignored (\(message.indices.count) samples)"
             }
-            if let run = d.run, run.metaID != id {
+            if let run = d.run, run.metaID != id || run.isNewStream(message) {
                 closedOld = run
                 d.run = nil
             }

@@ -44,9 +44,6 @@ public struct DeviceMeta: Codable, Sendable, Equatable {
     public var clock: Clock?
     public var software_version: String
     public var host: String
-    /// The edge's mode when this meta was sent (`streaming`, `recording`, `online`): each mode change starts a
-    /// new stream whose indices count from 0 again, so it is a new meta and, for an archive, a new run.
-    public var mode: String = ""
     public var meta_id: String?
 
     /// The device's facts in meta form; `channels` are device channel numbers, in the order data carries them.

@@ -40,7 +40,8 @@ public final class DevicePublisher: @unchecked Sendable {
     // Publisher thread only.
     private var encoder: DataMessageEncoder?
     private var sequence: UInt64 = 0
-    /// Every stream the edge starts (a run, a mode change on a hub) counts from index 0.
+    /// Every stream the edge starts counts from index 0; a hub changing mode starts a new one (its indices go
+    /// back), which is no gap.
     private var nextIndex: UInt64 = 0
     private var framesSent: UInt64 = 0
     private var framesDropped: UInt64 = 0
@@ -142,7 +143,6 @@ public final class DevicePublisher: @unchecked Sendable {
                 if let old = shownFile { event(["event": "recording_stopped", "file": old]) }
                 if let new = file { event(["event": "recording_started", "file": new]) }
             }
-            if mode != shownMode { nextIndex = 0 }
             shownMode = mode
             shownFile = file
             describe(source)
@@ -157,8 +157,7 @@ public final class DevicePublisher: @unchecked Sendable {
     }
 
     private func describe(_ source: PublishedSource) {
-        var meta = source.describe(broker.site)
-        meta.mode = source.mode()
+        let meta = source.describe(broker.site)
         let sealed = meta.sealed()
         metaJSON = sealed.json
         encoder = DataMessageEncoder(channelCount: outlets.channelCount, metaID: sealed.id)
@@ -191,6 +190,9 @@ public final class DevicePublisher: @unchecked Sendable {
             spans.forEach { span in
                 for k in 0..<span.count {
                     let index = span.indices[k]
+                    // A new stream (indices back to 0) never shares a message with the one before it: consumers
+                    // tell streams apart by a message's first index.
+                    if index < nextIndex && encoder.frameCount > 0 { batches.append(flush(&encoder)) }
                     if encoder.frameCount == 0 { encoder.begin(sequence: sequence) }
                     if index > nextIndex { jumps.append(nextIndex..<index) }
                     nextIndex = index &+ 1

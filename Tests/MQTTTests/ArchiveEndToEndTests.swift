@@ -1,4 +1,8 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
 import Testing
 import TestSupport
 
@@ -74,5 +78,71 @@ import TestSupport
         #expect(line.contains("never connected") && line.lowercased().contains("authori"), "\(result.stderr)")
         let files = (try? FileManager.default.subpathsOfDirectory(atPath: output)) ?? []
         #expect(files.filter { $0.hasSuffix(".h5") }.isEmpty)
+    }
+}
+
+extension ArchiveEndToEndTests {
+    /// A `serve` edge streams, records two seconds through its API, and streams on: the archive makes the
+    /// recording a run of its own, equal to the edge's file.
+    @Test func recordingOnAServeEdgeIsARunOfItsOwn() throws {
+        let broker = try TestBroker()
+        defer { broker.stop() }
+        let folder = scratchPath("serve-edge")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let url = "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/lab8"
+        let archive = try Processes.Running(
+            TestEnvironment.mosquito.path,
+            ["archive", "--broker", url, "--output", folder + "/archive", "--password-file", broker.passwordFile])
+        let process = archive.process
+        #expect(waitFor { archive.stdout.contains("subscribed") || !process.isRunning }, "\(archive.stderrText)")
+
+        let token = try Processes.mosquito([
+            "serve", "token", "create", "--agent", "ops", "--role", "operator", "--tokens", folder + "/tokens.json",
+        ]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let serve = try Processes.Running(TestEnvironment.mosquito.path, [
+            "serve", "--device", "sim?serial=MQ-ARC", "--bind", "127.0.0.1:0", "--recordings", folder + "/rec",
+            "--tokens", folder + "/tokens.json", "--publish", url, "--publish-password-file", broker.passwordFile,
+        ])
+        let p = serve.process
+        #expect(waitFor { serve.stdout.contains("mosquito serve: http") || !p.isRunning }, "\(serve.stderrText)")
+        let base = try #require(serve.stdout.split(separator: " ").first { $0.hasPrefix("http://") }).trimmingCharacters(in: .init(charactersIn: "/"))
+        let status = try post(base + "/api/recordings", token: token, json: #"{"device":"MQ-ARC","name":"edge.h5","durationSeconds":2}"#)
+        #expect(status == 201)
+
+        // The recording's run closes when streaming resumes after it (a new stream).
+        #expect(waitFor { archive.stdout.contains("(2000 samples") || !process.isRunning }, "\(archive.stdout) \(archive.stderrText)")
+        p.terminate()
+        #expect(serve.finish().status == 0)
+        process.interrupt()
+        let result = archive.finish()
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("(2000 samples") })
+        let path = try #require(line.split(separator: " ").first { $0.hasSuffix(".h5") }).description
+
+        let script = TestEnvironment.packageRoot + "/Tests/MQTTTests/Support/compare_archive.py"
+        let compared = try Processes.Running(TestEnvironment.python, [script, path, folder + "/rec/edge.h5"]).finish()
+        let verdict = try #require(
+            try JSONSerialization.jsonObject(with: Data(compared.stdout.utf8)) as? [String: [String: Any]], "\(compared.stderr)")
+        let v = try #require(verdict["MQ-ARC"])
+        #expect(v["edge_rows"] as? Int == 2000, "\(v)")
+        #expect(v["equal"] as? Bool == true, "\(v)")
+        #expect(v["gaps_equal"] as? Bool == true, "\(v)")
+    }
+
+    /// POSTs `json` with a bearer token; the HTTP status.
+    private func post(_ url: String, token: String, json: String) throws -> Int {
+        var request = URLRequest(url: try #require(URL(string: url)))
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(json.utf8)
+        let done = DispatchSemaphore(value: 0)
+        let status = Mutex(0)
+        URLSession.shared.dataTask(with: request) { _, response, _ in
+            status.withLock { $0 = (response as? HTTPURLResponse)?.statusCode ?? -1 }
+            done.signal()
+        }.resume()
+        done.wait()
+        return status.withLock { $0 }
     }
 }

@@ -1,4 +1,4 @@
-"""The archive's files against the edges' own recordings, by h5py: for each edge file, the archive file of the
+"""The archive's files (a folder, or one file) against the edges' own recordings, by h5py: for each edge file, the archive file of the
 same serial must hold the same indices, device times, raw counts and values (exactly), host times within a
 millisecond, and the same gaps. Prints one JSON object per serial."""
 import glob, json, sys
@@ -20,7 +20,8 @@ def device(path):
 
 archive_dir, edges = sys.argv[1], sys.argv[2:]
 archived = {}
-for path in glob.glob(archive_dir + "/**/*.h5", recursive=True):
+# A folder (every file in it), or one archive file.
+for path in [archive_dir] if archive_dir.endswith(".h5") else glob.glob(archive_dir + "/**/*.h5", recursive=True):
     serial, d = device(path)
     archived.setdefault(serial, []).append(d)
 out = {}
