@@ -79,9 +79,9 @@ public struct DataMessage: Sendable, Equatable {
 
     public init(decoding payload: UnsafeRawBufferPointer) throws(DecodeError) {
         guard payload.count >= DataMessageEncoder.headerLength else { throw .tooShort }
-        func u16(_ o: Int) -> UInt16 { UInt16(payload[o]) | UInt16(payload[o + 1]) << 8 }
-        func u32(_ o: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(payload[o + $1]) << (8 * UInt32($1)) } }
-        func u64(_ o: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(payload[o + $1]) << (8 * UInt64($1)) } }
+        func u16(_ o: Int) -> UInt16 { UInt16(littleEndian: payload.loadUnaligned(fromByteOffset: o, as: UInt16.self)) }
+        func u32(_ o: Int) -> UInt32 { UInt32(littleEndian: payload.loadUnaligned(fromByteOffset: o, as: UInt32.self)) }
+        func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
         let format = u16(0)
         guard format == DataMessageEncoder.formatVersion else { throw .unknownFormat(format) }
         channelCount = Int(u16(2))
