@@ -5,7 +5,9 @@ import PackageDescription
 //   CMWP (C reference codec, for firmware) / MWP (protocol) <- Device <- Simulator, USB (each registers its URI scheme)
 //   Signal (knows no transport) <- Recording
 //   Device + Signal + Recording <- Acquisition;  Device + Signal <- Calibration;  Recording + Device <- Replay
-//   Ledger and LSL (Lab Streaming Layer, on SwiftNIO) stand alone;  Acquisition + LSL <- LSLBridge;
+//   Ledger and LSL (Lab Streaming Layer, on SwiftNIO) stand alone; Acquisition + LSL <- LSLBridge;
+//   MQTT (libmosquitto) knows no device; Acquisition + MQTT <- Publish (a device's stream on a broker);
+//   Publish + Recording <- Archive;
 //   the `mosquito` executable is a thin shell over all of them.
 let package = Package(
     name: "mosquito",
@@ -76,13 +78,29 @@ let package = Package(
         .target(name: "Calibration", dependencies: ["Device", "MWP", "Signal"]),
         // A recording played back as an instrument (`replay:run.h5[:speed]`), speaking MWP/1.
         .target(name: "Replay", dependencies: ["Recording", "Device", "MWP"]),
+        // MQTT on Eclipse libmosquitto (Debian libmosquitto-dev): one seam, typed errors, broker URLs. Knows no device.
+        .systemLibrary(
+            name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .target(name: "MQTT", dependencies: ["CMosquitto"]),
+        // A device's stream on a broker: one more newest-wins subscriber of its StreamOutlets.
+        .target(
+            name: "Publish",
+            dependencies: [
+                "Acquisition", "MQTT", "Device", "MWP", "Signal",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // `mosquito archive`: the published streams of a site, back into recordings.
+        .target(name: "Archive", dependencies: ["Publish", "MQTT", "Recording"]),
+        .testTarget(
+            name: "MQTTTests", dependencies: ["MQTT", "Publish", "TestSupport"],
+            exclude: ["Support/subscriber.py", "Support/compare_archive.py"]),
         .systemLibrary(name: "CMalloc"),
         .executableTarget(
             name: "mosquito",
             dependencies: [
                 "CMalloc", "MWP", "Simulator", "Device", "Signal", "Recording", "Acquisition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "Calibration", "Ledger", "USB", "Replay", "Web", "LSL", "LSLBridge",
+                "Calibration", "Ledger", "USB", "Replay", "Web", "LSL", "LSLBridge", "MQTT", "Publish", "Archive",
             ]
         ),
         // `mosquito serve`: REST + WebSocket API and pages over the libraries above.

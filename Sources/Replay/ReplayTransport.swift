@@ -197,7 +197,7 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
                     let (sum, pastMax) = overrun.addingReportingOverflow(gap.count)
                     overrun = pastMax ? .max : sum
                 case .crcError: damaged = true
-                case .transportGap, .hostOverrun: break
+                case .transportGap, .hostOverrun, .network: break
                 }
             }
             gapCursor += 1

@@ -22,6 +22,7 @@ struct Mosquito: AsyncParsableCommand {
             LedgerCommand.self,
             ServeCommand.self,
             LSLCommand.self,
+            ArchiveCommand.self,
         ]
     )
 

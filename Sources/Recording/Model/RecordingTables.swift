@@ -16,6 +16,8 @@ public enum GapCause: String, Sendable, Codable, CaseIterable {
     case crcError = "crc_error"
     case deviceOverrun = "device_overrun"
     case hostOverrun = "host_overrun"
+    /// Never reached an archive over the network (`mosquito archive`); the edge's own recording may hold them.
+    case network = "network"
 }
 
 /// Something that happened during the run: a status flag, marker, trigger or reconnect.

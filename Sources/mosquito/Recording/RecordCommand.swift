@@ -49,6 +49,7 @@ struct RecordCommand: ParsableCommand {
     var calibrationHistory: String?
     @OptionGroup var pipeline: PipelineArguments
     @OptionGroup var lsl: LSLOptions
+    @OptionGroup var publish: PublishOptions
 
     func validate() throws {
         if let d = duration, !(d > 0 && d.isFinite) { throw ValidationError("--duration must be a positive number of seconds") }
@@ -81,6 +82,7 @@ struct RecordCommand: ParsableCommand {
             },
             follow: follow, trigger: triggerSpec)
         lsl.prepare(&plan, sessions: opened)
+        let publishing = try publish.attach(to: &plan, sessions: opened)
         let run: AcquisitionRun
         // Up to a second's wait for a USB unit's hotplug arrival; other links are tried again every 250 ms.
         let reopen: @Sendable (String, String) -> DeviceSession? = { uri, serial in
@@ -93,11 +95,13 @@ struct RecordCommand: ParsableCommand {
         let interrupts = InterruptWatch { run.requestStop() }
         defer { interrupts.cancel() }
         do throws(AcquisitionError) { try run.start() } catch { throw CLIError(error.description) }
+        try publishing?.start(run)
         watch(run)
         let summary = run.finish()
         published?.finish(recording: summary)
         if json { try Console.json(summary) } else { SummaryText.print(summary) }
         if let e = summary.recordingError { throw CLIError(e) }
+        try publishing?.finish()
         // A duplicate is as much a failure as a loss: the instrument broke the index rule, and the file
         // differs from what it sent. Both go into the one error line.
         var failures: [String] = []

@@ -5,12 +5,12 @@ import Foundation
 import LSLBridge
 import Synchronization
 
-/// `mosquito stream`: instruments streaming to subscribers (LSL with `--lsl`) without a recording, until Ctrl-C
+/// `mosquito stream`: instruments streaming to subscribers (LSL with `--lsl`, MQTT with `--publish`) without a recording, until Ctrl-C
 /// or `--duration`. Exits non-zero if any sample was lost, as `record` does.
 struct StreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stream",
-        abstract: "Stream from instruments without recording (to the Lab Streaming Layer with --lsl), until Ctrl-C.",
+        abstract: "Stream from instruments without recording (to the Lab Streaming Layer with --lsl, to an MQTT broker with --publish), until Ctrl-C.",
         discussion: """
             Live status goes to stderr. The run exits non-zero if any sample was lost upstream of the subscribers \
             (an inlet that reads too slowly loses only its own samples: counted, shown, not an error).
@@ -23,6 +23,7 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(help: "Sampling rate in Hz.") var rate: UInt32 = 1000
     @OptionGroup var pipeline: PipelineArguments
     @OptionGroup var lsl: LSLOptions
+    @OptionGroup var publish: PublishOptions
 
     func validate() throws {
         if let d = duration, !(d > 0 && d.isFinite) { throw ValidationError("--duration must be a positive number of seconds") }
@@ -42,12 +43,15 @@ struct StreamCommand: AsyncParsableCommand {
         }
         // Subscribed before the devices start, so the publishers' pipelines begin at each stream's first sample.
         let published = try await lsl.attach(hubs, rateHz: rate, pipeline: spec)
+        let publishing = try publish.publishing()
+        for hub in hubs { try publishing?.attach(hub) }
         let stop = StopRequest()
         let interrupts = InterruptWatch { stop.flag.store(true, ordering: .releasing) }
         defer { interrupts.cancel() }
         for hub in hubs {
             do throws(StreamHub.Refusal) { try hub.startStreaming(rateHz: rate) } catch {
                 await published?.finish()
+                try? publishing?.finish()
                 throw CLIError(error.description)
             }
         }
@@ -74,6 +78,7 @@ struct StreamCommand: AsyncParsableCommand {
         }
         for hub in hubs { try? hub.stopStreaming() }
         await published?.finish()
+        try publishing?.finish()
         let s = hubs.map { $0.status() }
         Console.status(Self.line(s, elapsed: Date().timeIntervalSince(started), lsl: published), final: true)
         let lost = s.reduce(UInt64(0)) { $0.addingSaturating($1.samplesLost) }

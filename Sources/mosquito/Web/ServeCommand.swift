@@ -35,6 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Open the devices but do not start streaming.")
     var idle = false
     @OptionGroup var lsl: LSLOptions
+    @OptionGroup var publish: PublishOptions
 
     func run() async throws {
         let (host, port) = try Self.parseBind(bind)
@@ -54,10 +55,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let opener = Openers.standard
         var devices: [StreamHub] = []
+        let publishing = try publish.publishing()
         for uri in device {
             do {
                 let session = try opener.openSession(uri)
                 let live = try StreamHub(uri: uri, session: session, softwareVersion: WebServer.softwareVersion)
+                try publishing?.attach(live)
                 if !idle { try live.startStreaming(rateHz: rate) }
                 devices.append(live)
             } catch let error as DeviceError {
@@ -90,6 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         await published?.finish()
         await ledgerHandle?.close()
+        try publishing?.finish()
     }
 
     static func parseBind(_ text: String) throws -> (String, Int) {

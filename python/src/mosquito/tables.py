@@ -8,13 +8,13 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 import numpy.typing as npt
 
-GAP_CAUSES = ("transport_gap", "crc_error", "device_overrun", "host_overrun")
+GAP_CAUSES = ("transport_gap", "crc_error", "device_overrun", "host_overrun", "network")
 
 
 @dataclass(frozen=True)
 class Gap:
     """``count`` consecutive sample indices from ``first_missing_index`` never arrived, for ``cause``
-    (``transport_gap``, ``crc_error``, ``device_overrun`` or ``host_overrun``)."""
+    (``transport_gap``, ``crc_error``, ``device_overrun``, ``host_overrun``, or ``network`` in an archive)."""
 
     first_missing_index: int
     count: int

@@ -1,0 +1,196 @@
+import Foundation
+import MQTT
+import Publish
+import Recording
+import Synchronization
+
+/// `mosquito archive`: subscribes to every device of a site (or those named) and writes each device's run to
+/// its own HDF5 file in `record`'s layout, under `<output>/<site>/<serial>-<UTC start>.h5`. A run ends when
+/// its edge goes offline, its `meta_id` changes or a new stream starts (indices back to 0 in a newer message);
+/// what never arrived is a `network` gap.
+///
+/// Its session on the broker is persistent (a client ID fixed by its configuration: the caller's, else one per
+/// site), so an archive restarted within the broker's queue limits receives what was published while it was away.
+public final class Archiver: Sendable {
+    public struct Closed: Sendable, Equatable {
+        public var serial: String
+        public var path: String
+        public var samples: UInt64
+        public var gaps: UInt64
+    }
+
+    public let broker: BrokerURL
+    /// nil: every site (`+`).
+    public let site: String?
+    public let devices: Set<String>?
+    public let directory: String
+    private let client: MQTTClient
+    private let state: Mutex<ArchiveState>
+    private let report: @Sendable (String) -> Void
+    private let closedRun: @Sendable (Closed) -> Void
+
+    /// `report` gets one line per notable thing (a run opened or a message refused); `closed` each finished run.
+    public init(
+        broker: BrokerURL, site: String?, devices: Set<String>?, directory: String, options: MQTTOptions,
+        commandLine: [String], softwareVersion: String,
+        report: @escaping @Sendable (String) -> Void, closed: @escaping @Sendable (Closed) -> Void
+    ) throws(MQTTError) {
+        self.broker = broker
+        self.site = site
+        self.devices = devices
+        self.directory = directory
+        self.report = report
+        closedRun = closed
+        let state = Mutex(ArchiveState(commandLine: commandLine, softwareVersion: softwareVersion))
+        self.state = state
+        let box = ArchiverBox()
+        var o = options
+        if o.clientID.isEmpty { o.clientID = "mosquito-archive-\(site ?? "all")" }
+        o.persistentSession = true
+        let pattern = "\(DeviceTopics.root)/\(site ?? "+")/+/+"
+        client = try MQTTClient(
+            options: o,
+            onConnect: { _ in try? box.client?.subscribe(pattern, qos: .atLeastOnce) },
+            onMessage: { topic, payload, _ in box.archiver?.received(topic: topic, payload: payload) })
+        box.client = client
+        box.archiver = self
+    }
+
+    public func start() throws(MQTTError) { try client.start(host: broker.host, port: broker.port) }
+
+    public var counters: MQTTClient.Counters { client.counters }
+
+    /// Disconnects, then closes every open file (each is complete and readable).
+    public func stop() {
+        client.stop()
+        let runs = state.withLock { s in
+            defer { s.devices.removeAll() }
+            return s.devices.compactMap { serial, d in d.run.map { (serial, $0) } }
+        }
+        for (serial, run) in runs { close(run, serial: serial) }
+    }
+
+    func received(topic: String, payload: UnsafeRawBufferPointer) {
+        let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
+        guard levels.count == 5 else { return }
+        let siteName = String(levels[2]), serial = String(levels[3]), kind = String(levels[4])
+        if let devices, !devices.contains(serial) { return }
+        switch kind {
+        case "meta":
+            guard let meta = try? JSONDecoder().decode(DeviceMeta.self, from: Data(payload)), let id = meta.meta_id else {
+                report("\(serial): unreadable meta ignored")
+                return
+            }
+            state.withLock { $0.devices[serial, default: DeviceState()].meta = (meta, Self.bytes(hex: id)) }
+        case "data":
+            let message: DataMessage
+            do throws(DataMessage.DecodeError) { message = try DataMessage(decoding: payload) } catch {
+                report("\(serial): data message refused: \(error)")
+                return
+            }
+            data(message, site: siteName, serial: serial)
+        case "status":
+            guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
+                object["state"] as? String == "offline"
+            else { return }
+            let run = state.withLock { s in
+                defer { s.devices[serial]?.run = nil }
+                return s.devices[serial]?.run
+            }
+            if let run { close(run, serial: serial) }
+        case "events":
+            guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else { return }
+            let kind = object["event"] as? String ?? "event"
+            let detail = String(decoding: payload, as: UTF8.self)
+            state.withLock { s in
+                try? s.devices[serial]?.run?.record(event: kind, detail: detail, hostTimeNanos: (object["time_ns"] as? NSNumber)?.int64Value ?? 0)
+            }
+        default:
+            return
+        }
+    }
+
+    private func data(_ message: DataMessage, site siteName: String, serial: String) {
+        var closedOld: ArchivedRun?
+        let outcome: String? = state.withLock { s in
+            var d = s.devices[serial, default: DeviceState()]
+            defer { s.devices[serial] = d }
+            guard let (meta, id) = d.meta, id == message.metaID else {
+                return "\(serial): data for an unknown meta_id ignored (\(message.indices.count) samples)"
+            }
+            if let run = d.run, run.metaID != id || run.isNewStream(message) {
+                closedOld = run
+                d.run = nil
+            }
+            if d.run == nil {
+                let path = Self.runPath(directory: directory, site: siteName, serial: serial)
+                do throws(RecordingError) {
+                    d.run = try ArchivedRun(
+                        path: path, meta: meta, metaID: id, uri: "\(broker.scheme.rawValue)://\(broker.host):\(broker.port)/\(siteName)/\(serial)",
+                        commandLine: s.commandLine, softwareVersion: s.softwareVersion)
+                } catch {
+                    return "\(serial): cannot create \(path): \(error)"
+                }
+            }
+            do throws(RecordingError) {
+                try d.run?.append(message)
+                try d.run?.flushIfDue()
+            } catch {
+                return "\(serial): \(d.run?.path ?? ""): \(error)"
+            }
+            return nil
+        }
+        if let closedOld { close(closedOld, serial: serial) }
+        if let outcome { report(outcome) }
+    }
+
+    private func close(_ run: ArchivedRun, serial: String) {
+        do throws(RecordingError) { try run.close() } catch { report("\(serial): closing \(run.path): \(error)") }
+        closedRun(Closed(serial: serial, path: run.path, samples: run.samples, gaps: run.gapCount))
+    }
+
+    /// `<dir>/<site>/<serial>-<UTC start>.h5`, never an existing file.
+    static func runPath(directory: String, site: String, serial: String) -> String {
+        let folder = (directory as NSString).appendingPathComponent(site)
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let stem = "\(serial)-\(f.string(from: Date()))"
+        var path = (folder as NSString).appendingPathComponent(stem + ".h5")
+        var n = 2
+        while FileManager.default.fileExists(atPath: path) {
+            path = (folder as NSString).appendingPathComponent("\(stem)-\(n).h5")
+            n += 1
+        }
+        return path
+    }
+
+    static func bytes(hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = hex.startIndex
+        while i < hex.endIndex, let j = hex.index(i, offsetBy: 2, limitedBy: hex.endIndex) {
+            out.append(UInt8(hex[i..<j], radix: 16) ?? 0)
+            i = j
+        }
+        return out
+    }
+}
+
+struct ArchiveState: @unchecked Sendable {
+    var commandLine: [String]
+    var softwareVersion: String
+    var devices: [String: DeviceState] = [:]
+}
+
+struct DeviceState {
+    var meta: (DeviceMeta, [UInt8])?
+    var run: ArchivedRun?
+}
+
+/// Lets the client's callbacks reach the archiver and the client itself, both made after the callbacks.
+final class ArchiverBox: @unchecked Sendable {
+    weak var archiver: Archiver?
+    weak var client: MQTTClient?
+}

@@ -1,0 +1,153 @@
+import CMosquitto
+import Glibc
+import Synchronization
+
+/// One connection to a broker on a libmosquitto handle, run by libmosquitto's own network thread
+/// (`mosquitto_loop_start`), which also reconnects after a loss. Publishing never blocks on the network:
+/// a message is queued inside libmosquitto, or refused and counted when the bounded queue is full or, for
+/// QoS 0, when there is no connection. The handle is released when the client goes away.
+public final class MQTTClient: Sendable {
+    /// What the broker and the network did, for the caller's events and its final verdict.
+    public struct Counters: Sendable, Equatable {
+        public var connected = false
+        public var connections: UInt64 = 0
+        /// Lost connections (the broker went away, the network broke), not counting a clean stop.
+        public var disconnections: UInt64 = 0
+        public var published: UInt64 = 0
+        /// Sent (QoS 0) or acknowledged by the broker (QoS 1).
+        public var delivered: UInt64 = 0
+        /// Refused: queue full, or no connection for QoS 0.
+        public var dropped: UInt64 = 0
+        public var queued = 0
+        public var queuedBytes = 0
+        /// Subscriptions the broker acknowledged (SUBACK), over every connection.
+        public var subscriptionsAcknowledged: UInt64 = 0
+        /// The latest reason a connection failed or was refused, in libmosquitto's or the broker's words.
+        public var lastFailure: String?
+    }
+
+    public typealias MessageHandler = @Sendable (_ topic: String, _ payload: UnsafeRawBufferPointer, _ retained: Bool) -> Void
+    public typealias ConnectHandler = @Sendable (_ sessionPresent: Bool) -> Void
+
+    public let options: MQTTOptions
+    /// libmosquitto's handle: its network thread and any caller may use it at once (`mosquitto_loop_start` puts
+    /// it in threaded mode, where publish and subscribe lock internally); only `deinit` destroys it.
+    nonisolated(unsafe) private let handle: OpaquePointer
+    private let box: Unmanaged<CallbackBox>
+    private let started = Atomic<Bool>(false)
+
+    /// Configures a handle (protocol, credentials, TLS, Will, reconnect policy); connects nothing yet.
+    /// `onConnect` runs on the network thread after every (re)connection, `onMessage` for every message of a
+    /// subscription.
+    public init(
+        options: MQTTOptions, onConnect: ConnectHandler? = nil, onMessage: MessageHandler? = nil
+    ) throws(MQTTError) {
+        MQTTLibrary.initialise()
+        self.options = options
+        let callbacks = CallbackBox(
+            maxQueued: options.maxQueuedMessages, maxQueuedBytes: options.maxQueuedBytes, onConnect: onConnect, onMessage: onMessage)
+        let box = Unmanaged.passRetained(callbacks)
+        guard let h = mosquitto_new(options.clientID, !options.persistentSession, box.toOpaque()) else {
+            box.release()
+            throw MQTTError(code: Int32(MOSQ_ERR_ERRNO.rawValue), call: "mosquitto_new", systemError: errno)
+        }
+        handle = h
+        self.box = box
+        do throws(MQTTError) { try configure(options) } catch {
+            mosquitto_destroy(h)
+            box.release()
+            throw error
+        }
+        mosquitto_connect_v5_callback_set(h, onConnectC)
+        mosquitto_disconnect_v5_callback_set(h, onDisconnectC)
+        mosquitto_publish_v5_callback_set(h, onPublishC)
+        mosquitto_message_v5_callback_set(h, onMessageC)
+        mosquitto_log_callback_set(h, onLogC)
+        mosquitto_subscribe_v5_callback_set(h, onSubscribeC)
+    }
+
+    private func configure(_ o: MQTTOptions) throws(MQTTError) {
+        let version = o.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
+        try MQTTCall.check("protocol version", mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version))
+        if o.username != nil || o.password != nil {
+            try MQTTCall.check("user name and password", mosquitto_username_pw_set(handle, o.username, o.password))
+        }
+        if let tls = o.tls {
+            if tls.caFile == nil {
+                try MQTTCall.check("system CAs", mosquitto_int_option(handle, MOSQ_OPT_TLS_USE_OS_CERTS, 1))
+            }
+            for file in [tls.caFile, tls.certificateFile, tls.keyFile].compactMap({ $0 }) where access(file, R_OK) != 0 {
+                throw MQTTError(code: Int32(MOSQ_ERR_ERRNO.rawValue), call: file, systemError: errno)
+            }
+            try MQTTCall.check(
+                "TLS setup", mosquitto_tls_set(handle, tls.caFile, nil, tls.certificateFile, tls.keyFile, nil))
+        }
+        if let will = o.will {
+            let rc = will.payload.withUnsafeBytes { p in
+                mosquitto_will_set(handle, will.topic, Int32(p.count), p.baseAddress, will.qos.rawValue, will.retain)
+            }
+            try MQTTCall.check("last will", rc)
+        }
+        try MQTTCall.check(
+            "reconnect delay", mosquitto_reconnect_delay_set(handle, o.reconnectMinSeconds, o.reconnectMaxSeconds, true))
+    }
+
+    deinit {
+        stop()
+        mosquitto_destroy(handle)
+        box.release()
+    }
+
+    /// Starts the network thread and the first connection attempt; returns at once. A broker that cannot be
+    /// reached now is retried in the background (see ``counters`` for why it failed).
+    public func start(host: String, port: Int) throws(MQTTError) {
+        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let rc = mosquitto_connect_async(handle, host, Int32(port), options.keepAliveSeconds)
+        if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
+            // Not fatal: the network thread keeps trying, and the reason is kept for the caller.
+            let e = MQTTError(code: rc, call: "connect to \(host):\(port)", systemError: rc == Int32(MOSQ_ERR_ERRNO.rawValue) ? errno : 0)
+            box.takeUnretainedValue().fail(e.description, withLog: true)
+        }
+        try MQTTCall.check("mosquitto_loop_start", mosquitto_loop_start(handle))
+    }
+
+    /// Waits until everything queued is delivered or `seconds` pass (a last guard when the broker is gone),
+    /// then says goodbye (no Will) and joins the network thread. Idempotent.
+    public func stop(drainingFor seconds: Double = 0) {
+        guard started.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        let callbacks = box.takeUnretainedValue()
+        if seconds > 0 { callbacks.waitUntilDrained(seconds: seconds) }
+        callbacks.stopping()
+        mosquitto_disconnect(handle)
+        mosquitto_loop_stop(handle, false)
+    }
+
+    /// Queues one message. Never blocks; returns whether libmosquitto took it (otherwise it is counted dropped).
+    @discardableResult
+    public func publish(topic: String, payload: UnsafeRawBufferPointer, qos: QoS, retain: Bool = false) -> Bool {
+        let callbacks = box.takeUnretainedValue()
+        guard callbacks.reserve(bytes: payload.count) else { return false }
+        var mid: Int32 = 0
+        let rc = mosquitto_publish(handle, &mid, topic, Int32(payload.count), payload.baseAddress, qos.rawValue, retain)
+        callbacks.published(rc: rc, qos: qos)
+        return rc == Int32(MOSQ_ERR_SUCCESS.rawValue)
+    }
+
+    @discardableResult
+    public func publish(topic: String, bytes: [UInt8], qos: QoS, retain: Bool = false) -> Bool {
+        bytes.withUnsafeBytes { publish(topic: topic, payload: $0, qos: qos, retain: retain) }
+    }
+
+    /// Subscribes now if connected; call it from `onConnect` so a reconnection subscribes again.
+    public func subscribe(_ pattern: String, qos: QoS) throws(MQTTError) {
+        try MQTTCall.check("subscribe \(pattern)", mosquitto_subscribe(handle, nil, pattern, qos.rawValue))
+    }
+
+    public var counters: Counters { box.takeUnretainedValue().counters }
+}
+
+/// `mosquitto_lib_init` once per process, before the first handle.
+enum MQTTLibrary {
+    private static let once: Void = { mosquitto_lib_init() }()
+    static func initialise() { _ = once }
+}

@@ -1,0 +1,93 @@
+import Archive
+import ArgumentParser
+import Foundation
+import MQTT
+import Synchronization
+
+/// `mosquito archive`: what edges publish (`--publish`), collected into recordings (docs/mqtt.md).
+struct ArchiveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "archive",
+        abstract: "Collect every published Mosquito of a site from an MQTT broker into HDF5 recordings.",
+        discussion: """
+            One file per device and run, in `record`'s layout, under OUTPUT/SITE/SERIAL-START.h5; samples that never \
+            arrived are gaps with cause `network`. Runs until Ctrl-C, which closes every file cleanly.
+            """)
+
+    @Option(help: "mqtt://[USER@]HOST[:PORT][/SITE] or mqtts://…; the password comes from --password-file or MOSQUITO_MQTT_PASSWORD.")
+    var broker: String
+    @Option(help: "Folder the recordings go to.") var output: String
+    @Option(help: "Site to collect (default: the URL's, else every site).") var site: String?
+    @Option(help: "Only these serials, comma-separated.") var devices: String?
+    @Option(help: "File whose first line is the broker password.") var passwordFile: String?
+    @Option(help: "PEM CA file the broker's certificate must chain to (mqtts).") var ca: String?
+    @Option(help: "PEM client certificate.") var cert: String?
+    @Option(help: "PEM key of --cert.") var key: String?
+    @Option(help: "MQTT protocol: 5 (default) or 3.1.1.") var protocolVersion: String = "5"
+
+    func validate() throws {
+        if let site, !BrokerURL.isTopicLevel(site) { throw ValidationError("--site: letters, digits, '-', '_' and '.' only") }
+        guard MQTTOptions.ProtocolVersion(rawValue: protocolVersion) != nil else {
+            throw ValidationError("--protocol-version must be 5 or 3.1.1")
+        }
+    }
+
+    func run() throws {
+        let url: BrokerURL
+        do throws(BrokerURLError) { url = try BrokerURL(parsing: broker, requireSite: false) } catch { throw CLIError("--broker: \(error)") }
+        do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
+            throw CLIError("cannot create \(output): \(error.localizedDescription)")
+        }
+        // The same archive (site, folder, devices) gets the same broker session back after a restart; two
+        // different archives never take each other's.
+        let identity = [url.site, site ?? "", (output as NSString).standardizingPath, devices ?? ""].joined(separator: "\u{1F}")
+        let hash = identity.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        var options = MQTTOptions(clientID: "mosquito-archive-\(String(hash, radix: 16))")
+        options.protocolVersion = MQTTOptions.ProtocolVersion(rawValue: protocolVersion) ?? .v5
+        options.username = url.username
+        if let passwordFile {
+            guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
+                throw CLIError("--password-file: cannot read \(passwordFile)")
+            }
+            options.password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+        } else if url.username != nil {
+            options.password = ProcessInfo.processInfo.environment[PublishOptions.passwordVariable]
+        }
+        if url.usesTLS || ca != nil || cert != nil { options.tls = MQTTOptions.TLS(caFile: ca, certificateFile: cert, keyFile: key) }
+        let serials = devices.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+        let chosenSite = site ?? (url.site.isEmpty ? nil : url.site)
+        let archiver: Archiver
+        do throws(MQTTError) {
+            archiver = try Archiver(
+                broker: url, site: chosenSite, devices: serials, directory: output, options: options,
+                commandLine: CommandLine.arguments, softwareVersion: MosquitoVersion.string,
+                report: { Console.error("archive: \($0)") },
+                closed: { Console.line("archived \($0.serial): \($0.path) (\($0.samples) samples, \($0.gaps) network gaps)") })
+            try archiver.start()
+        } catch {
+            throw CLIError("--broker \(url): \(error)")
+        }
+        let stop = Atomic<Bool>(false)
+        let interrupts = InterruptWatch { stop.store(true, ordering: .releasing) }
+        defer { interrupts.cancel() }
+        var announced = false
+        while !stop.load(ordering: .acquiring) {
+            Thread.sleep(forTimeInterval: 0.05)
+            let c = archiver.counters
+            // A broker that refuses or cannot be reached at start is a setup error, not an outage to sit out.
+            if c.connections == 0, let why = c.lastFailure {
+                archiver.stop()
+                throw CLIError("--broker \(url): never connected (\(why))")
+            }
+            if !announced, c.subscriptionsAcknowledged > 0 {
+                announced = true
+                Console.line("mosquito archive: subscribed to \(url) (site \(chosenSite ?? "every"))")
+            }
+        }
+        let counters = archiver.counters
+        archiver.stop()
+        if counters.connections == 0 {
+            throw CLIError("--broker \(url): never connected (\(counters.lastFailure ?? "no answer"))")
+        }
+    }
+}
