@@ -56,6 +56,26 @@ import TestSupport
         #expect(meta["serial"] as? String == "MQ-SERVE")
     }
 
+    /// `stream --publish`: no recording, the hub's stream on the broker from index 0, without a hole, for at least
+    /// the asked duration, and `offline` once the run ends.
+    @Test func streamPublishesWithoutRecording() throws {
+        let broker = try TestBroker()
+        defer { broker.stop() }
+        let subscriber = try Processes.subscriber(broker, site: "lab7", h5: [])
+        let run = try Processes.mosquito([
+            "stream", "--device", "sim?serial=MQ-STREAM", "--duration", "1", "--rate", "500",
+            "--publish", "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/lab7", "--publish-password-file", broker.passwordFile,
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let device = try onlyDevice(subscriber.finish())
+        #expect(device["first_index"] as? Int == 0)
+        #expect(device["contiguous"] as? Bool == true)
+        #expect((device["frames"] as? Int ?? 0) >= 500)
+        let status = try #require(device["status"] as? [String])
+        #expect(status.contains("streaming"))
+        #expect(status.last == "offline")
+    }
+
     /// The broker is killed and a new one takes its port while `record` runs: the recording is whole, the run
     /// succeeds (it did reach a broker), and the publisher's line counts the disconnection.
     @Test func brokerThatVanishesMidRunLeavesTheRecordingWhole() throws {
