@@ -161,8 +161,8 @@ public final class StreamHub: Sendable {
             try validate(rate: rate)
             let wasStreaming = current.mode == .streaming
             if wasStreaming {
-                enterIdle()
                 do throws(DeviceError) { try session.stop() } catch { throw .unavailable("\(id): \(error.description)") }
+                enterIdle()
             }
             var plan = AcquisitionPlan(
                 rateHz: rate, durationSeconds: durationSeconds, output: path,
