@@ -4,7 +4,7 @@ import PackageDescription
 // Dependencies point one way, down the data's path:
 //   CMWP (C reference codec, for firmware) / MWP (protocol) <- Device <- Simulator, USB (each registers its URI scheme)
 //   Signal (knows no transport) <- Recording
-//   Device + Signal + Recording <- Acquisition;  Device + Signal <- Calibration;  Recording + Device <- Replay
+//   Device + Signal + Recording <- Acquisition <- Calibration (points are taken as a subscriber of the stream);  Recording + Device <- Replay
 //   Ledger and LSL (Lab Streaming Layer, on SwiftNIO) stand alone; Acquisition + LSL <- LSLBridge;
 //   MQTT (libmosquitto) knows no device; Acquisition + MQTT <- Publish (a device's stream on a broker);
 //   Publish + Recording <- Archive;
@@ -75,7 +75,7 @@ let package = Package(
         .target(name: "Recording", dependencies: ["CHDF5"]),
         // Device streams through the pipeline into recordings, with exact loss accounting.
         .target(name: "Acquisition", dependencies: ["Device", "Signal", "Recording", "MWP"]),
-        .target(name: "Calibration", dependencies: ["Device", "MWP", "Signal"]),
+        .target(name: "Calibration", dependencies: ["Acquisition", "Device", "MWP", "Signal"]),
         // A recording played back as an instrument (`replay:run.h5[:speed]`), speaking MWP/1.
         .target(name: "Replay", dependencies: ["Recording", "Device", "MWP"]),
         // MQTT on Eclipse libmosquitto (Debian libmosquitto-dev): one seam, typed errors, broker URLs. Knows no device.
@@ -167,7 +167,7 @@ let package = Package(
         // Runs the built `mosquito` binary as separate processes (simulator on a pty, recorder against it).
         .testTarget(name: "EndToEndTests", dependencies: ["Simulator", "MWP", "TestSupport"]),
         .testTarget(
-            name: "CalibrationTests", dependencies: ["Calibration", "Device", "Simulator", "MWP", "TestSupport"],
+            name: "CalibrationTests", dependencies: ["Calibration", "Acquisition", "Device", "Simulator", "MWP", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "mosquito", "TestSupport"]),
         .testTarget(

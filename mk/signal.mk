@@ -5,7 +5,7 @@
 # subscriber and a reconnect, all threads at once).
 .PHONY: tsan
 tsan:
-	swift test --sanitize=thread --scratch-path .build-tsan --filter 'RingStressTests|RingLayoutTests|liveIndicesEqualRecordedIndicesAcrossAReconnect'
+	swift test --sanitize=thread --scratch-path .build-tsan --filter 'RingStressTests|RingLayoutTests|liveIndicesEqualRecordedIndicesAcrossAReconnect|StreamHubTests|PointCaptureIndexTests|HubCaptureTests'
 
 # Signal benchmarks and their peers, side by side (brief runs; figures go in the README table).
 # Needs libboost-dev (installed by run_boost.sh if missing) and `pip install brainflow pylsl`.

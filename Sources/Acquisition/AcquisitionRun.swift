@@ -108,13 +108,17 @@ public final class AcquisitionRun: @unchecked Sendable {
 
     /// Maps the clocks, then starts every device and the recorder.
     public func start() throws(AcquisitionError) {
-        for s in streams { s.clock.burst(s.session, count: 8) }
+        for s in streams {
+            s.clock.startKeepingExchanges()
+            s.clock.burst(s.session, count: 8)
+        }
         recorder.start()
         for s in streams {
             do throws(DeviceError) { try s.session.start(into: s.ingest) } catch {
                 stopDevices()
                 recorder.stop()
                 recorder.wait()
+                for s in streams { s.clock.stopKeepingExchanges() }
                 try? sink.close(stopTime: Date())
                 throw .device(s.uri, error.description)
             }
@@ -154,6 +158,8 @@ public final class AcquisitionRun: @unchecked Sendable {
         stopDevices()
         recorder.stop()
         recorder.wait()
+        // The recorder took the last exchanges; a hub that goes on streaming keeps only the mapping.
+        for s in streams { s.clock.stopKeepingExchanges() }
         var closeError: String?
         do throws(RecordingError) { try sink.close(stopTime: Date()) } catch { closeError = error.description }
         let elapsed = Double(MonotonicClock.nowNs() - startedNs) / 1e9

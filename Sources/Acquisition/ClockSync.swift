@@ -2,7 +2,9 @@ import Device
 import Foundation
 import Signal
 
-/// Keeps a device→host clock mapping fresh from PING exchanges, and keeps every exchange for the recording.
+/// Keeps a device→host clock mapping fresh from PING exchanges, and, while a recording takes them, every exchange
+/// for its clock table. One per instrument session (``StreamOutlets/clock``): the hub pings it while streaming, the
+/// recording's run while recording, and every subscriber reads the same mapping.
 ///
 /// Unchecked: `state` is guarded by `lock`. A pthread lock rather than `Synchronization.Mutex`: the supervisor
 /// (pinging) and the recorder (taking exchanges) contend for it, and Mutex's contended hand-over goes through the
@@ -24,7 +26,8 @@ public final class ClockSync: @unchecked Sendable {
         let exchange = PingExchange(hostSendNanos: p.hostSendNs, hostReceiveNanos: p.hostReceiveNs, deviceTimeMicros: p.deviceTimeUs)
         lock.withLock {
             state.mapper.add(exchange)
-            state.pending.append(exchange)
+            // Outside a recording nobody takes them: a session streaming for days must not grow without bound.
+            if state.keepingExchanges { state.pending.append(exchange) }
         }
     }
 
@@ -32,6 +35,22 @@ public final class ClockSync: @unchecked Sendable {
 
     /// A reconnected instrument's clock started again: forget the old mapping (the exchanges stay recorded).
     public func reset() { lock.withLock { state.mapper = ClockMapper() } }
+
+    /// A recording starts: from now on every exchange is kept for its clock table.
+    public func startKeepingExchanges() {
+        lock.withLock {
+            state.pending.removeAll()
+            state.keepingExchanges = true
+        }
+    }
+
+    /// The recording ended (its recorder took what it needed): exchanges are no longer kept.
+    public func stopKeepingExchanges() {
+        lock.withLock {
+            state.keepingExchanges = false
+            state.pending.removeAll()
+        }
+    }
 
     /// Exchanges made since the last call, for the recording's clock table.
     public func takeExchanges() -> [PingExchange] {
@@ -45,4 +64,5 @@ public final class ClockSync: @unchecked Sendable {
 struct ClockState {
     var mapper = ClockMapper()
     var pending: [PingExchange] = []
+    var keepingExchanges = false
 }

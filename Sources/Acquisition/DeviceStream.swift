@@ -18,7 +18,8 @@ public final class DeviceStream: @unchecked Sendable {
     public let ring: FrameRing
     public let ingest: StreamIngest
     public let pipeline: Pipeline
-    public let clock = ClockSync()
+    /// The subscribers' clock when they are given (one mapping per instrument), else the run's own.
+    public let clock: ClockSync
 
     var channelMask: UInt32 { channels.reduce(0) { $0 | (1 << UInt32($1)) } }
 
@@ -59,6 +60,7 @@ public final class DeviceStream: @unchecked Sendable {
             throw .badRequest("\(uri): subscribers take \(outlets.channelCount) channels; \(channels.count) selected")
         }
         self.uri = uri
+        clock = outlets?.clock ?? ClockSync()
         sessionBox = Mutex(session)
         self.identity = identity
         self.channels = channels.sorted()

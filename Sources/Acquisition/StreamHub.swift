@@ -11,12 +11,18 @@ import Synchronization
 ///
 /// Mode changes block on device I/O for up to the session's request timeout and are serialised by
 /// `transitions`; ``status()`` never waits for them (it reads `state`, held only to copy a few fields).
+///
+/// One clock mapping for the session (``clock``, the outlets' own): pinged by a ``StreamingPinger`` while
+/// streaming and by the ``AcquisitionRun`` while recording, which is handed the same ``ClockSync`` through the
+/// outlets, so the mapping survives every mode change and subscribers can stamp host times in any mode.
 public final class StreamHub: Sendable {
     public let uri: String
     public let session: DeviceSession
     public let identity: IdentityRecord
     public let calibrations: [CalibrationRecord?]
     public let outlets: StreamOutlets
+    /// The device→host clock mapping for the whole session, whatever the mode.
+    public var clock: ClockSync { outlets.clock }
     /// Written into every recording's header.
     public let softwareVersion: String
     public var id: String { identity.serial }
@@ -47,6 +53,8 @@ public final class StreamHub: Sendable {
         var run: AcquisitionRun?
         var recordingPath: String?
         var resumeStreamingAfterRecording = false
+        /// Pings while streaming without a recording.
+        var pinger: StreamingPinger?
     }
 
     private let state: Mutex<State>
@@ -95,7 +103,7 @@ public final class StreamHub: Sendable {
             mode: s.mode, rateHz: s.rateHz, samplesReceived: snap?.samplesReceived ?? 0, nextIndex: snap?.nextIndex ?? 0,
             gaps: snap?.gaps ?? 0, crcErrors: snap?.crcErrors ?? 0, samplesLost: snap?.loss.total ?? 0,
             samplesLostByCause: (snap?.loss ?? LossTotals()).byRecordedCause,
-            clockOffsetUncertaintyNs: s.run?.streams.first?.clock.mapping?.uncertaintyNanos,
+            clockOffsetUncertaintyNs: clock.mapping?.uncertaintyNanos,
             recording: s.recordingPath.map { ($0 as NSString).lastPathComponent }, liveClients: outlets.count,
             linkError: snap?.linkError ?? session.linkLost?.description)
     }
@@ -117,10 +125,21 @@ public final class StreamHub: Sendable {
         } catch {
             throw .unavailable("\(id): \(error.description)")
         }
+        let pinger = StreamingPinger(clock: clock, session: session)
         state.withLock { s in
             s.ingest = ingest
             s.rateHz = rate
             s.mode = .streaming
+            s.pinger = pinger
+        }
+    }
+
+    /// Leaving streaming: the pinger stops (a recording's run pings from here on).
+    private func enterIdle() {
+        state.withLock { s in
+            s.pinger?.stop()
+            s.pinger = nil
+            s.mode = .idle
         }
     }
 
@@ -128,7 +147,7 @@ public final class StreamHub: Sendable {
         try transitions.withLock { _ throws(Refusal) in
             let mode = state.withLock { $0.mode }
             guard mode == .streaming else { throw .conflict("\(id) is not streaming (it is \(mode.rawValue))") }
-            state.withLock { $0.mode = .idle }
+            enterIdle()
             do throws(DeviceError) { try session.stop() } catch { throw .unavailable("\(id): \(error.description)") }
         }
     }
@@ -143,7 +162,7 @@ public final class StreamHub: Sendable {
             let wasStreaming = current.mode == .streaming
             if wasStreaming {
                 do throws(DeviceError) { try session.stop() } catch { throw .unavailable("\(id): \(error.description)") }
-                state.withLock { $0.mode = .idle }
+                enterIdle()
             }
             var plan = AcquisitionPlan(
                 rateHz: rate, durationSeconds: durationSeconds, output: path,
@@ -194,7 +213,7 @@ public final class StreamHub: Sendable {
         if state.withLock({ $0.mode }) == .recording { _ = try? stopRecording() }
         transitions.withLock { _ in
             if state.withLock({ $0.mode }) == .streaming { try? session.stop() }
-            state.withLock { $0.mode = .idle }
+            enterIdle()
         }
         session.close()
     }

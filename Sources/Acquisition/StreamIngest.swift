@@ -7,7 +7,7 @@ import Synchronization
 /// whole sample frames in the rings; every index jump, corrupted frame and device overrun becomes exact loss.
 ///
 /// Allocation-free per frame: the frame buffer and the value scratch are sized for the largest SAMPLES frame.
-/// Unchecked: `buffer` and `scratch` are touched by the reader thread only; everything shared is a Mutex or atomic.
+/// Unchecked: `buffer`, `scratch` and `gate` are touched by the reader thread only; everything shared is locked or atomic.
 public final class StreamIngest: StreamConsumer, @unchecked Sendable {
     public let channelMask: UInt32
     public let channelCount: Int
@@ -29,7 +29,7 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
     private var gate: TriggerGate?
 
     // Shared with the control and recorder threads.
-    private let state: Mutex<IngestState>
+    private let state: Locked<IngestState>
     private let finished = Atomic<Bool>(false)
 
     /// When set, a lost link waits for the instrument to come back instead of ending the stream.
@@ -49,7 +49,7 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
         fanOut = FanOut(rings: rings)
         self.backPressureLimitNs = backPressureLimitNs
         // A triggered run's end is set when the trigger fires.
-        state = Mutex(IngestState(endIndex: trigger == nil ? endIndex : nil))
+        state = Locked(IngestState(endIndex: trigger == nil ? endIndex : nil))
         let maxFrames = SamplesHeader.maxCount(channels: channelCount)
         buffer = FrameBuffer(capacity: maxFrames, channelCount: channelCount)
         scratch = [Int32](repeating: 0, count: maxFrames * channelCount)

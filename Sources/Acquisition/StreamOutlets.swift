@@ -11,12 +11,16 @@ import Synchronization
 /// recording holds. The lossless side (the recorder) is the ingest's ``FanOut``.
 public final class StreamOutlets: Sendable {
     public let channelCount: Int
+    /// The instrument's device→host clock mapping, one for the whole session whatever the mode (kept fresh by the
+    /// hub while streaming, by the recording's run while recording): a subscriber stamps host times with it.
+    public let clock: ClockSync
     private let subscribers = Mutex<[ObjectIdentifier: StreamSubscription]>([:])
     /// Copied once per change so the reader thread takes the current list without allocating.
     private let current = Mutex<[StreamSubscription]>([])
 
-    public init(channelCount: Int) {
+    public init(channelCount: Int, clock: ClockSync = ClockSync()) {
         self.channelCount = channelCount
+        self.clock = clock
     }
 
     /// A new subscriber, fed from the next frame on. `capacity` (a power of two) bounds its memory.

@@ -1,33 +1,74 @@
+import Acquisition
 import Foundation
-import Device
-import MWP
 import Signal
 
-/// Listens to one streaming channel: keeps live block statistics for the display and stability, and, when armed,
-/// accumulates exactly `samples` readings into one point.
+/// Listens to one channel of a stream as a newest-wins subscriber of its ``StreamOutlets``: keeps live block
+/// statistics for the display and stability, and, when armed, accumulates exactly `samples` readings into one point.
 ///
-/// The session must be configured with only this channel in its mask, so every value in a frame is ours.
-/// Unchecked: every mutable field is guarded by `condition`; `blockSize` is immutable.
-public final class PointCapture: StreamConsumer, @unchecked Sendable {
+/// The samples are the stream's own, after its ``StreamIngest``: each index at most once and in order (a repeated,
+/// backwards or overflowing frame never weighs in a point), every jump declared lost by the ingest's accounting.
+/// Nothing runs on the session's reader thread: the capture drains its subscription on the caller's thread.
+///
+/// Loss in a point is counted exactly, from the indices it was taken over: every index between the last sample read
+/// before arming and the point's last sample that the point did not get, whether the link lost it (the ingest
+/// declares it, by cause) or this subscriber fell behind (its ring dropped it). Such a point is flagged, not refused:
+/// it still holds exactly `samples` readings of a settled input, so its mean and its s (and the uncertainty, which
+/// uses the n it holds) are what they claim; the number lost travels with the point (``CapturedPoint/samplesLost``)
+/// into the history and the technician's output, so a reviewer can reject a calibration taken over a lossy link.
+/// Unchecked: every mutable field is guarded by `lock`; the subscription's ring has this one consumer.
+public final class PointCapture: @unchecked Sendable {
     public let blockSize: Int
-    // Everything below is guarded by `condition`.
-    private let condition = NSCondition()
+    /// The stream this capture owns (one made for a bare session), whose link loss ends a capture; nil when it
+    /// subscribes to a stream someone else (a hub) owns.
+    private let ingest: StreamIngest?
+    /// The channel's column in the stream's frames.
+    public let column: Int
+    private let outlets: StreamOutlets
+    private let subscription: StreamSubscription
+    // Everything below is guarded by `lock`.
+    private let lock = NSLock()
     private var block = RunningStats()
     private var lastBlock: RunningStats?
     private var detector: StabilityDetector
     private var armedFor = 0
     private var capture = RunningStats()
     private var lost: UInt64 = 0
-    /// The stream's index rule: a repeated or backwards frame never counts twice in a point, an index jump is
-    /// loss, and no index the wire sends can trap.
-    private var index = StreamIndex()
-    private var linkError: TransportError?
-    private var frameErrors = 0
+    /// The index the next sample read should carry; nil before the first.
+    private var expected: UInt64?
 
-    public init(blockSize: Int = 200, detector: StabilityDetector = StabilityDetector()) {
+    /// A capture of `column` of a stream someone else owns (a hub's outlets).
+    public convenience init(
+        subscribingTo outlets: StreamOutlets, column: Int, blockSize: Int = 200,
+        detector: StabilityDetector = StabilityDetector(), capacity: Int = 1 << 15
+    ) {
+        self.init(outlets: outlets, ingest: nil, column: column, blockSize: blockSize, detector: detector, capacity: capacity)
+    }
+
+    /// A capture with a stream of its own for one channel of a bare session: configure the session with only
+    /// `channel` in its mask and start it into the returned ingest.
+    public static func ownStream(
+        channel: UInt8, rateHz: UInt32, blockSize: Int = 200, detector: StabilityDetector = StabilityDetector(),
+        capacity: Int = 1 << 15
+    ) -> (capture: PointCapture, ingest: StreamIngest) {
+        let outlets = StreamOutlets(channelCount: 1)
+        let ingest = StreamIngest(channelMask: 1 << UInt32(channel), rateHz: rateHz, rings: [], endIndex: nil, outlets: outlets)
+        let capture = PointCapture(
+            outlets: outlets, ingest: ingest, column: 0, blockSize: blockSize, detector: detector, capacity: capacity)
+        return (capture, ingest)
+    }
+
+    private init(
+        outlets: StreamOutlets, ingest: StreamIngest?, column: Int, blockSize: Int, detector: StabilityDetector, capacity: Int
+    ) {
+        self.outlets = outlets
+        self.ingest = ingest
+        self.column = column
         self.blockSize = max(1, blockSize)
         self.detector = detector
+        subscription = outlets.subscribe(capacity: capacity)
     }
+
+    deinit { outlets.unsubscribe(subscription) }
 
     /// The latest complete block and whether the reading has settled: what the technician sees live.
     public struct Live: Sendable, Equatable {
@@ -38,68 +79,81 @@ public final class PointCapture: StreamConsumer, @unchecked Sendable {
     }
 
     public var live: Live? {
-        condition.withLock {
-            lastBlock.map { Live(meanRaw: $0.mean, stdRaw: $0.standardDeviation, isStable: detector.isStable, spread: detector.spread) }
+        lock.withLock {
+            drain()
+            return lastBlock.map { Live(meanRaw: $0.mean, stdRaw: $0.standardDeviation, isStable: detector.isStable, spread: detector.spread) }
         }
     }
 
     /// Forget the settling history (the reference just changed).
-    public func resetStability() { condition.withLock { detector.reset(); lastBlock = nil; block = RunningStats() } }
+    public func resetStability() { lock.withLock { drain(); detector.reset(); lastBlock = nil; block = RunningStats() } }
+
+    /// Samples this subscriber lost because it read too slowly (already counted in the points they fell in).
+    public var droppedSamples: UInt64 { subscription.droppedFrames }
 
     /// Takes the next `samples` readings as one point; fails if the link goes or the data stops coming.
     public func capture(samples: Int, timeoutSeconds: Double) throws(CalibrationError) -> (stats: RunningStats, lost: UInt64) {
-        condition.lock()
-        defer { condition.unlock() }
-        capture = RunningStats()
-        lost = 0
-        armedFor = samples
-        defer { armedFor = 0 }
+        arm(samples: samples)
+        return try awaitPoint(timeoutSeconds: timeoutSeconds)
+    }
+
+    /// Starts a point: what was read so far only feeds the live blocks; the point starts after it.
+    public func arm(samples: Int) {
+        lock.withLock {
+            drain()
+            capture = RunningStats()
+            lost = 0
+            armedFor = max(1, samples)
+        }
+    }
+
+    /// Waits for the armed point, reading the subscription as it fills (a short poll: the reader thread never
+    /// signals a subscriber, so that nothing it feeds can hold it up).
+    public func awaitPoint(timeoutSeconds: Double) throws(CalibrationError) -> (stats: RunningStats, lost: UInt64) {
         let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
-        while capture.count < samples {
-            if let e = linkError { throw .device(.transport(e)) }
-            if !condition.wait(until: deadline) && capture.count < samples {
-                throw .capture("only \(capture.count) of \(samples) samples arrived in \(Int(timeoutSeconds)) s")
+        while true {
+            let (done, taken, wanted) = lock.withLock { () -> (Bool, Int, Int) in
+                drain()
+                return (capture.count >= armedFor, capture.count, armedFor)
             }
-        }
-        return (capture, lost)
-    }
-
-    public func samples(_ view: SamplesView) {
-        condition.lock()
-        defer { condition.unlock() }
-        let lostBefore = index.loss.total
-        let admission = index.admit(firstIndex: view.header.firstIndex, count: Int(view.header.count))
-        if armedFor > 0 { lost = lost.addingSaturating(index.loss.total - lostBefore) }
-        guard case .deliver(_, let skip, let count) = admission else { return }
-        let stride = view.header.channelCount
-        guard stride > 0 else { return }
-        for s in skip..<skip + count {
-            let x = Double(view.value(sample: s, channel: 0))
-            if capture.count < armedFor { capture.add(x) }
-            block.add(x)
-            if block.count == blockSize {
-                detector.add(blockMean: block.mean, blockStd: block.standardDeviation, count: block.count)
-                lastBlock = block
-                block = RunningStats()
+            if done { break }
+            if let e = ingest?.snapshot().linkError { throw .capture("the instrument's link was lost: \(e)") }
+            if Date() >= deadline {
+                throw .capture("only \(taken) of \(wanted) samples arrived in \(Int(timeoutSeconds)) s")
             }
+            usleep(2_000)
         }
-        condition.broadcast()
-    }
-
-    public func status(_ status: DeviceStatus) {}
-    public func log(level: UInt8, text: String) {}
-    public func frameError(_ error: FrameError) { condition.withLock { frameErrors += 1 } }
-
-    public func linkLost(_ error: TransportError) {
-        condition.withLock {
-            linkError = error
-            condition.broadcast()
+        return lock.withLock {
+            defer { armedFor = 0 }
+            return (capture, lost)
         }
     }
 
-    /// A new START counts indices from zero again.
-    public func streamRestarted() { condition.withLock { index = StreamIndex() } }
+    /// Reads everything the subscription holds into the live blocks and, when armed, the point. Under `lock`.
+    private func drain() {
+        subscription.ring.read { spans in
+            spans.forEach { span in
+                for f in 0..<span.count { take(index: span.indices[f], raw: span.values[f * span.channelCount + column]) }
+            }
+            return spans.count
+        }
+    }
 
-    /// Frames that repeated, went backwards or overflowed the index so far: their samples were not used.
-    public var indexViolations: IndexViolations { condition.withLock { index.violations } }
+    private func take(index: UInt64, raw: Int32) {
+        let filling = capture.count < armedFor
+        if filling, let expected, index > expected {
+            // The point's window runs from the last sample read before arming: every index missing in it is lost.
+            lost = lost.addingSaturating(index - expected)
+        }
+        // The stream's last index is the only one with no successor; nothing follows it to be missed.
+        expected = index == .max ? nil : index + 1
+        let x = Double(raw)
+        if filling { capture.add(x) }
+        block.add(x)
+        if block.count == blockSize {
+            detector.add(blockMean: block.mean, blockStd: block.standardDeviation, count: block.count)
+            lastBlock = block
+            block = RunningStats()
+        }
+    }
 }

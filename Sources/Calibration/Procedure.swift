@@ -101,8 +101,8 @@ public struct ScriptedAcquirer: PointAcquirer {
         let planned = plan.sequence
         let physical = step <= planned.count ? planned[step - 1].physical ?? reference : reference
         try rig.apply(physical, channel: plan.channel)
-        let capture = PointCapture()
-        do throws(DeviceError) { try session.start(into: capture) } catch { throw .device(error) }
+        let (capture, ingest) = PointCapture.ownStream(channel: plan.channel, rateHz: plan.rateHz)
+        do throws(DeviceError) { try session.start(into: ingest) } catch { throw .device(error) }
         let taken: (stats: RunningStats, lost: UInt64)
         do {
             taken = try capture.capture(samples: plan.samplesPerPoint, timeoutSeconds: captureTimeout(plan))

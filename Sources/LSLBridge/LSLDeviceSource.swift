@@ -59,9 +59,9 @@ public struct LSLDeviceSource: Sendable {
             })
     }
 
-    /// An instrument held by a hub (`serve`, `stream`): every channel, calibrated as the hub read it; the bridge
-    /// pings the device itself, since a hub that only streams maps no clock. `rateHz`: the rate it will stream
-    /// at, when it does not stream yet.
+    /// An instrument held by a hub (`serve`, `stream`): every channel, calibrated as the hub read it, stamped
+    /// through the hub's own clock mapping (the hub keeps it fresh in every mode). `rateHz`: the rate it will
+    /// stream at, when it does not stream yet.
     public init(hub: StreamHub, rateHz: UInt32? = nil, pipeline: PipelineSpec = PipelineSpec()) {
         let h = hub
         let status = hub.status()
@@ -69,7 +69,7 @@ public struct LSLDeviceSource: Sendable {
             uri: hub.uri, identity: hub.identity, channels: Array(hub.identity.channels.indices),
             calibrations: hub.calibrations.enumerated().map { c, cal in cal ?? .identity(channel: UInt8(c)) },
             certificateIDs: hub.calibrations.map { _ in nil }, rateHz: rateHz ?? status.rateHz, pipeline: pipeline,
-            outlets: hub.outlets, clock: ClockSync(), pingSession: hub.session, softwareVersion: hub.softwareVersion,
+            outlets: hub.outlets, clock: hub.clock, pingSession: nil, softwareVersion: hub.softwareVersion,
             observe: {
                 let s = h.status()
                 return LSLDeviceObservation(

@@ -57,13 +57,13 @@ public struct PublishedSource: Sendable {
                 return DeviceMeta(
                     site: site, identity: hub.identity, channels: Array(hub.identity.channels.indices),
                     calibrations: hub.calibrations, certificates: hub.calibrations.map { _ in nil }, rateHz: rate,
-                    pipeline: ["acquire \(rate) Hz"], clock: nil, softwareVersion: hub.softwareVersion,
+                    pipeline: ["acquire \(rate) Hz"], clock: hub.clock.mapping, softwareVersion: hub.softwareVersion,
                     host: ProcessInfo.processInfo.hostName)
             },
             mode: {
                 let m = hub.status().mode
                 return m == .idle ? "online" : m.rawValue
             },
-            recordingFile: { hub.status().recording }, clock: { nil })
+            recordingFile: { hub.status().recording }, clock: { hub.clock.mapping })
     }
 }

@@ -79,4 +79,52 @@ import Testing
         #expect(subscription.ring.consumerAvailableCount() >= 200)
         #expect(hub.status().liveClients == 1)
     }
+
+    /// Polls the status (an event: the burst's last PONG); the deadline only keeps a broken build from hanging.
+    func waitForClock(_ hub: StreamHub) -> Double? {
+        let deadline = Date(timeIntervalSinceNow: 60)
+        while hub.status().clockOffsetUncertaintyNs == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        return hub.status().clockOffsetUncertaintyNs
+    }
+
+    @Test func aStreamingHubMapsTheClockAndKeepsOneMappingAcrossARecording() throws {
+        let uri = "sim?channels=2&serial=MQ-HUB-CLOCK"
+        let hub = try StreamHub(uri: uri, session: try DeviceOpener.simulated.openSession(uri), softwareVersion: "test")
+        defer { hub.shutdown() }
+        #expect(hub.status().clockOffsetUncertaintyNs == nil, "idle and never pinged: nothing measured")
+        try hub.startStreaming(rateHz: 1000)
+        // Before, only a recording pinged: a streaming hub said nil forever and this waited out its deadline.
+        let streaming = try #require(waitForClock(hub), "no clock mapping while streaming")
+        #expect(streaming.isFinite && streaming >= 0)
+        // Subscribers read the same mapping the status reports.
+        #expect(hub.clock.mapping != nil && hub.outlets.clock === hub.clock)
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hub-clock-\(UUID().uuidString).h5").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try hub.startRecording(path: path, rateHz: 1000, durationSeconds: 0.2)
+        #expect(hub.status().clockOffsetUncertaintyNs != nil, "recording keeps the session's mapping")
+        let deadline = Date(timeIntervalSinceNow: 60)
+        while !hub.recordingIsDone && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        let summary = try hub.stopRecording()
+        #expect(summary.devices[0].clockOffsetUncertaintyNs != nil, "the run used the hub's clock")
+        #expect(hub.status().mode == .streaming)
+        #expect(hub.status().clockOffsetUncertaintyNs != nil, "streaming again: the mapping did not go back to unknown")
+        try hub.stopStreaming()
+        #expect(hub.status().clockOffsetUncertaintyNs != nil, "idle: the last mapping is still the session's")
+    }
+
+    @Test func aClockKeepsExchangesOnlyWhileARecordingTakesThem() throws {
+        let session = try DeviceOpener.simulated.openSession("sim?channels=1")
+        defer { session.close() }
+        let clock = ClockSync()
+        clock.burst(session, count: 3)
+        #expect(clock.mapping != nil)
+        #expect(clock.takeExchanges().isEmpty, "streaming without a recording: nothing piles up")
+        clock.startKeepingExchanges()
+        clock.burst(session, count: 3)
+        #expect(clock.takeExchanges().count == 3)
+        clock.stopKeepingExchanges()
+        clock.ping(session)
+        #expect(clock.takeExchanges().isEmpty)
+    }
 }

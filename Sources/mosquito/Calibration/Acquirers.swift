@@ -45,10 +45,12 @@ final class InteractiveAcquirer: PointAcquirer {
         self.plan = plan
         self.unit = unit
         self.display = display
-        capture = PointCapture(blockSize: max(10, Int(plan.rateHz) / 10))
+        let (capture, ingest) = PointCapture.ownStream(
+            channel: plan.channel, rateHz: plan.rateHz, blockSize: max(10, Int(plan.rateHz) / 10))
+        self.capture = capture
         do throws(DeviceError) {
             try session.configure(rateHz: plan.rateHz, channelMask: 1 << UInt32(plan.channel))
-            try session.start(into: capture)
+            try session.start(into: ingest)
         } catch { throw CLIError(error.description) }
     }
 
