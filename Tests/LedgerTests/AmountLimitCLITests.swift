@@ -48,7 +48,7 @@ struct AmountLimitCLITests {
                                     [.integer(seq), .text("2026-01-10"), .integer(AmountLimit.maximum), .text(record.recordedAt),
                                      .text(previous), .text(hash)])
                 try await s.execute("INSERT INTO units (serial, design) VALUES (?, 'D1')", [.text("U\(seq)")])
-                try await s.execute("INSERT INTO sales (\(Rows.sales.list)) VALUES (?, 'p', ?, ?, 'CAD', '2026-02-01', 'b', 0)",
+                try await s.execute("INSERT INTO sales (\(Rows.sales.list)) VALUES (?, 'p', ?, ?, 'CAD', '2026-02-01', 'b', 0, NULL)",
                                     [.integer(seq), .text("U\(seq)"), .integer(AmountLimit.maximum)])
                 previous = hash
             }

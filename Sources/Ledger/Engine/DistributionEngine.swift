@@ -124,8 +124,19 @@ struct EngineState {
             }
             let claim = claims[key]!
             guard claim.isLive else { continue }
-            let weight = claim.rule == .equity ? claim.original : claim.balance
-            let cap: Int64? = claim.rule == .debt ? claim.balance : nil
+            var weight = claim.rule == .equity ? claim.original : claim.balance
+            var cap: Int64? = claim.rule == .debt ? claim.balance : nil
+            // A sale of q of a lot's Q pays the lot's own claims for q ÷ Q of them: a debt takes at most that part
+            // of its value in this sale, so the rest of the lot's buyers (or project-wide buckets) pay the rest.
+            if let share = input.lotShare, event.unit == input.sale.unit {
+                if claim.rule == .debt {
+                    let part = min(claim.balance, share.part(of: claim.original))
+                    (weight, cap) = (part, part)
+                } else {
+                    weight = share.part(of: weight)
+                }
+            }
+            guard weight > 0 else { continue }
             levels[level].append(WeightedClaim(key: key, agent: claim.agent, weight: weight, cap: cap))
         }
         return levels

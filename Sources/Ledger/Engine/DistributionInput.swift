@@ -8,14 +8,18 @@ public struct DistributionInput: Sendable {
     /// The `cites` weights the lineage's designs state, by design id; a design absent here uses the bucket's
     /// `lineage_weight`.
     public var citations: [String: LedgerDecimal]
+    /// For the sale of part of a lot: how much was sold of how much was produced. The lot's own events count for
+    /// that share (see `LotShare.part(of:)`); nil for a unit's sale.
+    public var lotShare: LotShare?
     /// The project's events (the engine drops later-dated and reversed ones).
     public var events: [ContributionEvent]
     /// Existing claims of the project, by (bucket, event).
     public var claims: [ClaimKey: Claim]
 
     public init(sale: Sale, project: Project, equation: ValueEquation, lineage: [String],
-                citations: [String: LedgerDecimal] = [:], events: [ContributionEvent], claims: [ClaimKey: Claim]) {
-        self.sale = sale; self.project = project; self.equation = equation
+                citations: [String: LedgerDecimal] = [:], lotShare: LotShare? = nil, events: [ContributionEvent],
+                claims: [ClaimKey: Claim]) {
+        self.sale = sale; self.project = project; self.equation = equation; self.lotShare = lotShare
         self.lineage = lineage; self.citations = citations; self.events = events; self.claims = claims
     }
 }

@@ -61,14 +61,16 @@ public struct ContributionDraft: Sendable, Hashable {
     public var value: Int64?
     public var design: String?
     public var unit: String?
+    /// A lot the contribution went into; stored as the event's `unit` (lots share the units' identifiers).
+    public var lot: String?
     public var note: String?
 
     public init(date: LedgerDate, agent: String, project: String, kind: ContributionKind,
                 hours: LedgerDecimal? = nil, workType: String? = nil, value: Int64? = nil,
-                design: String? = nil, unit: String? = nil, note: String? = nil) {
+                design: String? = nil, unit: String? = nil, lot: String? = nil, note: String? = nil) {
         self.date = date; self.agent = agent; self.project = project; self.kind = kind
         self.hours = hours; self.workType = workType; self.value = value
-        self.design = design; self.unit = unit; self.note = note
+        self.design = design; self.unit = unit; self.lot = lot; self.note = note
     }
 }
 

@@ -1,7 +1,8 @@
-/// A unit sold by the project's custodian.
+/// A unit, or part of a lot, sold by the project's custodian.
 public struct Sale: Sendable, Hashable, Codable {
     public var id: Int64
     public var project: String
+    /// The sold unit's serial or the lot's id (they share one namespace).
     public var unit: String
     public var price: Int64
     public var currency: Currency
@@ -9,11 +10,13 @@ public struct Sale: Sendable, Hashable, Codable {
     public var buyer: String
     /// Paid out to third parties (shipping, payment fees) before anything is distributed.
     public var directCosts: Int64
+    /// How much of a lot is sold, in the lot's unit of measure; nil for a serial-numbered unit (sold whole).
+    public var quantity: Int64?
 
     public init(id: Int64, project: String, unit: String, price: Int64, currency: Currency, date: LedgerDate,
-                buyer: String, directCosts: Int64) {
+                buyer: String, directCosts: Int64, quantity: Int64? = nil) {
         self.id = id; self.project = project; self.unit = unit; self.price = price; self.currency = currency
-        self.date = date; self.buyer = buyer; self.directCosts = directCosts
+        self.date = date; self.buyer = buyer; self.directCosts = directCosts; self.quantity = quantity
     }
 
     public var distributable: Int64 { price - directCosts }
@@ -27,11 +30,13 @@ public struct SaleDraft: Sendable, Hashable {
     public var date: LedgerDate
     public var buyer: String
     public var directCosts: Int64
+    /// Required for a lot, absent for a unit.
+    public var quantity: Int64?
 
     public init(project: String, unit: String, price: Int64, currency: Currency, date: LedgerDate,
-                buyer: String, directCosts: Int64 = 0) {
+                buyer: String, directCosts: Int64 = 0, quantity: Int64? = nil) {
         self.project = project; self.unit = unit; self.price = price; self.currency = currency
-        self.date = date; self.buyer = buyer; self.directCosts = directCosts
+        self.date = date; self.buyer = buyer; self.directCosts = directCosts; self.quantity = quantity
     }
 }
 

@@ -7,9 +7,13 @@ extension Ledger {
         _ = try await requireAgent(draft.agent)
         if let design = draft.design, try await store.design(design) == nil { throw .notFound("no design '\(design)'") }
         if let unit = draft.unit, try await store.unit(unit) == nil { throw .notFound("no unit '\(unit)'") }
+        if let lot = draft.lot {
+            guard draft.unit == nil else { throw .invalid("a contribution goes to a unit or a lot, not both") }
+            guard try await store.lot(lot) != nil else { throw .notFound("no lot '\(lot)' (use `ledger lot add`)") }
+        }
         var record = EventRecord(date: draft.date, agent: draft.agent, project: draft.project, kind: draft.kind,
                                  hours: nil, workType: nil, rate: nil, value: 0, design: draft.design,
-                                 unit: draft.unit, note: draft.note, reverses: nil)
+                                 unit: draft.unit ?? draft.lot, note: draft.note, reverses: nil)
         if draft.kind == .work {
             guard let hours = draft.hours, hours.isPositive else { throw .invalid("work needs hours greater than 0") }
             guard draft.value == nil else { throw .invalid("work is valued by hours × rate; give no value") }
@@ -62,6 +66,10 @@ extension Ledger {
         let project = try await requireProject(draft.project)
         guard draft.currency == project.currency else {
             throw .currencyMismatch(sale: draft.currency.code, project: project.currency.code)
+        }
+        if let quantity = draft.quantity {
+            if let problem = Lot.quantityProblem(quantity) { throw .invalid(problem) }
+            guard try await store.unit(draft.unit) != nil else { throw .notFound("no lot '\(draft.unit)'") }
         }
         guard try await store.unit(draft.unit) != nil else { throw .notFound("no unit '\(draft.unit)'") }
         guard draft.price >= 0 else { throw .invalid("price must not be negative") }

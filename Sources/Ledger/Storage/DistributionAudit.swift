@@ -14,6 +14,8 @@ struct DistributionAudit {
     var events: [ContributionEvent]
     /// The sold units' design lineages, by unit serial.
     var lineages: [String: DesignLineage]
+    /// The part of its lot each distributed sale of a lot sold, by sale id.
+    var lotShares: [Int64: LotShare]
     /// The claims as found when the chain was introduced (empty for ledgers created with it).
     var baseline: [Claim]
     /// The claims table as stored now.
@@ -92,7 +94,7 @@ struct DistributionAudit {
         let equation = try ValueEquation.load(json: Data(d.equationSnapshot.utf8))
         let input = DistributionInput(
             sale: sale, project: project, equation: equation, lineage: lineages[sale.unit]?.designs ?? [],
-            citations: lineages[sale.unit]?.citations ?? [:],
+            citations: lineages[sale.unit]?.citations ?? [:], lotShare: lotShares[sale.id],
             events: events.filter { $0.project == d.project && $0.id <= eventsSeq }, claims: claims)
         return try DistributionEngine.plan(input)
     }

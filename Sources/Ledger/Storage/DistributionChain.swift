@@ -20,8 +20,9 @@ enum DistributionChain {
     }
 
     static func saleDigest(_ sale: Sale) -> String {
+        // A unit's sale has no quantity and keeps the digest it had before lots existed.
         digest([String(sale.id), sale.project, sale.unit, String(sale.price), sale.currency.code, sale.date.text,
-                sale.buyer, String(sale.directCosts)])
+                sale.buyer, String(sale.directCosts)] + (sale.quantity.map { ["quantity", String($0)] } ?? []))
     }
 
     static func hash(_ link: Link, previous: String) -> String {

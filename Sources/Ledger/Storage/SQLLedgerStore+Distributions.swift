@@ -69,13 +69,23 @@ extension SQLLedgerStore {
                 claims[ClaimKey(bucket: claim.bucket, event: claim.event)] = claim
             }
             let input = DistributionInput(sale: sale, project: project, equation: equation, lineage: lineage.designs,
-                                          citations: lineage.citations, events: try await Self.events(project: project.id, s), claims: claims)
+                                          citations: lineage.citations, lotShare: try await Self.lotShare(of: sale, s),
+                                          events: try await Self.events(project: project.id, s), claims: claims)
             let plan = try compute(input)
             guard !dryRun else { return plan }
             try await Self.store(plan, existing: claims, s)
             try await Self.chainNewDistribution(sale, s)
             return plan
         }
+    }
+
+    /// The part of its lot a sale sold, or nil for a unit's sale.
+    static func lotShare(of sale: Sale, _ s: any SQLSession) async throws(LedgerError) -> LotShare? {
+        guard let quantity = sale.quantity else { return nil }
+        guard let lot = try await Self.lot(sale.unit, s) else {
+            throw .tampered("ledger tampered: sale \(sale.id) sells \(quantity) of '\(sale.unit)', which is not a lot")
+        }
+        return LotShare(sold: quantity, produced: lot.quantity)
     }
 
     /// The unit's design first, then its ancestors, with the weights they cite their parents at.

@@ -101,13 +101,18 @@ extension SQLLedgerStore {
                   let unit = try await Self.unit(serial, s) else { continue }
             lineages[serial] = try await lineage(of: unit, s)
         }
+        var lotShares = [Int64: LotShare]()
+        for link in links {
+            guard let sale = sales[link.link.distribution.sale], sale.quantity != nil else { continue }
+            lotShares[sale.id] = try await lotShare(of: sale, s)
+        }
         var baseline = [Claim](), claims = [Claim]()
         for row in try await s.query("SELECT \(Rows.claimColumns) FROM claims_baseline", []) {
             baseline.append(try Rows.claim(row, from: Rows.baselineClaims))
         }
         for row in try await s.query("SELECT \(Rows.claimColumns) FROM claims", []) { claims.append(try Rows.claim(row)) }
         return DistributionAudit(links: links, head: try await distributionHead(s), sales: sales, projects: projects,
-                                 events: events, lineages: lineages, baseline: baseline, claims: claims)
+                                 events: events, lineages: lineages, lotShares: lotShares, baseline: baseline, claims: claims)
     }
 
     // MARK: equations

@@ -1,18 +1,26 @@
-/// Sales and their reversals. A serial-numbered unit has at most one sale that is not reversed: the check and
+/// Sales and their reversals. A serial-numbered unit has at most one sale that is not reversed, and a lot's sales
+/// not reversed never add up to more than it holds (SQLLedgerStore+Lots): the check and
 /// the insert run in one transaction, which both backends serialise across connections and processes
 /// (`BEGIN IMMEDIATE` on SQLite, the advisory lock on PostgreSQL), so two writers racing to sell one unit
 /// cannot both succeed.
 extension SQLLedgerStore {
     public func insert(_ sale: SaleDraft) async throws(LedgerError) -> Sale {
         try await database.transaction { s throws(LedgerError) in
-            try await Self.requireUnsold(sale.unit, on: sale.date, s)
+            if let stock = try await Self.lotStock(sale.unit, s) {
+                try Self.requireAvailable(sale, stock)
+            } else {
+                guard sale.quantity == nil else {
+                    throw .invalid("quantity: '\(sale.unit)' is a serial-numbered unit, sold whole; give no quantity")
+                }
+                try await Self.requireUnsold(sale.unit, on: sale.date, s)
+            }
             let id = try await Self.nextSaleID(s)
             let stored = Sale(id: id, project: sale.project, unit: sale.unit, price: sale.price, currency: sale.currency,
-                              date: sale.date, buyer: sale.buyer, directCosts: sale.directCosts)
-            try await s.execute("INSERT INTO sales (\(Rows.sales.list)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              date: sale.date, buyer: sale.buyer, directCosts: sale.directCosts, quantity: sale.quantity)
+            try await s.execute("INSERT INTO sales (\(Rows.sales.list)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 [.integer(id), .text(sale.project), .text(sale.unit), .integer(sale.price),
                                  .text(sale.currency.code), .text(sale.date.text), .text(sale.buyer),
-                                 .integer(sale.directCosts)])
+                                 .integer(sale.directCosts), SQLValue(sale.quantity)])
             return stored
         }
     }

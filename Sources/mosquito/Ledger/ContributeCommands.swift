@@ -13,6 +13,7 @@ struct ContributeCommand: AsyncParsableCommand {
     @Option(help: "Value in the project's currency, e.g. 185.40 (not for work).") var value: String?
     @Option var design: String?
     @Option var unit: String?
+    @Option(help: "A lot the contribution went into (`ledger lot add`).") var lot: String?
     @Option var note: String?
     @Option(help: "YYYY-MM-DD (default: today, UTC).") var date: LedgerDate?
 
@@ -37,7 +38,7 @@ struct ContributeCommand: AsyncParsableCommand {
             }
             let event = try await ledger.contribute(ContributionDraft(
                 date: date ?? todayUTC(), agent: agent, project: project, kind: kind, hours: parsedHours,
-                workType: workType, value: minor, design: design, unit: unit, note: note))
+                workType: workType, value: minor, design: design, unit: unit, lot: lot, note: note))
             options.emit(event) { "event \(event.id) recorded: \(event.kind.rawValue) by \(event.agent), value \(event.value) minor units" }
         }
     }
@@ -67,7 +68,9 @@ struct SaleCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a sale.")
         @OptionGroup var options: LedgerOptions
         @Option var project: String
-        @Option(help: "Serial of the sold unit.") var unit: String
+        @Option(help: "Serial of the sold unit.") var unit: String?
+        @Option(help: "The lot part of which is sold (with --quantity).") var lot: String?
+        @Option(help: "How much of the lot is sold, in its unit of measure.") var quantity: String?
         @Option(help: "Price, e.g. 1250.00.") var price: String
         @Option(help: "ISO 4217 code; must be the project's.") var currency: String
         @Option(help: "Buyer reference.") var buyer: String
@@ -76,11 +79,28 @@ struct SaleCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { ledger throws(LedgerError) in
+                let product: String
+                var sold: Int64?
+                switch (unit, lot) {
+                case (let unit?, nil):
+                    guard quantity == nil else { throw .invalid("quantity: a unit is sold whole; --quantity goes with --lot") }
+                    product = unit
+                case (nil, let lot?):
+                    guard let quantity else { throw .invalid("quantity: a sale of lot '\(lot)' needs --quantity") }
+                    guard try await ledger.store.lot(lot) != nil else { throw .notFound("no lot '\(lot)' (use `ledger lot add`)") }
+                    product = lot
+                    sold = try quantityArgument(quantity)
+                default:
+                    throw .invalid("a sale sells a unit (--unit) or part of a lot (--lot and --quantity), one of them")
+                }
                 let currency = try Currency(currency)
                 let sale = try await ledger.recordSale(SaleDraft(
-                    project: project, unit: unit, price: try currency.parse(price, field: "price"), currency: currency,
-                    date: date ?? todayUTC(), buyer: buyer, directCosts: try currency.parse(directCosts, field: "direct costs")))
-                options.emit(sale) { "sale \(sale.id) recorded: \(unit) for \(currency.format(sale.price)) \(currency)" }
+                    project: project, unit: product, price: try currency.parse(price, field: "price"), currency: currency,
+                    date: date ?? todayUTC(), buyer: buyer, directCosts: try currency.parse(directCosts, field: "direct costs"),
+                    quantity: sold))
+                options.emit(sale) {
+                    "sale \(sale.id) recorded: " + (sold.map { "\($0) of " } ?? "") + "\(product) for \(currency.format(sale.price)) \(currency)"
+                }
             }
         }
     }
