@@ -66,8 +66,8 @@ struct LotPropertyTests {
         }
     }
 
-    @Test("random lots, units, sales in parts, write-offs and returns on the ledger: exact sums, no debt overpaid, verify intact",
-          arguments: Backend.enabled, Array(UInt64(1)...UInt64(6)))
+    @Test("random lots, units, part sales, sales of several lines, write-offs and returns: exact sums, no debt overpaid, verify intact",
+          arguments: Backend.enabled, Array(UInt64(1)...UInt64(10)))
     func onTheLedger(backend: Backend, seed: UInt64) async throws {
         try await withLedger(backend) { ledger, _ in
             var rng = SplitMix64(seed: seed)
@@ -93,7 +93,7 @@ struct LotPropertyTests {
                 let lot = lots.randomElement(using: &rng)!
                 let available = try await ledger.lotStock(lot).available
                 guard available > 0 else { continue }
-                switch Int.random(in: 0..<5, using: &rng) {
+                switch Int.random(in: 0..<6, using: &rng) {
                 case 0:
                     try await ledger.writeOff(lot: lot, quantity: Int64.random(in: 1...available, using: &rng),
                                               date: try LedgerDate("2026-03-01"), reason: "spoiled")
@@ -102,6 +102,25 @@ struct LotPropertyTests {
                     if let sale = sales.randomElement(using: &rng), try await ledger.store.saleReversal(sale: sale.id) == nil {
                         try await ledger.reverseSale(sale.id, date: try LedgerDate("2026-06-02"), note: nil)
                     }
+                case 2:
+                    // One sale of a part of every lot that still holds some, and the unit if it is not sold.
+                    var lines = [SaleLine]()
+                    for lot in lots {
+                        let held = try await ledger.lotStock(lot).available
+                        if held > 0 {
+                            lines.append(SaleLine(unit: lot, quantity: Int64.random(in: 1...held, using: &rng),
+                                                  price: Int64.random(in: 0...100_000, using: &rng)))
+                        }
+                    }
+                    let unitSold = try await ledger.store.sales(project: "p").contains { sale in
+                        sale.productLines.contains { $0.unit == "U1" }
+                    }
+                    if !unitSold { lines.append(SaleLine(unit: "U1", price: Int64.random(in: 0...100_000, using: &rng))) }
+                    guard lines.count >= 2 else { continue }
+                    let sale = try await ledger.sellLines(lines.shuffled(using: &rng))
+                    let d = try await ledger.distribute(sale: sale.id)
+                    #expect(d.total == lines.reduce(0) { $0 + $1.price }, "seed \(seed)")
+                    #expect(d.lines.allSatisfy { $0.amount > 0 }, "seed \(seed)")
                 default:
                     let price = Int64.random(in: 0...300_000, using: &rng)
                     let sale = try await ledger.sellLot(lot, Int64.random(in: 1...available, using: &rng), price)

@@ -179,13 +179,16 @@ struct LotTests {
         }
     }
 
-    @Test("a ledger from before migration 5 migrates; its distributions still recompute and it takes lots", arguments: Backend.enabled)
+    @Test("a ledger from before migrations 5 and 6 migrates; its distributions still recompute and it takes lots and lines",
+          arguments: Backend.enabled)
     func migration(backend: Backend) async throws {
         try await withLedger(backend) { ledger, database in
             try await ledger.oneUnitOwedToOneAgent()
             let before = try await ledger.distribute(sale: try await ledger.sell("U1", 4000).id)
             // Take the ledger back to schema version 4, as the previous release wrote it.
             try await database.transaction { s throws(LedgerError) in
+                try await s.execute("DROP TABLE sale_lines", [])
+                try await s.execute("DELETE FROM schema_migrations WHERE version = 6", [])
                 try await s.execute("DROP TABLE lot_write_offs", [])
                 try await s.execute("DROP TABLE lots", [])
                 try await s.execute("ALTER TABLE sales DROP COLUMN quantity", [])
@@ -199,7 +202,10 @@ struct LotTests {
             try await migrated.giveToLot("a", .material, "dal", value: 800)
             let part = try await migrated.distribute(sale: try await migrated.sellLot("dal", 1, 1000).id)
             #expect(part.perAgent == ["a": 200, "fund": 800])
-            #expect(try await migrated.store.verifyChain() == ChainReport(events: 2, distributions: 2, problem: nil))
+            try await migrated.registerUnit(serial: "U2", design: "D1")
+            let lines = try await migrated.sellLines([SaleLine(unit: "dal", quantity: 3, price: 900), SaleLine(unit: "U2", price: 100)])
+            #expect(try await migrated.distribute(sale: lines.id).perAgent == ["a": 600, "fund": 400])
+            #expect(try await migrated.store.verifyChain() == ChainReport(events: 2, distributions: 3, problem: nil))
         }
     }
 

@@ -67,6 +67,8 @@ extension Ledger {
         guard draft.currency == project.currency else {
             throw .currencyMismatch(sale: draft.currency.code, project: project.currency.code)
         }
+        var draft = draft
+        if let lines = draft.lines { draft = try await withLines(draft, lines, project.currency) }
         if let quantity = draft.quantity {
             if let problem = Lot.quantityProblem(quantity) { throw .invalid(problem) }
             guard try await store.unit(draft.unit) != nil else { throw .notFound("no lot '\(draft.unit)'") }
@@ -80,6 +82,34 @@ extension Ledger {
         }
         guard !draft.buyer.isEmpty else { throw .invalid("buyer reference is empty") }
         return try await store.insert(draft)
+    }
+
+    /// Checks each line (a product, its quantity, its price) and fills the draft's unit, quantity and price from
+    /// them: line 1's product and quantity, the lines' total price.
+    private func withLines(_ draft: SaleDraft, _ lines: [SaleLine], _ currency: Currency) async throws(LedgerError) -> SaleDraft {
+        guard lines.count >= 2 else {
+            throw .invalid("a sale with lines has at least two; sell one product with --unit, or --lot and --quantity")
+        }
+        var total: Int64 = 0
+        for (index, line) in lines.enumerated() {
+            let name = "line \(index + 1)"
+            if let earlier = lines[..<index].firstIndex(where: { $0.unit == line.unit }) {
+                throw .invalid("\(name): '\(line.unit)' is already in line \(earlier + 1); one line per product")
+            }
+            if let quantity = line.quantity, let problem = Lot.quantityProblem(quantity) { throw .invalid("\(name): \(problem)") }
+            guard try await store.unit(line.unit) != nil else {
+                throw .notFound("\(name): no \(line.quantity == nil ? "unit" : "lot") '\(line.unit)'")
+            }
+            guard line.price >= 0 else { throw .invalid("\(name): price must not be negative") }
+            try AmountLimit.check(line.price, "\(name) price", currency)
+            total = try total.adding(line.price, for: "the lines' total price")
+        }
+        try AmountLimit.check(total, "price (the lines' total)", currency)
+        var draft = draft
+        draft.unit = lines[0].unit
+        draft.quantity = lines[0].quantity
+        draft.price = total
+        return draft
     }
 
     /// Reverses a sale (a return, a cancelled order): its unit can be sold again. A sale reversed before it is

@@ -145,6 +145,7 @@ enum Rows {
     static let sales = RowSource("sales", "id, project, unit, price, currency, date, buyer, direct_costs, quantity", key: "id")
     /// The sales table before migration 5 added `quantity`, as migration 2's backfill reads it.
     static let salesBeforeLots = RowSource("sales", "id, project, unit, price, currency, date, buyer, direct_costs", key: "id")
+    static let saleLines = RowSource("sale_lines", "sale, line, unit, quantity, price", key: "sale", "line")
     static let lots = RowSource("lots", "id, quantity, measure, expires", key: "id")
     static let writeOffs = RowSource("lot_write_offs", "id, lot, quantity, date, reason, recorded_at", key: "id")
     static let claimColumns = "project, bucket, event, agent, rule, original, balance, paid"
@@ -182,6 +183,18 @@ enum Rows {
         }
         return Sale(id: id, project: project, unit: unit, price: price, currency: currency, date: date, buyer: buyer,
                     directCosts: directCosts, quantity: quantity)
+    }
+
+    /// (sale id, line) of one row of `sale_lines`.
+    static func saleLine(_ row: [SQLValue]) throws(LedgerError) -> (sale: Int64, line: SaleLine) {
+        var r = RowReader(row, saleLines)
+        let sale = try r.int()
+        _ = try r.int()
+        let unit = try r.text(), quantity = try r.optionalInt()
+        if let quantity, Lot.quantityProblem(quantity) != nil {
+            throw r.tampered(column: "quantity", "\(quantity) is not a quantity greater than 0")
+        }
+        return (sale, SaleLine(unit: unit, quantity: quantity, price: try r.nonNegative()))
     }
 
     static func lot(_ row: [SQLValue], design: String) throws(LedgerError) -> Lot {

@@ -87,24 +87,23 @@ extension SQLLedgerStore {
 
     static func distributionAudit(events: [ContributionEvent], _ s: any SQLSession) async throws(LedgerError) -> DistributionAudit {
         let links = try await storedLinks(s)
-        var sales = [Int64: Sale](), projects = [String: Project](), lineages = [String: DesignLineage]()
+        var sales = [Int64: Sale](), projects = [String: Project](), products = [Int64: [ProductLine]]()
         for row in try await s.query("SELECT \(Rows.sales.list) FROM sales", []) {
             let sale = try Rows.sale(row)
             sales[sale.id] = sale
+        }
+        for row in try await s.query("SELECT \(Rows.saleLines.list) FROM sale_lines ORDER BY sale, line", []) {
+            let (sale, line) = try Rows.saleLine(row)
+            let lines = sales[sale]?.lines ?? []
+            sales[sale]?.lines = lines + [line]
         }
         for row in try await s.query("SELECT \(Rows.projects.list) FROM projects", []) {
             let project = try Rows.project(row)
             projects[project.id] = project
         }
         for link in links {
-            guard let serial = sales[link.link.distribution.sale]?.unit, lineages[serial] == nil,
-                  let unit = try await Self.unit(serial, s) else { continue }
-            lineages[serial] = try await lineage(of: unit, s)
-        }
-        var lotShares = [Int64: LotShare]()
-        for link in links {
-            guard let sale = sales[link.link.distribution.sale], sale.quantity != nil else { continue }
-            lotShares[sale.id] = try await lotShare(of: sale, s)
+            guard let sale = sales[link.link.distribution.sale] else { continue }
+            products[sale.id] = try await Self.products(of: sale, s)
         }
         var baseline = [Claim](), claims = [Claim]()
         for row in try await s.query("SELECT \(Rows.claimColumns) FROM claims_baseline", []) {
@@ -112,7 +111,7 @@ extension SQLLedgerStore {
         }
         for row in try await s.query("SELECT \(Rows.claimColumns) FROM claims", []) { claims.append(try Rows.claim(row)) }
         return DistributionAudit(links: links, head: try await distributionHead(s), sales: sales, projects: projects,
-                                 events: events, lineages: lineages, lotShares: lotShares, baseline: baseline, claims: claims)
+                                 events: events, products: products, baseline: baseline, claims: claims)
     }
 
     // MARK: equations

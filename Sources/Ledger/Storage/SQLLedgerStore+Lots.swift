@@ -30,10 +30,12 @@ extension SQLLedgerStore {
     static func lotStock(_ id: String, _ s: any SQLSession) async throws(LedgerError) -> LotStock? {
         guard let lot = try await Self.lot(id, s) else { return nil }
         var sold: Int64 = 0, writtenOff: Int64 = 0
-        for row in try await s.query("SELECT \(Rows.sales.list) FROM sales WHERE unit = ? AND id NOT IN (SELECT sale FROM sale_reversals)",
-                                     [.text(id)]) {
-            let sale = try Rows.sale(row)
-            sold = try sold.adding(sale.quantity ?? 0, for: "the quantity sold of lot '\(id)'")
+        for row in try await s.query(salesOfUnit, [.text(id), .text(id)]) {
+            let sale = try await withLines(try Rows.sale(row), s)
+            guard try await saleReversal(sale.id, s) == nil else { continue }
+            for line in sale.productLines where line.unit == id {
+                sold = try sold.adding(line.quantity ?? 0, for: "the quantity sold of lot '\(id)'")
+            }
         }
         for write in try await writeOffs(lot: id, s) {
             writtenOff = try writtenOff.adding(write.quantity, for: "the quantity written off of lot '\(id)'")
@@ -75,13 +77,13 @@ extension SQLLedgerStore {
     }
 
     /// Refuses a sale of a lot without a quantity, of more than the lot holds, or after it expired.
-    static func requireAvailable(_ sale: SaleDraft, _ stock: LotStock) throws(LedgerError) {
-        guard let quantity = sale.quantity else {
+    static func requireAvailable(_ quantity: Int64?, on date: LedgerDate, _ stock: LotStock) throws(LedgerError) {
+        guard let quantity else {
             throw .invalid("quantity: '\(stock.lot.id)' is a lot; say how much of it is sold (--quantity, in \(stock.lot.measure))")
         }
         guard quantity <= stock.available else { throw .invalid("quantity: \(stock.summary); cannot sell \(quantity)") }
-        if let expires = stock.lot.expires, sale.date > expires {
-            throw .invalid("lot '\(stock.lot.id)' expired on \(expires); it cannot be sold on \(sale.date)")
+        if let expires = stock.lot.expires, date > expires {
+            throw .invalid("lot '\(stock.lot.id)' expired on \(expires); it cannot be sold on \(date)")
         }
     }
 }

@@ -107,6 +107,15 @@ enum Schema {
             """,
             "ALTER TABLE sales ADD COLUMN quantity BIGINT",
         ]),
+        // Version 6: sales of several lines. A one-line sale has no rows here (as every earlier sale), so its
+        // digest and distribution are unchanged.
+        Migration(version: 6, statements: [
+            """
+            CREATE TABLE sale_lines (sale BIGINT NOT NULL REFERENCES sales(id), line BIGINT NOT NULL,
+              unit TEXT NOT NULL REFERENCES units(serial), quantity BIGINT, price BIGINT NOT NULL, PRIMARY KEY (sale, line))
+            """,
+            "CREATE INDEX sale_lines_by_unit ON sale_lines (unit)",
+        ]),
     ]
 
     static func migrate(_ database: any SQLDatabase) async throws(LedgerError) {

@@ -71,7 +71,9 @@ struct SaleCommand: AsyncParsableCommand {
         @Option(help: "Serial of the sold unit.") var unit: String?
         @Option(help: "The lot part of which is sold (with --quantity).") var lot: String?
         @Option(help: "How much of the lot is sold, in its unit of measure.") var quantity: String?
-        @Option(help: "Price, e.g. 1250.00.") var price: String
+        @Option(help: "One line of a sale of several products: UNIT=PRICE or LOT:QUANTITY=PRICE (repeat; instead of --unit/--lot and --price).")
+        var line: [String] = []
+        @Option(help: "Price, e.g. 1250.00.") var price: String?
         @Option(help: "ISO 4217 code; must be the project's.") var currency: String
         @Option(help: "Buyer reference.") var buyer: String
         @Option(name: .customLong("direct-costs")) var directCosts: String = "0"
@@ -79,6 +81,8 @@ struct SaleCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { ledger throws(LedgerError) in
+                guard line.isEmpty else { return try await recordLines(ledger) }
+                guard let price else { throw .invalid("price: a sale needs --price (or --line for each product)") }
                 let product: String
                 var sold: Int64?
                 switch (unit, lot) {
@@ -101,6 +105,37 @@ struct SaleCommand: AsyncParsableCommand {
                 options.emit(sale) {
                     "sale \(sale.id) recorded: " + (sold.map { "\($0) of " } ?? "") + "\(product) for \(currency.format(sale.price)) \(currency)"
                 }
+            }
+        }
+
+        /// A sale of several lines, each `UNIT=PRICE` or `LOT:QUANTITY=PRICE`.
+        private func recordLines(_ ledger: Ledger) async throws(LedgerError) {
+            guard unit == nil, lot == nil, quantity == nil, price == nil else {
+                throw .invalid("a sale of lines gives every product with --line, without --unit, --lot, --quantity or --price")
+            }
+            let currency = try Currency(currency)
+            var lines = [SaleLine]()
+            for (index, text) in line.enumerated() {
+                let name = "line \(index + 1)"
+                guard let equals = text.lastIndex(of: "="), equals != text.startIndex else {
+                    throw .invalid("\(name) '\(text)' is not UNIT=PRICE or LOT:QUANTITY=PRICE")
+                }
+                var product = String(text[..<equals])
+                let linePrice = try currency.parse(String(text[text.index(after: equals)...]), field: "\(name) price")
+                var sold: Int64?
+                if let colon = product.lastIndex(of: ":") {
+                    do throws(LedgerError) { sold = try quantityArgument(String(product[product.index(after: colon)...])) } catch {
+                        throw error.prefixed("\(name): ")
+                    }
+                    product = String(product[..<colon])
+                }
+                lines.append(SaleLine(unit: product, quantity: sold, price: linePrice))
+            }
+            let sale = try await ledger.recordSale(SaleDraft(
+                project: project, lines: lines, currency: currency, date: date ?? todayUTC(), buyer: buyer,
+                directCosts: try currency.parse(directCosts, field: "direct costs")))
+            options.emit(sale) {
+                "sale \(sale.id) recorded: \(lines.count) lines for \(currency.format(sale.price)) \(currency)"
             }
         }
     }
