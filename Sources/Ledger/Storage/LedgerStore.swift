@@ -20,6 +20,8 @@ public protocol LedgerStore: Sendable {
     /// Registers a lot: a row in `units` (its id and design) and one in `lots`, in one transaction.
     func insert(_ lot: Lot) async throws(LedgerError)
     func lot(_ id: String) async throws(LedgerError) -> Lot?
+    /// Every lot, by id.
+    func lots() async throws(LedgerError) -> [Lot]
     /// The lot with what its sales not reversed and its write-offs took from it; nil when there is no such lot.
     func lotStock(_ id: String) async throws(LedgerError) -> LotStock?
     func writeOffs(lot: String) async throws(LedgerError) -> [LotWriteOff]

@@ -17,6 +17,17 @@ extension SQLLedgerStore {
         try await inTransaction { s throws(LedgerError) in try await Self.lot(id, s) }
     }
 
+    public func lots() async throws(LedgerError) -> [Lot] {
+        try await inTransaction { s throws(LedgerError) in
+            var lots = [Lot]()
+            for row in try await s.query("SELECT id FROM lots ORDER BY id", []) {
+                var r = RowReader(row, RowSource("lots", "id", key: "id"))
+                if let lot = try await Self.lot(try r.text(), s) { lots.append(lot) }
+            }
+            return lots
+        }
+    }
+
     static func lot(_ id: String, _ s: any SQLSession) async throws(LedgerError) -> Lot? {
         guard let row = try await s.query("SELECT \(Rows.lots.list) FROM lots WHERE id = ?", [.text(id)]).first else { return nil }
         guard let unit = try await Self.unit(id, s) else { throw .tampered("ledger tampered: lot '\(id)' has no row in units") }
