@@ -126,7 +126,7 @@ struct EngineState {
         let lineage = product.lineage
         var levels = [[WeightedClaim]](repeating: [], count: filter.designFilter == nil ? 1 : lineage.count)
         let exponent = input.project.currency.minorExponent
-        for event in liveEvents {
+        for event in liveEvents where !event.gift {
             guard let level = self.level(of: event, in: filter, product: product) else { continue }
             guard let rule = rules.first(where: { $0.event == event.kind }) else { continue }
             let key = ClaimKey(bucket: bucket.id, event: event.id)

@@ -109,6 +109,8 @@ extension Ledger {
             if let design = e.design { event["resourceConformsTo"] = .string("design:\(design)") }
             if let unit = e.unit { event["resourceInventoriedAs"] = .string(lotIDs.contains(unit) ? "lot:\(unit)" : "unit:\(unit)") }
             if let reverses = e.reverses { event["corrects"] = .string("event:\(reverses)") }
+            if let quantity = e.quantity { event["mosquito:quantity"] = Self.quantity(quantity.amount.description, quantity.measure) }
+            if e.gift { event["mosquito:gift"] = .string("true") }
             if let note = e.note { event["note"] = .string(note) }
             events.append(event)
         }

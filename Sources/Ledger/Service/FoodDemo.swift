@@ -52,31 +52,37 @@ extension Ledger {
 
         let cad = try Currency("CAD")
         func log(_ date: String, _ agent: String, _ kind: ContributionKind, hours: String? = nil, as workType: String? = nil,
-                 value: String? = nil, design: String? = nil, lot: String? = nil, note: String? = nil) async throws(LedgerError) {
+                 value: String? = nil, design: String? = nil, lot: String? = nil, note: String? = nil,
+                 quantity: (String, String)? = nil, gift: Bool = false) async throws(LedgerError) {
             try await contribute(ContributionDraft(
                 date: try LedgerDate(date), agent: agent, project: "kitchen", kind: kind, hours: hours.flatMap(LedgerDecimal.init),
                 workType: workType, value: try value.map { v throws(LedgerError) in try cad.parse(v, field: "value") },
-                design: design, lot: lot, note: note))
+                design: design, lot: lot, note: note,
+                quantity: quantity.map { EventQuantity(amount: LedgerDecimal($0.0)!, measure: $0.1) }, gift: gift))
         }
         // The recipes.
         try await log("2026-03-02", "rosa", .work, hours: "6", as: "cooking", design: "dal-r1", note: "the dal recipe")
         try await log("2026-03-20", "malik", .work, hours: "4", as: "cooking", design: "dal-r2", note: "less salt, more ginger")
         try await log("2026-03-21", "malik", .work, hours: "3", as: "cooking", design: "salad-r1", note: "the salad recipe")
         // Batch of 12 April: 40 boxes of dal; 13 April: 30 boxes of salad.
-        try await log("2026-04-11", "aubin", .material, value: "36.00", lot: "dal-0412", note: "12 kg red lentils")
-        try await log("2026-04-12", "hall", .use, value: "40.00", lot: "dal-0412", note: "kitchen, 4 h")
+        try await log("2026-04-11", "aubin", .material, value: "36.00", lot: "dal-0412", note: "red lentils", quantity: ("12", "kg"))
+        try await log("2026-04-12", "hall", .use, value: "40.00", lot: "dal-0412", note: "the kitchen", quantity: ("4", "h"))
         try await log("2026-04-12", "rosa", .work, hours: "5", as: "cooking", lot: "dal-0412")
         try await log("2026-04-12", "lin", .work, hours: "2", as: "packing", lot: "dal-0412")
-        try await log("2026-04-13", "belanger", .material, value: "45.00", lot: "salad-0413", note: "15 kg greens and radishes")
-        try await log("2026-04-13", "hall", .use, value: "30.00", lot: "salad-0413", note: "kitchen, 3 h")
+        try await log("2026-04-13", "belanger", .material, value: "45.00", lot: "salad-0413", note: "greens and radishes",
+                      quantity: ("15", "kg"))
+        try await log("2026-04-13", "hall", .use, value: "30.00", lot: "salad-0413", note: "the kitchen", quantity: ("3", "h"))
         try await log("2026-04-13", "malik", .work, hours: "3", as: "cooking", lot: "salad-0413")
         try await log("2026-04-13", "lin", .work, hours: "1.5", as: "packing", lot: "salad-0413")
         // One delivery round for both batches, and the van's fuel: no single batch owns them.
         try await log("2026-04-14", "sam", .work, hours: "3", as: "delivery", note: "round: co-op store, daycare")
         try await log("2026-04-14", "sam", .expense, value: "25.00", note: "van fuel")
         // Batch of 19 April: 40 boxes of dal, 10 of which spoil in a broken fridge.
-        try await log("2026-04-18", "aubin", .material, value: "36.00", lot: "dal-0419", note: "12 kg red lentils")
-        try await log("2026-04-19", "hall", .use, value: "40.00", lot: "dal-0419", note: "kitchen, 4 h")
+        try await log("2026-04-18", "aubin", .material, value: "36.00", lot: "dal-0419", note: "red lentils", quantity: ("12", "kg"))
+        try await log("2026-04-19", "hall", .use, value: "40.00", lot: "dal-0419", note: "the kitchen", quantity: ("4", "h"))
+        // Donated herbs: recorded with their weight, worth nothing, owed nothing.
+        try await log("2026-04-19", "belanger", .material, value: "0", lot: "dal-0419", note: "coriander, donated",
+                      quantity: ("0.5", "kg"), gift: true)
         try await log("2026-04-19", "rosa", .work, hours: "5", as: "cooking", lot: "dal-0419")
         try await log("2026-04-19", "lin", .work, hours: "2", as: "packing", lot: "dal-0419")
         try await writeOff(lot: "dal-0419", quantity: 10, date: try LedgerDate("2026-04-20"), reason: "spoiled: fridge failure")

@@ -14,6 +14,12 @@ extension Ledger {
         var record = EventRecord(date: draft.date, agent: draft.agent, project: draft.project, kind: draft.kind,
                                  hours: nil, workType: nil, rate: nil, value: 0, design: draft.design,
                                  unit: draft.unit ?? draft.lot, note: draft.note, reverses: nil)
+        if let quantity = draft.quantity {
+            guard quantity.amount.isPositive else { throw .invalid("quantity \(quantity.amount) must be greater than 0") }
+            try Self.checkMeasure(quantity.measure)
+            record.quantity = quantity
+        }
+        record.gift = draft.gift
         if draft.kind == .work {
             guard let hours = draft.hours, hours.isPositive else { throw .invalid("work needs hours greater than 0") }
             guard draft.value == nil else { throw .invalid("work is valued by hours × rate; give no value") }
@@ -32,7 +38,8 @@ extension Ledger {
             try AmountLimit.check(record.value, field, project.currency)
         } else {
             guard draft.hours == nil, draft.workType == nil else { throw .invalid("only work has hours and a work type") }
-            guard let value = draft.value, value > 0 else {
+            let value = draft.value ?? (draft.gift ? 0 : -1)
+            guard value > 0 || (draft.gift && value == 0) else {
                 throw .invalid("\(draft.kind.rawValue) needs a value greater than 0")
             }
             try AmountLimit.check(value, "value", project.currency)
@@ -55,7 +62,11 @@ extension Ledger {
         let record = EventRecord(date: date, agent: original.agent, project: original.project, kind: original.kind,
                                  hours: original.hours.map { LedgerDecimal(mantissa: -$0.mantissa, scale: $0.scale) },
                                  workType: original.workType, rate: original.rate, value: negated,
-                                 design: original.design, unit: original.unit, note: note, reverses: id)
+                                 design: original.design, unit: original.unit, note: note, reverses: id,
+                                 quantity: original.quantity.map {
+                                     EventQuantity(amount: LedgerDecimal(mantissa: -$0.amount.mantissa, scale: $0.amount.scale), measure: $0.measure)
+                                 },
+                                 gift: original.gift)
         return try await store.append(record)
     }
 

@@ -141,7 +141,7 @@ extension SQLValue {
 
 /// Every table's row shape, and the decoders shared by the store's reads.
 enum Rows {
-    static let events = RowSource("events", "seq, date, agent, project, kind, hours, work_type, rate, value, design, unit, note, reverses, recorded_at, previous_hash, hash", key: "seq")
+    static let events = RowSource("events", "seq, date, agent, project, kind, hours, work_type, rate, value, design, unit, note, reverses, recorded_at, previous_hash, hash, quantity, quantity_unit, gift", key: "seq")
     static let sales = RowSource("sales", "id, project, unit, price, currency, date, buyer, direct_costs, quantity", key: "id")
     /// The sales table before migration 5 added `quantity`, as migration 2's backfill reads it.
     static let salesBeforeLots = RowSource("sales", "id, project, unit, price, currency, date, buyer, direct_costs", key: "id")
@@ -165,7 +165,20 @@ enum Rows {
             id: id, date: date, agent: agent, project: project, kind: kind, hours: try r.optionalDecimal(),
             workType: try r.optionalText(), rate: try r.optionalDecimal(), value: try r.int(), design: try r.optionalText(),
             unit: try r.optionalText(), note: try r.optionalText(), reverses: try r.optionalInt(), recordedAt: try r.text(),
-            previousHash: try r.text(), hash: try r.text())
+            previousHash: try r.text(), hash: try r.text(), quantity: try eventQuantity(&r), gift: try r.optionalInt() != nil)
+    }
+
+    /// The quantity columns: both NULL, or a decimal and a unit of measure.
+    private static func eventQuantity(_ r: inout RowReader) throws(LedgerError) -> EventQuantity? {
+        let amount = try r.optionalDecimal(), measure = try r.optionalText()
+        guard let amount else {
+            if measure != nil { throw r.tampered(column: "quantity", "NULL beside a unit of measure") }
+            return nil
+        }
+        guard let measure, Lot.measures.contains(measure) else {
+            throw r.tampered(column: "quantity_unit", "\(measure.map { "'\($0)'" } ?? "NULL") is not a unit of measure")
+        }
+        return EventQuantity(amount: amount, measure: measure)
     }
 
     static func sale(_ row: [SQLValue], from source: RowSource = sales) throws(LedgerError) -> Sale {

@@ -10,19 +10,20 @@ extension SQLLedgerStore {
             let seq = previousSeq + 1
             let hash = HashChain.hash(seq: seq, record: record, previous: previousHash)
             try await s.execute(
-                "INSERT INTO events (\(Rows.events.list)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events (\(Rows.events.list)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [.integer(seq), .text(record.date.text), .text(record.agent), .text(record.project),
                  .text(record.kind.rawValue), SQLValue(record.hours?.description), SQLValue(record.workType),
                  SQLValue(record.rate?.description), .integer(record.value), SQLValue(record.design),
                  SQLValue(record.unit), SQLValue(record.note), SQLValue(record.reverses),
-                 .text(record.recordedAt), .text(previousHash), .text(hash)])
+                 .text(record.recordedAt), .text(previousHash), .text(hash), SQLValue(record.quantity?.amount.description),
+                 SQLValue(record.quantity?.measure), record.gift ? .integer(1) : .null])
             try await s.execute("DELETE FROM chain_head WHERE id = 1", [])
             try await s.execute("INSERT INTO chain_head (id, seq, hash) VALUES (1, ?, ?)", [.integer(seq), .text(hash)])
             return ContributionEvent(
                 id: seq, date: record.date, agent: record.agent, project: record.project, kind: record.kind,
                 hours: record.hours, workType: record.workType, rate: record.rate, value: record.value,
                 design: record.design, unit: record.unit, note: record.note, reverses: record.reverses,
-                recordedAt: record.recordedAt, previousHash: previousHash, hash: hash)
+                recordedAt: record.recordedAt, previousHash: previousHash, hash: hash, quantity: record.quantity, gift: record.gift)
         }
     }
 

@@ -116,6 +116,13 @@ enum Schema {
             """,
             "CREATE INDEX sale_lines_by_unit ON sale_lines (unit)",
         ]),
+        // Version 7: a contribution's resource quantity (12 kg) and the gift flag. NULL for every earlier event,
+        // whose hash covers neither, so the event chain verifies as before.
+        Migration(version: 7, statements: [
+            "ALTER TABLE events ADD COLUMN quantity TEXT",
+            "ALTER TABLE events ADD COLUMN quantity_unit TEXT",
+            "ALTER TABLE events ADD COLUMN gift BIGINT",
+        ]),
     ]
 
     static func migrate(_ database: any SQLDatabase) async throws(LedgerError) {

@@ -14,6 +14,9 @@ struct ContributeCommand: AsyncParsableCommand {
     @Option var design: String?
     @Option var unit: String?
     @Option(help: "A lot the contribution went into (`ledger lot add`).") var lot: String?
+    @Option(help: "What was given, as a decimal in --measure, e.g. 12 (kg of lentils); beside its value.") var quantity: String?
+    @Option(help: "The quantity's unit of measure: one, box, portion, kg, g, l, ml or h.") var measure: String?
+    @Flag(help: "A gift: recorded, but creates no claim (a gift other than work may have no --value).") var gift = false
     @Option var note: String?
     @Option(help: "YYYY-MM-DD (default: today, UTC).") var date: LedgerDate?
 
@@ -36,9 +39,20 @@ struct ContributeCommand: AsyncParsableCommand {
                 }
                 minor = try currency.parse(value, field: "value")
             }
+            var given: EventQuantity?
+            switch (quantity, measure) {
+            case (nil, nil): break
+            case (let quantity?, let measure?):
+                guard let amount = LedgerDecimal(quantity) else {
+                    throw .invalid("quantity '\(quantity)' is not a decimal like 12.5 with at most 6 decimals and 12 digits")
+                }
+                given = EventQuantity(amount: amount, measure: measure)
+            default:
+                throw .invalid("quantity: give both --quantity and --measure (one, box, portion, kg, g, l, ml, h)")
+            }
             let event = try await ledger.contribute(ContributionDraft(
                 date: date ?? todayUTC(), agent: agent, project: project, kind: kind, hours: parsedHours,
-                workType: workType, value: minor, design: design, unit: unit, lot: lot, note: note))
+                workType: workType, value: minor, design: design, unit: unit, lot: lot, note: note, quantity: given, gift: gift))
             options.emit(event) { "event \(event.id) recorded: \(event.kind.rawValue) by \(event.agent), value \(event.value) minor units" }
         }
     }
