@@ -106,7 +106,9 @@ struct LedgerOperationTests {
             let vf = try await ledger.exportValueFlows()
             let document = try #require(try JSONSerialization.jsonObject(with: Data(vf.utf8)) as? [String: Any])
             let events = try #require(document["economicEvents"] as? [[String: Any]])
-            #expect(events.compactMap { $0["action"] as? String }.sorted() == ["produce", "transfer", "transfer", "transfer", "transfer", "work"])
+            // Contributions (produce, work, cash), the sale's one line (a transfer to the buyer) and the distribution's lines.
+            #expect(events.compactMap { $0["action"] as? String }.sorted() == ["produce", "transfer", "transfer", "transfer", "transfer", "transfer", "work"])
+            #expect(events.filter { $0["realizationOf"] as? String == "sale:1" && $0["receiver"] == nil }.count == 1)
             #expect((document["claims"] as? [[String: Any]])?.count == 2)
         }
     }

@@ -26,3 +26,15 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension LedgerError {
+    /// The same error with its message prefixed, e.g. by the sale line it is about ("line 2: …").
+    public func prefixed(_ prefix: String) -> LedgerError {
+        switch self {
+        case .invalid(let message): .invalid(prefix + message)
+        case .notFound(let message): .notFound(prefix + message)
+        case .duplicate(let message): .duplicate(prefix + message)
+        default: self
+        }
+    }
+}

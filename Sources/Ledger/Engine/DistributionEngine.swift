@@ -30,7 +30,10 @@ struct EngineState {
     let input: DistributionInput
     let liveEvents: [ContributionEvent]
     var claims: [ClaimKey: Claim]
+    /// Claims created or paid, in the order they were first touched (the order the plan lists them in), and the
+    /// same keys as a set: a linear search here made a distribution over 100,000 claims quadratic.
     var touched: [ClaimKey] = []
+    var touchedKeys: Set<ClaimKey> = []
     var bucketTotals: [String: [String: Int64]] = [:]
     var fund: Int64 = 0
     var payments: [ClaimPayment] = []
@@ -83,8 +86,25 @@ struct EngineState {
             return amount
         }
         guard let filter = bucket.filter, let rules = bucket.rules else { return 0 }
-        let levels = try gather(bucket, filter: filter, rules: rules)
-        let levelWeights = self.levelWeights(filter, count: levels.count)
+        let products = input.products
+        // A bucket that follows the sold product pays each line its share of the bucket, by the lines' prices
+        // (ties to the earlier line); any other bucket pays once for the whole sale.
+        guard filter.followsProduct, products.count > 1 else {
+            return try pay(bucket, amount, filter: filter, rules: rules, product: products[0])
+        }
+        var paid: Int64 = 0
+        let parts = LargestRemainder.split(amount, weights: products.map(\.price))
+        for (product, part) in zip(products, parts) where part > 0 {
+            paid += try pay(bucket, part, filter: filter, rules: rules, product: product)
+        }
+        return paid
+    }
+
+    /// Pays one bucket's `amount` over the claims it gathers for `product`; returns what it paid.
+    mutating func pay(_ bucket: Bucket, _ amount: Int64, filter: BucketFilter, rules: [ClaimRuleSpec],
+                      product: ProductLine) throws(LedgerError) -> Int64 {
+        let levels = try gather(bucket, filter: filter, rules: rules, product: product)
+        let levelWeights = self.levelWeights(filter, count: levels.count, product: product)
         var liveWeights = [Int64]()
         var liveLevels = [[WeightedClaim]]()
         for (level, claims) in levels.enumerated() where !claims.isEmpty {
@@ -104,12 +124,13 @@ struct EngineState {
     }
 
     /// Live claims of the bucket grouped by lineage level (one level unless the filter has a `design` part).
-    mutating func gather(_ bucket: Bucket, filter: BucketFilter, rules: [ClaimRuleSpec]) throws(LedgerError) -> [[WeightedClaim]] {
-        let lineage = input.lineage
+    mutating func gather(_ bucket: Bucket, filter: BucketFilter, rules: [ClaimRuleSpec],
+                         product: ProductLine) throws(LedgerError) -> [[WeightedClaim]] {
+        let lineage = product.lineage
         var levels = [[WeightedClaim]](repeating: [], count: filter.designFilter == nil ? 1 : lineage.count)
         let exponent = input.project.currency.minorExponent
-        for event in liveEvents {
-            guard let level = self.level(of: event, in: filter) else { continue }
+        for event in liveEvents where !event.gift {
+            guard let level = self.level(of: event, in: filter, product: product) else { continue }
             guard let rule = rules.first(where: { $0.event == event.kind }) else { continue }
             let key = ClaimKey(bucket: bucket.id, event: event.id)
             if claims[key] == nil {
@@ -121,24 +142,36 @@ struct EngineState {
                 claims[key] = Claim(project: input.project.id, bucket: bucket.id, event: event.id, agent: event.agent,
                                     rule: rule.claim, original: value, balance: value, paid: 0)
                 touched.append(key)
+                touchedKeys.insert(key)
             }
             let claim = claims[key]!
             guard claim.isLive else { continue }
-            let weight = claim.rule == .equity ? claim.original : claim.balance
-            let cap: Int64? = claim.rule == .debt ? claim.balance : nil
+            var weight = claim.rule == .equity ? claim.original : claim.balance
+            var cap: Int64? = claim.rule == .debt ? claim.balance : nil
+            // A sale of q of a lot's Q pays the lot's own claims for q ÷ Q of them: a debt takes at most that part
+            // of its value in this sale, so the rest of the lot's buyers (or project-wide buckets) pay the rest.
+            if let share = product.lotShare, event.unit == product.unit {
+                if claim.rule == .debt {
+                    let part = min(claim.balance, share.part(of: claim.original))
+                    (weight, cap) = (part, part)
+                } else {
+                    weight = share.part(of: weight)
+                }
+            }
+            guard weight > 0 else { continue }
             levels[level].append(WeightedClaim(key: key, agent: claim.agent, weight: weight, cap: cap))
         }
         return levels
     }
 
     /// The lineage level at which `filter` gathers `event` (0 outside a design filter), or nil when it does not.
-    func level(of event: ContributionEvent, in filter: BucketFilter) -> Int? {
+    func level(of event: ContributionEvent, in filter: BucketFilter, product: ProductLine) -> Int? {
         switch filter {
         case .unit:
-            return event.unit == input.sale.unit ? 0 : nil
+            return event.unit == product.unit ? 0 : nil
         case .design:
             guard let design = event.design else { return nil }
-            return input.lineage.firstIndex(of: design)
+            return product.lineage.firstIndex(of: design)
         case .projectDates(let from, let to):
             if let from, event.date < from { return nil }
             if let to, event.date > to { return nil }
@@ -151,7 +184,7 @@ struct EngineState {
         case .all(let filters):
             var level = 0
             for filter in filters {
-                guard let found = self.level(of: event, in: filter) else { return nil }
+                guard let found = self.level(of: event, in: filter, product: product) else { return nil }
                 if filter.designFilter != nil { level = found }
             }
             return level
@@ -161,11 +194,11 @@ struct EngineState {
     /// With c_i the share level i owes its parent (its design's `cites`, else the bucket's `lineage_weight`),
     /// level i gets c_0·…·c_(i−1)·(1 − c_i) and the oldest followed level c_0·…·c_(n−2); over the common
     /// denominator 100^n. With every c_i = w this is the bucket-wide w^i·(1−w), oldest w^(n−1).
-    func levelWeights(_ filter: BucketFilter, count: Int) -> [Int64] {
+    func levelWeights(_ filter: BucketFilter, count: Int, product: ProductLine) -> [Int64] {
         guard case .design(let weight)? = filter.designFilter, count > 1 else { return [1] }
         let scale = BucketFilter.lineageWeightScale
-        let cites = input.lineage.prefix(count).map { design in
-            Int64((input.citations[design] ?? weight).mantissa(atScale: scale)!)
+        let cites = product.lineage.prefix(count).map { design in
+            Int64((product.citations[design] ?? weight).mantissa(atScale: scale)!)
         }
         // Each factor is at most 100 and there are at most maxLineageLevels + 1 of them: ≤ 10^18 fits Int64.
         var weights = [Int64](), passed: Int64 = 1
@@ -179,7 +212,7 @@ struct EngineState {
 
     mutating func settle(_ key: ClaimKey, _ amount: Int64) throws(LedgerError) {
         guard var claim = claims[key] else { return }
-        if !touched.contains(key) { touched.append(key) }
+        if touchedKeys.insert(key).inserted { touched.append(key) }
         switch claim.rule {
         case .debt: claim.balance -= amount
         case .once: if amount >= 1 { claim.balance = 0 }
@@ -210,4 +243,16 @@ struct EngineState {
     }
 
     func touchedClaims() -> [Claim] { touched.map { claims[$0]! } }
+}
+
+extension BucketFilter {
+    /// Whether the filter gathers by the sold product (its unit or lot, or its design lineage), so that a sale
+    /// of several lines pays it line by line.
+    var followsProduct: Bool {
+        switch self {
+        case .unit, .design: true
+        case .all(let filters): filters.contains { $0.followsProduct }
+        case .projectDates, .workTypes, .contributions: false
+        }
+    }
 }

@@ -38,11 +38,18 @@ public struct ContributionEvent: Sendable, Hashable, Codable {
     public var recordedAt: String
     public var previousHash: String
     public var hash: String
+    /// What was given, in a unit of measure (12 kg of lentils, 3 h of kitchen use), beside its value; negated on
+    /// a reversal.
+    public var quantity: EventQuantity?
+    /// A gift creates no claim: the ledger records who gave what, and no bucket pays it.
+    public var gift: Bool
 
     public init(id: Int64, date: LedgerDate, agent: String, project: String, kind: ContributionKind,
                 hours: LedgerDecimal?, workType: String?, rate: LedgerDecimal?, value: Int64, design: String?,
-                unit: String?, note: String?, reverses: Int64?, recordedAt: String = "", previousHash: String, hash: String) {
+                unit: String?, note: String?, reverses: Int64?, recordedAt: String = "", previousHash: String, hash: String,
+                quantity: EventQuantity? = nil, gift: Bool = false) {
         self.recordedAt = recordedAt
+        self.quantity = quantity; self.gift = gift
         self.id = id; self.date = date; self.agent = agent; self.project = project; self.kind = kind
         self.hours = hours; self.workType = workType; self.rate = rate; self.value = value
         self.design = design; self.unit = unit; self.note = note; self.reverses = reverses
@@ -61,14 +68,21 @@ public struct ContributionDraft: Sendable, Hashable {
     public var value: Int64?
     public var design: String?
     public var unit: String?
+    /// A lot the contribution went into; stored as the event's `unit` (lots share the units' identifiers).
+    public var lot: String?
     public var note: String?
+    public var quantity: EventQuantity?
+    /// Creates no claim; a gift other than work may have no value (0).
+    public var gift: Bool
 
     public init(date: LedgerDate, agent: String, project: String, kind: ContributionKind,
                 hours: LedgerDecimal? = nil, workType: String? = nil, value: Int64? = nil,
-                design: String? = nil, unit: String? = nil, note: String? = nil) {
+                design: String? = nil, unit: String? = nil, lot: String? = nil, note: String? = nil,
+                quantity: EventQuantity? = nil, gift: Bool = false) {
         self.date = date; self.agent = agent; self.project = project; self.kind = kind
         self.hours = hours; self.workType = workType; self.value = value
-        self.design = design; self.unit = unit; self.note = note
+        self.design = design; self.unit = unit; self.lot = lot; self.note = note
+        self.quantity = quantity; self.gift = gift
     }
 }
 
@@ -88,4 +102,14 @@ public struct EventRecord: Sendable, Hashable {
     public var reverses: Int64?
     /// Set by the store when it appends the event.
     public var recordedAt: String = ""
+    public var quantity: EventQuantity? = nil
+    public var gift: Bool = false
+}
+
+/// A resource quantity on a contribution: a decimal amount and an OM2 unit label (`Lot.measures`).
+public struct EventQuantity: Sendable, Hashable, Codable {
+    public var amount: LedgerDecimal
+    public var measure: String
+
+    public init(amount: LedgerDecimal, measure: String) { self.amount = amount; self.measure = measure }
 }

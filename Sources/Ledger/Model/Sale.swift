@@ -1,7 +1,8 @@
-/// A unit sold by the project's custodian.
+/// A unit, or part of a lot, sold by the project's custodian.
 public struct Sale: Sendable, Hashable, Codable {
     public var id: Int64
     public var project: String
+    /// The sold unit's serial or the lot's id (they share one namespace).
     public var unit: String
     public var price: Int64
     public var currency: Currency
@@ -9,14 +10,34 @@ public struct Sale: Sendable, Hashable, Codable {
     public var buyer: String
     /// Paid out to third parties (shipping, payment fees) before anything is distributed.
     public var directCosts: Int64
+    /// How much of a lot is sold, in the lot's unit of measure; nil for a serial-numbered unit (sold whole).
+    public var quantity: Int64?
+    /// A sale of several products (a mixed box, three instruments and a service): every line, the first
+    /// included, whose product, quantity and price `unit`, `quantity` and `price` then repeat for line 1 and the
+    /// total. nil for a one-line sale, which every sale was before lines existed.
+    public var lines: [SaleLine]?
 
     public init(id: Int64, project: String, unit: String, price: Int64, currency: Currency, date: LedgerDate,
-                buyer: String, directCosts: Int64) {
+                buyer: String, directCosts: Int64, quantity: Int64? = nil, lines: [SaleLine]? = nil) {
         self.id = id; self.project = project; self.unit = unit; self.price = price; self.currency = currency
-        self.date = date; self.buyer = buyer; self.directCosts = directCosts
+        self.date = date; self.buyer = buyer; self.directCosts = directCosts; self.quantity = quantity; self.lines = lines
     }
 
     public var distributable: Int64 { price - directCosts }
+
+    /// The sale's lines; a one-line sale is its own single line.
+    public var productLines: [SaleLine] { lines ?? [SaleLine(unit: unit, quantity: quantity, price: price)] }
+}
+
+/// One line of a sale: a unit (sold whole) or part of a lot, at a price in minor units.
+public struct SaleLine: Sendable, Hashable, Codable {
+    public var unit: String
+    public var quantity: Int64?
+    public var price: Int64
+
+    public init(unit: String, quantity: Int64? = nil, price: Int64) {
+        self.unit = unit; self.quantity = quantity; self.price = price
+    }
 }
 
 public struct SaleDraft: Sendable, Hashable {
@@ -27,12 +48,25 @@ public struct SaleDraft: Sendable, Hashable {
     public var date: LedgerDate
     public var buyer: String
     public var directCosts: Int64
+    /// Required for a lot, absent for a unit.
+    public var quantity: Int64?
+    /// Two or more lines; `unit`, `quantity` and `price` are then ignored (the ledger fills them from the lines).
+    public var lines: [SaleLine]?
 
     public init(project: String, unit: String, price: Int64, currency: Currency, date: LedgerDate,
-                buyer: String, directCosts: Int64 = 0) {
+                buyer: String, directCosts: Int64 = 0, quantity: Int64? = nil) {
         self.project = project; self.unit = unit; self.price = price; self.currency = currency
-        self.date = date; self.buyer = buyer; self.directCosts = directCosts
+        self.date = date; self.buyer = buyer; self.directCosts = directCosts; self.quantity = quantity
     }
+
+    /// A sale of several lines (at least two) to one buyer, in one currency, on one date.
+    public init(project: String, lines: [SaleLine], currency: Currency, date: LedgerDate, buyer: String, directCosts: Int64 = 0) {
+        self.init(project: project, unit: lines.first?.unit ?? "", price: 0, currency: currency, date: date, buyer: buyer,
+                  directCosts: directCosts, quantity: lines.first?.quantity)
+        self.lines = lines
+    }
+
+    var productLines: [SaleLine] { lines ?? [SaleLine(unit: unit, quantity: quantity, price: price)] }
 }
 
 /// A sale undone (a return, a cancelled order), appended and never edited. Its unit can be sold again; a sale

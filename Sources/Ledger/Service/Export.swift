@@ -51,6 +51,47 @@ extension Ledger {
         var events = [[String: JSONValue]]()
         var claims = [[String: JSONValue]]()
         var currencyOf = [String: Currency]()
+        let lots = try await store.lots()
+        let lotIDs = Set(lots.map(\.id))
+        var resources = [[String: JSONValue]]()
+        for lot in lots {
+            let stock = try await lotStock(lot.id)
+            var record: [String: JSONValue] = ["@type": .string("vf:BatchLotRecord"), "batchLotCode": .string(lot.id)]
+            if let expires = lot.expires { record["expirationDate"] = .string(expires.text) }
+            resources.append([
+                "@id": .string("lot:\(lot.id)"), "@type": .string("vf:EconomicResource"), "trackingIdentifier": .string(lot.id),
+                "conformsTo": .string("design:\(lot.design)"), "lot": .object(record),
+                "accountingQuantity": Self.quantity(String(stock.available), lot.measure),
+                "mosquito:producedQuantity": Self.quantity(String(lot.quantity), lot.measure),
+            ])
+            for writeOff in try await store.writeOffs(lot: lot.id) {
+                events.append([
+                    "@id": .string("write-off:\(writeOff.id)"), "@type": .string("vf:EconomicEvent"), "action": .string("lower"),
+                    "resourceInventoriedAs": .string("lot:\(lot.id)"), "hasPointInTime": .string(writeOff.date.text),
+                    "resourceQuantity": Self.quantity(String(writeOff.quantity), lot.measure), "note": .string(writeOff.reason),
+                ])
+            }
+        }
+        var agreements = [[String: JSONValue]]()
+        var measures = Dictionary(lots.map { ($0.id, $0.measure) }, uniquingKeysWith: { first, _ in first })
+        for sale in try await store.sales(project: nil) {
+            let custodian = try await store.project(sale.project)?.custodian
+            agreements.append(["@id": .string("sale:\(sale.id)"), "@type": .string("vf:Agreement"),
+                               "created": .string(sale.date.text), "inScopeOf": .string("project:\(sale.project)"),
+                               "mosquito:buyer": .string(sale.buyer)])
+            for (index, line) in sale.productLines.enumerated() {
+                let measure = line.quantity == nil ? "one" : (measures[line.unit] ?? "one")
+                measures[line.unit] = measure
+                events.append([
+                    "@id": .string("sale:\(sale.id)/line/\(index + 1)"), "@type": .string("vf:EconomicEvent"),
+                    "action": .string("transfer"), "realizationOf": .string("sale:\(sale.id)"),
+                    "provider": custodian.map { .string("agent:\($0)") } ?? .null, "hasPointInTime": .string(sale.date.text),
+                    "resourceInventoriedAs": .string(lotIDs.contains(line.unit) ? "lot:\(line.unit)" : "unit:\(line.unit)"),
+                    "resourceQuantity": Self.quantity(String(line.quantity ?? 1), measure),
+                    "mosquito:price": Self.quantity(sale.currency.format(line.price), sale.currency.code),
+                ])
+            }
+        }
         for e in try await store.events(project: nil) {
             if currencyOf[e.project] == nil { currencyOf[e.project] = try await store.project(e.project)?.currency }
             let currency = currencyOf[e.project]!
@@ -66,8 +107,10 @@ extension Ledger {
                 event["effortQuantity"] = .object(["hasNumericalValue": .string(hours.description), "hasUnit": .string("hour")])
             }
             if let design = e.design { event["resourceConformsTo"] = .string("design:\(design)") }
-            if let unit = e.unit { event["resourceInventoriedAs"] = .string("unit:\(unit)") }
+            if let unit = e.unit { event["resourceInventoriedAs"] = .string(lotIDs.contains(unit) ? "lot:\(unit)" : "unit:\(unit)") }
             if let reverses = e.reverses { event["corrects"] = .string("event:\(reverses)") }
+            if let quantity = e.quantity { event["mosquito:quantity"] = Self.quantity(quantity.amount.description, quantity.measure) }
+            if e.gift { event["mosquito:gift"] = .string("true") }
             if let note = e.note { event["note"] = .string(note) }
             events.append(event)
         }
@@ -84,7 +127,11 @@ extension Ledger {
             }
             for d in try await store.distributions(project: project) {
                 for (index, line) in d.lines.enumerated() {
+                    // The claims this line's money settled: the bucket's payments to the line's agent.
+                    let settled = d.payments.filter { $0.bucket == line.bucket && $0.agent == line.agent }
+                        .map { JSONValue.string("claim:\(project)/\($0.bucket)/\($0.event)") }
                     events.append(["@id": .string("distribution:\(d.sale)/\(index + 1)"), "@type": .string("vf:EconomicEvent"),
+                                   "realizationOf": .string("sale:\(d.sale)"), "settles": .array(settled),
                                    "action": .string("transfer"), "provider": custodian.map { .string("agent:\($0)") } ?? .null,
                                    "receiver": .string("agent:\(line.agent)"), "inScopeOf": .string("project:\(project)"),
                                    "mosquito:sale": .string(String(d.sale)),
@@ -95,14 +142,43 @@ extension Ledger {
             }
         }
         let document: JSONValue = .object([
-            "@context": .object(["vf": .string("https://w3id.org/valueflows/ont/vf#"),
-                                 "mosquito": .string("https://mosquito-daq.org/ns/ledger#")]),
+            "@context": Self.valueFlowsContext,
             "agents": .array(agents.map(JSONValue.object)),
+            "economicResources": .array(resources.map(JSONValue.object)),
+            "agreements": .array(agreements.map(JSONValue.object)),
             "economicEvents": .array(events.map(JSONValue.object)),
             "claims": .array(claims.map(JSONValue.object)),
         ])
         return document.render()
     }
+
+    /// `{hasNumericalValue, hasUnit}`: a decimal string and an OM2 unit label or a currency code.
+    static func quantity(_ value: String, _ unit: String) -> JSONValue {
+        .object(["hasNumericalValue": .string(value), "hasUnit": .string(unit)])
+    }
+
+    /// Maps every key the export writes to the ValueFlows (vf:), OM2 (om2:) or ledger (mosquito:) vocabulary, so a
+    /// JSON-LD processor expands the whole document and drops nothing; references (`agent:ana`) are IRIs.
+    static let valueFlowsContext: JSONValue = {
+        var context: [String: JSONValue] = [
+            "vf": .string("https://w3id.org/valueflows/ont/vf#"),
+            "om2": .string("http://www.ontology-of-units-of-measure.org/resource/om-2/"),
+            "mosquito": .string("https://mosquito-daq.org/ns/ledger#"),
+            "hasNumericalValue": .string("om2:hasNumericalValue"), "hasUnit": .string("om2:hasUnit"),
+        ]
+        for term in ["agents", "economicResources", "agreements", "economicEvents", "claims"] {
+            context[term] = .object(["@id": .string("mosquito:\(term)"), "@container": .string("@set")])
+        }
+        for term in ["name", "action", "hasPointInTime", "note", "trackingIdentifier", "batchLotCode", "expirationDate",
+                     "created", "resourceQuantity", "effortQuantity", "accountingQuantity", "lot"] {
+            context[term] = .string("vf:\(term)")
+        }
+        for term in ["provider", "receiver", "inScopeOf", "resourceConformsTo", "resourceInventoriedAs", "corrects",
+                     "triggeredBy", "conformsTo", "realizationOf", "settles"] {
+            context[term] = .object(["@id": .string("vf:\(term)"), "@type": .string("@id")])
+        }
+        return .object(context)
+    }()
 }
 
 /// A minimal JSON tree for documents whose shape is not a Swift type.

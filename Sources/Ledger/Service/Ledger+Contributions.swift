@@ -7,9 +7,19 @@ extension Ledger {
         _ = try await requireAgent(draft.agent)
         if let design = draft.design, try await store.design(design) == nil { throw .notFound("no design '\(design)'") }
         if let unit = draft.unit, try await store.unit(unit) == nil { throw .notFound("no unit '\(unit)'") }
+        if let lot = draft.lot {
+            guard draft.unit == nil else { throw .invalid("a contribution goes to a unit or a lot, not both") }
+            guard try await store.lot(lot) != nil else { throw .notFound("no lot '\(lot)' (use `ledger lot add`)") }
+        }
         var record = EventRecord(date: draft.date, agent: draft.agent, project: draft.project, kind: draft.kind,
                                  hours: nil, workType: nil, rate: nil, value: 0, design: draft.design,
-                                 unit: draft.unit, note: draft.note, reverses: nil)
+                                 unit: draft.unit ?? draft.lot, note: draft.note, reverses: nil)
+        if let quantity = draft.quantity {
+            guard quantity.amount.isPositive else { throw .invalid("quantity \(quantity.amount) must be greater than 0") }
+            try Self.checkMeasure(quantity.measure)
+            record.quantity = quantity
+        }
+        record.gift = draft.gift
         if draft.kind == .work {
             guard let hours = draft.hours, hours.isPositive else { throw .invalid("work needs hours greater than 0") }
             guard draft.value == nil else { throw .invalid("work is valued by hours × rate; give no value") }
@@ -28,7 +38,8 @@ extension Ledger {
             try AmountLimit.check(record.value, field, project.currency)
         } else {
             guard draft.hours == nil, draft.workType == nil else { throw .invalid("only work has hours and a work type") }
-            guard let value = draft.value, value > 0 else {
+            let value = draft.value ?? (draft.gift ? 0 : -1)
+            guard value > 0 || (draft.gift && value == 0) else {
                 throw .invalid("\(draft.kind.rawValue) needs a value greater than 0")
             }
             try AmountLimit.check(value, "value", project.currency)
@@ -51,7 +62,11 @@ extension Ledger {
         let record = EventRecord(date: date, agent: original.agent, project: original.project, kind: original.kind,
                                  hours: original.hours.map { LedgerDecimal(mantissa: -$0.mantissa, scale: $0.scale) },
                                  workType: original.workType, rate: original.rate, value: negated,
-                                 design: original.design, unit: original.unit, note: note, reverses: id)
+                                 design: original.design, unit: original.unit, note: note, reverses: id,
+                                 quantity: original.quantity.map {
+                                     EventQuantity(amount: LedgerDecimal(mantissa: -$0.amount.mantissa, scale: $0.amount.scale), measure: $0.measure)
+                                 },
+                                 gift: original.gift)
         return try await store.append(record)
     }
 
@@ -63,6 +78,12 @@ extension Ledger {
         guard draft.currency == project.currency else {
             throw .currencyMismatch(sale: draft.currency.code, project: project.currency.code)
         }
+        var draft = draft
+        if let lines = draft.lines { draft = try await withLines(draft, lines, project.currency) }
+        if let quantity = draft.quantity {
+            if let problem = Lot.quantityProblem(quantity) { throw .invalid(problem) }
+            guard try await store.unit(draft.unit) != nil else { throw .notFound("no lot '\(draft.unit)'") }
+        }
         guard try await store.unit(draft.unit) != nil else { throw .notFound("no unit '\(draft.unit)'") }
         guard draft.price >= 0 else { throw .invalid("price must not be negative") }
         try AmountLimit.check(draft.price, "price", project.currency)
@@ -72,6 +93,34 @@ extension Ledger {
         }
         guard !draft.buyer.isEmpty else { throw .invalid("buyer reference is empty") }
         return try await store.insert(draft)
+    }
+
+    /// Checks each line (a product, its quantity, its price) and fills the draft's unit, quantity and price from
+    /// them: line 1's product and quantity, the lines' total price.
+    private func withLines(_ draft: SaleDraft, _ lines: [SaleLine], _ currency: Currency) async throws(LedgerError) -> SaleDraft {
+        guard lines.count >= 2 else {
+            throw .invalid("a sale with lines has at least two; sell one product with --unit, or --lot and --quantity")
+        }
+        var total: Int64 = 0
+        for (index, line) in lines.enumerated() {
+            let name = "line \(index + 1)"
+            if let earlier = lines[..<index].firstIndex(where: { $0.unit == line.unit }) {
+                throw .invalid("\(name): '\(line.unit)' is already in line \(earlier + 1); one line per product")
+            }
+            if let quantity = line.quantity, let problem = Lot.quantityProblem(quantity) { throw .invalid("\(name): \(problem)") }
+            guard try await store.unit(line.unit) != nil else {
+                throw .notFound("\(name): no \(line.quantity == nil ? "unit" : "lot") '\(line.unit)'")
+            }
+            guard line.price >= 0 else { throw .invalid("\(name): price must not be negative") }
+            try AmountLimit.check(line.price, "\(name) price", currency)
+            total = try total.adding(line.price, for: "the lines' total price")
+        }
+        try AmountLimit.check(total, "price (the lines' total)", currency)
+        var draft = draft
+        draft.unit = lines[0].unit
+        draft.quantity = lines[0].quantity
+        draft.price = total
+        return draft
     }
 
     /// Reverses a sale (a return, a cancelled order): its unit can be sold again. A sale reversed before it is

@@ -68,7 +68,7 @@ extension Ledger {
         guard let unit = try await store.unit(serial) else { throw .notFound("no unit '\(serial)'") }
         let events = try await store.events(project: nil)
         var breakdowns = [UnitReport.SaleBreakdown]()
-        for sale in try await store.sales(project: nil) where sale.unit == serial {
+        for sale in try await store.sales(project: nil) where sale.productLines.contains(where: { $0.unit == serial }) {
             let distribution = try await store.distribution(sale: sale.id)
             let paidEvents = Set(distribution?.payments.map(\.event) ?? [])
             breakdowns.append(.init(sale: sale, distribution: distribution,

@@ -12,8 +12,8 @@ struct DistributionAudit {
     var projects: [String: Project]
     /// Every event, in sequence order (the event chain is verified before this runs).
     var events: [ContributionEvent]
-    /// The sold units' design lineages, by unit serial.
-    var lineages: [String: DesignLineage]
+    /// What each distributed sale sold, line by line (lineages, lot shares), by sale id.
+    var products: [Int64: [ProductLine]]
     /// The claims as found when the chain was introduced (empty for ledgers created with it).
     var baseline: [Claim]
     /// The claims table as stored now.
@@ -91,8 +91,7 @@ struct DistributionAudit {
         guard let project = projects[d.project] else { throw .notFound("no project '\(d.project)'") }
         let equation = try ValueEquation.load(json: Data(d.equationSnapshot.utf8))
         let input = DistributionInput(
-            sale: sale, project: project, equation: equation, lineage: lineages[sale.unit]?.designs ?? [],
-            citations: lineages[sale.unit]?.citations ?? [:],
+            sale: sale, project: project, equation: equation, lineage: [], products: products[sale.id],
             events: events.filter { $0.project == d.project && $0.id <= eventsSeq }, claims: claims)
         return try DistributionEngine.plan(input)
     }

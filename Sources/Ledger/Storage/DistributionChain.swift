@@ -20,8 +20,15 @@ enum DistributionChain {
     }
 
     static func saleDigest(_ sale: Sale) -> String {
-        digest([String(sale.id), sale.project, sale.unit, String(sale.price), sale.currency.code, sale.date.text,
-                sale.buyer, String(sale.directCosts)])
+        var fields = [String(sale.id), sale.project, sale.unit, String(sale.price), sale.currency.code, sale.date.text,
+                      sale.buyer, String(sale.directCosts)]
+        // A unit's one-line sale has neither and keeps the digest it had before lots and lines existed.
+        if let quantity = sale.quantity { fields += ["quantity", String(quantity)] }
+        if let lines = sale.lines {
+            fields += ["lines", String(lines.count)]
+            for line in lines { fields += [line.unit, line.quantity.map { String($0) } ?? "", String(line.price)] }
+        }
+        return digest(fields)
     }
 
     static func hash(_ link: Link, previous: String) -> String {

@@ -11,10 +11,18 @@ public enum HashChain {
             record.hours?.description ?? "", record.workType ?? "", record.rate?.description ?? "",
             String(record.value), record.design ?? "", record.unit ?? "", record.note ?? "",
             record.reverses.map(String.init) ?? "", record.recordedAt,
-        ]
+        ] + Self.laterFields(record)
         // Unit separator between fields, so no two field lists share a serialisation.
         let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
         return digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Fields added after the chain existed, hashed only when present, so every earlier event keeps its hash.
+    static func laterFields(_ record: EventRecord) -> [String] {
+        var fields = [String]()
+        if let quantity = record.quantity { fields += ["quantity", quantity.amount.description, quantity.measure] }
+        if record.gift { fields += ["gift"] }
+        return fields
     }
 }
 
@@ -22,7 +30,7 @@ extension ContributionEvent {
     var record: EventRecord {
         EventRecord(date: date, agent: agent, project: project, kind: kind, hours: hours, workType: workType,
                     rate: rate, value: value, design: design, unit: unit, note: note, reverses: reverses,
-                    recordedAt: recordedAt)
+                    recordedAt: recordedAt, quantity: quantity, gift: gift)
     }
 }
 

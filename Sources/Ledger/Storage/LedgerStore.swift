@@ -17,6 +17,17 @@ public protocol LedgerStore: Sendable {
     func insert(_ unit: Unit) async throws(LedgerError)
     func unit(_ serial: String) async throws(LedgerError) -> Unit?
 
+    /// Registers a lot: a row in `units` (its id and design) and one in `lots`, in one transaction.
+    func insert(_ lot: Lot) async throws(LedgerError)
+    func lot(_ id: String) async throws(LedgerError) -> Lot?
+    /// Every lot, by id.
+    func lots() async throws(LedgerError) -> [Lot]
+    /// The lot with what its sales not reversed and its write-offs took from it; nil when there is no such lot.
+    func lotStock(_ id: String) async throws(LedgerError) -> LotStock?
+    func writeOffs(lot: String) async throws(LedgerError) -> [LotWriteOff]
+    /// Closes `quantity` of a lot for sale; refuses more than it still holds (checked in the insert's transaction).
+    func insertWriteOff(lot: String, quantity: Int64, date: LedgerDate, reason: String) async throws(LedgerError) -> LotWriteOff
+
     /// Appends to the hash chain atomically and returns the stored event.
     func append(_ record: EventRecord) async throws(LedgerError) -> ContributionEvent
     func event(_ id: Int64) async throws(LedgerError) -> ContributionEvent?
@@ -26,7 +37,8 @@ public protocol LedgerStore: Sendable {
     /// events; names the first bad row (see docs/ledger.md "Sales and distributions").
     func verifyChain() async throws(LedgerError) -> ChainReport
 
-    /// Records a sale; refuses a unit that already has a sale not reversed (checked in the insert's transaction).
+    /// Records a sale; refuses a unit that already has a sale not reversed, and more of a lot than it holds
+    /// (checked in the insert's transaction).
     func insert(_ sale: SaleDraft) async throws(LedgerError) -> Sale
     func sale(_ id: Int64) async throws(LedgerError) -> Sale?
     func sales(project: String?) async throws(LedgerError) -> [Sale]

@@ -100,6 +100,11 @@ struct RowReader {
         do { return try LedgerDate(text) } catch { throw tampered(index - 1, "'\(text)' is not a date YYYY-MM-DD") }
     }
 
+    mutating func optionalDate() throws(LedgerError) -> LedgerDate? {
+        guard let text = try optionalText() else { return nil }
+        do { return try LedgerDate(text) } catch { throw tampered(index - 1, "'\(text)' is not a date YYYY-MM-DD") }
+    }
+
     mutating func currency() throws(LedgerError) -> Currency {
         let text = try self.text()
         do { return try Currency(text) } catch { throw tampered(index - 1, "'\(text)' is not an ISO 4217 currency code") }
@@ -136,8 +141,13 @@ extension SQLValue {
 
 /// Every table's row shape, and the decoders shared by the store's reads.
 enum Rows {
-    static let events = RowSource("events", "seq, date, agent, project, kind, hours, work_type, rate, value, design, unit, note, reverses, recorded_at, previous_hash, hash", key: "seq")
-    static let sales = RowSource("sales", "id, project, unit, price, currency, date, buyer, direct_costs", key: "id")
+    static let events = RowSource("events", "seq, date, agent, project, kind, hours, work_type, rate, value, design, unit, note, reverses, recorded_at, previous_hash, hash, quantity, quantity_unit, gift", key: "seq")
+    static let sales = RowSource("sales", "id, project, unit, price, currency, date, buyer, direct_costs, quantity", key: "id")
+    /// The sales table before migration 5 added `quantity`, as migration 2's backfill reads it.
+    static let salesBeforeLots = RowSource("sales", "id, project, unit, price, currency, date, buyer, direct_costs", key: "id")
+    static let saleLines = RowSource("sale_lines", "sale, line, unit, quantity, price", key: "sale", "line")
+    static let lots = RowSource("lots", "id, quantity, measure, expires", key: "id")
+    static let writeOffs = RowSource("lot_write_offs", "id, lot, quantity, date, reason, recorded_at", key: "id")
     static let claimColumns = "project, bucket, event, agent, rule, original, balance, paid"
     static let claims = RowSource("claims", claimColumns, key: "project", "bucket", "event")
     static let baselineClaims = RowSource("claims_baseline", claimColumns, key: "project", "bucket", "event")
@@ -155,17 +165,65 @@ enum Rows {
             id: id, date: date, agent: agent, project: project, kind: kind, hours: try r.optionalDecimal(),
             workType: try r.optionalText(), rate: try r.optionalDecimal(), value: try r.int(), design: try r.optionalText(),
             unit: try r.optionalText(), note: try r.optionalText(), reverses: try r.optionalInt(), recordedAt: try r.text(),
-            previousHash: try r.text(), hash: try r.text())
+            previousHash: try r.text(), hash: try r.text(), quantity: try eventQuantity(&r), gift: try r.optionalInt() != nil)
     }
 
-    static func sale(_ row: [SQLValue]) throws(LedgerError) -> Sale {
-        var r = RowReader(row, sales)
+    /// The quantity columns: both NULL, or a decimal and a unit of measure.
+    private static func eventQuantity(_ r: inout RowReader) throws(LedgerError) -> EventQuantity? {
+        let amount = try r.optionalDecimal(), measure = try r.optionalText()
+        guard let amount else {
+            if measure != nil { throw r.tampered(column: "quantity", "NULL beside a unit of measure") }
+            return nil
+        }
+        guard let measure, Lot.measures.contains(measure) else {
+            throw r.tampered(column: "quantity_unit", "\(measure.map { "'\($0)'" } ?? "NULL") is not a unit of measure")
+        }
+        return EventQuantity(amount: amount, measure: measure)
+    }
+
+    static func sale(_ row: [SQLValue], from source: RowSource = sales) throws(LedgerError) -> Sale {
+        var r = RowReader(row, source)
         let id = try r.int(), project = try r.text(), unit = try r.text(), price = try r.nonNegative()
         let currency = try r.currency(), date = try r.date(), buyer = try r.text(), directCosts = try r.nonNegative()
         // Every sale was refused unless its direct costs fit in its price, so `distributable` never goes negative.
         guard directCosts <= price else { throw r.tampered(column: "direct_costs", "\(directCosts) exceeds the price \(price)") }
+        var quantity: Int64?
+        if source.list.hasSuffix("quantity") {
+            quantity = try r.optionalInt()
+            if let quantity, Lot.quantityProblem(quantity) != nil {
+                throw r.tampered(column: "quantity", "\(quantity) is not a quantity greater than 0")
+            }
+        }
         return Sale(id: id, project: project, unit: unit, price: price, currency: currency, date: date, buyer: buyer,
-                    directCosts: directCosts)
+                    directCosts: directCosts, quantity: quantity)
+    }
+
+    /// (sale id, line) of one row of `sale_lines`.
+    static func saleLine(_ row: [SQLValue]) throws(LedgerError) -> (sale: Int64, line: SaleLine) {
+        var r = RowReader(row, saleLines)
+        let sale = try r.int()
+        _ = try r.int()
+        let unit = try r.text(), quantity = try r.optionalInt()
+        if let quantity, Lot.quantityProblem(quantity) != nil {
+            throw r.tampered(column: "quantity", "\(quantity) is not a quantity greater than 0")
+        }
+        return (sale, SaleLine(unit: unit, quantity: quantity, price: try r.nonNegative()))
+    }
+
+    static func lot(_ row: [SQLValue], design: String) throws(LedgerError) -> Lot {
+        var r = RowReader(row, lots)
+        let id = try r.text(), quantity = try r.int()
+        if Lot.quantityProblem(quantity) != nil { throw r.tampered(column: "quantity", "\(quantity) is not a quantity greater than 0") }
+        let measure = try r.text()
+        guard Lot.measures.contains(measure) else { throw r.tampered(column: "measure", "'\(measure)' is not a unit of measure") }
+        return Lot(id: id, design: design, quantity: quantity, measure: measure, expires: try r.optionalDate())
+    }
+
+    static func writeOff(_ row: [SQLValue]) throws(LedgerError) -> LotWriteOff {
+        var r = RowReader(row, writeOffs)
+        let id = try r.int(), lot = try r.text(), quantity = try r.int()
+        if Lot.quantityProblem(quantity) != nil { throw r.tampered(column: "quantity", "\(quantity) is not a quantity greater than 0") }
+        return LotWriteOff(id: id, lot: lot, quantity: quantity, date: try r.date(), reason: try r.text(), recordedAt: try r.text())
     }
 
     static func claim(_ row: [SQLValue], from source: RowSource = claims) throws(LedgerError) -> Claim {

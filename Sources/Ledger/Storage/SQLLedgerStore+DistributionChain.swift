@@ -82,7 +82,9 @@ extension SQLLedgerStore {
         for (index, row) in try await s.query("SELECT sale FROM distributions ORDER BY sale", []).enumerated() {
             var r = RowReader(row, RowSource("distributions", "sale", key: "sale"))
             let saleID = try r.int()
-            guard let sale = try await Self.sale(saleID, s),
+            // Read with the columns a ledger had then: migration 5 adds `quantity` later in the same opening.
+            let saleRow = try await s.query("SELECT \(Rows.salesBeforeLots.list) FROM sales WHERE id = ?", [.integer(saleID)]).first
+            guard let sale = try saleRow.map({ row throws(LedgerError) in try Rows.sale(row, from: Rows.salesBeforeLots) }),
                   let distribution = try await Self.distribution(saleID, s) else {
                 throw .storage("a distribution has no sale; the ledger cannot be migrated")
             }

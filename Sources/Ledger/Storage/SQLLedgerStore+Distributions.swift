@@ -62,20 +62,41 @@ extension SQLLedgerStore {
             guard let equation = try await Self.latestEquation(project.id, s) else {
                 throw .notFound("project '\(project.id)' has no value equation (use `ledger equation set`)")
             }
-            guard let unit = try await Self.unit(sale.unit, s) else { throw .notFound("no unit '\(sale.unit)'") }
-            let lineage = try await Self.lineage(of: unit, s)
+            guard try await Self.unit(sale.unit, s) != nil else { throw .notFound("no unit '\(sale.unit)'") }
+            let products = try await Self.products(of: sale, s)
             var claims = [ClaimKey: Claim]()
             for claim in try await Self.claims(project.id, s) {
                 claims[ClaimKey(bucket: claim.bucket, event: claim.event)] = claim
             }
-            let input = DistributionInput(sale: sale, project: project, equation: equation, lineage: lineage.designs,
-                                          citations: lineage.citations, events: try await Self.events(project: project.id, s), claims: claims)
+            let input = DistributionInput(sale: sale, project: project, equation: equation, lineage: products[0].lineage,
+                                          citations: products[0].citations, lotShare: products[0].lotShare, products: products,
+                                          events: try await Self.events(project: project.id, s), claims: claims)
             let plan = try compute(input)
             guard !dryRun else { return plan }
             try await Self.store(plan, existing: claims, s)
             try await Self.chainNewDistribution(sale, s)
             return plan
         }
+    }
+
+    /// What a sale sold, line by line, with each product's design lineage and, for part of a lot, the share sold.
+    /// A product no longer in `units` (a deleted row) has no lineage, so a replay reports what that changes.
+    static func products(of sale: Sale, _ s: any SQLSession) async throws(LedgerError) -> [ProductLine] {
+        var products = [ProductLine]()
+        for line in sale.productLines {
+            var lineage = DesignLineage()
+            if let unit = try await Self.unit(line.unit, s) { lineage = try await Self.lineage(of: unit, s) }
+            var share: LotShare?
+            if let quantity = line.quantity {
+                guard let lot = try await Self.lot(line.unit, s) else {
+                    throw .tampered("ledger tampered: sale \(sale.id) sells \(quantity) of '\(line.unit)', which is not a lot")
+                }
+                share = LotShare(sold: quantity, produced: lot.quantity)
+            }
+            products.append(ProductLine(unit: line.unit, price: line.price, lineage: lineage.designs,
+                                        citations: lineage.citations, lotShare: share))
+        }
+        return products
     }
 
     /// The unit's design first, then its ancestors, with the weights they cite their parents at.

@@ -10,19 +10,20 @@ extension SQLLedgerStore {
             let seq = previousSeq + 1
             let hash = HashChain.hash(seq: seq, record: record, previous: previousHash)
             try await s.execute(
-                "INSERT INTO events (\(Rows.events.list)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events (\(Rows.events.list)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [.integer(seq), .text(record.date.text), .text(record.agent), .text(record.project),
                  .text(record.kind.rawValue), SQLValue(record.hours?.description), SQLValue(record.workType),
                  SQLValue(record.rate?.description), .integer(record.value), SQLValue(record.design),
                  SQLValue(record.unit), SQLValue(record.note), SQLValue(record.reverses),
-                 .text(record.recordedAt), .text(previousHash), .text(hash)])
+                 .text(record.recordedAt), .text(previousHash), .text(hash), SQLValue(record.quantity?.amount.description),
+                 SQLValue(record.quantity?.measure), record.gift ? .integer(1) : .null])
             try await s.execute("DELETE FROM chain_head WHERE id = 1", [])
             try await s.execute("INSERT INTO chain_head (id, seq, hash) VALUES (1, ?, ?)", [.integer(seq), .text(hash)])
             return ContributionEvent(
                 id: seq, date: record.date, agent: record.agent, project: record.project, kind: record.kind,
                 hours: record.hours, workType: record.workType, rate: record.rate, value: record.value,
                 design: record.design, unit: record.unit, note: record.note, reverses: record.reverses,
-                recordedAt: record.recordedAt, previousHash: previousHash, hash: hash)
+                recordedAt: record.recordedAt, previousHash: previousHash, hash: hash, quantity: record.quantity, gift: record.gift)
         }
     }
 
@@ -87,19 +88,23 @@ extension SQLLedgerStore {
 
     static func distributionAudit(events: [ContributionEvent], _ s: any SQLSession) async throws(LedgerError) -> DistributionAudit {
         let links = try await storedLinks(s)
-        var sales = [Int64: Sale](), projects = [String: Project](), lineages = [String: DesignLineage]()
+        var sales = [Int64: Sale](), projects = [String: Project](), products = [Int64: [ProductLine]]()
         for row in try await s.query("SELECT \(Rows.sales.list) FROM sales", []) {
             let sale = try Rows.sale(row)
             sales[sale.id] = sale
+        }
+        for row in try await s.query("SELECT \(Rows.saleLines.list) FROM sale_lines ORDER BY sale, line", []) {
+            let (sale, line) = try Rows.saleLine(row)
+            let lines = sales[sale]?.lines ?? []
+            sales[sale]?.lines = lines + [line]
         }
         for row in try await s.query("SELECT \(Rows.projects.list) FROM projects", []) {
             let project = try Rows.project(row)
             projects[project.id] = project
         }
         for link in links {
-            guard let serial = sales[link.link.distribution.sale]?.unit, lineages[serial] == nil,
-                  let unit = try await Self.unit(serial, s) else { continue }
-            lineages[serial] = try await lineage(of: unit, s)
+            guard let sale = sales[link.link.distribution.sale] else { continue }
+            products[sale.id] = try await Self.products(of: sale, s)
         }
         var baseline = [Claim](), claims = [Claim]()
         for row in try await s.query("SELECT \(Rows.claimColumns) FROM claims_baseline", []) {
@@ -107,7 +112,7 @@ extension SQLLedgerStore {
         }
         for row in try await s.query("SELECT \(Rows.claimColumns) FROM claims", []) { claims.append(try Rows.claim(row)) }
         return DistributionAudit(links: links, head: try await distributionHead(s), sales: sales, projects: projects,
-                                 events: events, lineages: lineages, baseline: baseline, claims: claims)
+                                 events: events, products: products, baseline: baseline, claims: claims)
     }
 
     // MARK: equations

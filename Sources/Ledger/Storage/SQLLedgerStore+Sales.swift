@@ -1,27 +1,54 @@
-/// Sales and their reversals. A serial-numbered unit has at most one sale that is not reversed: the check and
+/// Sales and their reversals. A serial-numbered unit has at most one sale that is not reversed, and a lot's sales
+/// not reversed never add up to more than it holds (SQLLedgerStore+Lots): the check and
 /// the insert run in one transaction, which both backends serialise across connections and processes
 /// (`BEGIN IMMEDIATE` on SQLite, the advisory lock on PostgreSQL), so two writers racing to sell one unit
 /// cannot both succeed.
 extension SQLLedgerStore {
     public func insert(_ sale: SaleDraft) async throws(LedgerError) -> Sale {
         try await database.transaction { s throws(LedgerError) in
-            try await Self.requireUnsold(sale.unit, on: sale.date, s)
+            for (index, line) in sale.productLines.enumerated() {
+                do throws(LedgerError) { try await Self.requireSellable(line, on: sale.date, s) } catch {
+                    throw sale.lines == nil ? error : error.prefixed("line \(index + 1): ")
+                }
+            }
             let id = try await Self.nextSaleID(s)
             let stored = Sale(id: id, project: sale.project, unit: sale.unit, price: sale.price, currency: sale.currency,
-                              date: sale.date, buyer: sale.buyer, directCosts: sale.directCosts)
-            try await s.execute("INSERT INTO sales (\(Rows.sales.list)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              date: sale.date, buyer: sale.buyer, directCosts: sale.directCosts, quantity: sale.quantity,
+                              lines: sale.lines)
+            try await s.execute("INSERT INTO sales (\(Rows.sales.list)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 [.integer(id), .text(sale.project), .text(sale.unit), .integer(sale.price),
                                  .text(sale.currency.code), .text(sale.date.text), .text(sale.buyer),
-                                 .integer(sale.directCosts)])
+                                 .integer(sale.directCosts), SQLValue(sale.quantity)])
+            for (index, line) in (sale.lines ?? []).enumerated() {
+                try await s.execute("INSERT INTO sale_lines (\(Rows.saleLines.list)) VALUES (?, ?, ?, ?, ?)",
+                                    [.integer(id), .integer(Int64(index + 1)), .text(line.unit), SQLValue(line.quantity),
+                                     .integer(line.price)])
+            }
             return stored
         }
     }
+
+    /// Refuses a line selling more of a lot than it holds, or a unit that is sold.
+    static func requireSellable(_ line: SaleLine, on date: LedgerDate, _ s: any SQLSession) async throws(LedgerError) {
+        if let stock = try await Self.lotStock(line.unit, s) {
+            try Self.requireAvailable(line.quantity, on: date, stock)
+        } else {
+            guard line.quantity == nil else {
+                throw .invalid("quantity: '\(line.unit)' is a serial-numbered unit, sold whole; give no quantity")
+            }
+            try await Self.requireUnsold(line.unit, on: date, s)
+        }
+    }
+
+    /// The sales that sell `unit`, in one line or as one of several.
+    static let salesOfUnit = "SELECT \(Rows.sales.list) FROM sales WHERE (unit = ? AND id NOT IN (SELECT sale FROM sale_lines)) "
+        + "OR id IN (SELECT sale FROM sale_lines WHERE unit = ?) ORDER BY id"
 
     /// Refuses a unit with a sale that is not reversed, and a sale dated before the unit's last one was reversed
     /// (the unit was still the earlier buyer's then).
     static func requireUnsold(_ unit: String, on date: LedgerDate, _ s: any SQLSession) async throws(LedgerError) {
         var lastReversal: SaleReversal?
-        for row in try await s.query("SELECT \(Rows.sales.list) FROM sales WHERE unit = ? ORDER BY id", [.text(unit)]) {
+        for row in try await s.query(salesOfUnit, [.text(unit), .text(unit)]) {
             let sale = try Rows.sale(row)
             guard let reversal = try await saleReversal(sale.id, s) else {
                 throw .duplicate("unit '\(unit)' is already sold (sale \(sale.id) on \(sale.date)); a unit is sold once, "
@@ -49,8 +76,21 @@ extension SQLLedgerStore {
     }
 
     static func sale(_ id: Int64, _ s: any SQLSession) async throws(LedgerError) -> Sale? {
-        try await s.query("SELECT \(Rows.sales.list) FROM sales WHERE id = ?", [.integer(id)])
-            .first.map { row throws(LedgerError) in try Rows.sale(row) }
+        guard let row = try await s.query("SELECT \(Rows.sales.list) FROM sales WHERE id = ?", [.integer(id)]).first else {
+            return nil
+        }
+        return try await withLines(try Rows.sale(row), s)
+    }
+
+    /// The sale with its lines, when it has several.
+    static func withLines(_ sale: Sale, _ s: any SQLSession) async throws(LedgerError) -> Sale {
+        var lines = [SaleLine]()
+        for row in try await s.query("SELECT \(Rows.saleLines.list) FROM sale_lines WHERE sale = ? ORDER BY line", [.integer(sale.id)]) {
+            lines.append(try Rows.saleLine(row).line)
+        }
+        var sale = sale
+        if !lines.isEmpty { sale.lines = lines }
+        return sale
     }
 
     public func sales(project: String?) async throws(LedgerError) -> [Sale] {
@@ -61,7 +101,7 @@ extension SQLLedgerStore {
                 try await s.query("SELECT \(Rows.sales.list) FROM sales ORDER BY id", [])
             }
             var sales = [Sale]()
-            for row in rows { sales.append(try Rows.sale(row)) }
+            for row in rows { sales.append(try await Self.withLines(try Rows.sale(row), s)) }
             return sales
         }
     }

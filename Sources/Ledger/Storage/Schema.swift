@@ -93,6 +93,36 @@ enum Schema {
         // Version 4: a design may state how much of a sale of it is owed to its parent. Existing designs state
         // nothing (NULL), so every distribution made before replays with the bucket's lineage_weight as it did.
         Migration(version: 4, statements: ["ALTER TABLE designs ADD COLUMN cites TEXT"]),
+        // Version 5: lots (a design produced in a quantity, sold in parts) and their write-offs. A lot's id is
+        // also a row of `units`, so events and sales name it as they name a unit; every existing sale sold a
+        // unit whole (quantity NULL), so its digest and distribution replay exactly as before.
+        Migration(version: 5, statements: [
+            """
+            CREATE TABLE lots (id TEXT PRIMARY KEY REFERENCES units(serial), quantity BIGINT NOT NULL,
+              measure TEXT NOT NULL, expires TEXT)
+            """,
+            """
+            CREATE TABLE lot_write_offs (id BIGINT PRIMARY KEY, lot TEXT NOT NULL REFERENCES lots(id),
+              quantity BIGINT NOT NULL, date TEXT NOT NULL, reason TEXT NOT NULL, recorded_at TEXT NOT NULL)
+            """,
+            "ALTER TABLE sales ADD COLUMN quantity BIGINT",
+        ]),
+        // Version 6: sales of several lines. A one-line sale has no rows here (as every earlier sale), so its
+        // digest and distribution are unchanged.
+        Migration(version: 6, statements: [
+            """
+            CREATE TABLE sale_lines (sale BIGINT NOT NULL REFERENCES sales(id), line BIGINT NOT NULL,
+              unit TEXT NOT NULL REFERENCES units(serial), quantity BIGINT, price BIGINT NOT NULL, PRIMARY KEY (sale, line))
+            """,
+            "CREATE INDEX sale_lines_by_unit ON sale_lines (unit)",
+        ]),
+        // Version 7: a contribution's resource quantity (12 kg) and the gift flag. NULL for every earlier event,
+        // whose hash covers neither, so the event chain verifies as before.
+        Migration(version: 7, statements: [
+            "ALTER TABLE events ADD COLUMN quantity TEXT",
+            "ALTER TABLE events ADD COLUMN quantity_unit TEXT",
+            "ALTER TABLE events ADD COLUMN gift BIGINT",
+        ]),
     ]
 
     static func migrate(_ database: any SQLDatabase) async throws(LedgerError) {

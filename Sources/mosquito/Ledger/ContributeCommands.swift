@@ -13,6 +13,10 @@ struct ContributeCommand: AsyncParsableCommand {
     @Option(help: "Value in the project's currency, e.g. 185.40 (not for work).") var value: String?
     @Option var design: String?
     @Option var unit: String?
+    @Option(help: "A lot the contribution went into (`ledger lot add`).") var lot: String?
+    @Option(help: "What was given, as a decimal in --measure, e.g. 12 (kg of lentils); beside its value.") var quantity: String?
+    @Option(help: "The quantity's unit of measure: one, box, portion, kg, g, l, ml or h.") var measure: String?
+    @Flag(help: "A gift: recorded, but creates no claim (a gift other than work may have no --value).") var gift = false
     @Option var note: String?
     @Option(help: "YYYY-MM-DD (default: today, UTC).") var date: LedgerDate?
 
@@ -35,9 +39,20 @@ struct ContributeCommand: AsyncParsableCommand {
                 }
                 minor = try currency.parse(value, field: "value")
             }
+            var given: EventQuantity?
+            switch (quantity, measure) {
+            case (nil, nil): break
+            case (let quantity?, let measure?):
+                guard let amount = LedgerDecimal(quantity) else {
+                    throw .invalid("quantity '\(quantity)' is not a decimal like 12.5 with at most 6 decimals and 12 digits")
+                }
+                given = EventQuantity(amount: amount, measure: measure)
+            default:
+                throw .invalid("quantity: give both --quantity and --measure (one, box, portion, kg, g, l, ml, h)")
+            }
             let event = try await ledger.contribute(ContributionDraft(
                 date: date ?? todayUTC(), agent: agent, project: project, kind: kind, hours: parsedHours,
-                workType: workType, value: minor, design: design, unit: unit, note: note))
+                workType: workType, value: minor, design: design, unit: unit, lot: lot, note: note, quantity: given, gift: gift))
             options.emit(event) { "event \(event.id) recorded: \(event.kind.rawValue) by \(event.agent), value \(event.value) minor units" }
         }
     }
@@ -67,8 +82,12 @@ struct SaleCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a sale.")
         @OptionGroup var options: LedgerOptions
         @Option var project: String
-        @Option(help: "Serial of the sold unit.") var unit: String
-        @Option(help: "Price, e.g. 1250.00.") var price: String
+        @Option(help: "Serial of the sold unit.") var unit: String?
+        @Option(help: "The lot part of which is sold (with --quantity).") var lot: String?
+        @Option(help: "How much of the lot is sold, in its unit of measure.") var quantity: String?
+        @Option(help: "One line of a sale of several products: UNIT=PRICE or LOT:QUANTITY=PRICE (repeat; instead of --unit/--lot and --price).")
+        var line: [String] = []
+        @Option(help: "Price, e.g. 1250.00.") var price: String?
         @Option(help: "ISO 4217 code; must be the project's.") var currency: String
         @Option(help: "Buyer reference.") var buyer: String
         @Option(name: .customLong("direct-costs")) var directCosts: String = "0"
@@ -76,11 +95,61 @@ struct SaleCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { ledger throws(LedgerError) in
+                guard line.isEmpty else { return try await recordLines(ledger) }
+                guard let price else { throw .invalid("price: a sale needs --price (or --line for each product)") }
+                let product: String
+                var sold: Int64?
+                switch (unit, lot) {
+                case (let unit?, nil):
+                    guard quantity == nil else { throw .invalid("quantity: a unit is sold whole; --quantity goes with --lot") }
+                    product = unit
+                case (nil, let lot?):
+                    guard let quantity else { throw .invalid("quantity: a sale of lot '\(lot)' needs --quantity") }
+                    guard try await ledger.store.lot(lot) != nil else { throw .notFound("no lot '\(lot)' (use `ledger lot add`)") }
+                    product = lot
+                    sold = try quantityArgument(quantity)
+                default:
+                    throw .invalid("a sale sells a unit (--unit) or part of a lot (--lot and --quantity), one of them")
+                }
                 let currency = try Currency(currency)
                 let sale = try await ledger.recordSale(SaleDraft(
-                    project: project, unit: unit, price: try currency.parse(price, field: "price"), currency: currency,
-                    date: date ?? todayUTC(), buyer: buyer, directCosts: try currency.parse(directCosts, field: "direct costs")))
-                options.emit(sale) { "sale \(sale.id) recorded: \(unit) for \(currency.format(sale.price)) \(currency)" }
+                    project: project, unit: product, price: try currency.parse(price, field: "price"), currency: currency,
+                    date: date ?? todayUTC(), buyer: buyer, directCosts: try currency.parse(directCosts, field: "direct costs"),
+                    quantity: sold))
+                options.emit(sale) {
+                    "sale \(sale.id) recorded: " + (sold.map { "\($0) of " } ?? "") + "\(product) for \(currency.format(sale.price)) \(currency)"
+                }
+            }
+        }
+
+        /// A sale of several lines, each `UNIT=PRICE` or `LOT:QUANTITY=PRICE`.
+        private func recordLines(_ ledger: Ledger) async throws(LedgerError) {
+            guard unit == nil, lot == nil, quantity == nil, price == nil else {
+                throw .invalid("a sale of lines gives every product with --line, without --unit, --lot, --quantity or --price")
+            }
+            let currency = try Currency(currency)
+            var lines = [SaleLine]()
+            for (index, text) in line.enumerated() {
+                let name = "line \(index + 1)"
+                guard let equals = text.lastIndex(of: "="), equals != text.startIndex else {
+                    throw .invalid("\(name) '\(text)' is not UNIT=PRICE or LOT:QUANTITY=PRICE")
+                }
+                var product = String(text[..<equals])
+                let linePrice = try currency.parse(String(text[text.index(after: equals)...]), field: "\(name) price")
+                var sold: Int64?
+                if let colon = product.lastIndex(of: ":") {
+                    do throws(LedgerError) { sold = try quantityArgument(String(product[product.index(after: colon)...])) } catch {
+                        throw error.prefixed("\(name): ")
+                    }
+                    product = String(product[..<colon])
+                }
+                lines.append(SaleLine(unit: product, quantity: sold, price: linePrice))
+            }
+            let sale = try await ledger.recordSale(SaleDraft(
+                project: project, lines: lines, currency: currency, date: date ?? todayUTC(), buyer: buyer,
+                directCosts: try currency.parse(directCosts, field: "direct costs")))
+            options.emit(sale) {
+                "sale \(sale.id) recorded: \(lines.count) lines for \(currency.format(sale.price)) \(currency)"
             }
         }
     }

@@ -126,12 +126,19 @@ struct LedgerVerifyCommand: AsyncParsableCommand {
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "demo",
-        abstract: "Build a small Mosquito network in an empty ledger and sell three units.")
+        abstract: "Build a small Mosquito network (or, with --network food, a community kitchen) in an empty ledger and sell.")
     @OptionGroup var options: LedgerOptions
+    @Option(help: "mosquito (three instruments) or food (a community kitchen's batches, sold by the box).")
+    var network: String = "mosquito"
 
     func run() async throws {
         try await options.run { ledger throws(LedgerError) in
-            let distributions = try await ledger.runDemo()
+            let distributions: [Distribution]
+            switch network {
+            case "mosquito": distributions = try await ledger.runDemo()
+            case "food": distributions = try await ledger.runFoodDemo()
+            default: throw .invalid("--network '\(network)' is not one of mosquito, food")
+            }
             options.emit(distributions) { distributions.map { LedgerText.distribution($0) }.joined(separator: "\n") }
         }
     }
