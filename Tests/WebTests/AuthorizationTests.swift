@@ -24,6 +24,8 @@ struct AuthorizationTests {
         .init(path: "/api/ledger/agents", body: #"{"id":"zed","name":"Zed","kind":"person"}"#, action: .manageNetwork),
         .init(path: "/api/ledger/sales", body: #"{"project":"mosquito","unit":"nope","price":100,"currency":"EUR","date":"2026-05-01","buyer":"x"}"#, action: .recordSale),
         .init(path: "/api/ledger/sales/999/distribute", body: "", action: .distribute),
+        .init(path: "/api/ledger/lots", body: #"{"id":"LOT-AUTH","design":"MQ-FORCE-r2","quantity":3,"measure":"box"}"#, action: .recordSale),
+        .init(path: "/api/ledger/lots/NOPE/write-offs", body: #"{"quantity":1,"reason":"spoiled","date":"2026-05-01"}"#, action: .recordSale),
         .init(path: "/api/ledger/contributions", body: #"{"date":"2026-05-01","project":"mosquito","kind":"cash","value":100,"agent":"somebody-else"}"#, action: .logContribution),
     ]
 

@@ -60,6 +60,29 @@ struct OpenAPIConformanceTests {
             _ = try await call(.post, "/api/ledger/contributions", as: "/api/ledger/contributions", role: .operator,
                                #"{"date":"2026-05-02","project":"mosquito","kind":"material","value":1234,"unit":"\#(units[0])"}"#)
             _ = try await call(.post, "/api/ledger/contributions", as: "/api/ledger/contributions", role: .operator, #"{"project":"mosquito"}"#)
+            _ = try await call(.post, "/api/ledger/lots", as: "/api/ledger/lots", role: .custodian,
+                               #"{"id":"LOT-1","design":"MQ-FORCE-r2","quantity":40,"measure":"box","expires":"2026-12-31"}"#)
+            _ = try await call(.post, "/api/ledger/lots", as: "/api/ledger/lots", role: .custodian,
+                               #"{"id":"LOT-2","design":"MQ-FORCE-r2","quantity":-1,"measure":"box"}"#)
+            _ = try await call(.post, "/api/ledger/lots", as: "/api/ledger/lots", role: .custodian,
+                               #"{"id":"LOT-3","design":"MQ-FORCE-r2","quantity":1,"measure":"kg"}"#)
+            _ = try await call(.post, "/api/ledger/lots/LOT-1/write-offs", as: "/api/ledger/lots/{id}/write-offs", role: .custodian,
+                               #"{"quantity":4,"reason":"spoiled","date":"2026-05-02"}"#)
+            _ = try await call(.post, "/api/ledger/lots/NOPE/write-offs", as: "/api/ledger/lots/{id}/write-offs", role: .custodian,
+                               #"{"quantity":4,"reason":"spoiled","date":"2026-05-02"}"#)
+            _ = try await call(.post, "/api/ledger/contributions", as: "/api/ledger/contributions", role: .operator,
+                               #"{"date":"2026-05-02","project":"mosquito","kind":"material","lot":"LOT-1","gift":true,"quantity":{"amount":"12","measure":"kg"}}"#)
+            let sale = #""project":"mosquito","currency":"CAD","date":"2026-05-03","buyer":"co-op""#
+            _ = try await call(.post, "/api/ledger/sales", as: "/api/ledger/sales", role: .custodian,
+                               #"{\#(sale),"lot":"LOT-1","quantity":10,"price":50000}"#)
+            _ = try await call(.post, "/api/ledger/sales", as: "/api/ledger/sales", role: .custodian,
+                               #"{\#(sale),"lines":[{"lot":"LOT-1","quantity":2,"price":100},{"lot":"LOT-3","quantity":1,"price":5}]}"#)
+            _ = try await call(.post, "/api/ledger/sales", as: "/api/ledger/sales", role: .custodian,
+                               #"{\#(sale),"lot":"LOT-1","quantity":100,"price":50000}"#)
+            _ = try await call(.get, "/api/ledger/sales", as: "/api/ledger/sales")
+            _ = try await call(.get, "/api/ledger/lots", as: "/api/ledger/lots")
+            _ = try await call(.get, "/api/ledger/lots/LOT-1", as: "/api/ledger/lots/{id}")
+            _ = try await call(.get, "/api/ledger/lots/NOPE", as: "/api/ledger/lots/{id}")
             _ = try await call(.get, "/api/ledger/distributions", as: "/api/ledger/distributions")
             _ = try await call(.post, "/api/ledger/sales/1/distribute", as: "/api/ledger/sales/{id}/distribute", role: .custodian)
             _ = try await call(.post, "/api/session", as: "/api/session", role: .viewer)

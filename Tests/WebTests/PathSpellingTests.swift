@@ -100,6 +100,7 @@ struct PathSpellingTests {
             calibration.stdout.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("MQC-") }.map(String.init),
             "calibrate printed a certificate id: \(calibration.stdout)")
         let sale = try #require(try await f.server.ledger?.store.sales(project: nil).first)
+        let lot = try #require(try await f.server.ledger?.addLot(id: "LOT-SWEEP", design: "MQ-FORCE-r2", quantity: 10, measure: "box"))
         return (RealPaths(concrete: [
             "/api/devices/{id}": "/api/devices/\(serial)",
             "/api/devices/{id}/status": "/api/devices/\(serial)/status",
@@ -117,6 +118,8 @@ struct PathSpellingTests {
             "/api/ledger/projects/{id}": "/api/ledger/projects/\(sale.project)",
             "/api/ledger/projects/{id}/equation": "/api/ledger/projects/\(sale.project)/equation",
             "/api/ledger/sales/{id}/distribute": "/api/ledger/sales/\(sale.id)/distribute",
+            "/api/ledger/lots/{id}": "/api/ledger/lots/\(lot.id)",
+            "/api/ledger/lots/{id}/write-offs": "/api/ledger/lots/\(lot.id)/write-offs",
             "/ws/devices/{id}": "/ws/devices/\(serial)",
             "/device/{id}": "/device/\(serial)",
             "/ledger/unit/{serial}": "/ledger/unit/\(sale.unit)",
@@ -139,6 +142,10 @@ struct PathSpellingTests {
             Route(method: "POST", template: "/api/ledger/sales"):
                 (.custodian, #"{"project":"mosquito","unit":"MQ-SWEEP-1","price":100,"currency":"EUR","date":"2026-05-01","buyer":"lab"}"#),
             Route(method: "POST", template: "/api/ledger/sales/{id}/distribute"): (.custodian, nil),
+            Route(method: "POST", template: "/api/ledger/lots"):
+                (.custodian, #"{"id":"LOT-SWEEP-2","design":"MQ-FORCE-r2","quantity":3,"measure":"box"}"#),
+            Route(method: "POST", template: "/api/ledger/lots/{id}/write-offs"):
+                (.custodian, #"{"quantity":1,"reason":"spoiled","date":"2026-05-01"}"#),
             Route(method: "POST", template: "/api/session"): (.viewer, nil),
             Route(method: "DELETE", template: "/api/session"): (.viewer, nil),
         ]

@@ -15,18 +15,73 @@ struct ContributionBody: Codable {
     var value: Int64?
     var design: String?
     var unit: String?
+    /// A lot the contribution went into (`POST /api/ledger/lots`).
+    var lot: String?
     var note: String?
+    /// What was given, in a unit of measure (12 kg of lentils), beside its value.
+    var quantity: EventQuantity?
+    /// Recorded, but creates no claim (a gift other than work may have no value).
+    var gift: Bool?
 }
 
+/// A sale of one unit (`unit`), of part of a lot (`lot` and `quantity`), or of several products (`lines`).
 struct SaleBody: Codable {
     var project: String
-    var unit: String
-    /// Integer minor units.
-    var price: Int64
+    var unit: String?
+    var lot: String?
+    /// How much of `lot` is sold, in the lot's unit of measure.
+    var quantity: Int64?
+    /// Integer minor units; with `lines`, each line has its own.
+    var price: Int64?
+    var lines: [SaleLineBody]?
     var currency: Currency
     var date: LedgerDate
     var buyer: String
     var directCosts: Int64?
+}
+
+/// One line of a sale: a unit, or `quantity` of a lot, at `price` minor units.
+struct SaleLineBody: Codable {
+    var unit: String?
+    var lot: String?
+    var quantity: Int64?
+    var price: Int64
+}
+
+extension SaleBody {
+    /// The draft the CLI's `sale record` would make of the same choices, refusing what it refuses.
+    func draft() throws(LedgerError) -> SaleDraft {
+        if let lines {
+            guard unit == nil, lot == nil, quantity == nil, price == nil else {
+                throw .invalid("lines: a sale of lines gives every product in 'lines', without 'unit', 'lot', 'quantity' or 'price'")
+            }
+            var saleLines = [SaleLine]()
+            for (index, line) in lines.enumerated() {
+                saleLines.append(try Self.product(unit: line.unit, lot: line.lot, quantity: line.quantity, price: line.price,
+                                                  field: "line \(index + 1): "))
+            }
+            return SaleDraft(project: project, lines: saleLines, currency: currency, date: date, buyer: buyer,
+                             directCosts: directCosts ?? 0)
+        }
+        guard let price else { throw .invalid("price: a sale needs 'price' (or 'lines', each with its price)") }
+        let line = try Self.product(unit: unit, lot: lot, quantity: quantity, price: price, field: "")
+        return SaleDraft(project: project, unit: line.unit, price: price, currency: currency, date: date, buyer: buyer,
+                         directCosts: directCosts ?? 0, quantity: line.quantity)
+    }
+
+    private static func product(unit: String?, lot: String?, quantity: Int64?, price: Int64, field: String)
+        throws(LedgerError) -> SaleLine {
+        switch (unit, lot) {
+        case (let unit?, nil):
+            guard quantity == nil else { throw .invalid("\(field)quantity: a unit is sold whole; 'quantity' goes with 'lot'") }
+            return SaleLine(unit: unit, price: price)
+        case (nil, let lot?):
+            guard let quantity else { throw .invalid("\(field)quantity: a sale of lot '\(lot)' needs 'quantity'") }
+            return SaleLine(unit: lot, quantity: quantity, price: price)
+        default:
+            throw .invalid("\(field)a sale sells a unit ('unit') or part of a lot ('lot' and 'quantity'), one of them")
+        }
+    }
 }
 
 struct AgentBody: Codable {
@@ -96,7 +151,8 @@ extension WebServer {
             }
             let draft = ContributionDraft(
                 date: body.date, agent: agent, project: body.project, kind: body.kind, hours: body.hours,
-                workType: body.workType, value: body.value, design: body.design, unit: body.unit, note: body.note)
+                workType: body.workType, value: body.value, design: body.design, unit: body.unit, lot: body.lot, note: body.note,
+                quantity: body.quantity, gift: body.gift ?? false)
             return try await self.ledgerCall(status: .created) { try await $0.contribute(draft) }
         }
         router.get("/api/ledger/sales", .read) { request, _ in
@@ -105,10 +161,9 @@ extension WebServer {
         }
         router.post("/api/ledger/sales", .write(.recordSale)) { request, _ in
             let body = try await JSON.decode(SaleBody.self, from: request)
-            let draft = SaleDraft(
-                project: body.project, unit: body.unit, price: body.price, currency: body.currency, date: body.date,
-                buyer: body.buyer, directCosts: body.directCosts ?? 0)
-            return try await self.ledgerCall(status: .created) { try await $0.recordSale(draft) }
+            return try await self.ledgerCall(status: .created) { ledger throws(LedgerError) in
+                try await ledger.recordSale(try body.draft())
+            }
         }
         router.get("/api/ledger/distributions", .read) { request, _ in
             let project = request.uri.queryParameters.get("project")
@@ -118,5 +173,6 @@ extension WebServer {
             guard let id = Int64(try context.parameters.require("id")) else { throw WebError.badRequest("sale id must be a number") }
             return try await self.ledgerCall(status: .created) { try await $0.distribute(sale: id) }
         }
+        addLotRoutes(to: router)
     }
 }
