@@ -130,6 +130,8 @@ struct LotRoutesTests {
               says: "quantity -1 must be a whole number greater than 0"),
         .init(path: "/api/ledger/lots", body: #"{"id":"LOT-C","design":"MQ-FORCE-r2","quantity":9223372036854775807,"measure":"box"}"#,
               status: 400, says: "quantity 9223372036854775807 is beyond the maximum"),
+        .init(path: "/api/ledger/lots", body: #"{"id":"LOT-C","design":"MQ-FORCE-r2","quantity":99999999999999999999,"measure":"box"}"#,
+              status: 400, says: "quantity 99999999999999999999 is beyond a 64-bit whole number"),
         .init(path: "/api/ledger/lots", body: #"{"id":"LOT-C","design":"MQ-FORCE-r2","quantity":3,"measure":"stone"}"#, status: 400,
               says: "unit of measure 'stone' is not one of"),
         .init(path: "/api/ledger/lots", body: #"{"id":"LOT-C","design":"NOPE","quantity":3,"measure":"box"}"#, status: 404, says: "no design 'NOPE'"),
@@ -155,6 +157,8 @@ struct LotRoutesTests {
         .init(path: "/api/ledger/contributions", role: .operator,
               body: #"{"date":"2026-05-01","project":"mosquito","kind":"material","value":9223372036854775807,"lot":"LOT-B"}"#,
               status: 400, says: "value is beyond the maximum amount"),
+        .init(path: "/api/ledger/sales", body: #"{\#(saleFields),"lines":[{"lot":"LOT-B","quantity":1,"price":-99999999999999999999},{"unit":"MQ-2026-0041","price":5}]}"#,
+              status: 400, says: "price -99999999999999999999 is beyond a 64-bit whole number"),
         .init(method: .get, path: "/api/ledger/lots/NOPE", status: 404, says: "no lot 'NOPE'"),
     ]
 }

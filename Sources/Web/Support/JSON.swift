@@ -59,9 +59,20 @@ enum JSON {
         } catch let DecodingError.typeMismatch(_, context) {
             throw WebError.badRequest("wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
         } catch let DecodingError.dataCorrupted(context) {
+            if let overflow = overflowingInteger(in: data) { throw WebError.badRequest(overflow) }
             throw WebError.badRequest("invalid value: \(context.debugDescription)")
         } catch {
             throw WebError.badRequest("body is not valid JSON for this request")
         }
+    }
+
+    /// Foundation's decoder calls a number beyond 64 bits "not valid JSON" without naming it; this finds the
+    /// field such a number was given for, so the refusal names it as every other bad amount's does.
+    static func overflowingInteger(in data: Data) -> String? {
+        let text = String(decoding: data, as: UTF8.self)
+        for match in text.matches(of: /"((?:[^"\\]|\\.)*)"\s*:\s*(-?[0-9]+)(?![0-9.eE])/) where Int64(match.2) == nil {
+            return "\(match.1) \(match.2) is beyond a 64-bit whole number (amounts and quantities are at most 10^15)"
+        }
+        return nil
     }
 }
