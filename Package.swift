@@ -42,8 +42,8 @@ let package = Package(
         .target(name: "CMWPTestSupport", dependencies: ["CMWP"], path: "Tests/CMWPTestSupport"),
         // Where tests find the `mosquito` binary, the package root and the test environment's Python.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CMWPTests", dependencies: ["CMWP", "CMWPTestSupport"]),
-        .testTarget(name: "CodecCrossCheckTests", dependencies: ["MWP", "CMWP", "CMWPTestSupport"]),
+        .testTarget(name: "CMWPTests", dependencies: ["CMWP", "CMWPTestSupport", "TestSupport"]),
+        .testTarget(name: "CodecCrossCheckTests", dependencies: ["MWP", "CMWP", "CMWPTestSupport", "TestSupport"]),
         // Hardware CRC-32C (SSE4.2) behind a runtime CPU check: Swift cannot call intrinsics itself.
         .target(name: "CMWPAccel"),
         // The wire protocol: values and codecs, no I/O.

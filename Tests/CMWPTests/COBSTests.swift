@@ -1,5 +1,6 @@
 import CMWP
 import CMWPTestSupport
+import TestSupport
 import Testing
 
 @Suite struct COBSTests {

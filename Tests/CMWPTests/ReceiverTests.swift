@@ -1,5 +1,6 @@
 import CMWP
 import CMWPTestSupport
+import TestSupport
 import Testing
 
 /// The streaming receiver must report the same events for every chunking of a stream.

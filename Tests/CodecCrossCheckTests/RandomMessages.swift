@@ -1,4 +1,5 @@
 import CMWPTestSupport
+import TestSupport
 
 /// Seeded generator of messages that PROTOCOL.md allows, of every type, as `Fields`.
 struct RandomMessages {
