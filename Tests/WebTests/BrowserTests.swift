@@ -14,21 +14,7 @@ enum Browser {
 
     /// The DOM after the page's scripts ran for `milliseconds` of (virtual) time.
     static func dumpDOM(_ url: String, milliseconds: Int) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try #require(path, "chromium is not installed (apt-get install -y chromium)"))
-        let profile = NSTemporaryDirectory() + "mosquito-chromium-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: profile) }
-        p.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)",
-            "--virtual-time-budget=\(milliseconds)", "--run-all-compositor-stages-before-draw", "--dump-dom", url,
-        ]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try runBlocking(url, window: nil, milliseconds: milliseconds, ["--dump-dom"])
     }
 }
 

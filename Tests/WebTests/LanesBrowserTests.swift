@@ -15,21 +15,21 @@ extension Browser {
     static func runChromium(_ url: String, width: Int, height: Int, milliseconds: Int, _ extra: [String]) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try runBlocking(url, width: width, height: height, milliseconds: milliseconds, extra) })
+                continuation.resume(with: Result { try runBlocking(url, window: (width, height), milliseconds: milliseconds, extra) })
             }
         }
     }
 
-    private static func runBlocking(_ url: String, width: Int, height: Int, milliseconds: Int, _ extra: [String]) throws -> String {
+    /// Chromium run to the end on this thread; `window` nil leaves chromium's own window size.
+    static func runBlocking(_ url: String, window: (width: Int, height: Int)?, milliseconds: Int, _ extra: [String]) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try #require(path, "chromium is not installed (apt-get install -y chromium)"))
         let profile = NSTemporaryDirectory() + "mosquito-chromium-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: profile) }
+        let windowed = window.map { ["--hide-scrollbars", "--window-size=\($0.width),\($0.height)"] } ?? []
         p.arguments = [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)",
-            "--hide-scrollbars", "--window-size=\(width),\(height)", "--virtual-time-budget=\(milliseconds)",
-            "--run-all-compositor-stages-before-draw",
-        ] + extra + [url]
+        ] + windowed + ["--virtual-time-budget=\(milliseconds)", "--run-all-compositor-stages-before-draw"] + extra + [url]
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
