@@ -6,6 +6,7 @@
 public struct CalibrationPolynomial: Sendable, Hashable, Codable {
     public var c0: Double, c1: Double, c2: Double, c3: Double
 
+    @inlinable
     public init(c0: Double, c1: Double = 0, c2: Double = 0, c3: Double = 0) {
         self.c0 = c0
         self.c1 = c1
@@ -25,11 +26,12 @@ public struct CalibrationPolynomial: Sendable, Hashable, Codable {
 
     public var coefficients: [Double] { [c0, c1, c2, c3] }
 
-    @inline(__always)
+    /// Inlinable: the pipeline's `Calibrator` calls it per value, from another module.
+    @inlinable @inline(__always)
     public func value(raw: Int32) -> Double { value(at: Double(raw)) }
 
     /// Evaluated in Horner form: fewer roundings than the power sum, and the same for every chunking.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func value(at r: Double) -> Double {
         c0 + r * (c1 + r * (c2 + r * c3))
     }
