@@ -2,6 +2,8 @@
 import PackageDescription
 
 // Dependencies point one way, down the data's path:
+//   MosquitoModel (plain values: identity, channels, calibration polynomial, gaps and loss by cause, clock
+//     exchanges, the version) depends on nothing; every target below but CMWP, Ledger, LSL and MQTT may use it.
 //   CMWP (C reference codec, for firmware) / MWP (protocol) <- Device <- Simulator, USB (each registers its URI scheme)
 //   Signal (knows no transport) <- Recording
 //   Device + Signal + Recording <- Acquisition <- Calibration (points are taken as a subscriber of the stream);  Recording + Device <- Replay
@@ -14,6 +16,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mosquito", targets: ["mosquito"]),
+        .library(name: "MosquitoModel", targets: ["MosquitoModel"]),
         .library(name: "MWP", targets: ["MWP"]),
         .library(name: "Signal", targets: ["Signal"]),
         .library(name: "Recording", targets: ["Recording"]),
@@ -43,15 +46,17 @@ let package = Package(
         // Where tests find the `mosquito` binary, the package root and the test environment's Python.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CMWPTests", dependencies: ["CMWP", "CMWPTestSupport", "TestSupport"]),
-        .testTarget(name: "CodecCrossCheckTests", dependencies: ["MWP", "CMWP", "CMWPTestSupport", "TestSupport"]),
+        .testTarget(name: "CodecCrossCheckTests", dependencies: ["MosquitoModel", "MWP", "CMWP", "CMWPTestSupport", "TestSupport"]),
         // Hardware CRC-32C (SSE4.2) behind a runtime CPU check: Swift cannot call intrinsics itself.
         .target(name: "CMWPAccel"),
+        // Plain values every layer shares (one type per concept, one spelling per unit). Depends on nothing.
+        .target(name: "MosquitoModel"),
         // The wire protocol: values and codecs, no I/O.
-        .target(name: "MWP", dependencies: ["CMWPAccel"]),
+        .target(name: "MWP", dependencies: ["CMWPAccel", "MosquitoModel"]),
         // Transports (tty; others register their URI scheme with the opener), device sessions, discovery.
-        .target(name: "Device", dependencies: ["MWP"]),
+        .target(name: "Device", dependencies: ["MosquitoModel", "MWP"]),
         // Firmware, emulated (speaks only MWP/1 bytes), reached in process or on a pty as the `sim` scheme.
-        .target(name: "Simulator", dependencies: ["MWP", "Device"]),
+        .target(name: "Simulator", dependencies: ["MosquitoModel", "MWP", "Device"]),
         // USB on libusb-1.0: async bulk streaming, discovery, hotplug, reconnect.
         .systemLibrary(
             name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
@@ -61,7 +66,7 @@ let package = Package(
             name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev", "umockdev"])]),
         .target(name: "CUSBEmulator", dependencies: ["CUMockdev"]),
         // Ring, DSP, gap accounting, clock mapping. Knows no transport; depends on nothing.
-        .target(name: "Signal"),
+        .target(name: "Signal", dependencies: ["MosquitoModel"]),
         // HDF5 (Debian libhdf5-dev, 1.10 serial): the system library gives include path and link flags;
         // the shim exposes what the C API only offers as macros (H5T_NATIVE_*, H5P_*, H5F_ACC_*).
         .systemLibrary(
@@ -72,12 +77,12 @@ let package = Package(
         ),
         .target(name: "CHDF5", dependencies: ["CHDF5System"], path: "Sources/CHDF5/Shim"),
         // Recordings: HDF5 with provenance, CSV; reading them back.
-        .target(name: "Recording", dependencies: ["CHDF5"]),
+        .target(name: "Recording", dependencies: ["CHDF5", "MosquitoModel"]),
         // Device streams through the pipeline into recordings, with exact loss accounting.
-        .target(name: "Acquisition", dependencies: ["Device", "Signal", "Recording", "MWP"]),
-        .target(name: "Calibration", dependencies: ["Acquisition", "Device", "MWP", "Signal"]),
+        .target(name: "Acquisition", dependencies: ["MosquitoModel", "Device", "Signal", "Recording", "MWP"]),
+        .target(name: "Calibration", dependencies: ["MosquitoModel", "Acquisition", "Device", "MWP", "Signal"]),
         // A recording played back as an instrument (`replay:run.h5[:speed]`), speaking MWP/1.
-        .target(name: "Replay", dependencies: ["Recording", "Device", "MWP"]),
+        .target(name: "Replay", dependencies: ["MosquitoModel", "Recording", "Device", "MWP"]),
         // MQTT on Eclipse libmosquitto (Debian libmosquitto-dev): one seam, typed errors, broker URLs. Knows no device.
         .systemLibrary(
             name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
@@ -86,11 +91,11 @@ let package = Package(
         .target(
             name: "Publish",
             dependencies: [
-                "Acquisition", "MQTT", "Device", "MWP", "Signal",
+                "MosquitoModel", "Acquisition", "MQTT", "Device", "MWP", "Signal",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // `mosquito archive`: the published streams of a site, back into recordings.
-        .target(name: "Archive", dependencies: ["Publish", "MQTT", "Recording"]),
+        .target(name: "Archive", dependencies: ["MosquitoModel", "Publish", "MQTT", "Recording"]),
         .testTarget(
             name: "MQTTTests", dependencies: ["MQTT", "Publish", "TestSupport"],
             exclude: ["Support/subscriber.py", "Support/compare_archive.py"]),
@@ -98,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "mosquito",
             dependencies: [
-                "CMalloc", "MWP", "Simulator", "Device", "Signal", "Recording", "Acquisition",
+                "CMalloc", "MosquitoModel", "MWP", "Simulator", "Device", "Signal", "Recording", "Acquisition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Calibration", "Ledger", "USB", "Replay", "Web", "LSL", "LSLBridge", "MQTT", "Publish", "Archive",
             ]
@@ -107,7 +112,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "MWP", "Device", "Signal", "Recording", "Acquisition", "Calibration", "Ledger",
+                "MosquitoModel", "MWP", "Device", "Signal", "Recording", "Acquisition", "Calibration", "Ledger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -118,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Simulator", "Device", "MWP", "Ledger", "Signal", "Calibration", "Recording", "TestSupport",
+                "Web", "MosquitoModel", "Simulator", "Device", "MWP", "Ledger", "Signal", "Calibration", "Recording", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
@@ -135,7 +140,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "MWPTests", dependencies: ["MWP", "TestSupport"]),
+        .testTarget(name: "MWPTests", dependencies: ["MosquitoModel", "MWP", "TestSupport"]),
         // Lab Streaming Layer, protocol 110, natively: a pure core (info XML, XPath, wire codecs, config) and
         // its I/O on SwiftNIO. Knows nothing of acquisition: the stream hub feeds it samples.
         .target(
@@ -147,7 +152,7 @@ let package = Package(
         ),
         // A device published on LSL: a newest-wins subscriber of its stream, through the recorder's pipeline, with
         // host-clock stamps and a Markers stream. The one place that sees both a device and LSL.
-        .target(name: "LSLBridge", dependencies: ["Acquisition", "LSL", "Signal", "MWP", "Device"]),
+        .target(name: "LSLBridge", dependencies: ["MosquitoModel", "Acquisition", "LSL", "Signal", "MWP", "Device"]),
         .testTarget(
             name: "LSLTests",
             dependencies: [
@@ -157,17 +162,17 @@ let package = Package(
             ],
             exclude: ["Support"]
         ),
-        .testTarget(name: "DeviceTests", dependencies: ["Device", "Simulator", "MWP"]),
-        .testTarget(name: "SignalTests", dependencies: ["Signal", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Recording", "MWP"]),
+        .testTarget(name: "DeviceTests", dependencies: ["MosquitoModel", "Device", "Simulator", "MWP"]),
+        .testTarget(name: "SignalTests", dependencies: ["MosquitoModel", "Signal", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RecordingTests", dependencies: ["MosquitoModel", "Recording", "TestSupport"]),
+        .testTarget(name: "ReplayTests", dependencies: ["MosquitoModel", "Replay", "Recording", "MWP"]),
         .testTarget(
             name: "AcquisitionTests",
-            dependencies: ["Acquisition", "Device", "MWP", "Signal", "Recording", "Simulator", "TestSupport"]),
+            dependencies: ["MosquitoModel", "Acquisition", "Device", "MWP", "Signal", "Recording", "Simulator", "TestSupport"]),
         // Runs the built `mosquito` binary as separate processes (simulator on a pty, recorder against it).
-        .testTarget(name: "EndToEndTests", dependencies: ["Simulator", "MWP", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["MosquitoModel", "Simulator", "MWP", "TestSupport"]),
         .testTarget(
-            name: "CalibrationTests", dependencies: ["Calibration", "Acquisition", "Device", "Simulator", "MWP", "TestSupport"],
+            name: "CalibrationTests", dependencies: ["MosquitoModel", "Calibration", "Acquisition", "Device", "Simulator", "MWP", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "mosquito", "TestSupport"]),
         .testTarget(

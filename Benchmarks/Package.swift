@@ -4,13 +4,15 @@ import PackageDescription
 // Benchmarks live in their own package so the main build never compiles ordo-one/benchmark or its
 // jemalloc/malloc interposer. Run from this folder: `swift package benchmark` (see README).
 
-/// One benchmark executable in folder `name`, measuring the root package's `product`.
+/// One benchmark executable in folder `name`, measuring the root package's `product` (the plain values of
+/// `MosquitoModel` come with every product).
 func benchmark(_ name: String, measuring product: String) -> Target {
     .executableTarget(
         name: name,
         dependencies: [
             .product(name: "Benchmark", package: "benchmark"),
             .product(name: product, package: "mosquito"),
+            .product(name: "MosquitoModel", package: "mosquito"),
         ],
         path: name,
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

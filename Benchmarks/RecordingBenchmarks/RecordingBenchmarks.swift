@@ -1,5 +1,6 @@
 import Benchmark
 import Foundation
+import MosquitoModel
 import Recording
 
 // Sustained HDF5 write rate for 16 channels: each iteration records one second of a 16 ch × 100 kS/s
@@ -15,7 +16,7 @@ let benchmarks: @Sendable () -> Void = {
     let samplesRate = BenchmarkMetric.custom("samples/s written", polarity: .prefersLarger, useScalingFactor: false)
 
     let device = RecordedDevice(
-        uri: "bench:", identity: DeviceIdentity(serial: "BENCH", design: "mosquito", hardwareRevision: "A", firmwareVersion: "0"),
+        uri: "bench:", identity: UnitIdentity(serial: "BENCH", design: "mosquito", hardwareRevision: 1, firmware: FirmwareVersion(major: 0, minor: 0, patch: 0)),
         configuration: DeviceConfiguration(rateHz: Double(samplesPerSecond), channels: (0..<channels).map {
             ChannelDescription(name: "ch\($0)", kind: "voltage", unit: "V", adcBits: 16, rawMin: -32768, rawMax: 32767)
         }))
@@ -27,8 +28,8 @@ let benchmarks: @Sendable () -> Void = {
             let first = UInt64(blockNumber * blockSamples)
             let index = (0..<UInt64(blockSamples)).map { first + $0 }
             let raw = (0..<(blockSamples * channels)).map { Int32(truncatingIfNeeded: $0 &* 2654435761) >> 16 }
-            return try! SampleBlock(channelCount: channels, index: index, deviceTimeMicros: index.map { $0 * 10 },
-                                    hostTimeNanos: index.map { Int64($0) * 10_000 }, raw: raw,
+            return try! SampleBlock(channelCount: channels, index: index, deviceTimeUs: index.map { $0 * 10 },
+                                    hostTimeNs: index.map { Int64($0) * 10_000 }, raw: raw,
                                     values: raw.map { Double($0) * 3.0517578125e-05 })
         }
     }

@@ -1,5 +1,6 @@
 import Benchmark
 import Foundation
+import MosquitoModel
 import Signal
 
 // Run from Benchmarks/: `swift package benchmark --target SignalBenchmarks`.
@@ -45,7 +46,7 @@ let benchmarks: @Sendable () -> Void = {
         withUnsafePointer(to: &value) { v in
             let values = UnsafeBufferPointer(start: v, count: 1)
             for i in benchmark.scaledIterations {
-                while !ring.tryWrite(index: UInt64(i), deviceTimeNanos: UInt64(i), values: values) {}
+                while !ring.tryWrite(index: UInt64(i), deviceTimeNs: UInt64(i), values: values) {}
             }
         }
         consumer.join()
@@ -72,7 +73,7 @@ let benchmarks: @Sendable () -> Void = {
         let batch = FrameBuffer(capacity: 256, channelCount: 1)
         var value: Int32 = 1
         withUnsafePointer(to: &value) { v in
-            for i in 0..<256 { batch.append(index: UInt64(i), deviceTimeNanos: 0, values: UnsafeBufferPointer(start: v, count: 1)) }
+            for i in 0..<256 { batch.append(index: UInt64(i), deviceTimeNs: 0, values: UnsafeBufferPointer(start: v, count: 1)) }
         }
         batch.withSpan { span in
             var sent = 0
@@ -107,7 +108,7 @@ let benchmarks: @Sendable () -> Void = {
             var rng = SystemRandomNumberGenerator()
             for i in 0..<1000 {
                 let values = (0..<16).map { _ in Int32.random(in: -1_000_000...1_000_000, using: &rng) }
-                values.withUnsafeBufferPointer { chunk.append(index: UInt64(i), deviceTimeNanos: UInt64(i) * 10_000, values: $0) }
+                values.withUnsafeBufferPointer { chunk.append(index: UInt64(i), deviceTimeNs: UInt64(i) * 10_000, values: $0) }
             }
             return (pipeline, chunk)
         }
@@ -136,7 +137,7 @@ let benchmarks: @Sendable () -> Void = {
         let chunk = FrameBuffer(capacity: 64, channelCount: 16)
         let values = [Int32](repeating: 7, count: 64 * 16)
         values.withUnsafeBufferPointer {
-            chunk.appendBlock(firstIndex: 0, clock: SampleClock(rateHz: 100_000), blockDeviceTimeMicros: 0, raw: $0)
+            chunk.appendBlock(firstIndex: 0, clock: SampleClock(rateHz: 100_000), blockDeviceTimeUs: 0, raw: $0)
         }
         return (ring, chunk)
     }
@@ -158,7 +159,7 @@ let benchmarks: @Sendable () -> Void = {
         let chunk = FrameBuffer(capacity: 64, channelCount: 16)
         let values = [Int32](repeating: 7, count: 64 * 16)
         values.withUnsafeBufferPointer {
-            chunk.appendBlock(firstIndex: 0, clock: SampleClock(rateHz: 100_000), blockDeviceTimeMicros: 0, raw: $0)
+            chunk.appendBlock(firstIndex: 0, clock: SampleClock(rateHz: 100_000), blockDeviceTimeUs: 0, raw: $0)
         }
         return (ring, chunk)
     }
@@ -192,7 +193,7 @@ let benchmarks: @Sendable () -> Void = {
         values.withUnsafeBufferPointer { v in
             for i in 0..<frames {
                 Thread.sleep(forTimeInterval: 0.001)
-                _ = ring.tryWrite(index: UInt64(i), deviceTimeNanos: DispatchTime.now().uptimeNanoseconds, values: v)
+                _ = ring.tryWrite(index: UInt64(i), deviceTimeNs: DispatchTime.now().uptimeNanoseconds, values: v)
             }
         }
         consumer.join()

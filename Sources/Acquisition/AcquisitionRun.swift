@@ -173,8 +173,8 @@ public final class AcquisitionRun: @unchecked Sendable {
                 channels: s.channels.map { s.identity.channels[$0].name }, samplesExpected: s.ingest.endIndex,
                 nextIndex: snap.nextIndex, samplesReceived: account.received, samplesWritten: written[d],
                 framesReceived: snap.framesReceived, crcErrors: snap.crcErrors, malformedFrames: snap.malformedFrames,
-                lost: LossCounts(account.loss), indexViolations: snap.violations,
-                clockOffsetUncertaintyNs: s.clock.mapping?.uncertaintyNanos, clockDriftPPM: s.clock.mapping?.driftPPM,
+                lost: account.loss, indexViolations: snap.violations,
+                clockOffsetUncertaintyNs: s.clock.mapping?.clockOffsetUncertaintyNs, clockDriftPPM: s.clock.mapping?.driftPPM,
                 linkError: snap.linkError ?? s.ingest.outageSinceNs.map { _ in "instrument still away when the run ended" },
                 reconnects: snap.reconnects, triggeredAtIndex: snap.triggeredAt, bufferFrames: s.ring.capacity,
                 bufferHighWaterFrames: s.ring.highWaterFrameCount)

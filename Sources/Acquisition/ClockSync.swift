@@ -1,5 +1,6 @@
 import Device
 import Foundation
+import MosquitoModel
 import Signal
 
 /// Keeps a device→host clock mapping fresh from PING exchanges, and, while a recording takes them, every exchange
@@ -23,7 +24,7 @@ public final class ClockSync: @unchecked Sendable {
     /// One exchange; a failed ping (timeout while the link is busy) is simply not used.
     public func ping(_ session: DeviceSession) {
         guard let p = try? session.ping() else { return }
-        let exchange = PingExchange(hostSendNanos: p.hostSendNs, hostReceiveNanos: p.hostReceiveNs, deviceTimeMicros: p.deviceTimeUs)
+        let exchange = ClockExchange(hostSendNs: p.hostSendNs, hostReceiveNs: p.hostReceiveNs, deviceTimeUs: p.deviceTimeUs)
         lock.withLock {
             state.mapper.add(exchange)
             // Outside a recording nobody takes them: a session streaming for days must not grow without bound.
@@ -53,7 +54,7 @@ public final class ClockSync: @unchecked Sendable {
     }
 
     /// Exchanges made since the last call, for the recording's clock table.
-    public func takeExchanges() -> [PingExchange] {
+    public func takeExchanges() -> [ClockExchange] {
         lock.withLock {
             defer { state.pending.removeAll() }
             return state.pending
@@ -63,6 +64,6 @@ public final class ClockSync: @unchecked Sendable {
 
 struct ClockState {
     var mapper = ClockMapper()
-    var pending: [PingExchange] = []
+    var pending: [ClockExchange] = []
     var keepingExchanges = false
 }

@@ -1,3 +1,4 @@
+import MosquitoModel
 import Signal
 
 /// One device's samples as the run accounts for them: the ingest's count plus what the host itself dropped.

@@ -1,5 +1,6 @@
 import Device
 import MWP
+import MosquitoModel
 import Signal
 import Synchronization
 

@@ -1,4 +1,5 @@
 import MWP
+import MosquitoModel
 import Signal
 
 /// Something the device said or the link did, placed in the stream after a sample index.

@@ -70,24 +70,19 @@ final class RecorderLoop: @unchecked Sendable {
     /// Writes everything published so far for one device; returns how many input frames it took.
     private func drain(_ s: DeviceStream, device d: Int) throws(RecordingError) -> Int {
         let reports = s.ingest.takeReports()
-        for gap in reports.gaps { try sink.record(Self.recorded(gap), device: d) }
+        for gap in reports.gaps { try sink.record(gap, device: d) }
         while let gap = s.ring.popGap() {
             progress.withLock { $0.hostOverrun[d] += gap.count }
-            try sink.record(Self.recorded(gap), device: d)
+            try sink.record(gap, device: d)
         }
         let nowNs = Int64(MonotonicClock.nowNs()) + utcMinusMonotonicNs
         for e in reports.events {
             let shifted = e.hostMonotonicNs.map { Int64(clamping: $0).addingReportingOverflow(utcMinusMonotonicNs) }
             let at = shifted.flatMap { $0.overflow ? nil : $0.partialValue } ?? nowNs
-            try sink.record(RecordingEvent(sampleIndex: e.afterIndex, hostTimeNanos: at, kind: e.kind, detail: e.detail), device: d)
+            try sink.record(RecordingEvent(sampleIndex: e.afterIndex, hostTimeNs: at, kind: e.kind, detail: e.detail), device: d)
         }
         for p in s.clock.takeExchanges() {
-            try sink.record(
-                ClockExchange(
-                    hostSendNanos: Int64(p.hostSendNanos) + utcMinusMonotonicNs,
-                    hostReceiveNanos: Int64(p.hostReceiveNanos) + utcMinusMonotonicNs,
-                    deviceTimeMicros: p.deviceTimeMicros, roundTripNanos: Int64(p.roundTripNanos)),
-                device: d)
+            try sink.record(p.shifted(byNs: utcMinusMonotonicNs), device: d)
         }
         let mapping = s.clock.mapping
         var failure: RecordingError?
@@ -113,25 +108,21 @@ final class RecorderLoop: @unchecked Sendable {
         s.pipeline.process(span) { out in
             for k in 0..<out.frameCount {
                 index.append(out.sourceIndex(ofFrame: k))
-                let deviceNs = out.deviceTimeNanos(ofFrame: k)
+                let deviceNs = out.deviceTimeNs(ofFrame: k)
                 deviceTimeUs.append(deviceNs / 1000)
                 // Unknown (no exchange yet) is written as 0, never as a guess.
-                hostTimeNs.append(mapping.map { Int64($0.hostNanos(deviceNanos: deviceNs).rounded()) + utcMinusMonotonicNs } ?? 0)
+                hostTimeNs.append(mapping.map { Int64($0.hostNs(deviceNs: deviceNs).rounded()) + utcMinusMonotonicNs } ?? 0)
                 raw.append(contentsOf: out.sourceRawValues(ofFrame: k))
             }
             values.append(contentsOf: out.values)
         }
         guard !index.isEmpty else { return }
         let block = try SampleBlock(
-            channelCount: s.channels.count, index: index, deviceTimeMicros: deviceTimeUs, hostTimeNanos: hostTimeNs,
+            channelCount: s.channels.count, index: index, deviceTimeUs: deviceTimeUs, hostTimeNs: hostTimeNs,
             raw: raw, values: values)
         try sink.append(block, device: d)
         let n = UInt64(index.count)
         progress.withLock { $0.written[d] += n }
-    }
-
-    static func recorded(_ gap: Signal.Gap) -> Recording.Gap {
-        return Recording.Gap(firstMissingIndex: gap.firstMissingIndex, count: gap.count, cause: GapCause(gap.cause))
     }
 }
 

@@ -1,4 +1,5 @@
 import MWP
+import MosquitoModel
 import Recording
 
 /// Device-layer facts, said the way a recording file says them.
@@ -7,20 +8,13 @@ enum RecordingAdapter {
         let id = s.identity
         return RecordedDevice(
             uri: s.uri,
-            identity: DeviceIdentity(
-                serial: id.serial, design: id.design, hardwareRevision: "\(id.hardwareRevision)",
-                firmwareVersion: id.firmware.description),
+            identity: id.unit,
             configuration: DeviceConfiguration(
                 rateHz: s.pipeline.outputRate,
-                channels: s.channels.map { c in
-                    let ch = id.channels[c]
-                    return ChannelDescription(
-                        name: ch.name, kind: ch.kind.description, unit: ch.unit, adcBits: Int(ch.adcBits),
-                        rawMin: ch.rawMin, rawMax: ch.rawMax)
-                }),
+                channels: s.channels.map { ChannelDescription(id.channels[$0]) }),
             pipeline: ["acquire \(s.rateHz) Hz"] + s.pipeline.description.stages.map(\.summary),
             calibration: zip(s.channels, s.calibrations).map { c, cal in
-                Recording.CalibrationRecord(
+                RecordedCalibration(
                     channel: id.channels[c].name, degree: Int(cal.degree), coefficients: cal.coefficients,
                     calibratedAt: Int64(cal.calibratedAt), technician: cal.technician,
                     certificateID: certificate(id.serial, cal))

@@ -1,3 +1,4 @@
+import MosquitoModel
 import Signal
 
 /// `record --trigger CH:CONDITION:LEVEL`: the recording starts at the first sample of device channel `channel`

@@ -1,3 +1,4 @@
+import MosquitoModel
 import Signal
 
 /// Exactly what a run delivered and lost, per device: printed at the end, and as JSON with `--json`.
@@ -40,7 +41,8 @@ public struct DeviceSummary: Sendable, Codable {
     public var framesReceived: UInt64
     public var crcErrors: UInt64
     public var malformedFrames: UInt64
-    public var lost: LossCounts
+    /// Samples lost, by cause and in total.
+    public var lost: LossTotals
     /// Frames the instrument sent again, backwards, or past index 2^64 - 1: counted here and as events in the
     /// file; their samples were discarded, and the run exits non-zero.
     public var indexViolations: IndexViolations
@@ -55,20 +57,4 @@ public struct DeviceSummary: Sendable, Codable {
     public var bufferFrames: Int
     /// The largest backlog the recorder found: near `bufferFrames` the instrument was held back.
     public var bufferHighWaterFrames: Int
-}
-
-public struct LossCounts: Sendable, Codable, Equatable {
-    public var transportGap: UInt64
-    public var crcError: UInt64
-    public var deviceOverrun: UInt64
-    public var hostOverrun: UInt64
-    public var total: UInt64
-
-    init(_ t: LossTotals) {
-        transportGap = t.transportGap
-        crcError = t.crcError
-        deviceOverrun = t.deviceOverrun
-        hostOverrun = t.hostOverrun
-        total = t.total
-    }
 }

@@ -1,6 +1,7 @@
 import Device
 import Foundation
 import MWP
+import MosquitoModel
 import Signal
 import Synchronization
 
@@ -102,8 +103,8 @@ public final class StreamHub: Sendable {
         return Status(
             mode: s.mode, rateHz: s.rateHz, samplesReceived: snap?.samplesReceived ?? 0, nextIndex: snap?.nextIndex ?? 0,
             gaps: snap?.gaps ?? 0, crcErrors: snap?.crcErrors ?? 0, samplesLost: snap?.loss.total ?? 0,
-            samplesLostByCause: (snap?.loss ?? LossTotals()).byRecordedCause,
-            clockOffsetUncertaintyNs: clock.mapping?.uncertaintyNanos,
+            samplesLostByCause: (snap?.loss ?? LossTotals()).byName,
+            clockOffsetUncertaintyNs: clock.mapping?.clockOffsetUncertaintyNs,
             recording: s.recordingPath.map { ($0 as NSString).lastPathComponent }, liveClients: outlets.count,
             linkError: snap?.linkError ?? session.linkLost?.description)
     }

@@ -1,5 +1,6 @@
 import Device
 import MWP
+import MosquitoModel
 import Signal
 import Synchronization
 
@@ -222,7 +223,7 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
         scratch.withUnsafeBufferPointer { raw in
             if skip == 0 {
                 buffer.appendBlock(
-                    firstIndex: firstIndex, clock: clock, blockDeviceTimeMicros: view.header.deviceTimeUs,
+                    firstIndex: firstIndex, clock: clock, blockDeviceTimeUs: view.header.deviceTimeUs,
                     raw: UnsafeBufferPointer(rebasing: raw[0..<count * channelCount]))
             } else {
                 // The tail of a partly repeated frame (rare): each sample keeps the device time of its place in the frame.
@@ -230,7 +231,7 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
                     let at = (skip + k) * channelCount
                     buffer.append(
                         index: firstIndex + UInt64(k),
-                        deviceTimeNanos: clock.deviceTimeNanos(blockDeviceTimeMicros: view.header.deviceTimeUs, offsetInBlock: skip + k),
+                        deviceTimeNs: clock.deviceTimeNs(blockDeviceTimeUs: view.header.deviceTimeUs, offsetInBlock: skip + k),
                         values: UnsafeBufferPointer(rebasing: raw[at..<at + channelCount]))
                 }
             }

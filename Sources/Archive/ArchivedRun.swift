@@ -1,4 +1,5 @@
 import Foundation
+import MosquitoModel
 import Publish
 import Recording
 
@@ -8,7 +9,7 @@ final class ArchivedRun {
     let path: String
     let metaID: [UInt8]
     private let sink: any RecordingSink
-    private let polynomials: [(c0: Double, c1: Double, c2: Double, c3: Double)]
+    private let polynomials: [CalibrationPolynomial]
     private(set) var nextIndex: UInt64 = 0
     private(set) var samples: UInt64 = 0
     private(set) var gapCount: UInt64 = 0
@@ -27,13 +28,12 @@ final class ArchivedRun {
         self.path = path
         self.metaID = metaID
         polynomials = meta.channels.map { ch in
-            guard let cal = meta.calibration.first(where: { $0.channel == ch.name }), cal.coefficients.count == 4 else { return (0, 1, 0, 0) }
-            return (cal.coefficients[0], cal.coefficients[1], cal.coefficients[2], cal.coefficients[3])
+            guard let cal = meta.calibration.first(where: { $0.channel == ch.name }), cal.coefficients.count == 4 else { return .identity }
+            return CalibrationPolynomial(coefficients: cal.coefficients)
         }
         let device = RecordedDevice(
             uri: uri,
-            identity: DeviceIdentity(
-                serial: meta.serial, design: meta.design, hardwareRevision: "\(meta.hardware_revision)", firmwareVersion: meta.firmware),
+            identity: try Self.unit(meta),
             configuration: DeviceConfiguration(
                 rateHz: Double(meta.rate_hz),
                 channels: meta.channels.map {
@@ -41,13 +41,21 @@ final class ArchivedRun {
                 }),
             pipeline: meta.pipeline,
             calibration: meta.calibration.map {
-                CalibrationRecord(
+                RecordedCalibration(
                     channel: $0.channel, degree: $0.degree, coefficients: $0.coefficients,
                     calibratedAt: Int64(clamping: $0.calibrated_at), technician: $0.technician, certificateID: $0.certificate_id)
             })
         let header = RecordingHeader(
             softwareVersion: softwareVersion, host: meta.host, startTime: Date(), commandLine: commandLine, devices: [device])
         sink = try openRecordingSink(path: path, header: header)
+    }
+
+    /// The unit a meta message names; a revision or firmware that no instrument could have sent is refused.
+    private static func unit(_ meta: DeviceMeta) throws(RecordingError) -> UnitIdentity {
+        guard let revision = UInt16(exactly: meta.hardware_revision), let firmware = FirmwareVersion(meta.firmware) else {
+            throw .invalidInput("meta names hardware revision \(meta.hardware_revision), firmware '\(meta.firmware)'")
+        }
+        return UnitIdentity(serial: meta.serial, design: meta.design, hardwareRevision: revision, firmware: firmware)
     }
 
     /// Writes the frames of `message` past what the file holds; an index jump becomes a `network` gap.
@@ -66,27 +74,26 @@ final class ArchivedRun {
                 gapCount += 1
             }
             index.append(i)
-            deviceUs.append(message.deviceTimesNanos[k] / 1000)
-            host.append(message.hostTimesNanos[k])
+            deviceUs.append(message.deviceTimesNs[k] / 1000)
+            host.append(message.hostTimesNs[k])
             for ch in 0..<c {
                 let r = message.raw[k * c + ch]
                 raw.append(r)
-                let p = polynomials[ch], x = Double(r)
-                values.append(p.c0 + x * (p.c1 + x * (p.c2 + x * p.c3)))
+                values.append(polynomials[ch].value(raw: r))
             }
             nextIndex = i + 1
         }
         lastSequence = max(lastSequence ?? 0, message.sequence)
         guard !index.isEmpty else { return }
         try sink.append(
-            try SampleBlock(channelCount: c, index: index, deviceTimeMicros: deviceUs, hostTimeNanos: host, raw: raw, values: values),
+            try SampleBlock(channelCount: c, index: index, deviceTimeUs: deviceUs, hostTimeNs: host, raw: raw, values: values),
             device: 0)
         samples += UInt64(index.count)
     }
 
     /// An edge's event (reconnect, its own gaps, recording start/stop) into the file's events table.
-    func record(event kind: String, detail: String, hostTimeNanos: Int64) throws(RecordingError) {
-        try sink.record(RecordingEvent(sampleIndex: nextIndex, hostTimeNanos: hostTimeNanos, kind: kind, detail: detail), device: 0)
+    func record(event kind: String, detail: String, hostTimeNs: Int64) throws(RecordingError) {
+        try sink.record(RecordingEvent(sampleIndex: nextIndex, hostTimeNs: hostTimeNs, kind: kind, detail: detail), device: 0)
     }
 
     func flushIfDue() throws(RecordingError) { try sink.flushIfDue(now: .now) }

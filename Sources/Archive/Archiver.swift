@@ -103,7 +103,7 @@ public final class Archiver: Sendable {
             let kind = object["event"] as? String ?? "event"
             let detail = String(decoding: payload, as: UTF8.self)
             state.withLock { s in
-                try? s.devices[serial]?.run?.record(event: kind, detail: detail, hostTimeNanos: (object["time_ns"] as? NSNumber)?.int64Value ?? 0)
+                try? s.devices[serial]?.run?.record(event: kind, detail: detail, hostTimeNs: (object["time_ns"] as? NSNumber)?.int64Value ?? 0)
             }
         default:
             return

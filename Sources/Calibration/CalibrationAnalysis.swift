@@ -1,4 +1,5 @@
 import MWP
+import MosquitoModel
 
 /// One point's errors before and after: as-found with the device's stored calibration, as-left with the new fit.
 public struct PointResult: Sendable, Equatable, Codable {

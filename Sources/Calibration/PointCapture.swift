@@ -1,5 +1,6 @@
 import Acquisition
 import Foundation
+import MosquitoModel
 import Signal
 
 /// Listens to one channel of a stream as a newest-wins subscriber of its ``StreamOutlets``: keeps live block

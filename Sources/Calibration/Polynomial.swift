@@ -1,4 +1,7 @@
-/// A polynomial in ascending powers: value = c0 + c1·x + c2·x² + …
+import MosquitoModel
+
+/// A fitted polynomial in ascending powers, value = c0 + c1·x + c2·x² + c3·x³: as many coefficients as its degree
+/// needs (a report prints exactly those), evaluated by the one calibration evaluator.
 public struct Polynomial: Sendable, Equatable, Codable {
     public var coefficients: [Double]
 
@@ -6,9 +9,7 @@ public struct Polynomial: Sendable, Equatable, Codable {
 
     public var degree: Int { coefficients.count - 1 }
 
-    public func value(at x: Double) -> Double {
-        coefficients.reversed().reduce(0) { $0 * x + $1 }
-    }
+    public func value(at x: Double) -> Double { CalibrationPolynomial(coefficients: coefficients).value(at: x) }
 
     /// dy/dx: turns a spread in raw counts into a spread in physical units.
     public func slope(at x: Double) -> Double {

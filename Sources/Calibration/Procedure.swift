@@ -1,5 +1,6 @@
 import Device
 import MWP
+import MosquitoModel
 
 /// Where the reference values come from: a technician at a rig, or a script that drives a (simulated) one.
 public protocol PointAcquirer {

@@ -1,4 +1,5 @@
 import MWP
+import MosquitoModel
 
 /// How a measured error becomes pass or fail (ILAC-G8 terms), stated on every verification and certificate.
 public enum DecisionRule: String, Sendable, Equatable, Codable, CaseIterable {

@@ -131,7 +131,7 @@ enum LSLDeviceDescription {
             ]),
             LSLXMLElement("clock", children: [
                 LSLXMLElement("timestamps", text: "device time mapped to host CLOCK_MONOTONIC (lsl_local_clock) by PING exchanges"),
-                LSLXMLElement("uncertainty_ns", text: clock.map { String(format: "%.0f", $0.uncertaintyNanos) } ?? ""),
+                LSLXMLElement("uncertainty_ns", text: clock.map { String(format: "%.0f", $0.clockOffsetUncertaintyNs) } ?? ""),
                 LSLXMLElement("drift_ppm", text: clock.map { String(format: "%.3f", $0.driftPPM) } ?? ""),
             ]),
         ])

@@ -3,6 +3,7 @@ import Device
 import Foundation
 import LSL
 import MWP
+import MosquitoModel
 import Signal
 import Synchronization
 
@@ -197,7 +198,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
                     mark(LSLMarker("restart", [("first_index", .number(index))]))
                 } else if index != last &+ 1 {
                     let missing = index - last - 1
-                    let stamp = mapping.hostNanos(deviceNanos: span.deviceTimesNanos[i]) / 1e9
+                    let stamp = mapping.hostNs(deviceNs: span.deviceTimesNs[i]) / 1e9
                     threadJumps.append((last + 1, missing, stamp - Double(missing) / Double(source.rateHz)))
                 }
             }
@@ -210,7 +211,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
         pipeline.process(span) { out in
             for k in 0..<out.frameCount {
                 threadIndices.append(out.sourceIndex(ofFrame: k) / decimation)
-                threadStamps.append(mapping.hostNanos(deviceNanos: out.deviceTimeNanos(ofFrame: k)) / 1e9)
+                threadStamps.append(mapping.hostNs(deviceNs: out.deviceTimeNs(ofFrame: k)) / 1e9)
                 if raw != nil { threadRaw.append(contentsOf: out.sourceRawValues(ofFrame: k)) }
             }
             threadValues.append(contentsOf: out.values)
@@ -249,7 +250,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
 
     private func upstreamCause(before: LSLDeviceObservation, now: LSLDeviceObservation) -> String {
         guard let was = before.loss, let cur = now.loss else { return "unknown" }
-        let grown = Gap.Cause.allCases.max { cur[$0] - min(cur[$0], was[$0]) < cur[$1] - min(cur[$1], was[$1]) }!
+        let grown = GapCause.allCases.max { cur[$0] - min(cur[$0], was[$0]) < cur[$1] - min(cur[$1], was[$1]) }!
         return cur[grown] > was[grown] ? LSLMarker.causeName(grown) : "unknown"
     }
 
@@ -275,7 +276,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
             if let m = source.clock.mapping, m != threadLastMapping {
                 threadLastMapping = m
                 mark(LSLMarker("clock", [
-                    ("uncertainty_ns", .number(UInt64(max(0, m.uncertaintyNanos.rounded())))),
+                    ("uncertainty_ns", .number(UInt64(max(0, m.clockOffsetUncertaintyNs.rounded())))),
                     ("drift_ppb", .text(String(format: "%.0f", m.driftPPM * 1000))), ("exchanges", .number(UInt64(m.exchangesUsed))),
                 ]))
             }

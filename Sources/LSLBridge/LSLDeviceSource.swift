@@ -1,6 +1,7 @@
 import Acquisition
 import Device
 import MWP
+import MosquitoModel
 import Signal
 
 /// What the bridge needs to know about one instrument to publish it: who it is, what it sends, where its frames

@@ -1,4 +1,5 @@
 import Foundation
+import MosquitoModel
 import Signal
 
 /// One entry of a device's Markers stream: a JSON object whose `event` names it, so LabRecorder files and
@@ -39,14 +40,7 @@ public struct LSLMarker: Sendable, Equatable {
 
     /// The recording's own names for causes (`transport_gap` …), and `lsl_overrun` for frames this bridge itself
     /// could not take in time.
-    static func causeName(_ cause: Gap.Cause) -> String {
-        switch cause {
-        case .transportGap: "transport_gap"
-        case .crcError: "crc_error"
-        case .deviceOverrun: "device_overrun"
-        case .hostOverrun: "host_overrun"
-        }
-    }
+    static func causeName(_ cause: GapCause) -> String { cause.rawValue }
 
     private static func quoted(_ s: String) -> String {
         var out = "\""

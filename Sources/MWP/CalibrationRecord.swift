@@ -1,3 +1,5 @@
+import MosquitoModel
+
 /// A channel's polynomial from raw counts r to physical units: value = c0 + c1·r + c2·r² + c3·r³.
 public struct CalibrationRecord: Sendable, Equatable, Codable {
     public var channel: UInt8
@@ -25,10 +27,10 @@ public struct CalibrationRecord: Sendable, Equatable, Codable {
         CalibrationRecord(channel: channel, degree: 1, coefficients: [0, 1, 0, 0], calibratedAt: 0, technician: "")
     }
 
-    public func value(raw: Int32) -> Double {
-        let r = Double(raw)
-        return coefficients[0] + r * (coefficients[1] + r * (coefficients[2] + r * coefficients[3]))
-    }
+    /// The transfer function this record holds.
+    public var polynomial: CalibrationPolynomial { CalibrationPolynomial(coefficients: coefficients) }
+
+    public func value(raw: Int32) -> Double { polynomial.value(raw: raw) }
 
     public func validate() throws(MessageError) {
         guard degree <= 3 else { throw .invalidValue("calibration degree \(degree) is above 3") }

@@ -1,22 +1,8 @@
-/// One channel as the instrument describes it.
-public struct ChannelDescriptor: Sendable, Equatable, Codable {
-    public var kind: ChannelKind
-    public var adcBits: UInt8
-    public var unit: String
-    public var name: String
-    public var rawMin: Int32
-    public var rawMax: Int32
+import MosquitoModel
 
+extension ChannelDescriptor {
+    /// kind, adc_bits, unit[8], name[16], raw_min, raw_max.
     public static let wireLength = 1 + 1 + 8 + 16 + 4 + 4
-
-    public init(kind: ChannelKind, adcBits: UInt8, unit: String, name: String, rawMin: Int32, rawMax: Int32) {
-        self.kind = kind
-        self.adcBits = adcBits
-        self.unit = unit
-        self.name = name
-        self.rawMin = rawMin
-        self.rawMax = rawMax
-    }
 }
 
 /// Who the instrument is: the answer to HELLO.
@@ -43,6 +29,17 @@ public struct IdentityRecord: Sendable, Equatable, Codable {
         self.firmware = firmware
         self.maxRateHz = maxRateHz
         self.channels = channels
+    }
+
+    public init(unit: UnitIdentity, maxRateHz: UInt32, channels: [ChannelDescriptor]) {
+        self.init(
+            serial: unit.serial, design: unit.design, hardwareRevision: unit.hardwareRevision, firmware: unit.firmware,
+            maxRateHz: maxRateHz, channels: channels)
+    }
+
+    /// Which unit this is.
+    public var unit: UnitIdentity {
+        UnitIdentity(serial: serial, design: design, hardwareRevision: hardwareRevision, firmware: firmware)
     }
 
     public func validate() throws(MessageError) {
@@ -115,16 +112,4 @@ public struct IdentityRecord: Sendable, Equatable, Codable {
             serial: serial, design: design, hardwareRevision: revision, firmware: firmware,
             maxRateHz: maxRate, channels: channels)
     }
-}
-
-public struct FirmwareVersion: Sendable, Equatable, Codable, CustomStringConvertible {
-    public var major: UInt8
-    public var minor: UInt8
-    public var patch: UInt8
-    public init(major: UInt8, minor: UInt8, patch: UInt8) {
-        self.major = major
-        self.minor = minor
-        self.patch = patch
-    }
-    public var description: String { "\(major).\(minor).\(patch)" }
 }

@@ -16,7 +16,7 @@ public enum Message: Sendable, Equatable {
     case ping(hostTimeNs: UInt64)
     /// With a non-OK status only the status is on the wire; the times read back as 0.
     case pong(Status, hostTimeNs: UInt64, deviceTimeUs: UInt64)
-    case samples(SampleBlock)
+    case samples(SamplesPayload)
     case status(DeviceStatus)
     case log(level: UInt8, text: String)
     /// A reply to a request the device did not know (or any other bare-status reply of an unknown type).
@@ -131,7 +131,7 @@ public enum Message: Sendable, Equatable {
         case .ping.reply:
             let s = try status(&r)
             message = s == .ok ? .pong(s, hostTimeNs: try r.u64(), deviceTimeUs: try r.u64()) : .pong(s, hostTimeNs: 0, deviceTimeUs: 0)
-        case .samples: return .samples(SampleBlock(try SamplesView(payload: payload)))
+        case .samples: return .samples(SamplesPayload(try SamplesView(payload: payload)))
         case .status:
             message = .status(
                 DeviceStatus(

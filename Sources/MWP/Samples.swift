@@ -69,7 +69,7 @@ public struct SamplesView {
 }
 
 /// An owned SAMPLES message, for encoding and for tests; the decoder path uses `SamplesView`.
-public struct SampleBlock: Sendable, Equatable {
+public struct SamplesPayload: Sendable, Equatable {
     public var header: SamplesHeader
     public var values: [Int32]
 

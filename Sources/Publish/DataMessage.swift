@@ -39,7 +39,7 @@ public struct DataMessageEncoder {
         put(UInt64(0))
     }
 
-    public mutating func append(index: UInt64, deviceTimeNanos: UInt64, hostTimeNanos: Int64, raw: UnsafeBufferPointer<Int32>) {
+    public mutating func append(index: UInt64, deviceTimeNs: UInt64, hostTimeNs: Int64, raw: UnsafeBufferPointer<Int32>) {
         if frameCount == 0 {
             firstIndex = index
             withUnsafeBytes(of: index.littleEndian) { p in
@@ -48,8 +48,8 @@ public struct DataMessageEncoder {
         }
         lastIndex = index
         put(index)
-        put(deviceTimeNanos)
-        put(UInt64(bitPattern: hostTimeNanos))
+        put(deviceTimeNs)
+        put(UInt64(bitPattern: hostTimeNs))
         for v in raw { put(UInt32(bitPattern: v)) }
         frameCount += 1
         withUnsafeBytes(of: UInt32(frameCount).littleEndian) { p in
@@ -68,8 +68,8 @@ public struct DataMessage: Sendable, Equatable {
     public var metaID: [UInt8]
     public var sequence: UInt64
     public var indices: [UInt64] = []
-    public var deviceTimesNanos: [UInt64] = []
-    public var hostTimesNanos: [Int64] = []
+    public var deviceTimesNs: [UInt64] = []
+    public var hostTimesNs: [Int64] = []
     /// Frame-major: frame k's channel c is `raw[k * channelCount + c]`.
     public var raw: [Int32] = []
 
@@ -98,8 +98,8 @@ public struct DataMessage: Sendable, Equatable {
         for k in 0..<frames {
             let o = DataMessageEncoder.headerLength + k * stride
             indices.append(u64(o))
-            deviceTimesNanos.append(u64(o + 8))
-            hostTimesNanos.append(Int64(bitPattern: u64(o + 16)))
+            deviceTimesNs.append(u64(o + 8))
+            hostTimesNs.append(Int64(bitPattern: u64(o + 16)))
             for c in 0..<channelCount { raw.append(Int32(bitPattern: u32(o + 24 + 4 * c))) }
         }
     }

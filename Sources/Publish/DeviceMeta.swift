@@ -68,7 +68,7 @@ public struct DeviceMeta: Codable, Sendable, Equatable {
                 calibrated_at: cal.calibratedAt, technician: cal.technician, certificate_id: certificates[i])
         }
         self.pipeline = pipeline
-        self.clock = clock.map { Clock(uncertainty_ns: $0.uncertaintyNanos, drift_ppm: $0.driftPPM, exchanges_used: $0.exchangesUsed) }
+        self.clock = clock.map { Clock(uncertainty_ns: $0.clockOffsetUncertaintyNs, drift_ppm: $0.driftPPM, exchanges_used: $0.exchangesUsed) }
         software_version = softwareVersion
         self.host = host
     }

@@ -1,13 +1,14 @@
 import Device
 import Foundation
 import MQTT
+import MosquitoModel
 import Signal
 
 /// The JSON messages of a device publisher: gap events, summaries, status (docs/mqtt.md). Publisher thread only.
 extension DevicePublisher {
     /// What of an index jump this subscriber's own ring did not drop: samples the edge itself lost (its
     /// recording's gaps table says why). The ring's drops are reported as `publisher_overrun` already.
-    func upstreamGap(_ jump: Range<UInt64>, besides overruns: [Signal.Gap]) {
+    func upstreamGap(_ jump: Range<UInt64>, besides overruns: [Gap]) {
         let ours = overruns.reduce(UInt64(0)) { sum, gap in
             let lo = max(jump.lowerBound, gap.firstMissingIndex)
             let hi = min(jump.upperBound, gap.firstMissingIndex.addingReportingOverflow(gap.count).overflow ? .max : gap.firstMissingIndex + gap.count)

@@ -2,6 +2,7 @@ import Acquisition
 import Device
 import Foundation
 import MQTT
+import MosquitoModel
 import Signal
 import Synchronization
 
@@ -196,10 +197,10 @@ public final class DevicePublisher: @unchecked Sendable {
                     if encoder.frameCount == 0 { encoder.begin(sequence: sequence) }
                     if index > nextIndex { jumps.append(nextIndex..<index) }
                     nextIndex = index &+ 1
-                    let deviceNs = span.deviceTimesNanos[k]
-                    let host = mapping.map { Int64($0.hostNanos(deviceNanos: deviceNs).rounded()) + utcMinusMonotonicNs } ?? 0
+                    let deviceNs = span.deviceTimesNs[k]
+                    let host = mapping.map { Int64($0.hostNs(deviceNs: deviceNs).rounded()) + utcMinusMonotonicNs } ?? 0
                     let raw = span.values(ofFrame: k)
-                    encoder.append(index: index, deviceTimeNanos: deviceNs, hostTimeNanos: host, raw: raw)
+                    encoder.append(index: index, deviceTimeNs: deviceNs, hostTimeNs: host, raw: raw)
                     summaryIndices = (summaryIndices?.first ?? index, index)
                     for c in 0..<raw.count {
                         let p = calibrations[c], r = Double(raw[c])
@@ -214,7 +215,7 @@ public final class DevicePublisher: @unchecked Sendable {
         }
         if encoder.frameCount > 0 { batches.append(flush(&encoder)) }
         self.encoder = encoder
-        var overruns: [Signal.Gap] = []
+        var overruns: [Gap] = []
         while let gap = subscription.ring.popGap() {
             framesDropped += gap.count
             overruns.append(gap)

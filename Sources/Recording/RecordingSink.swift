@@ -1,4 +1,5 @@
 import Foundation
+import MosquitoModel
 
 /// Where a recording goes. The CLI picks the concrete sink by file extension (`openRecordingSink`).
 ///

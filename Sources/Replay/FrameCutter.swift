@@ -18,15 +18,15 @@ struct FrameCutter: Sendable {
     }
 
     /// How many rows from `start` go into one frame (at least one when `start` is in the block).
-    func frameLength(in block: Recording.SampleBlock, from start: Int) -> Int {
-        let first = block.index[start], firstTime = block.deviceTimeMicros[start]
+    func frameLength(in block: SampleBlock, from start: Int) -> Int {
+        let first = block.index[start], firstTime = block.deviceTimeUs[start]
         var count = 1
         while count < maxSamples, start + count < block.sampleCount {
             let row = start + count
             // A file is outside input: an index or a time that cannot follow without overflowing ends the frame.
             let (next, pastMax) = first.addingReportingOverflow(UInt64(count))
             guard !pastMax, block.index[row] == next,
-                  let time = derivedMicros(firstTime, offset: count), block.deviceTimeMicros[row] == time else { break }
+                  let time = derivedUs(firstTime, offset: count), block.deviceTimeUs[row] == time else { break }
             count += 1
         }
         return count
@@ -35,9 +35,9 @@ struct FrameCutter: Sendable {
     /// The device time the host gives sample `offset` of a frame (Signal's `SampleClock`, truncated to µs
     /// as the recorder writes it).
     /// nil when the recorded time is too large for the host's nanosecond arithmetic.
-    private func derivedMicros(_ frameMicros: UInt64, offset: Int) -> UInt64? {
+    private func derivedUs(_ frameUs: UInt64, offset: Int) -> UInt64? {
         let rate = UInt64(rateHz)
-        let (nanos, tooLarge) = frameMicros.multipliedReportingOverflow(by: 1000)
+        let (nanos, tooLarge) = frameUs.multipliedReportingOverflow(by: 1000)
         // `offset` is below a frame's sample count, so its share is under 2^46 ns.
         let (sum, pastMax) = nanos.addingReportingOverflow((UInt64(offset) * 1_000_000_000 + rate / 2) / rate)
         return tooLarge || pastMax ? nil : sum / 1000

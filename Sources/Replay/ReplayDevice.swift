@@ -1,4 +1,5 @@
 import MWP
+import MosquitoModel
 import Recording
 
 /// What a recorded device group says, restated as the firmware would say it: the identity HELLO answers,
@@ -7,7 +8,7 @@ import Recording
 /// The replayed instrument has exactly the recorded channels, numbered from 0 in recorded order.
 struct ReplayDevice: Sendable, Equatable {
     var identity: IdentityRecord
-    var calibrations: [WireCalibrationRecord]
+    var calibrations: [CalibrationRecord]
     var rateHz: UInt32
 
     init(_ device: RecordedDevice) throws(ReplayError) {
@@ -21,27 +22,16 @@ struct ReplayDevice: Sendable, Equatable {
             throw .unsupported("its rate \(configuration.rateHz) Hz is not a whole number of hertz")
         }
         rateHz = UInt32(configuration.rateHz)
-        guard let revision = UInt16(device.identity.hardwareRevision) else {
-            throw .unsupported("hardware revision '\(device.identity.hardwareRevision)' is not a number")
-        }
-        let channels = configuration.channels.map { channel in
-            ChannelDescriptor(
-                kind: ChannelKind.allCases.first { $0.description == channel.kind } ?? .other,
-                adcBits: UInt8(clamping: channel.adcBits), unit: channel.unit, name: channel.name,
-                rawMin: channel.rawMin, rawMax: channel.rawMax)
-        }
-        identity = IdentityRecord(
-            serial: device.identity.serial, design: device.identity.design, hardwareRevision: revision,
-            firmware: try Self.firmware(device.identity.firmwareVersion), maxRateHz: rateHz, channels: channels)
+        identity = IdentityRecord(unit: device.identity, maxRateHz: rateHz, channels: configuration.channels.map(\.descriptor))
         do throws(MessageError) { try identity.validate() } catch {
             throw .unsupported("its identity cannot be sent over MWP/1: \(error)")
         }
         calibrations = configuration.channels.enumerated().map { position, channel in
             let number = UInt8(position)
             guard let record = device.calibration.first(where: { $0.channel == channel.name }) else {
-                return WireCalibrationRecord.identity(channel: number)
+                return CalibrationRecord.identity(channel: number)
             }
-            return WireCalibrationRecord(
+            return CalibrationRecord(
                 channel: number, degree: UInt8(clamping: record.degree), coefficients: record.coefficients,
                 calibratedAt: UInt64(clamping: record.calibratedAt), technician: record.technician)
         }
@@ -50,12 +40,6 @@ struct ReplayDevice: Sendable, Equatable {
                 throw .unsupported("channel \(record.channel) calibration cannot be sent over MWP/1: \(error)")
             }
         }
-    }
-
-    private static func firmware(_ text: String) throws(ReplayError) -> FirmwareVersion {
-        let parts = text.split(separator: ".").compactMap { UInt8($0) }
-        guard parts.count == 3 else { throw .unsupported("firmware version '\(text)' is not MAJOR.MINOR.PATCH") }
-        return FirmwareVersion(major: parts[0], minor: parts[1], patch: parts[2])
     }
 }
 

@@ -1,6 +1,7 @@
 import Device
 import Foundation
 import MWP
+import MosquitoModel
 import Recording
 
 /// A recording played back as an instrument (`--device replay:run.h5[:speed]`): the same MWP/1 bytes a
@@ -9,23 +10,21 @@ import Recording
 /// The reader thread drives playback: each `receive` sends every frame due by now, where frame times are
 /// the recorded device times divided by `speed` (0: no pacing, as fast as the host reads). After the last
 /// row the link ends with `TransportError.endOfStream`, which a recorder treats as a clean end.
-/// Unchecked: every mutable field is guarded by `condition`.
+/// Unchecked: every mutable field is touched only inside `link`'s calls, under its lock.
 public final class ReplayTransport: Transport, @unchecked Sendable {
     public let description: String
     public let speed: Double
 
-    // Everything below is guarded by `condition`.
-    private let condition = NSCondition()
+    private let link = InProcessLink()
     private let reader: HDF5RecordingReader
     private let group: Int
     private let rowCount: UInt64
     private var firmware: ReplayFirmware
     private let cutter: FrameCutter
-    private var closed = false
     private var ended = false
     private var startsSeen = 0
     private var nextRow: UInt64 = 0
-    private var block: Recording.SampleBlock?
+    private var block: SampleBlock?
     private var blockPosition = 0
     private var firstDeviceTimeUs: UInt64 = 0
     /// The recorded gaps, oldest first: before the frame after each, the cause is re-enacted.
@@ -69,7 +68,7 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
         self.speed = speed
         description = "replay:\(file)#\(serials[group])"
         do throws(RecordingError) {
-            firstDeviceTimeUs = try reader.readSamples(device: group, rows: 0 ..< 1).deviceTimeMicros[0]
+            firstDeviceTimeUs = try reader.readSamples(device: group, rows: 0 ..< 1).deviceTimeUs[0]
         } catch {
             throw .recording(error)
         }
@@ -94,30 +93,23 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
     }
 
     public func send(_ bytes: UnsafeRawBufferPointer) throws(TransportError) {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !closed else { throw .closed }
-        guard !ended else { throw .endOfStream(description) }
-        firmware.receive(bytes, deviceNowUs: deviceNowUs(MonotonicClock.nowNs()))
-        if firmware.starts != startsSeen {
-            startsSeen = firmware.starts
-            rewind()
+        try link.send { () throws(TransportError) in
+            guard !ended else { throw .endOfStream(description) }
+            firmware.receive(bytes, deviceNowUs: deviceNowUs(MonotonicClock.nowNs()))
+            if firmware.starts != startsSeen {
+                startsSeen = firmware.starts
+                rewind()
+            }
         }
-        condition.broadcast()
     }
 
     public func receive(into buffer: UnsafeMutableRawBufferPointer, timeoutMs: Int32) throws(TransportError) -> Int {
-        let deadline = MonotonicClock.nowNs() + UInt64(max(0, timeoutMs)) * 1_000_000
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            guard !closed else { throw .closed }
-            let now = MonotonicClock.nowNs()
-            var wakeNs = deadline
+        try link.receive(timeoutMs: timeoutMs) { (now) throws(TransportError) -> InProcessLink.Poll in
+            var dueNs: UInt64?
             if firmware.output.isEmpty, firmware.isStreaming {
                 switch try nextFrame(now: now) {
                 case .sent: break
-                case .due(let at): wakeNs = min(deadline, at)
+                case .due(let at): dueNs = at
                 case .finished:
                     firmware.endOfRecording()
                     ended = true
@@ -127,22 +119,16 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
                 let n = min(buffer.count, firmware.output.count)
                 firmware.output.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
                 firmware.output.removeFirst(n)
-                return n
+                return .bytes(n)
             }
             if ended { throw .endOfStream(description) }
-            if now >= deadline { return 0 }
-            if wakeNs > now { _ = condition.wait(until: Date(timeIntervalSinceNow: Double(wakeNs - now) / 1e9)) }
+            return .wait(dueNs: dueNs)
         }
     }
 
-    public func close() {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        condition.unlock()
-    }
+    public func close() { link.close() }
 
-    // MARK: Playback (called with `condition` held)
+    // MARK: Playback (called inside `link`'s calls, under its lock)
 
     private enum Next { case sent, due(UInt64), finished }
 
@@ -159,7 +145,7 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
     private func nextFrame(now: UInt64) throws(TransportError) -> Next {
         guard nextRow < rowCount else { return .finished }
         let rows = try currentBlock()
-        let time = rows.deviceTimeMicros[blockPosition]
+        let time = rows.deviceTimeUs[blockPosition]
         if speed > 0 {
             // A time centuries after the first row is due (saturating) never, not at once (wrapping).
             let (sum, pastMax) = streamStartNs.addingReportingOverflow(Self.clamped(Double(time &- firstDeviceTimeUs) * 1000 / speed))
@@ -209,7 +195,7 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
         if damaged { firmware.sendDamagedFrame() }
     }
 
-    private func currentBlock() throws(TransportError) -> Recording.SampleBlock {
+    private func currentBlock() throws(TransportError) -> SampleBlock {
         if let block, blockPosition < block.sampleCount { return block }
         do throws(RecordingError) {
             let rows = try reader.readSamples(device: group, rows: nextRow ..< min(rowCount, nextRow + UInt64(Self.rowsPerRead)))

@@ -1,4 +1,5 @@
 import MWP
+import MosquitoModel
 
 /// One simulated channel: what the firmware reports about it, and the hidden physics behind it.
 public struct SimulatedChannel: Sendable, Equatable {
@@ -15,10 +16,8 @@ public struct SimulatedChannel: Sendable, Equatable {
 
 /// Everything that makes one simulated unit what it is.
 public struct SimulatorConfig: Sendable, Equatable {
-    public var serial: String
-    public var design: String
-    public var hardwareRevision: UInt16
-    public var firmware: FirmwareVersion
+    /// Which unit HELLO says it is.
+    public var unit: UnitIdentity
     public var maxRateHz: UInt32
     public var channels: [SimulatedChannel]
     public var seed: UInt64
@@ -32,10 +31,7 @@ public struct SimulatorConfig: Sendable, Equatable {
         channels: [SimulatedChannel] = SimulatorConfig.defaultChannels(count: 4), seed: UInt64 = 1,
         faults: FaultPlan = FaultPlan(), clockDriftPPM: Double = 0
     ) {
-        self.serial = serial
-        self.design = design
-        self.hardwareRevision = hardwareRevision
-        self.firmware = firmware
+        unit = UnitIdentity(serial: serial, design: design, hardwareRevision: hardwareRevision, firmware: firmware)
         self.maxRateHz = maxRateHz
         self.channels = channels
         self.seed = seed
@@ -44,9 +40,7 @@ public struct SimulatorConfig: Sendable, Equatable {
     }
 
     public var identity: IdentityRecord {
-        IdentityRecord(
-            serial: serial, design: design, hardwareRevision: hardwareRevision, firmware: firmware,
-            maxRateHz: maxRateHz, channels: channels.map(\.descriptor))
+        IdentityRecord(unit: unit, maxRateHz: maxRateHz, channels: channels.map(\.descriptor))
     }
 
     public func validate() throws(SimulatorError) {

@@ -15,8 +15,8 @@ extension SimulatorConfig {
             return v
         }
         if let n = try int("channels", 1...IdentityRecord.maxChannels) { config.channels = SimulatorConfig.defaultChannels(count: n) }
-        if let s = options["serial"] { config.serial = s }
-        if let d = options["design"] { config.design = d }
+        if let s = options["serial"] { config.unit.serial = s }
+        if let d = options["design"] { config.unit.design = d }
         if let seed = options["seed"] {
             guard let v = UInt64(seed) else { throw .badOption("seed must be a non-negative whole number, not '\(seed)'") }
             config.seed = v

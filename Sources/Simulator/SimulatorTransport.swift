@@ -6,14 +6,12 @@ import Device
 ///
 /// The reader thread drives the firmware's catch-up loop: each `receive` emits every frame due by now, and
 /// sleeps until the next one is due (or a request arrives) when nothing is.
-/// Unchecked: `instrument`, `closed` and `sent` are guarded by `condition`; the rest is immutable.
+/// Unchecked: `instrument` and `sent` are touched only inside `link`'s calls, under its lock; the rest is immutable.
 public final class SimulatorTransport: Transport, PhysicalInput, @unchecked Sendable {
-    // `instrument` and `closed` are guarded by `condition`.
     private var instrument: SimulatedInstrument
-    private var closed = false
     /// How much of `instrument.output` the reader has taken (dropped in one move, not byte by byte).
     private var sent = 0
-    private let condition = NSCondition()
+    private let link = InProcessLink()
     private let epochNs = MonotonicClock.nowNs()
     private let driftFactor: Double
     /// A device clock does not start at zero when the host connects.
@@ -25,7 +23,7 @@ public final class SimulatorTransport: Transport, PhysicalInput, @unchecked Send
     public init(config: SimulatorConfig) {
         instrument = SimulatedInstrument(config: config)
         driftFactor = 1 + config.clockDriftPPM * 1e-6
-        instrumentSerial = config.serial
+        instrumentSerial = config.unit.serial
     }
 
     /// Device time now, from the host's monotonic clock and the simulated crystal's error.
@@ -36,9 +34,7 @@ public final class SimulatorTransport: Transport, PhysicalInput, @unchecked Send
 
     /// Reaches into the simulated physical world (calibration rigs, drift), outside the protocol.
     public func withInstrument<T>(_ body: (inout SimulatedInstrument) -> T) -> T {
-        condition.lock()
-        defer { condition.unlock() }
-        return body(&instrument)
+        link.withLock { body(&instrument) }
     }
 
     public var physicalInput: (any PhysicalInput)? { self }
@@ -48,20 +44,14 @@ public final class SimulatorTransport: Transport, PhysicalInput, @unchecked Send
     }
 
     public func send(_ bytes: UnsafeRawBufferPointer) throws(TransportError) {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !closed else { throw .closed }
-        guard !instrument.isDisconnected else { throw .disconnected(description) }
-        instrument.receive(bytes, nowUs: deviceNowUs())
-        condition.broadcast()
+        try link.send { () throws(TransportError) in
+            guard !instrument.isDisconnected else { throw .disconnected(description) }
+            instrument.receive(bytes, nowUs: deviceNowUs())
+        }
     }
 
     public func receive(into buffer: UnsafeMutableRawBufferPointer, timeoutMs: Int32) throws(TransportError) -> Int {
-        let deadline = MonotonicClock.nowNs() + UInt64(max(0, timeoutMs)) * 1_000_000
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            guard !closed else { throw .closed }
+        try link.receive(timeoutMs: timeoutMs) { (now) throws(TransportError) -> InProcessLink.Poll in
             // Generate no more than one read's worth ahead: a burst is handed out as it is made, never piled up.
             if instrument.output.count - sent < buffer.count {
                 if sent > 0 {
@@ -76,27 +66,15 @@ public final class SimulatorTransport: Transport, PhysicalInput, @unchecked Send
                 let start = sent
                 instrument.output.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[start..<start + n])) }
                 sent += n
-                return n
+                return .bytes(n)
             }
             if instrument.isDisconnected { throw .disconnected(description) }
-            let now = MonotonicClock.nowNs()
-            if now >= deadline { return 0 }
-            var wakeNs = deadline
-            if let dueUs = instrument.nextFrameDueUs() {
-                let deviceNow = deviceNowUs()
-                let untilUs = dueUs > deviceNow ? Double(dueUs - deviceNow) / driftFactor : 0
-                wakeNs = min(deadline, now + UInt64(untilUs * 1000))
-            }
-            if wakeNs > now {
-                _ = condition.wait(until: Date(timeIntervalSinceNow: Double(wakeNs - now) / 1e9))
-            }
+            guard let dueUs = instrument.nextFrameDueUs() else { return .wait(dueNs: nil) }
+            let deviceNow = deviceNowUs()
+            let untilUs = dueUs > deviceNow ? Double(dueUs - deviceNow) / driftFactor : 0
+            return .wait(dueNs: now + UInt64(untilUs * 1000))
         }
     }
 
-    public func close() {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        condition.unlock()
-    }
+    public func close() { link.close() }
 }

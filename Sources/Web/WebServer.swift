@@ -11,7 +11,6 @@ import NIOCore
 /// Everything `mosquito serve` serves: the open devices, the ledger, the recordings folder, the calibration
 /// history and the tokens. Builds the Hummingbird application; owns no threads of its own.
 public final class WebServer: Sendable {
-    public static let softwareVersion = "mosquito-web 0.1.0"
     public typealias Context = WebRequestContext
 
     public struct Configuration: Sendable {

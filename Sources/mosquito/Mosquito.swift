@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MosquitoModel
 
 @main
 struct Mosquito: AsyncParsableCommand {
@@ -51,8 +52,4 @@ struct Mosquito: AsyncParsableCommand {
         }
         Foundation.exit(code.rawValue)
     }
-}
-
-enum MosquitoVersion {
-    static let string = "0.1.0"
 }

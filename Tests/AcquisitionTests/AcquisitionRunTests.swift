@@ -1,6 +1,7 @@
 import Acquisition
 import Device
 import Foundation
+import MosquitoModel
 import Recording
 import Simulator
 import Testing
@@ -11,7 +12,7 @@ import Testing
     struct Outcome {
         let summary: RunSummary
         let index: [UInt64]
-        let gaps: [Recording.Gap]
+        let gaps: [Gap]
         let events: [RecordingEvent]
     }
 

@@ -1,5 +1,6 @@
 import Acquisition
 import MWP
+import MosquitoModel
 import Signal
 
 /// A `StreamIngest` fed SAMPLES frames as a session's reader thread would, and the recorder's side of its ring
@@ -57,7 +58,7 @@ final class IngestHarness {
         ring.read { spans in
             spans.forEach { span in
                 for k in 0..<span.count {
-                    delivered.append((span.indices[k], span.deviceTimesNanos[k], Array(span.values(ofFrame: k))))
+                    delivered.append((span.indices[k], span.deviceTimesNs[k], Array(span.values(ofFrame: k))))
                 }
             }
             return spans.count

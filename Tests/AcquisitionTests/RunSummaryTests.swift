@@ -1,3 +1,5 @@
+import Foundation
+import MosquitoModel
 import Recording
 import Signal
 import Testing
@@ -38,7 +40,7 @@ import Testing
         violations.overflowFrames = 1
         return DeviceSummary(
             uri: "sim", serial: "MQ", rateHz: 1000, outputRateHz: 1000, channels: ["a"], samplesExpected: nil, nextIndex: 0,
-            samplesReceived: 0, samplesWritten: 0, framesReceived: 0, crcErrors: 0, malformedFrames: 0, lost: LossCounts(totals),
+            samplesReceived: 0, samplesWritten: 0, framesReceived: 0, crcErrors: 0, malformedFrames: 0, lost: totals,
             indexViolations: violations, clockOffsetUncertaintyNs: nil, clockDriftPPM: nil, linkError: link, reconnects: 0,
             triggeredAtIndex: nil, bufferFrames: 16, bufferHighWaterFrames: 0)
     }
@@ -58,18 +60,16 @@ import Testing
         #expect(small.samplesLost == 5 && small.linkLost)
     }
 
-    @Test func everyLossCauseKeepsItsNameInTheFile() {
-        for cause in Signal.Gap.Cause.allCases {
-            let written = RecorderLoop.recorded(Signal.Gap(firstMissingIndex: 40, count: 2, cause: cause))
-            #expect(written.firstMissingIndex == 40 && written.count == 2)
-            #expect(written.cause.rawValue == cause.rawValue.snakeCased)
-        }
-    }
-}
-
-extension String {
-    /// `transportGap` → `transport_gap`: the file's spelling of a cause.
-    fileprivate var snakeCased: String {
-        reduce(into: "") { out, c in out += c.isUppercase ? "_" + c.lowercased() : String(c) }
+    /// The acquisition declares gaps in the type the file stores, so each cause's name is the file's: these
+    /// are the names recordings already on disk hold, and `record --json` keeps its camel-case keys.
+    @Test func everyLossCauseKeepsItsNameInTheFileAndTheJSON() throws {
+        #expect(GapCause.allCases.map(\.rawValue) == ["transport_gap", "crc_error", "device_overrun", "host_overrun", "network"])
+        var totals = LossTotals()
+        for (k, cause) in GapCause.acquisition.enumerated() { totals[cause] = UInt64(k + 1) }
+        #expect(totals.byName == ["transport_gap": 1, "crc_error": 2, "device_overrun": 3, "host_overrun": 4])
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(totals)) as? [String: UInt64]
+        #expect(json == ["transportGap": 1, "crcError": 2, "deviceOverrun": 3, "hostOverrun": 4, "total": 10])
+        totals.network = 5
+        #expect(totals.byName["network"] == 5 && totals.total == 15)
     }
 }

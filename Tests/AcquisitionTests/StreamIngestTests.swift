@@ -1,4 +1,5 @@
 import Acquisition
+import MosquitoModel
 import Signal
 import Testing
 

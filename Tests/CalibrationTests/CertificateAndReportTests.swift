@@ -1,6 +1,7 @@
 import Calibration
 import Foundation
 import MWP
+import MosquitoModel
 import Simulator
 import Testing
 

@@ -1,5 +1,6 @@
 import CMWPTestSupport
 import MWP
+import MosquitoModel
 
 /// Test-side seam over the Swift codec, speaking the same `Fields` as the C seam so the two can be compared.
 enum SwiftCodec {
@@ -77,7 +78,7 @@ enum SwiftCodec {
         case 0x87: return .pong(try status(f.status), hostTimeNs: f.host_time_ns ?? 0, deviceTimeUs: f.device_time_us ?? 0)
         case 0x40:
             return .samples(
-                SampleBlock(
+                SamplesPayload(
                     firstIndex: f.first_index!, deviceTimeUs: f.device_time_us!, channelMask: f.channel_mask!,
                     count: f.count!, values: f.values!.flatMap { $0 }))
         case 0x41:

@@ -1,5 +1,6 @@
 import Foundation
 import MWP
+import MosquitoModel
 import Testing
 @testable import Device
 

@@ -8,12 +8,12 @@ import Testing
 /// Collects a stream for assertions; tests wait on what it receives, never on a clock.
 final class CollectingConsumer: StreamConsumer, @unchecked Sendable {
     let lock = NSCondition()
-    var blocks: [SampleBlock] = []
+    var blocks: [SamplesPayload] = []
     var statuses: [DeviceStatus] = []
     var errors: [FrameError] = []
     var lost: TransportError?
 
-    func samples(_ view: SamplesView) { changed { blocks.append(SampleBlock(view)) } }
+    func samples(_ view: SamplesView) { changed { blocks.append(SamplesPayload(view)) } }
     func status(_ status: DeviceStatus) { changed { statuses.append(status) } }
     func log(level: UInt8, text: String) {}
     func frameError(_ error: FrameError) { changed { errors.append(error) } }

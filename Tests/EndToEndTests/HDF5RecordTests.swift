@@ -38,7 +38,7 @@ import Testing
         #expect(f["device_uris"] as? [String] == [Self.uri(Self.clean)])
         let instrument = try Self.truth(Self.clean)
         let device = f["device"] as! [String: String]
-        #expect(device["serial"] == instrument.config.serial)
+        #expect(device["serial"] == instrument.config.unit.serial)
         #expect(device["firmware_version"] == instrument.config.identity.firmware.description)
         #expect(f["rate_hz"] as? Double == 1000)
         #expect(f["channel_names"] as? [String] == instrument.config.identity.channels.map(\.name))
@@ -99,7 +99,7 @@ import Testing
         #expect(d["missingByCause"] as? [String: Int] == ["transport_gap": 100])
         let device = d["device"] as! [String: Any]
         let instrument = try Self.truth(Self.dropping)
-        #expect((device["identity"] as! [String: Any])["serial"] as? String == instrument.config.serial)
+        #expect((device["identity"] as! [String: Any])["serial"] as? String == instrument.config.unit.serial)
         let channels = (device["configuration"] as! [String: Any])["channels"] as! [[String: Any]]
         #expect(channels.map { $0["name"] as? String } == instrument.config.identity.channels.map(\.name))
         let calibration = device["calibration"] as! [[String: Any]]

@@ -1,5 +1,6 @@
 import Foundation
 import MWP
+import MosquitoModel
 import Testing
 
 /// An instrument that answers with bytes no honest firmware sends gets one clear line naming what is wrong, at once.

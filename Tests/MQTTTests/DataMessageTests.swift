@@ -8,7 +8,7 @@ import Testing
         encoder.begin(sequence: 7)
         let rows: [(UInt64, UInt64, Int64, [Int32])] = [(100, 5_000, -1, [-2, 3]), (101, 6_000, 1_700_000_000_000_000_000, [Int32.min, Int32.max])]
         for (i, d, h, raw) in rows {
-            raw.withUnsafeBufferPointer { encoder.append(index: i, deviceTimeNanos: d, hostTimeNanos: h, raw: $0) }
+            raw.withUnsafeBufferPointer { encoder.append(index: i, deviceTimeNs: d, hostTimeNs: h, raw: $0) }
         }
         let b = encoder.bytes
         #expect(b.count == 32 + 2 * (24 + 8))
@@ -23,15 +23,15 @@ import Testing
         let decoded = try b.withUnsafeBytes { try DataMessage(decoding: $0) }
         #expect(decoded.sequence == 7)
         #expect(decoded.indices == [100, 101])
-        #expect(decoded.deviceTimesNanos == [5_000, 6_000])
-        #expect(decoded.hostTimesNanos == [-1, 1_700_000_000_000_000_000])
+        #expect(decoded.deviceTimesNs == [5_000, 6_000])
+        #expect(decoded.hostTimesNs == [-1, 1_700_000_000_000_000_000])
         #expect(decoded.raw == [-2, 3, Int32.min, Int32.max])
     }
 
     @Test func readerRefusesTruncatedAndForeignPayloads() {
         var encoder = DataMessageEncoder(channelCount: 1, metaID: [UInt8](repeating: 0, count: 8))
         encoder.begin(sequence: 0)
-        [Int32(5)].withUnsafeBufferPointer { encoder.append(index: 0, deviceTimeNanos: 0, hostTimeNanos: 0, raw: $0) }
+        [Int32(5)].withUnsafeBufferPointer { encoder.append(index: 0, deviceTimeNs: 0, hostTimeNs: 0, raw: $0) }
         let whole = encoder.bytes
         #expect(throws: DataMessage.DecodeError.lengthMismatch(expected: 60, actual: 59)) {
             try Array(whole.dropLast()).withUnsafeBytes { try DataMessage(decoding: $0) }

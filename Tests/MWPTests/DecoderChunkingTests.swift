@@ -12,7 +12,7 @@ import TestSupport
         for entry in VectorFile.shared.invalid { bytes += [UInt8](hex: entry.wire_hex) }
         var encoder = FrameEncoder()
         let values = (0..<(63 * 16)).map { Int32($0 * 7919 - 4_000_000) }
-        try! encoder.encode(.samples(SampleBlock(firstIndex: 64, deviceTimeUs: 1, channelMask: 0xFFFF, count: 63, values: values)), into: &bytes)
+        try! encoder.encode(.samples(SamplesPayload(firstIndex: 64, deviceTimeUs: 1, channelMask: 0xFFFF, count: 63, values: values)), into: &bytes)
         return bytes
     }()
 

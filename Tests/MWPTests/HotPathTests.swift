@@ -99,7 +99,7 @@ import TestSupport
         var encoder = FrameEncoder()
         var wire: [UInt8] = []
         let values: [Int32] = (0..<(63 * 16)).map { Int32(truncatingIfNeeded: $0 &* -2_654_435_761) }
-        let block = SampleBlock(firstIndex: 1, deviceTimeUs: 2, channelMask: 0xFFFF, count: 63, values: values)
+        let block = SamplesPayload(firstIndex: 1, deviceTimeUs: 2, channelMask: 0xFFFF, count: 63, values: values)
         try encoder.encode(.samples(block), into: &wire)
         var decoder = FrameDecoder()
         decoder.append(wire)

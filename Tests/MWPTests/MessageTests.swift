@@ -1,3 +1,4 @@
+import MosquitoModel
 import Testing
 import MWP
 
@@ -22,7 +23,7 @@ import MWP
         .setCalibration(CalibrationRecord(channel: 1, degree: 1, coefficients: [0.5, 1e-6], calibratedAt: 0, technician: "0123456789abcdef")),
         .setCalibrationReply(.storageFailed),
         .ping(hostTimeNs: .max), .pong(.ok, hostTimeNs: 1, deviceTimeUs: .max),
-        .samples(SampleBlock(firstIndex: .max - 1, deviceTimeUs: 0, channelMask: 1 << 31, count: 1, values: [.min])),
+        .samples(SamplesPayload(firstIndex: .max - 1, deviceTimeUs: 0, channelMask: 1 << 31, count: 1, values: [.min])),
         .pong(.badLength, hostTimeNs: 0, deviceTimeUs: 0),
         .status(DeviceStatus(flags: [.bufferOverrun, .calibrationInvalid], droppedTotal: .max, temperatureCentiC: -4000)),
         .log(level: 0, text: ""), .log(level: 4, text: "ünïcode ✓"),
@@ -63,7 +64,7 @@ import MWP
             id.serial = "MQ\u{7}"
             try encoder.encode(.identity(.ok, id), into: &wire)
         }
-        let tooMany = SampleBlock(firstIndex: 0, deviceTimeUs: 0, channelMask: 0xFFFF, count: 100, values: .init(repeating: 0, count: 1600))
+        let tooMany = SamplesPayload(firstIndex: 0, deviceTimeUs: 0, channelMask: 0xFFFF, count: 100, values: .init(repeating: 0, count: 1600))
         #expect(throws: MessageError.self) { try encoder.encode(.samples(tooMany), into: &wire) }
         #expect(wire.isEmpty)
         #expect(encoder.nextSeq == 0)
@@ -97,14 +98,14 @@ import MWP
     }
 
     @Test func samplesViewReadsWithoutCopy() throws {
-        let block = SampleBlock(firstIndex: 10, deviceTimeUs: 5, channelMask: 0b1010, count: 3, values: [1, -2, 3, -4, 5, -6])
+        let block = SamplesPayload(firstIndex: 10, deviceTimeUs: 5, channelMask: 0b1010, count: 3, values: [1, -2, 3, -4, 5, -6])
         var w = WireWriter()
         block.encode(into: &w)
         try w.bytes.withUnsafeBytes { p in
             let view = try SamplesView(payload: p)
             #expect(view.header.channelCount == 2)
             #expect(view.value(sample: 2, channel: 1) == -6)
-            #expect(SampleBlock(view) == block)
+            #expect(SamplesPayload(view) == block)
         }
     }
 }

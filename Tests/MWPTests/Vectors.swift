@@ -1,5 +1,6 @@
 import Foundation
 import MWP
+import MosquitoModel
 
 /// The shared MWP/1 vectors, read from the repository (firmware-protocol/vectors), decoded once.
 struct VectorFile: Decodable, Sendable {
@@ -125,7 +126,7 @@ func expectedMessage(_ e: VectorFile.Entry) -> Message {
     case 0x40:
         let values = f["values"]!.array.flatMap { $0.array.map { Int32($0.int) } }
         return .samples(
-            SampleBlock(
+            SamplesPayload(
                 firstIndex: f["first_index"]!.uint, deviceTimeUs: f["device_time_us"]!.uint,
                 channelMask: UInt32(f["channel_mask"]!.int), count: UInt16(f["count"]!.int), values: values))
     case 0x41:

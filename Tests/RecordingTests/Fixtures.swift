@@ -1,4 +1,5 @@
 import Foundation
+import MosquitoModel
 import TestSupport
 @testable import Recording
 
@@ -11,11 +12,11 @@ enum Fixtures {
         }
         return RecordedDevice(
             uri: "sim:\(serial)",
-            identity: DeviceIdentity(serial: serial, design: "mosquito-4", hardwareRevision: "B", firmwareVersion: "1.2.3"),
+            identity: UnitIdentity(serial: serial, design: "mosquito-4", hardwareRevision: 11, firmware: FirmwareVersion(major: 1, minor: 2, patch: 3)),
             configuration: DeviceConfiguration(rateHz: rate, channels: described),
             pipeline: ["lowpass fc=100Hz order=2", "decimate 2"],
             calibration: (0..<channels).map {
-                CalibrationRecord(channel: "ch\($0)", degree: 1, coefficients: [0.5, 1e-4 * Double($0 + 1)],
+                RecordedCalibration(channel: "ch\($0)", degree: 1, coefficients: [0.5, 1e-4 * Double($0 + 1)],
                                   calibratedAt: 1_780_000_000, technician: "Ada",
                                   certificateID: $0 == 0 ? "CERT-17" : nil)
             })
@@ -38,8 +39,8 @@ enum Fixtures {
                 values.append(0.1 * Double(r) + 1.0 / Double(c + 3) + Double(i) * 1e-9)
             }
         }
-        return try SampleBlock(channelCount: channels, index: index, deviceTimeMicros: index.map { $0 * 1000 + 17 },
-                               hostTimeNanos: index.map { 1_790_000_000_000_000_000 + Int64($0) * 1_000_000 },
+        return try SampleBlock(channelCount: channels, index: index, deviceTimeUs: index.map { $0 * 1000 + 17 },
+                               hostTimeNs: index.map { 1_790_000_000_000_000_000 + Int64($0) * 1_000_000 },
                                raw: raw, values: values)
     }
 

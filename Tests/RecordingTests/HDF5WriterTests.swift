@@ -1,4 +1,5 @@
 import Foundation
+import MosquitoModel
 import Testing
 @testable import Recording
 
@@ -14,8 +15,8 @@ import Testing
         try writer.record(Gap(firstMissingIndex: 700, count: 100, cause: .crcError), device: 0)
         try writer.append(a2, device: 0)
         try writer.append(b1, device: 1)
-        try writer.record(RecordingEvent(sampleIndex: 3, hostTimeNanos: 42, kind: "marker", detail: "stimulus ✓ on"), device: 1)
-        try writer.record(ClockExchange(hostSendNanos: 10, hostReceiveNanos: 30, deviceTimeMicros: 5, roundTripNanos: 20), device: 0)
+        try writer.record(RecordingEvent(sampleIndex: 3, hostTimeNs: 42, kind: "marker", detail: "stimulus ✓ on"), device: 1)
+        try writer.record(ClockExchange(hostSendNs: 10, hostReceiveNs: 30, deviceTimeUs: 5, roundTripNs: 20), device: 0)
         try writer.close(stopTime: Date(timeIntervalSince1970: 1_790_000_060))
 
         struct Report: Decodable {
@@ -75,7 +76,7 @@ import Testing
         #expect(report.commandLine == "mosquito record --output 'run 1.h5'")
         #expect(report.uris == ["sim:MQ-1", "sim:MQ/2"])
         #expect(report.groups == ["MQ-1", "MQ_2"])
-        #expect(report.serial == "MQ-1" && report.design == "mosquito-4" && report.hw == "B" && report.fw == "1.2.3")
+        #expect(report.serial == "MQ-1" && report.design == "mosquito-4" && report.hw == "11" && report.fw == "1.2.3")
         #expect(report.rate == 1000)
         #expect(report.pipeline == ["lowpass fc=100Hz order=2", "decimate 2"])
         #expect(report.names == ["ch0", "ch1", "ch2"] && report.kinds == ["voltage", "current", "voltage"])

@@ -1,4 +1,5 @@
 import Foundation
+import MosquitoModel
 import Testing
 @testable import Recording
 
@@ -11,7 +12,7 @@ import Testing
         try writer.append(try Fixtures.block(first: 0, count: 100, channels: 2), device: 0)
         try writer.record(Gap(firstMissingIndex: 100, count: 50, cause: .transportGap), device: 0)
         try writer.append(try Fixtures.block(first: 150, count: 150, channels: 2), device: 0)
-        try writer.record(RecordingEvent(sampleIndex: 200, hostTimeNanos: 1, kind: "marker", detail: "m"), device: 0)
+        try writer.record(RecordingEvent(sampleIndex: 200, hostTimeNs: 1, kind: "marker", detail: "m"), device: 0)
         return (path, writer)
     }
 
@@ -26,8 +27,8 @@ import Testing
         #expect(e.time.count == 9 || e.time.count == 8, "\(e.time)")
         let all = try reader.readSamples(device: 0, rows: 0 ..< 250)
         for (k, start) in e.time.enumerated() {
-            let rows = all.deviceTimeMicros.indices.filter {
-                let t = Double(all.deviceTimeMicros[$0] - 17) / 1e6
+            let rows = all.deviceTimeUs.indices.filter {
+                let t = Double(all.deviceTimeUs[$0] - 17) / 1e6
                 return t >= start - 1e-12 && t < start + e.bucketSeconds - 1e-12
             }
             for c in 0..<2 {

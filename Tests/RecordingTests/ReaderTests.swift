@@ -1,4 +1,5 @@
 import Foundation
+import MosquitoModel
 import Testing
 @testable import Recording
 
@@ -13,11 +14,11 @@ import Testing
         try writer.record(Gap(firstMissingIndex: 300, count: 10, cause: .hostOverrun), device: 0)
         try writer.append(blocks[1], device: 0)
         try writer.append(try Fixtures.block(first: 0, count: 3, channels: 1), device: 1)
-        try writer.record(RecordingEvent(sampleIndex: 5, hostTimeNanos: 99, kind: "reconnect", detail: "usb"), device: 0)
+        try writer.record(RecordingEvent(sampleIndex: 5, hostTimeNs: 99, kind: "reconnect", detail: "usb"), device: 0)
         for k in 0..<5 {
             let send = Int64(k) * 1_000_000_000
-            try writer.record(ClockExchange(hostSendNanos: send, hostReceiveNanos: send + 40_000,
-                                            deviceTimeMicros: UInt64(k) * 1_000_010, roundTripNanos: 40_000 + Int64(k)), device: 0)
+            try writer.record(ClockExchange(hostSendNs: send, hostReceiveNs: send + 40_000,
+                                            deviceTimeUs: UInt64(k) * 1_000_010, roundTripNs: 40_000 + Int64(k)), device: 0)
         }
         try writer.close(stopTime: Date(timeIntervalSince1970: 1_790_000_100))
         return (path, devices, blocks)
@@ -37,8 +38,8 @@ import Testing
         #expect(all.index == expected[0].index + expected[1].index)
         #expect(all.values == expected[0].values + expected[1].values)
         #expect(all.raw == expected[0].raw + expected[1].raw)
-        #expect(all.deviceTimeMicros == expected[0].deviceTimeMicros + expected[1].deviceTimeMicros)
-        #expect(all.hostTimeNanos == expected[0].hostTimeNanos + expected[1].hostTimeNanos)
+        #expect(all.deviceTimeUs == expected[0].deviceTimeUs + expected[1].deviceTimeUs)
+        #expect(all.hostTimeNs == expected[0].hostTimeNs + expected[1].hostTimeNs)
         var streamed: [Double] = []
         var blockSizes: [Int] = []
         try reader.forEachBlock(device: 0, rows: 100 ..< 650, maxRows: 128) { block in
@@ -48,9 +49,9 @@ import Testing
         #expect(streamed == Array(all.values[400 ..< 2600]))
         #expect(blockSizes == [128, 128, 128, 128, 38])
         #expect(try reader.gaps(device: 0) == [Gap(firstMissingIndex: 300, count: 10, cause: .hostOverrun)])
-        #expect(try reader.events(device: 0) == [RecordingEvent(sampleIndex: 5, hostTimeNanos: 99, kind: "reconnect", detail: "usb")])
+        #expect(try reader.events(device: 0) == [RecordingEvent(sampleIndex: 5, hostTimeNs: 99, kind: "reconnect", detail: "usb")])
         #expect(try reader.clockExchanges(device: 0).count == 5)
-        #expect(try reader.firstRow(device: 0, atOrAfterDeviceTimeMicros: 310_000) == 300)
+        #expect(try reader.firstRow(device: 0, atOrAfterDeviceTimeUs: 310_000) == 300)
     }
 
     @Test func summaryReportsCountsGapsAndClock() throws {
@@ -62,7 +63,7 @@ import Testing
         #expect(first.durationSeconds == 0.699)
         #expect(first.gapCount == 1 && first.missingSamples == 10 && first.missingByCause == ["host_overrun": 10])
         #expect(first.eventCount == 1)
-        #expect(first.clock.exchanges == 5 && first.clock.roundTripMinNanos == 40_000 && first.clock.roundTripMaxNanos == 40_004)
+        #expect(first.clock.exchanges == 5 && first.clock.roundTripMinNs == 40_000 && first.clock.roundTripMaxNs == 40_004)
         let drift = try #require(first.clock.driftPPM)
         #expect(abs(drift - 10) < 0.01)
         let text = summary.text.split(separator: "\n").map(String.init)

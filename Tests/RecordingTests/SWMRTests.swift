@@ -1,4 +1,5 @@
 import Foundation
+import MosquitoModel
 import Synchronization
 import Testing
 @testable import Recording

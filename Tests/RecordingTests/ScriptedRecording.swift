@@ -1,3 +1,4 @@
+import MosquitoModel
 import Foundation
 @testable import Recording
 
@@ -77,7 +78,7 @@ enum ScriptedRecording {
                     try writer.record(Gap(firstMissingIndex: UInt64(handedOver.rows), count: 5, cause: .transportGap), device: 0)
                     handedOver.gaps += 1
                 case .event:
-                    try writer.record(RecordingEvent(sampleIndex: UInt64(handedOver.rows), hostTimeNanos: 42, kind: "marker",
+                    try writer.record(RecordingEvent(sampleIndex: UInt64(handedOver.rows), hostTimeNs: 42, kind: "marker",
                                                      detail: "step"), device: 0)
                     handedOver.events += 1
                 case .flush:

@@ -45,7 +45,7 @@ import Testing
         #expect(throws: RecordingError.self) { try writer.append(try Fixtures.block(first: 0, count: 3, channels: 3), device: 0) }
         #expect(throws: RecordingError.self) { try writer.append(try Fixtures.block(first: 0, count: 3, channels: 2), device: 1) }
         #expect(throws: RecordingError.self) {
-            _ = try SampleBlock(channelCount: 2, index: [0, 1], deviceTimeMicros: [0], hostTimeNanos: [0, 1], raw: [], values: [])
+            _ = try SampleBlock(channelCount: 2, index: [0, 1], deviceTimeUs: [0], hostTimeNs: [0, 1], raw: [], values: [])
         }
         try writer.append(try Fixtures.block(first: 0, count: 3, channels: 2), device: 0)
         try writer.close(stopTime: Date())
@@ -60,8 +60,8 @@ import Testing
         let writer = try CSVRecordingWriter(path: path, header: Fixtures.header([device]))
         let awkward: [Double] = [0.1, 1.0 / 3.0, -0.0, Double.leastNonzeroMagnitude, 1.7976931348623157e308, 123456789.123456789, -2.5e-17, 1e21, 0.3]
         let values = awkward + awkward.map { -$0 } + awkward.map { $0 * 7.77 }
-        let block = try SampleBlock(channelCount: 3, index: Array(0..<9), deviceTimeMicros: (0..<9).map { $0 * 1000 },
-                                    hostTimeNanos: Array(repeating: 0, count: 9), raw: Array(repeating: 1, count: 27), values: values)
+        let block = try SampleBlock(channelCount: 3, index: Array(0..<9), deviceTimeUs: (0..<9).map { $0 * 1000 },
+                                    hostTimeNs: Array(repeating: 0, count: 9), raw: Array(repeating: 1, count: 27), values: values)
         try writer.append(block, device: 0)
         try writer.close(stopTime: Date())
         let text = try String(contentsOfFile: path, encoding: .utf8)

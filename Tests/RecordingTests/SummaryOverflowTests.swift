@@ -1,4 +1,5 @@
 import Foundation
+import MosquitoModel
 import Recording
 import Testing
 

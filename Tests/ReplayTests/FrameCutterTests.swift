@@ -5,9 +5,9 @@ import Testing
 
 /// Frames end at index jumps, at the frame size, and where the host would derive another device time.
 @Suite struct FrameCutterTests {
-    func block(index: [UInt64], times: [UInt64]) throws -> Recording.SampleBlock {
-        try Recording.SampleBlock(channelCount: 1, index: index, deviceTimeMicros: times,
-                                  hostTimeNanos: index.map { _ in 0 }, raw: index.map { Int32($0) },
+    func block(index: [UInt64], times: [UInt64]) throws -> SampleBlock {
+        try SampleBlock(channelCount: 1, index: index, deviceTimeUs: times,
+                                  hostTimeNs: index.map { _ in 0 }, raw: index.map { Int32($0) },
                                   values: index.map { Double($0) })
     }
 
@@ -38,8 +38,8 @@ import Testing
 
     @Test func anIndexOrTimeThatWouldOverflowEndsTheFrameInsteadOfTrapping() throws {
         // A crafted file: the row after index 2^64 - 1, and a time too large for nanoseconds.
-        func rows(_ index: [UInt64], _ times: [UInt64]) throws -> Recording.SampleBlock {
-            try Recording.SampleBlock(channelCount: 1, index: index, deviceTimeMicros: times, hostTimeNanos: [0, 0],
+        func rows(_ index: [UInt64], _ times: [UInt64]) throws -> SampleBlock {
+            try SampleBlock(channelCount: 1, index: index, deviceTimeUs: times, hostTimeNs: [0, 0],
                                       raw: [0, 0], values: [0, 0])
         }
         let cutter = FrameCutter(rateHz: 2000, channels: 1)

@@ -1,4 +1,6 @@
+import Foundation
 import MWP
+import MosquitoModel
 import Recording
 import Testing
 
@@ -8,7 +10,7 @@ import Testing
 @Suite struct ReplayFirmwareTests {
     static let recorded = RecordedDevice(
         uri: "sim",
-        identity: DeviceIdentity(serial: "MQ-R-1", design: "MQ-FORCE", hardwareRevision: "2", firmwareVersion: "1.4.2"),
+        identity: UnitIdentity(serial: "MQ-R-1", design: "MQ-FORCE", hardwareRevision: 2, firmware: FirmwareVersion(major: 1, minor: 4, patch: 2)),
         configuration: DeviceConfiguration(rateHz: 1000, channels: [
             ChannelDescription(name: "force", kind: "force", unit: "N", adcBits: 24, rawMin: -8_388_608, rawMax: 8_388_607),
             ChannelDescription(name: "temp", kind: "temperature", unit: "degC", adcBits: 12, rawMin: 0, rawMax: 4095),
@@ -16,7 +18,7 @@ import Testing
         ]),
         pipeline: ["acquire 1000 Hz"],
         calibration: [
-            Recording.CalibrationRecord(channel: "temp", degree: 1, coefficients: [-12.5, 0.025], calibratedAt: 1_767_225_600,
+            RecordedCalibration(channel: "temp", degree: 1, coefficients: [-12.5, 0.025], calibratedAt: 1_767_225_600,
                                         technician: "factory"),
         ])
 
@@ -62,7 +64,7 @@ import Testing
 
     @Test func calibrationIsTheRecordedOneOrIdentity() throws {
         var host = try Host()
-        #expect(try host.send(.getCalibration(channel: 1)) == [.calibration(.ok, WireCalibrationRecord(
+        #expect(try host.send(.getCalibration(channel: 1)) == [.calibration(.ok, CalibrationRecord(
             channel: 1, degree: 1, coefficients: [-12.5, 0.025], calibratedAt: 1_767_225_600, technician: "factory"))])
         #expect(try host.send(.getCalibration(channel: 0)) == [.calibration(.ok, .identity(channel: 0))])
         #expect(try host.send(.getCalibration(channel: 3)) == [.calibration(.badArgument, nil)])
@@ -101,8 +103,18 @@ import Testing
         var fractional = Self.recorded
         fractional.configuration.rateHz = 333.5
         #expect(throws: ReplayError.self) { try ReplayDevice(fractional) }
-        var firmware = Self.recorded
-        firmware.identity.firmwareVersion = "v1"
-        #expect(throws: ReplayError.self) { try ReplayDevice(firmware) }
+    }
+
+    /// A recorded unit's firmware is typed, so text that no instrument could send is refused where it is read
+    /// (the file, or JSON), before anything could try to replay it.
+    @Test func firmwareThatIsNotMajorMinorPatchIsNoUnit() throws {
+        #expect(FirmwareVersion("v1") == nil && FirmwareVersion("1.2") == nil && FirmwareVersion("1.2.300") == nil)
+        #expect(FirmwareVersion("1.4.2") == FirmwareVersion(major: 1, minor: 4, patch: 2))
+        let json = try JSONEncoder().encode(Self.recorded.identity)
+        #expect(try JSONDecoder().decode(UnitIdentity.self, from: json) == Self.recorded.identity)
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(text.contains(#""hardwareRevision":"2""#) && text.contains(#""firmwareVersion":"1.4.2""#))
+        let bad = Data(text.replacingOccurrences(of: #""1.4.2""#, with: #""v1""#).utf8)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(UnitIdentity.self, from: bad) }
     }
 }

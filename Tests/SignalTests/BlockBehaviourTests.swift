@@ -1,4 +1,5 @@
 import Foundation
+import MosquitoModel
 import Testing
 @testable import Signal
 

@@ -1,3 +1,4 @@
+import MosquitoModel
 import TestSupport
 import Testing
 @testable import Signal
@@ -113,7 +114,7 @@ import Testing
         let buffer = FrameBuffer(capacity: Self.frames, channelCount: Self.channels)
         for i in 0..<Self.frames {
             let v = (0..<Self.channels).map { _ in Int32.random(in: -100_000...100_000, using: &rng) }
-            v.withUnsafeBufferPointer { buffer.append(index: UInt64(i), deviceTimeNanos: UInt64(i) * 1_000_000, values: $0) }
+            v.withUnsafeBufferPointer { buffer.append(index: UInt64(i), deviceTimeNs: UInt64(i) * 1_000_000, values: $0) }
         }
         func run(_ chunks: [Int], maxChunk: Int) throws -> [Double] {
             let pipeline = try Pipeline(spec: spec, calibration: calibration, inputRate: 1000, maxFramesPerChunk: maxChunk)
@@ -124,7 +125,7 @@ import Testing
                     pipeline.process(span.slice(start..<(start + n))) { o in
                         for k in 0..<o.frameCount {
                             out.append(Double(o.sourceIndex(ofFrame: k)))
-                            out.append(Double(o.deviceTimeNanos(ofFrame: k)))
+                            out.append(Double(o.deviceTimeNs(ofFrame: k)))
                             out += o.values[(k * Self.channels)..<((k + 1) * Self.channels)]
                         }
                     }

@@ -1,3 +1,4 @@
+import MosquitoModel
 import TestSupport
 import Testing
 @testable import Signal

@@ -1,3 +1,4 @@
+import MosquitoModel
 import Testing
 @testable import Signal
 
@@ -43,7 +44,7 @@ import Testing
                             for i in 0..<span.count {
                                 let index = span.indices[i]
                                 seen.append(index)
-                                #expect(span.deviceTimesNanos[i] == index * 1000)
+                                #expect(span.deviceTimesNs[i] == index * 1000)
                                 for ch in 0..<channels {
                                     #expect(span.values(ofFrame: i)[ch] == ringValue(index: index, channel: ch))
                                 }
@@ -70,13 +71,13 @@ import Testing
                         let index = UInt64(500 + i)
                         let values = [ringValue(index: index, channel: 0), ringValue(index: index, channel: 1)]
                         let ok = values.withUnsafeBufferPointer {
-                            ring.tryWrite(index: index, deviceTimeNanos: index * 1000, values: $0)
+                            ring.tryWrite(index: index, deviceTimeNs: index * 1000, values: $0)
                         }
                         #expect(ok)
                     }
                     // Full exactly at `capacity`.
                     let extra = [Int32(0), 0].withUnsafeBufferPointer {
-                        ring.tryWrite(index: 0, deviceTimeNanos: 0, values: $0)
+                        ring.tryWrite(index: 0, deviceTimeNs: 0, values: $0)
                     }
                     #expect(extra == (count < capacity))
                     let total = count + (count < capacity ? 1 : 0)
@@ -160,7 +161,7 @@ import Testing
         let buffer = FrameBuffer(capacity: 4, channelCount: 1)
         var v: Int32 = 0
         for index: UInt64 in [0, 1, 7, 8] {
-            withUnsafePointer(to: &v) { buffer.append(index: index, deviceTimeNanos: 0, values: UnsafeBufferPointer(start: $0, count: 1)) }
+            withUnsafePointer(to: &v) { buffer.append(index: index, deviceTimeNs: 0, values: UnsafeBufferPointer(start: $0, count: 1)) }
         }
         buffer.withSpan { ring.writeDroppingOldest($0) }
         fillFrames(buffer, first: 9, count: 4)

@@ -1,3 +1,4 @@
+import MosquitoModel
 import TestSupport
 import Foundation
 import Testing
@@ -50,7 +51,7 @@ import Testing
                 var taken = 0
                 spans.forEach { span in
                     for i in 0..<span.count where taken < take {
-                        if span.indices[i] != expected || span.deviceTimesNanos[i] != expected * 1000
+                        if span.indices[i] != expected || span.deviceTimesNs[i] != expected * 1000
                             || span.values(ofFrame: i)[channels - 1] != ringValue(index: expected, channel: channels - 1)
                         {
                             badValues += 1
@@ -76,7 +77,7 @@ import Testing
             for i in 0..<UInt64(Self.total) {
                 var v = ringValue(index: i, channel: 0)
                 while !withUnsafePointer(to: &v, {
-                    ring.tryWrite(index: i, deviceTimeNanos: i, values: UnsafeBufferPointer(start: $0, count: 1))
+                    ring.tryWrite(index: i, deviceTimeNs: i, values: UnsafeBufferPointer(start: $0, count: 1))
                 }) { sched_yield() }
             }
         }

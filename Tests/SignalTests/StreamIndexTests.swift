@@ -1,3 +1,4 @@
+import MosquitoModel
 import Testing
 import Signal
 

@@ -15,7 +15,7 @@ func fillFrames(_ buffer: FrameBuffer, first: UInt64, count: Int) {
         let index = first + UInt64(i)
         for ch in 0..<buffer.channelCount { values[ch] = ringValue(index: index, channel: ch) }
         values.withUnsafeBufferPointer {
-            buffer.append(index: index, deviceTimeNanos: index * 1000, values: $0)
+            buffer.append(index: index, deviceTimeNs: index * 1000, values: $0)
         }
     }
 }

@@ -58,12 +58,12 @@ final class EmulatedMosquito: @unchecked Sendable {
             // A replug is a power cycle: the firmware boots afresh (calibration lives in its flash).
             lock.withLock {
                 var config = instrument.config
-                if let serial { config.serial = serial }
+                if let serial { config.unit.serial = serial }
                 instrument = SimulatedInstrument(config: config)
             }
         }
         self.address = address
-        let unitSerial = lock.withLock { instrument.config.serial }
+        let unitSerial = lock.withLock { instrument.config.unit.serial }
         let text = try Self.description(address: address, serial: unitSerial)
         let node = String(format: "/dev/bus/usb/001/%03d", address)
         let strings = ["SENSORICA", "Mosquito", unitSerial]

@@ -119,8 +119,8 @@ sys.exit(1 if failures else 0)
             #expect(abs((events.first?["seconds"] as? Double ?? 0) - 0.5) < 1e-9)
             #expect(abs((events.last?["seconds"] as? Double ?? 0) - 1.2) < 1e-9)
             let utc = try #require(whole["utc"] as? [[String: Any]])
-            #expect(utc.first?["utcNanos"] as? Int64 == KnownRecording.hostNanos(0))
-            #expect(utc.last?["utcNanos"] as? Int64 == KnownRecording.hostNanos(2999))
+            #expect(utc.first?["utcNanos"] as? Int64 == KnownRecording.hostNs(0))
+            #expect(utc.last?["utcNanos"] as? Int64 == KnownRecording.hostNs(2999))
 
             // A window that starts inside the gap still shows it, from its own start; one after it does not.
             let inside = try #require(try await client.execute(uri: "/api/recordings/known.h5/range?from=1.1&to=1.5", method: .get).json as? [String: Any])

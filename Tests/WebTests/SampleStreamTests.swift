@@ -176,7 +176,7 @@ struct SampleStreamTests {
         // Publish 10× the ring's capacity without reading.
         let indices = [UInt64](0..<10_240), times = [UInt64](repeating: 0, count: 10_240), values = [Int32](repeating: 7, count: 20_480)
         indices.withUnsafeBufferPointer { i in times.withUnsafeBufferPointer { t in values.withUnsafeBufferPointer { v in
-            ring.writeDroppingOldest(Signal.FrameSpan(indices: i, deviceTimesNanos: t, values: v, channelCount: 2))
+            ring.writeDroppingOldest(Signal.FrameSpan(indices: i, deviceTimesNs: t, values: v, channelCount: 2))
         } } }
         var sender = SampleSender(ring: ring, every: 1)
         let messages = sender.drain().compactMap { SampleFrameLayout.decode($0) }
@@ -195,7 +195,7 @@ struct SampleStreamTests {
         for first in stride(from: UInt64(0), to: 10_240, by: 2) {
             let indices = [first, first + 1]
             indices.withUnsafeBufferPointer { i in times.withUnsafeBufferPointer { t in values.withUnsafeBufferPointer { v in
-                ring.writeDroppingOldest(Signal.FrameSpan(indices: i, deviceTimesNanos: t, values: v, channelCount: 1))
+                ring.writeDroppingOldest(Signal.FrameSpan(indices: i, deviceTimesNs: t, values: v, channelCount: 1))
             } } }
         }
         #expect(ring.lostGapRecordCount > 0)

@@ -20,7 +20,7 @@ enum CSVFormat {
         for row in 0..<block.sampleCount {
             output += String(block.index[row])
             output += ","
-            output += String(block.deviceTimeMicros[row])
+            output += String(block.deviceTimeUs[row])
             for column in columns {
                 output += ","
                 output += rawCounts ? String(block.raw[row * width + column]) : number(block.values[row * width + column])

@@ -1,4 +1,5 @@
 import Foundation
+import MosquitoModel
 
 /// Records one device to CSV (`index,device_time_us,<channel>…`, calibrated values or raw counts).
 ///

@@ -37,13 +37,8 @@ struct HDF5Dataset: ~Copyable {
         guard rows > 0 else { return }
         let newExtent: [UInt64] = rowWidth.map { [existingRows + rows, $0] } ?? [existingRows + rows]
         try HDF5.call("H5Dset_extent") { H5Dset_extent(id, newExtent) }
-        let fileSpace = try space()
-        let start: [UInt64] = rowWidth == nil ? [existingRows] : [existingRows, 0]
-        let count: [UInt64] = rowWidth.map { [rows, $0] } ?? [rows]
-        try fileSpace.selectHyperslab(start: start, count: count)
-        let memorySpace = try HDF5Dataspace.simple(count)
-        try HDF5.call("H5Dwrite") {
-            H5Dwrite(id, memoryType.id, memorySpace.id, fileSpace.id, chdf5_default(), buffer)
+        try withRows(start: existingRows, rows: rows, rowWidth: rowWidth) { (file, memory) throws(HDF5Error) in
+            try HDF5.call("H5Dwrite") { H5Dwrite(id, memoryType.id, memory.id, file.id, chdf5_default(), buffer) }
         }
     }
 
@@ -51,14 +46,21 @@ struct HDF5Dataset: ~Copyable {
     func readRows(into buffer: UnsafeMutableRawPointer, start: UInt64, rows: UInt64, rowWidth: UInt64?,
                   memoryType: borrowing HDF5Datatype) throws(HDF5Error) {
         guard rows > 0 else { return }
-        let fileSpace = try space()
-        let startAt: [UInt64] = rowWidth == nil ? [start] : [start, 0]
-        let count: [UInt64] = rowWidth.map { [rows, $0] } ?? [rows]
-        try fileSpace.selectHyperslab(start: startAt, count: count)
-        let memorySpace = try HDF5Dataspace.simple(count)
-        try HDF5.call("H5Dread") {
-            H5Dread(id, memoryType.id, memorySpace.id, fileSpace.id, chdf5_default(), buffer)
+        try withRows(start: start, rows: rows, rowWidth: rowWidth) { (file, memory) throws(HDF5Error) in
+            try HDF5.call("H5Dread") { H5Dread(id, memoryType.id, memory.id, file.id, chdf5_default(), buffer) }
         }
+    }
+
+    /// Rows `start..<start+rows` (all `rowWidth` columns) selected in the file, and a memory space of their
+    /// shape: what one read or one append moves.
+    private func withRows(start: UInt64, rows: UInt64, rowWidth: UInt64?,
+                          _ body: (borrowing HDF5Dataspace, borrowing HDF5Dataspace) throws(HDF5Error) -> Void) throws(HDF5Error) {
+        let fileSpace = try space()
+        let first: [UInt64] = rowWidth == nil ? [start] : [start, 0]
+        let count: [UInt64] = rowWidth.map { [rows, $0] } ?? [rows]
+        try fileSpace.selectHyperslab(start: first, count: count)
+        let memorySpace = try HDF5Dataspace.simple(count)
+        try body(fileSpace, memorySpace)
     }
 
     /// Reads the whole dataset (for the small tables) into `buffer`.

@@ -1,37 +1,25 @@
+import MosquitoModel
+
 /// What a recording says about one instrument. Plain values here; the integration adapts the
 /// Signal/Device types into them, so Recording depends on no transport or pipeline code.
 public struct RecordedDevice: Sendable, Codable, Equatable {
     /// How the device was opened, e.g. `usb:MQ-0042` or `sim:`.
     public var uri: String
-    public var identity: DeviceIdentity
+    public var identity: UnitIdentity
     public var configuration: DeviceConfiguration
     /// The processing applied before values were recorded, one human-readable step per entry
     /// (e.g. `"lowpass fc=1000Hz order=4"`, `"decimate 10"`). Empty when values are unfiltered.
     public var pipeline: [String]
     /// The calibration in effect per channel; channels without one record raw-derived values as given.
-    public var calibration: [CalibrationRecord]
+    public var calibration: [RecordedCalibration]
 
-    public init(uri: String, identity: DeviceIdentity, configuration: DeviceConfiguration,
-                pipeline: [String] = [], calibration: [CalibrationRecord] = []) {
+    public init(uri: String, identity: UnitIdentity, configuration: DeviceConfiguration,
+                pipeline: [String] = [], calibration: [RecordedCalibration] = []) {
         self.uri = uri
         self.identity = identity
         self.configuration = configuration
         self.pipeline = pipeline
         self.calibration = calibration
-    }
-}
-
-public struct DeviceIdentity: Sendable, Codable, Equatable {
-    public var serial: String
-    public var design: String
-    public var hardwareRevision: String
-    public var firmwareVersion: String
-
-    public init(serial: String, design: String, hardwareRevision: String, firmwareVersion: String) {
-        self.serial = serial
-        self.design = design
-        self.hardwareRevision = hardwareRevision
-        self.firmwareVersion = firmwareVersion
     }
 }
 
@@ -46,28 +34,8 @@ public struct DeviceConfiguration: Sendable, Codable, Equatable {
     }
 }
 
-public struct ChannelDescription: Sendable, Codable, Equatable {
-    public var name: String
-    /// What the channel measures, e.g. `voltage`, `current`, `temperature`.
-    public var kind: String
-    /// Unit of the calibrated value, e.g. `V`.
-    public var unit: String
-    public var adcBits: Int
-    public var rawMin: Int32
-    public var rawMax: Int32
-
-    public init(name: String, kind: String, unit: String, adcBits: Int, rawMin: Int32, rawMax: Int32) {
-        self.name = name
-        self.kind = kind
-        self.unit = unit
-        self.adcBits = adcBits
-        self.rawMin = rawMin
-        self.rawMax = rawMax
-    }
-}
-
 /// One channel's calibration polynomial `value = c0 + c1·raw + c2·raw² + c3·raw³` (up to `degree`).
-public struct CalibrationRecord: Sendable, Codable, Equatable {
+public struct RecordedCalibration: Sendable, Codable, Equatable {
     public var channel: String
     public var degree: Int
     /// Always four entries c0…c3; those above `degree` are zero.

@@ -40,7 +40,7 @@ extension EnvelopeBuilder {
                 marks.append(merged)
             } else {
                 let e = placed.event
-                marks.append(.init(seconds: at, sampleIndex: e.sampleIndex, hostTimeNanos: e.hostTimeNanos, kind: e.kind,
+                marks.append(.init(seconds: at, sampleIndex: e.sampleIndex, hostTimeNs: e.hostTimeNs, kind: e.kind,
                                    detail: e.detail, merged: 1))
             }
             lastBucket = k

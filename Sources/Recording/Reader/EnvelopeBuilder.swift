@@ -1,3 +1,5 @@
+import MosquitoModel
+
 /// Builds a ``RangeEnvelope`` from a window's rows, given in file order block by block: min and max per
 /// bucket, and each gap and event placed between the two rows around its sample index.
 struct EnvelopeBuilder {
@@ -20,7 +22,7 @@ struct EnvelopeBuilder {
     private var low: [Double]
     private var high: [Double]
     private var filled: [Bool]
-    private var sampleMicros: [UInt64]
+    private var sampleUs: [UInt64]
 
     private let gaps: [Gap]
     private let events: [RecordingEvent]
@@ -45,12 +47,12 @@ struct EnvelopeBuilder {
         low = Array(repeating: .infinity, count: buckets * channels)
         high = Array(repeating: -.infinity, count: buckets * channels)
         filled = Array(repeating: false, count: buckets)
-        sampleMicros = Array(repeating: 0, count: mode == .samples ? buckets : 0)
+        sampleUs = Array(repeating: 0, count: mode == .samples ? buckets : 0)
         self.gaps = gaps.sorted { $0.firstMissingIndex < $1.firstMissingIndex }
         self.events = events.sorted { $0.sampleIndex < $1.sampleIndex }
     }
 
-    private var span: UInt64 { window.toMicros - window.fromMicros }
+    private var span: UInt64 { window.toUs - window.fromUs }
 
     /// Rows `firstRow…` of the file: their sample indices, device times and values (row-major).
     mutating func add(firstRow: UInt64, index: UnsafeBufferPointer<UInt64>, micros: UnsafeBufferPointer<UInt64>,
@@ -59,12 +61,12 @@ struct EnvelopeBuilder {
         // The rows of this block inside the window; those around it only place marks.
         let lower = window.rows.lowerBound > firstRow ? Int(Swift.min(UInt64(count), window.rows.lowerBound - firstRow)) : 0
         let upper = window.rows.upperBound > firstRow ? Int(Swift.min(UInt64(count), window.rows.upperBound - firstRow)) : 0
-        let channels = channels, from = window.fromMicros, to = window.toMicros, samples = mode == .samples
+        let channels = channels, from = window.fromUs, to = window.toUs, samples = mode == .samples
         let firstWindowRow = window.rows.lowerBound, buckets = UInt64(buckets), span = span
         low.withUnsafeMutableBufferPointer { low in
             high.withUnsafeMutableBufferPointer { high in
                 filled.withUnsafeMutableBufferPointer { filled in
-                    sampleMicros.withUnsafeMutableBufferPointer { sampleMicros in
+                    sampleUs.withUnsafeMutableBufferPointer { sampleUs in
                         for r in lower..<Swift.max(lower, upper) {
                             let time = micros[r]
                             guard time >= from, time < to else { continue }
@@ -72,7 +74,7 @@ struct EnvelopeBuilder {
                                 ? Int(firstRow + UInt64(r) - firstWindowRow)
                                 : Self.bucket(micros: time, from: from, span: span, buckets: buckets)
                             filled[k] = true
-                            if samples { sampleMicros[k] = time }
+                            if samples { sampleUs[k] = time }
                             let base = k * channels, row = r * channels
                             for c in 0..<channels {
                                 let v = values[row + c]
@@ -157,13 +159,13 @@ struct EnvelopeBuilder {
                 placedEvents.append((Double(last.micros) + Double(event.sampleIndex &- last.index) * perIndex, event))
             }
         }
-        let fromSeconds = window.seconds(window.fromMicros), toSeconds = window.seconds(window.toMicros)
+        let fromSeconds = window.seconds(window.fromUs), toSeconds = window.seconds(window.toUs)
         let bucketSeconds = mode == .buckets ? Double(span) / Double(buckets) / 1e6 : 0
         let marksFrom = openStart ? -Double.infinity : fromSeconds, marksTo = openEnd ? Double.infinity : toSeconds
         var time: [Double] = []
         var lows = Array(repeating: [Double?](), count: channels), highs = lows
         for k in 0..<buckets where filled[k] {
-            time.append(mode == .buckets ? fromSeconds + Double(k) * bucketSeconds : window.seconds(sampleMicros[k]))
+            time.append(mode == .buckets ? fromSeconds + Double(k) * bucketSeconds : window.seconds(sampleUs[k]))
             for c in 0..<channels {
                 let (l, h) = (low[k * channels + c], high[k * channels + c])
                 lows[c].append(l.isFinite ? l : nil)
@@ -173,7 +175,7 @@ struct EnvelopeBuilder {
         return RangeEnvelope(
             mode: mode, fromSeconds: fromSeconds, toSeconds: toSeconds, bucketSeconds: bucketSeconds,
             rows: UInt64(window.rows.count), sampleCount: window.sampleCount,
-            durationSeconds: window.seconds(Swift.max(window.lastMicros, window.originMicros)),
+            durationSeconds: window.seconds(Swift.max(window.lastUs, window.originUs)),
             time: time, min: lows, max: highs, gaps: gapMarks(marksFrom, marksTo, fromSeconds, bucketSeconds),
             events: eventMarks(marksFrom, marksTo, fromSeconds, bucketSeconds), utc: utc)
     }

@@ -28,10 +28,10 @@ public func exportHDF5(from reader: HDF5RecordingReader, device: Int, rows: Rang
     let firstRow = rows.isEmpty ? nil : try reader.readSamples(device: device, rows: rows.lowerBound ..< rows.lowerBound + 1)
     let lastRow = rows.isEmpty ? nil : try reader.readSamples(device: device, rows: rows.upperBound - 1 ..< rows.upperBound)
     // The slice starts when its first sample was taken, when the recorder knew the host time; else with the run.
-    let firstHostNanos = firstRow?.hostTimeNanos.first ?? 0
+    let firstHostNs = firstRow?.hostTimeNs.first ?? 0
     let source = reader.metadata
-    let started = firstHostNanos != 0
-        ? Date(timeIntervalSince1970: Double(firstHostNanos) / 1e9)
+    let started = firstHostNs != 0
+        ? Date(timeIntervalSince1970: Double(firstHostNs) / 1e9)
         : (try? Date(source.startTime, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) ?? now
     let header = RecordingHeader(softwareVersion: provenance.softwareVersion, host: source.host, startTime: started,
                                  commandLine: provenance.commandLine, devices: [entry.device])
@@ -39,7 +39,7 @@ public func exportHDF5(from reader: HDF5RecordingReader, device: Int, rows: Rang
     do throws(RecordingError) {
         if let first = firstRow?.index.first, let last = lastRow?.index.first {
             try writer.record(RecordingEvent(
-                sampleIndex: first, hostTimeNanos: Int64(now.timeIntervalSince1970 * 1e9), kind: "export",
+                sampleIndex: first, hostTimeNs: Int64(now.timeIntervalSince1970 * 1e9), kind: "export",
                 detail: "slice of \(provenance.sourceName), recorded from \(source.startTime) on \(source.host) by: \(source.commandLine)"),
                 device: 0)
             var start = rows.lowerBound

@@ -1,3 +1,5 @@
+import MosquitoModel
+
 /// The per-device tables: gaps, events and clock exchanges (read whole; they are small).
 extension HDF5RecordingReader {
     public func gaps(device: Int) throws(RecordingError) -> [Gap] {
@@ -20,7 +22,7 @@ extension HDF5RecordingReader {
             let kind = try readStrings(device, "\(E.group)/\(E.kind)", width: E.kindBytes)
             let detail = try readStrings(device, "\(E.group)/\(E.detail)", width: E.detailBytes)
             return (0..<min(index.count, time.count, kind.count, detail.count)).map {
-                RecordingEvent(sampleIndex: index[$0], hostTimeNanos: time[$0], kind: kind[$0], detail: detail[$0])
+                RecordingEvent(sampleIndex: index[$0], hostTimeNs: time[$0], kind: kind[$0], detail: detail[$0])
             }
         }
     }
@@ -33,8 +35,8 @@ extension HDF5RecordingReader {
             let deviceTime = try readTable(device, "\(C.group)/\(C.deviceTime)", zero: UInt64(0), type: .nativeUInt64())
             let roundTrip = try readTable(device, "\(C.group)/\(C.roundTrip)", zero: Int64(0), type: .nativeInt64())
             return (0..<min(send.count, receive.count, deviceTime.count, roundTrip.count)).map {
-                ClockExchange(hostSendNanos: send[$0], hostReceiveNanos: receive[$0],
-                              deviceTimeMicros: deviceTime[$0], roundTripNanos: roundTrip[$0])
+                ClockExchange(hostSendNs: send[$0], hostReceiveNs: receive[$0],
+                              deviceTimeUs: deviceTime[$0], roundTripNs: roundTrip[$0])
             }
         }
     }

@@ -93,8 +93,8 @@ public final class HDF5RecordingReader {
              raw: try readColumn(device, S.raw, start: lower, count: count, width: width, zero: Int32(0), type: .nativeInt32()),
              values: try readColumn(device, S.values, start: lower, count: count, width: width, zero: 0.0, type: .nativeDouble()))
         }
-        return try SampleBlock(channelCount: channels, index: columns.index, deviceTimeMicros: columns.deviceTime,
-                               hostTimeNanos: columns.hostTime, raw: columns.raw, values: columns.values)
+        return try SampleBlock(channelCount: channels, index: columns.index, deviceTimeUs: columns.deviceTime,
+                               hostTimeNs: columns.hostTime, raw: columns.raw, values: columns.values)
     }
 
     /// Calls `body` with consecutive blocks of at most `maxRows` rows covering `rows` (all rows when nil).
@@ -111,7 +111,7 @@ public final class HDF5RecordingReader {
     }
 
     /// The first row whose `device_time_us` is ≥ `micros` (binary search reading single elements).
-    public func firstRow(device: Int, atOrAfterDeviceTimeMicros micros: UInt64) throws(RecordingError) -> UInt64 {
+    public func firstRow(device: Int, atOrAfterDeviceTimeUs micros: UInt64) throws(RecordingError) -> UInt64 {
         let count = try sampleCount(device: device)
         return try reading { () throws(HDF5Error) in
             var low: UInt64 = 0, high = count

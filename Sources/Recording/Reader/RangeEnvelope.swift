@@ -48,15 +48,27 @@ public struct RangeEnvelope: Sendable, Codable, Equatable {
     public struct EventMark: Sendable, Codable, Equatable {
         public var seconds: Double
         public var sampleIndex: UInt64
-        public var hostTimeNanos: Int64
+        public var hostTimeNs: Int64
         public var kind: String
         public var detail: String
         public var merged: Int
+
+        /// The API's names (openapi.json), older than the one spelling of units.
+        enum CodingKeys: String, CodingKey {
+            case seconds, sampleIndex, kind, detail, merged
+            case hostTimeNs = "hostTimeNanos"
+        }
     }
 
     public struct UTCAnchor: Sendable, Codable, Equatable {
         public var seconds: Double
-        public var utcNanos: Int64
+        public var utcNs: Int64
+
+        /// The API's names (openapi.json, recording.html).
+        enum CodingKeys: String, CodingKey {
+            case seconds
+            case utcNs = "utcNanos"
+        }
     }
 }
 
@@ -95,8 +107,8 @@ extension HDF5RecordingReader {
         if !window.rows.isEmpty {
             for row in Set([window.rows.lowerBound, window.rows.upperBound - 1]).sorted() {
                 let block = try readSamples(device: device, rows: row ..< row + 1)
-                if let host = block.hostTimeNanos.first, host != 0, let micros = block.deviceTimeMicros.first {
-                    anchors.append(.init(seconds: window.seconds(micros), utcNanos: host))
+                if let host = block.hostTimeNs.first, host != 0, let micros = block.deviceTimeUs.first {
+                    anchors.append(.init(seconds: window.seconds(micros), utcNs: host))
                 }
             }
         }

@@ -1,4 +1,5 @@
 import CHDF5
+import MosquitoModel
 
 /// Rebuilds the `RecordedDevice` values of a recording from its device groups.
 enum RecordingDeviceLoader {
@@ -33,16 +34,29 @@ enum RecordingDeviceLoader {
         }
         return RecordedDevice(
             uri: try HDF5Attribute.readString(D.uri, on: group),
-            identity: DeviceIdentity(serial: try HDF5Attribute.readString(D.serial, on: group),
-                                     design: try HDF5Attribute.readString(D.design, on: group),
-                                     hardwareRevision: try HDF5Attribute.readString(D.hardwareRevision, on: group),
-                                     firmwareVersion: try HDF5Attribute.readString(D.firmwareVersion, on: group)),
+            identity: try identity(in: group),
             configuration: DeviceConfiguration(rateHz: try HDF5Attribute.readDouble(D.rateHz, on: group), channels: channels),
             pipeline: try HDF5Attribute.readStrings(D.pipeline, on: group),
             calibration: try calibration(in: group))
     }
 
-    private static func calibration(in device: hid_t) throws -> [CalibrationRecord] {
+    /// The file keeps the revision and firmware as text; a unit's are numbers, so other text is not a recording.
+    private static func identity(in group: hid_t) throws -> UnitIdentity {
+        typealias D = RecordingLayout.Device
+        let revision = try HDF5Attribute.readString(D.hardwareRevision, on: group)
+        let firmware = try HDF5Attribute.readString(D.firmwareVersion, on: group)
+        guard let number = UInt16(revision) else {
+            throw RecordingError.invalidInput("hardware revision '\(revision)' is not a number")
+        }
+        guard let version = FirmwareVersion(firmware) else {
+            throw RecordingError.invalidInput("firmware version '\(firmware)' is not MAJOR.MINOR.PATCH")
+        }
+        return UnitIdentity(
+            serial: try HDF5Attribute.readString(D.serial, on: group), design: try HDF5Attribute.readString(D.design, on: group),
+            hardwareRevision: number, firmware: version)
+    }
+
+    private static func calibration(in device: hid_t) throws -> [RecordedCalibration] {
         typealias C = RecordingLayout.Calibration
         let group = try HDF5Group(opening: C.group, in: device)
         let channels = try strings(C.channel, in: group.id)
@@ -57,7 +71,7 @@ enum RecordingDeviceLoader {
             throw RecordingError.invalidInput("calibration columns disagree in length")
         }
         return channels.indices.map {
-            CalibrationRecord(channel: channels[$0], degree: Int(degree[$0]),
+            RecordedCalibration(channel: channels[$0], degree: Int(degree[$0]),
                               coefficients: Array(coefficients[4 * $0 ..< 4 * $0 + 4]), calibratedAt: calibratedAt[$0],
                               technician: technician[$0], certificateID: certificate[$0].isEmpty ? nil : certificate[$0])
         }

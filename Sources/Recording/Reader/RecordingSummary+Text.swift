@@ -14,7 +14,7 @@ extension RecordingSummary {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func lines(for summary: DeviceSummary) -> [String] {
+    private static func lines(for summary: DeviceContents) -> [String] {
         let device = summary.device, identity = device.identity
         let indices = summary.firstIndex.map { first in ", indices \(first)…\(summary.lastIndex ?? first)" } ?? ""
         let channels = device.configuration.channels.map { channel -> String in
@@ -23,7 +23,7 @@ extension RecordingSummary {
         let pipeline = device.pipeline.isEmpty ? "none" : device.pipeline.joined(separator: "; ")
         var lines: [String] = []
         lines.append("device \(identity.serial) (\(device.uri)): design \(identity.design) rev \(identity.hardwareRevision), "
-                     + "firmware \(identity.firmwareVersion)")
+                     + "firmware \(identity.firmware)")
         lines.append("  rate \(number(device.configuration.rateHz)) Hz, \(summary.sampleCount) samples, "
                      + "\(number(summary.durationSeconds)) s\(indices)")
         lines.append("  channels: " + channels.joined(separator: ", "))
@@ -40,7 +40,7 @@ extension RecordingSummary {
             : " (\(summary.missingSamples) samples missing: \(causes.joined(separator: ", ")))"))
         lines.append("  events: \(summary.eventCount)")
         let clock = summary.clock
-        if let low = clock.roundTripMinNanos, let median = clock.roundTripMedianNanos, let high = clock.roundTripMaxNanos {
+        if let low = clock.roundTripMinNs, let median = clock.roundTripMedianNs, let high = clock.roundTripMaxNs {
             lines.append("  clock: \(clock.exchanges) exchanges, round trip min/median/max "
                          + "\(micros(low))/\(micros(median))/\(micros(high)) µs"
                          + (clock.driftPPM.map { ", drift \(String(format: "%.2f", $0)) ppm" } ?? ""))

@@ -1,12 +1,15 @@
+import MosquitoModel
+
 /// What `mosquito inspect` shows (and prints as JSON with `--json`).
 public struct RecordingSummary: Sendable, Codable, Equatable {
     public var path: String
     public var metadata: RecordingMetadata
     /// False when there is no stop time: the recorder was killed or stopped by an error.
     public var closedCleanly: Bool
-    public var devices: [DeviceSummary]
+    public var devices: [DeviceContents]
 
-    public struct DeviceSummary: Sendable, Codable, Equatable {
+    /// What the file holds of one device.
+    public struct DeviceContents: Sendable, Codable, Equatable {
         public var group: String
         public var device: RecordedDevice
         public var sampleCount: UInt64
@@ -24,28 +27,35 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
 
     public struct ClockQuality: Sendable, Codable, Equatable {
         public var exchanges: Int
-        public var roundTripMinNanos: Int64?
-        public var roundTripMedianNanos: Int64?
-        public var roundTripMaxNanos: Int64?
+        public var roundTripMinNs: Int64?
+        public var roundTripMedianNs: Int64?
+        public var roundTripMaxNs: Int64?
         /// Device clock rate relative to the host clock, in parts per million (least-squares fit of device
         /// time against the midpoint of each exchange); nil with fewer than two exchanges or when they span less
         /// than a second (a microsecond clock over a few milliseconds says nothing about drift).
         public var driftPPM: Double?
 
+        /// `inspect --json`'s names (recording.html and the Python package read them).
+        enum CodingKeys: String, CodingKey {
+            case exchanges, driftPPM
+            case roundTripMinNs = "roundTripMinNanos", roundTripMedianNs = "roundTripMedianNanos"
+            case roundTripMaxNs = "roundTripMaxNanos"
+        }
+
         init(_ exchanges: [ClockExchange]) {
             self.exchanges = exchanges.count
-            let trips = exchanges.map(\.roundTripNanos).sorted()
-            roundTripMinNanos = trips.first
-            roundTripMaxNanos = trips.last
-            roundTripMedianNanos = trips.isEmpty ? nil : trips[trips.count / 2]
+            let trips = exchanges.map(\.roundTripNs).sorted()
+            roundTripMinNs = trips.first
+            roundTripMaxNs = trips.last
+            roundTripMedianNs = trips.isEmpty ? nil : trips[trips.count / 2]
             driftPPM = Self.drift(exchanges)
         }
 
         private static func drift(_ exchanges: [ClockExchange]) -> Double? {
             guard exchanges.count >= 2, let first = exchanges.first else { return nil }
-            let base = Double(first.hostSendNanos)
-            let hostSeconds = exchanges.map { (Double($0.hostSendNanos) - base + Double($0.roundTripNanos) / 2) / 1e9 }
-            let deviceSeconds = exchanges.map { Double($0.deviceTimeMicros) / 1e6 }
+            let base = Double(first.hostSendNs)
+            let hostSeconds = exchanges.map { (Double($0.hostSendNs) - base + Double($0.roundTripNs) / 2) / 1e9 }
+            let deviceSeconds = exchanges.map { Double($0.deviceTimeUs) / 1e6 }
             let meanHost = hostSeconds.reduce(0, +) / Double(hostSeconds.count)
             let meanDevice = deviceSeconds.reduce(0, +) / Double(deviceSeconds.count)
             var covariance = 0.0, variance = 0.0
@@ -63,7 +73,7 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
         path = reader.path
         metadata = reader.metadata
         closedCleanly = reader.metadata.stopTime != nil
-        var summaries: [DeviceSummary] = []
+        var summaries: [DeviceContents] = []
         for (position, entry) in reader.devices.enumerated() {
             let count = try reader.sampleCount(device: position)
             let first = count > 0 ? try reader.readSamples(device: position, rows: 0 ..< 1) : nil
@@ -71,21 +81,16 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
             let gaps = try reader.gaps(device: position)
             var byCause: [String: UInt64] = [:]
             // A crafted file's gap counts can sum past 2^64 - 1: the summary says "at least" rather than trap.
-            for gap in gaps { byCause[gap.cause.rawValue, default: 0] = Self.saturating(byCause[gap.cause.rawValue, default: 0], gap.count) }
-            let firstTime = first?.deviceTimeMicros.first ?? 0, lastTime = last?.deviceTimeMicros.first ?? 0
-            summaries.append(DeviceSummary(
+            for gap in gaps { byCause[gap.cause.rawValue, default: 0] = byCause[gap.cause.rawValue, default: 0].addingSaturating(gap.count) }
+            let firstTime = first?.deviceTimeUs.first ?? 0, lastTime = last?.deviceTimeUs.first ?? 0
+            summaries.append(DeviceContents(
                 group: entry.group, device: entry.device, sampleCount: count,
                 firstIndex: first?.index.first, lastIndex: last?.index.first,
                 durationSeconds: lastTime >= firstTime ? Double(lastTime - firstTime) / 1e6 : 0,
-                gapCount: gaps.count, missingSamples: gaps.reduce(0) { Self.saturating($0, $1.count) }, missingByCause: byCause,
+                gapCount: gaps.count, missingSamples: gaps.reduce(0) { $0.addingSaturating($1.count) }, missingByCause: byCause,
                 eventCount: try reader.events(device: position).count,
                 clock: ClockQuality(try reader.clockExchanges(device: position))))
         }
         devices = summaries
-    }
-
-    static func saturating(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        return overflow ? .max : sum
     }
 }

@@ -4,18 +4,18 @@ public struct SampleWindow: Sendable, Equatable {
     /// The rows whose device time lies in the window (found by binary search on `device_time_us`).
     public var rows: Range<UInt64>
     /// Device time of the first sample on disk, in microseconds: time zero of every "seconds" value.
-    public var originMicros: UInt64
+    public var originUs: UInt64
     /// The window in device microseconds, `from` inclusive, `to` exclusive.
-    public var fromMicros: UInt64
-    public var toMicros: UInt64
+    public var fromUs: UInt64
+    public var toUs: UInt64
     /// Device time of the last sample on disk when the window was taken (a live recording grows).
-    public var lastMicros: UInt64
+    public var lastUs: UInt64
     /// Rows on disk when the window was taken.
     public var sampleCount: UInt64
 
     /// `micros` as seconds after the first sample (negative before it, should a clock have stepped back).
-    public func seconds(_ micros: UInt64) -> Double { Double(Int64(bitPattern: micros &- originMicros)) / 1e6 }
-    public func seconds(_ micros: Double) -> Double { (micros - Double(originMicros)) / 1e6 }
+    public func seconds(_ micros: UInt64) -> Double { Double(Int64(bitPattern: micros &- originUs)) / 1e6 }
+    public func seconds(_ micros: Double) -> Double { (micros - Double(originUs)) / 1e6 }
 }
 
 extension HDF5RecordingReader {
@@ -25,18 +25,18 @@ extension HDF5RecordingReader {
     public func window(device: Int, fromSeconds: Double?, toSeconds: Double?) throws(RecordingError) -> SampleWindow? {
         let count = try sampleCount(device: device)
         guard count > 0 else { return nil }
-        let origin = try deviceTimeMicros(device: device, row: 0)
-        let last = try deviceTimeMicros(device: device, row: count - 1)
+        let origin = try deviceTimeUs(device: device, row: 0)
+        let last = try deviceTimeUs(device: device, row: count - 1)
         let from = fromSeconds.map { Self.micros(after: origin, seconds: $0) } ?? origin
         let to = toSeconds.map { Self.micros(after: origin, seconds: $0) } ?? max(last, origin) &+ 1
-        let first = fromSeconds == nil ? 0 : try firstRow(device: device, atOrAfterDeviceTimeMicros: from)
-        let end = toSeconds == nil ? count : try firstRow(device: device, atOrAfterDeviceTimeMicros: to)
-        return SampleWindow(rows: first ..< max(first, end), originMicros: origin, fromMicros: from,
-                            toMicros: max(from, to), lastMicros: last, sampleCount: count)
+        let first = fromSeconds == nil ? 0 : try firstRow(device: device, atOrAfterDeviceTimeUs: from)
+        let end = toSeconds == nil ? count : try firstRow(device: device, atOrAfterDeviceTimeUs: to)
+        return SampleWindow(rows: first ..< max(first, end), originUs: origin, fromUs: from,
+                            toUs: max(from, to), lastUs: last, sampleCount: count)
     }
 
     /// One row's device time.
-    func deviceTimeMicros(device: Int, row: UInt64) throws(RecordingError) -> UInt64 {
+    func deviceTimeUs(device: Int, row: UInt64) throws(RecordingError) -> UInt64 {
         try reading { () throws(HDF5Error) in
             try readColumn(device, RecordingLayout.Samples.deviceTime, start: row, count: 1, zero: UInt64(0),
                            type: .nativeUInt64())[0]

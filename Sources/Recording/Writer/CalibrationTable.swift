@@ -3,7 +3,7 @@ import Foundation
 
 /// The per-channel calibration records, written once before SWMR starts as fixed-size column datasets.
 enum CalibrationTable {
-    static func write(_ records: [CalibrationRecord], groupPath: String, in file: hid_t) throws(HDF5Error) {
+    static func write(_ records: [RecordedCalibration], groupPath: String, in file: hid_t) throws(HDF5Error) {
         typealias C = RecordingLayout.Calibration
         let group = try HDF5Group(creating: groupPath, in: file)
         let count = UInt64(records.count)

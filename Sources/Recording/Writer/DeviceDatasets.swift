@@ -1,4 +1,5 @@
 import CHDF5
+import MosquitoModel
 
 /// Every object of one device's group, created before SWMR starts, plus the samples waiting to be written.
 final class DeviceDatasets {
@@ -72,8 +73,8 @@ final class DeviceDatasets {
         try HDF5Attribute.write(D.uri, string: device.uri, on: group)
         try HDF5Attribute.write(D.serial, string: device.identity.serial, on: group)
         try HDF5Attribute.write(D.design, string: device.identity.design, on: group)
-        try HDF5Attribute.write(D.hardwareRevision, string: device.identity.hardwareRevision, on: group)
-        try HDF5Attribute.write(D.firmwareVersion, string: device.identity.firmwareVersion, on: group)
+        try HDF5Attribute.write(D.hardwareRevision, string: String(device.identity.hardwareRevision), on: group)
+        try HDF5Attribute.write(D.firmwareVersion, string: device.identity.firmware.description, on: group)
         try HDF5Attribute.write(D.rateHz, double: device.configuration.rateHz, on: group)
         try HDF5Attribute.write(D.pipeline, strings: device.pipeline, on: group)
         try HDF5Attribute.write(D.channelNames, strings: channels.map(\.name), on: group)
@@ -111,15 +112,15 @@ final class DeviceDatasets {
         typealias E = RecordingLayout.Events
         try eventKind.append(VariableStrings.fixedWidth([event.kind], width: E.kindBytes))
         try eventDetail.append(VariableStrings.fixedWidth([event.detail], width: E.detailBytes))
-        try eventTime.append([event.hostTimeNanos])
+        try eventTime.append([event.hostTimeNs])
         try eventIndex.append([event.sampleIndex])
     }
 
     func record(_ exchange: ClockExchange) throws(HDF5Error) {
-        try clockReceive.append([exchange.hostReceiveNanos])
-        try clockDevice.append([exchange.deviceTimeMicros])
-        try clockRoundTrip.append([exchange.roundTripNanos])
-        try clockSend.append([exchange.hostSendNanos])
+        try clockReceive.append([exchange.hostReceiveNs])
+        try clockDevice.append([exchange.deviceTimeUs])
+        try clockRoundTrip.append([exchange.roundTripNs])
+        try clockSend.append([exchange.hostSendNs])
     }
 }
 
@@ -133,8 +134,8 @@ struct PendingSamples {
 
     mutating func add(_ block: SampleBlock) {
         index += block.index
-        deviceTime += block.deviceTimeMicros
-        hostTime += block.hostTimeNanos
+        deviceTime += block.deviceTimeUs
+        hostTime += block.hostTimeNs
         raw += block.raw
         values += block.values
     }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CHDF5
 import Foundation
+import MosquitoModel
 
 /// Records a run into an HDF5 file in SWMR mode (layout: docs/recording-format.md).
 ///

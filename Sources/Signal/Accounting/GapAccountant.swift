@@ -1,3 +1,5 @@
+import MosquitoModel
+
 /// Turns the in-order blocks ``StreamIndex`` admits, plus the side information the driver sees (CRC
 /// failures, device STATUS overrun counters), into exact ``Gap`` records and per-cause totals. Pure value
 /// type: no I/O, no allocation. Which indices are admitted, and in what order, is ``StreamIndex``'s rule, not
@@ -74,7 +76,7 @@ struct GapAccountant: Sendable {
         }
         let rest = missing - deviceShare
         if rest > 0 {
-            let cause: Gap.Cause = crcErrorsSinceLastBlock > 0 ? .crcError : .transportGap
+            let cause: GapCause = crcErrorsSinceLastBlock > 0 ? .crcError : .transportGap
             report(Gap(firstMissingIndex: start, count: rest, cause: cause))
             totals[cause] += rest
         }

@@ -1,3 +1,5 @@
+import MosquitoModel
+
 /// What a sample index means on the host for one device's stream, and the one rule every consumer of it
 /// follows: **each index is delivered at most once, in increasing order, and every index below
 /// ``nextIndex`` is either delivered or declared lost with a cause, never both.** So

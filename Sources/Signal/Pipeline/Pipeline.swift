@@ -1,3 +1,5 @@
+import MosquitoModel
+
 /// A running ``PipelineSpec``: raw frames in, calibrated and processed frames out. Calibration first,
 /// then every stage in the spec's order. All state and scratch space is allocated in `init`; `process`
 /// never allocates, and feeding a stream in any chunking gives bit-identical output.
@@ -111,7 +113,7 @@ public struct PipelineOutput {
     }
 
     /// Device time of output frame `k`: that of the input sample it was taken at.
-    public func deviceTimeNanos(ofFrame k: Int) -> UInt64 {
-        source.deviceTimesNanos[firstSourceOffset + k * sourceStride]
+    public func deviceTimeNs(ofFrame k: Int) -> UInt64 {
+        source.deviceTimesNs[firstSourceOffset + k * sourceStride]
     }
 }

@@ -25,11 +25,11 @@ public final class FrameBuffer {
     public func removeAll() { count = 0 }
 
     /// Appends one frame; `frameValues` must hold exactly `channelCount` values.
-    public func append(index: UInt64, deviceTimeNanos: UInt64, values frameValues: UnsafeBufferPointer<Int32>) {
+    public func append(index: UInt64, deviceTimeNs: UInt64, values frameValues: UnsafeBufferPointer<Int32>) {
         precondition(count < capacity, "FrameBuffer is full")
         precondition(frameValues.count == channelCount, "a frame has exactly channelCount values")
         indices[count] = index
-        times[count] = deviceTimeNanos
+        times[count] = deviceTimeNs
         (values + count * channelCount).update(from: frameValues.baseAddress!, count: channelCount)
         count += 1
     }
@@ -40,7 +40,7 @@ public final class FrameBuffer {
     public func appendBlock(
         firstIndex: UInt64,
         clock: SampleClock,
-        blockDeviceTimeMicros: UInt64,
+        blockDeviceTimeUs: UInt64,
         raw: UnsafeBufferPointer<Int32>
     ) {
         precondition(raw.count % channelCount == 0, "raw values are whole frames")
@@ -48,7 +48,7 @@ public final class FrameBuffer {
         precondition(count + frames <= capacity, "FrameBuffer too small for this block")
         for i in 0..<frames {
             indices[count + i] = firstIndex &+ UInt64(i)
-            times[count + i] = clock.deviceTimeNanos(blockDeviceTimeMicros: blockDeviceTimeMicros, offsetInBlock: i)
+            times[count + i] = clock.deviceTimeNs(blockDeviceTimeUs: blockDeviceTimeUs, offsetInBlock: i)
         }
         if frames > 0 {
             (values + count * channelCount).update(from: raw.baseAddress!, count: raw.count)
@@ -61,7 +61,7 @@ public final class FrameBuffer {
         try body(
             FrameSpan(
                 indices: UnsafeBufferPointer(start: indices, count: count),
-                deviceTimesNanos: UnsafeBufferPointer(start: times, count: count),
+                deviceTimesNs: UnsafeBufferPointer(start: times, count: count),
                 values: UnsafeBufferPointer(start: values, count: count * channelCount),
                 channelCount: channelCount
             ))

@@ -1,3 +1,4 @@
+import MosquitoModel
 import Synchronization
 
 /// A lock-free single-producer single-consumer ring of whole sample frames.
@@ -132,7 +133,7 @@ public final class FrameRing: @unchecked Sendable {
 
     /// Single-frame write for a ``OverflowPolicy/lossless`` ring. Returns false when full.
     @inline(__always)
-    public func tryWrite(index: UInt64, deviceTimeNanos: UInt64, values frameValues: UnsafeBufferPointer<Int32>) -> Bool {
+    public func tryWrite(index: UInt64, deviceTimeNs: UInt64, values frameValues: UnsafeBufferPointer<Int32>) -> Bool {
         let h = head.load(ordering: .relaxed)
         if h - cachedTail == capacity {
             cachedTail = tailWord.load(ordering: .acquiring) >> 1
@@ -140,7 +141,7 @@ public final class FrameRing: @unchecked Sendable {
         }
         let slot = h & mask
         indices[slot] = index
-        times[slot] = deviceTimeNanos
+        times[slot] = deviceTimeNs
         (values + slot * channelCount).update(from: frameValues.baseAddress!, count: channelCount)
         head.store(h + 1, ordering: .releasing)
         return true
@@ -187,7 +188,7 @@ public final class FrameRing: @unchecked Sendable {
         while remaining > 0 {
             let run = min(remaining, capacity - slot)
             (indices + slot).update(from: span.indices.baseAddress! + source, count: run)
-            (times + slot).update(from: span.deviceTimesNanos.baseAddress! + source, count: run)
+            (times + slot).update(from: span.deviceTimesNs.baseAddress! + source, count: run)
             (values + slot * channelCount).update(
                 from: span.values.baseAddress! + source * channelCount, count: run * channelCount)
             source += run
@@ -283,7 +284,7 @@ public final class FrameRing: @unchecked Sendable {
     private func span(slot: Int, count: Int) -> FrameSpan {
         FrameSpan(
             indices: UnsafeBufferPointer(start: indices + slot, count: count),
-            deviceTimesNanos: UnsafeBufferPointer(start: times + slot, count: count),
+            deviceTimesNs: UnsafeBufferPointer(start: times + slot, count: count),
             values: UnsafeBufferPointer(start: values + slot * channelCount, count: count * channelCount),
             channelCount: channelCount)
     }

@@ -1,25 +1,25 @@
 /// A borrowed run of whole sample frames laid out contiguously: for frame `i`, its sample index is
-/// `indices[i]`, its device time `deviceTimesNanos[i]`, and its channel values are
+/// `indices[i]`, its device time `deviceTimesNs[i]`, and its channel values are
 /// `values[i * channelCount ..< (i + 1) * channelCount]` (sample-major, as MWP/1 SAMPLES carries them).
 ///
 /// A span is only valid inside the closure that handed it out; it points into storage owned by a
 /// ``FrameBuffer`` or a ``FrameRing``.
 public struct FrameSpan {
     public let indices: UnsafeBufferPointer<UInt64>
-    public let deviceTimesNanos: UnsafeBufferPointer<UInt64>
+    public let deviceTimesNs: UnsafeBufferPointer<UInt64>
     public let values: UnsafeBufferPointer<Int32>
     public let channelCount: Int
 
     public init(
         indices: UnsafeBufferPointer<UInt64>,
-        deviceTimesNanos: UnsafeBufferPointer<UInt64>,
+        deviceTimesNs: UnsafeBufferPointer<UInt64>,
         values: UnsafeBufferPointer<Int32>,
         channelCount: Int
     ) {
-        precondition(indices.count == deviceTimesNanos.count, "one device time per frame")
+        precondition(indices.count == deviceTimesNs.count, "one device time per frame")
         precondition(values.count == indices.count * channelCount, "channelCount values per frame")
         self.indices = indices
-        self.deviceTimesNanos = deviceTimesNanos
+        self.deviceTimesNs = deviceTimesNs
         self.values = values
         self.channelCount = channelCount
     }
@@ -31,7 +31,7 @@ public struct FrameSpan {
     public func slice(_ range: Range<Int>) -> FrameSpan {
         FrameSpan(
             indices: UnsafeBufferPointer(rebasing: indices[range]),
-            deviceTimesNanos: UnsafeBufferPointer(rebasing: deviceTimesNanos[range]),
+            deviceTimesNs: UnsafeBufferPointer(rebasing: deviceTimesNs[range]),
             values: UnsafeBufferPointer(
                 rebasing: values[(range.lowerBound * channelCount)..<(range.upperBound * channelCount)]),
             channelCount: channelCount
@@ -46,7 +46,7 @@ public struct FrameSpan {
     static func empty(channelCount: Int) -> FrameSpan {
         FrameSpan(
             indices: UnsafeBufferPointer(start: nil, count: 0),
-            deviceTimesNanos: UnsafeBufferPointer(start: nil, count: 0),
+            deviceTimesNs: UnsafeBufferPointer(start: nil, count: 0),
             values: UnsafeBufferPointer(start: nil, count: 0),
             channelCount: channelCount
         )

@@ -1,3 +1,5 @@
+import MosquitoModel
+
 /// Estimates the device→host ``ClockMapping`` from PING exchanges during acquisition, LSL-style:
 /// exchanges come in rounds (bursts) of `roundSize`; from each round only the one with the lowest round
 /// trip is trusted (the least queueing delay, so its midpoint is closest to the true instant), and a
@@ -10,7 +12,7 @@
 public struct ClockMapper: Sendable {
     public let roundSize: Int
     public let windowCapacity: Int
-    private var exchanges: [PingExchange] = []
+    private var exchanges: [ClockExchange] = []
     private var oldest = 0
     public private(set) var mapping: ClockMapping?
 
@@ -22,11 +24,11 @@ public struct ClockMapper: Sendable {
     }
 
     /// Exchanges currently in the window, oldest first.
-    public var window: [PingExchange] {
+    public var window: [ClockExchange] {
         Array(exchanges[oldest...] + exchanges[..<oldest])
     }
 
-    public mutating func add(_ exchange: PingExchange) {
+    public mutating func add(_ exchange: ClockExchange) {
         if exchanges.count < windowCapacity {
             exchanges.append(exchange)
         } else {
@@ -40,9 +42,9 @@ public struct ClockMapper: Sendable {
         }
     }
 
-    private func bestOfEachRound() -> [PingExchange] {
+    private func bestOfEachRound() -> [ClockExchange] {
         let ordered = window
-        var best: [PingExchange] = []
+        var best: [ClockExchange] = []
         var start = 0
         while start + roundSize <= ordered.count {
             best.append(minimumRoundTrip(ordered[start..<(start + roundSize)]))
@@ -52,16 +54,16 @@ public struct ClockMapper: Sendable {
         return best
     }
 
-    private func minimumRoundTrip<C: Collection<PingExchange>>(_ round: C) -> PingExchange {
-        round.min { $0.roundTripNanos < $1.roundTripNanos }!
+    private func minimumRoundTrip<C: Collection<ClockExchange>>(_ round: C) -> ClockExchange {
+        round.min { $0.roundTripNs < $1.roundTripNs }!
     }
 
-    static func fit(best: [PingExchange]) -> ClockMapping {
+    static func fit(best: [ClockExchange]) -> ClockMapping {
         let reference = best[0]
-        let xs = best.map { Double(Int64(bitPattern: $0.deviceTimeMicros &- reference.deviceTimeMicros)) }
-        let ys = best.map { $0.hostMidpointNanos - reference.hostMidpointNanos }
+        let xs = best.map { Double(Int64(bitPattern: $0.deviceTimeUs &- reference.deviceTimeUs)) }
+        let ys = best.map { $0.hostMidpointNs - reference.hostMidpointNs }
         let n = Double(best.count)
-        let halfTrips = best.map { Double($0.roundTripNanos) / 2 }
+        let halfTrips = best.map { Double($0.roundTripNs) / 2 }
         let roundTripVariance = halfTrips.map { $0 * $0 / 3 }.reduce(0, +) / n
         let meanX = xs.reduce(0, +) / n
         let meanY = ys.reduce(0, +) / n
@@ -85,10 +87,10 @@ public struct ClockMapper: Sendable {
             residualVariance = sum / (n - 2)
         }
         return ClockMapping(
-            deviceReferenceMicros: reference.deviceTimeMicros,
-            hostReferenceNanos: reference.hostMidpointNanos + intercept,
-            hostNanosPerDeviceMicro: slope,
-            uncertaintyNanos: (residualVariance + roundTripVariance).squareRoot(),
+            deviceReferenceUs: reference.deviceTimeUs,
+            hostReferenceNs: reference.hostMidpointNs + intercept,
+            hostNsPerDeviceUs: slope,
+            clockOffsetUncertaintyNs: (residualVariance + roundTripVariance).squareRoot(),
             exchangesUsed: best.count)
     }
 }

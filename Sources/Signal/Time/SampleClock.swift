@@ -10,11 +10,11 @@ public struct SampleClock: Sendable, Hashable, Codable {
     }
 
     @inline(__always)
-    public func deviceTimeNanos(blockDeviceTimeMicros: UInt64, offsetInBlock k: Int) -> UInt64 {
+    public func deviceTimeNs(blockDeviceTimeUs: UInt64, offsetInBlock k: Int) -> UInt64 {
         let rate = UInt64(rateHz)
-        return blockDeviceTimeMicros &* 1000 &+ (UInt64(k) &* 1_000_000_000 &+ rate / 2) / rate
+        return blockDeviceTimeUs &* 1000 &+ (UInt64(k) &* 1_000_000_000 &+ rate / 2) / rate
     }
 
     /// Sample period in nanoseconds (not rounded).
-    public var periodNanos: Double { 1e9 / Double(rateHz) }
+    public var periodNs: Double { 1e9 / Double(rateHz) }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import MosquitoModel
 import NIOCore
 import Recording
 
@@ -91,7 +92,7 @@ extension WebServer {
             }
             let temporary = NSTemporaryDirectory() + "mosquito-export-\(UUID().uuidString).h5"
             let provenance = SliceProvenance(
-                softwareVersion: WebServer.softwareVersion, commandLine: ["GET", request.uri.description], sourceName: name)
+                softwareVersion: MosquitoVersion.string, commandLine: ["GET", request.uri.description], sourceName: name)
             let spool = try await offloaded { () throws(WebError) in
                 defer { try? FileManager.default.removeItem(atPath: temporary) }
                 let file = try OpenedRecording(name: name, path: path)

@@ -79,7 +79,7 @@ struct SampleSender {
             spans.forEach { span in
                 for f in 0..<span.count where every == 1 || span.indices[f] % UInt64(every) == 0 {
                     indices.append(span.indices[f])
-                    times.append(span.deviceTimesNanos[f])
+                    times.append(span.deviceTimesNs[f])
                     values.append(contentsOf: span.values(ofFrame: f))
                 }
             }

@@ -2,6 +2,7 @@ import Archive
 import ArgumentParser
 import Foundation
 import MQTT
+import MosquitoModel
 import Synchronization
 
 /// `mosquito archive`: what edges publish (`--publish`), collected into recordings (docs/mqtt.md).

@@ -2,6 +2,7 @@ import Calibration
 import Device
 import Foundation
 import MWP
+import MosquitoModel
 
 /// What `calibrate` and `verify` share, written once: the points planned from `--points` or `--script`, the unit
 /// opened and checked against the plan, the calibration it holds read, and every point captured (scripted on the

@@ -39,7 +39,8 @@ extension InstrumentDescription {
         Console.line("  max rate          \(maxRateHz) Hz")
         Console.line("  channels          \(channels.count)")
         for c in channels {
-            Console.line("  [\(c.index)] \(c.name) (\(c.kind), \(c.unit)), \(c.adcBits)-bit ADC, raw \(c.rawMin)…\(c.rawMax)")
+            let ch = c.channel
+            Console.line("  [\(c.index)] \(ch.name) (\(ch.kind), \(ch.unit)), \(ch.adcBits)-bit ADC, raw \(ch.rawMin)…\(ch.rawMax)")
             if let cal = c.calibration {
                 let coefficients = cal.coefficients.prefix(Int(cal.degree) + 1).map { "\($0)" }.joined(separator: ", ")
                 let who = cal.technician.isEmpty ? "" : " by \(cal.technician)"

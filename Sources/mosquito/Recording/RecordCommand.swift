@@ -3,6 +3,7 @@ import Calibration
 import ArgumentParser
 import Device
 import Foundation
+import MosquitoModel
 import Recording
 import Signal
 

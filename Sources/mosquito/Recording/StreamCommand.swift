@@ -3,6 +3,7 @@ import ArgumentParser
 import Device
 import Foundation
 import LSLBridge
+import MosquitoModel
 import Synchronization
 
 /// `mosquito stream`: instruments streaming to subscribers (LSL with `--lsl`, MQTT with `--publish`) without a recording, until Ctrl-C

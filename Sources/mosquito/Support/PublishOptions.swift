@@ -3,6 +3,7 @@ import ArgumentParser
 import Device
 import Foundation
 import MQTT
+import MosquitoModel
 import Publish
 
 /// `--publish URL` and its companions, for every command that holds a live stream (`record`, `serve`,

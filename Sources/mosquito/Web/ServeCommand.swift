@@ -4,6 +4,7 @@ import Calibration
 import Device
 import Foundation
 import Ledger
+import MosquitoModel
 import Web
 
 /// `mosquito serve`: the web dashboard and HTTP/WebSocket API over the devices, recordings, calibration
@@ -59,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         for uri in device {
             do {
                 let session = try opener.openSession(uri)
-                let live = try StreamHub(uri: uri, session: session, softwareVersion: WebServer.softwareVersion)
+                let live = try StreamHub(uri: uri, session: session, softwareVersion: MosquitoVersion.string)
                 try publishing?.attach(live)
                 if !idle { try live.startStreaming(rateHz: rate) }
                 devices.append(live)

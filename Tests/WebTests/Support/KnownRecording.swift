@@ -1,4 +1,5 @@
 import Foundation
+import MosquitoModel
 import Recording
 import TestSupport
 import Testing
@@ -25,13 +26,13 @@ enum KnownRecording {
     static func device() -> RecordedDevice {
         RecordedDevice(
             uri: "sim?serial=\(serial)",
-            identity: DeviceIdentity(serial: serial, design: "MQ-FORCE", hardwareRevision: "2", firmwareVersion: "1.0.0"),
+            identity: UnitIdentity(serial: serial, design: "MQ-FORCE", hardwareRevision: 2, firmware: FirmwareVersion(major: 1, minor: 0, patch: 0)),
             configuration: DeviceConfiguration(rateHz: 1000, channels: channels.map {
                 ChannelDescription(name: $0.0, kind: $0.1, unit: $0.2, adcBits: 16, rawMin: -32768, rawMax: 32767)
             }),
             pipeline: [],
             calibration: channels.enumerated().map { c, ch in
-                CalibrationRecord(channel: ch.0, degree: 1, coefficients: [Double(c), 0.001], calibratedAt: 1_780_000_000,
+                RecordedCalibration(channel: ch.0, degree: 1, coefficients: [Double(c), 0.001], calibratedAt: 1_780_000_000,
                                   technician: "Ada", certificateID: c == 0 ? "MQC-TEST-1" : nil)
             })
     }
@@ -46,13 +47,13 @@ enum KnownRecording {
         }
         try writer.record(Gap(firstMissingIndex: gap.first, count: gap.count, cause: .transportGap), device: 0)
         try writer.record(Gap(firstMissingIndex: 3000, count: 10, cause: .crcError), device: 0)
-        try writer.record(RecordingEvent(sampleIndex: 500, hostTimeNanos: hostNanos(500), kind: "marker", detail: "lid closed"), device: 0)
-        try writer.record(RecordingEvent(sampleIndex: 1200, hostTimeNanos: hostNanos(1200), kind: "reconnect", detail: "back"), device: 0)
+        try writer.record(RecordingEvent(sampleIndex: 500, hostTimeNs: hostNs(500), kind: "marker", detail: "lid closed"), device: 0)
+        try writer.record(RecordingEvent(sampleIndex: 1200, hostTimeNs: hostNs(1200), kind: "reconnect", detail: "back"), device: 0)
         try writer.close(stopTime: Date(timeIntervalSince1970: 1_790_000_004))
     }
 
-    static func deviceMicros(_ index: UInt64) -> UInt64 { 5_000_000 + index * 1000 }
-    static func hostNanos(_ index: UInt64) -> Int64 { 1_790_000_000_000_000_000 + Int64(index) * 1_000_000 }
+    static func deviceUs(_ index: UInt64) -> UInt64 { 5_000_000 + index * 1000 }
+    static func hostNs(_ index: UInt64) -> Int64 { 1_790_000_000_000_000_000 + Int64(index) * 1_000_000 }
 
     static func block(_ indices: [UInt64]) throws -> SampleBlock {
         var raw: [Int32] = [], values: [Double] = []
@@ -63,8 +64,8 @@ enum KnownRecording {
                 raw.append(Int32(clamping: Int64((v * 100).rounded())))
             }
         }
-        return try SampleBlock(channelCount: channels.count, index: indices, deviceTimeMicros: indices.map(deviceMicros),
-                               hostTimeNanos: indices.map(hostNanos), raw: raw, values: values)
+        return try SampleBlock(channelCount: channels.count, index: indices, deviceTimeUs: indices.map(deviceUs),
+                               hostTimeNs: indices.map(hostNs), raw: raw, values: values)
     }
 }
 

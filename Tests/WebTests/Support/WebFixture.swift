@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Ledger
+import MosquitoModel
 import NIOCore
 import Simulator
 import Testing
@@ -30,7 +31,7 @@ struct WebFixture {
         var devices: [StreamHub] = []
         for uri in deviceURIs {
             let session = try DeviceOpener.simulated.openSession(uri)
-            let live = try StreamHub(uri: uri, session: session, softwareVersion: WebServer.softwareVersion)
+            let live = try StreamHub(uri: uri, session: session, softwareVersion: MosquitoVersion.string)
             if let streamRate { try live.startStreaming(rateHz: streamRate) }
             devices.append(live)
         }

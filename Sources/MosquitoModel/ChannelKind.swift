@@ -1,4 +1,5 @@
-/// What a channel measures, as the identity record states it.
+/// What a channel measures. The number is what MWP/1's identity record carries; the name is how every file,
+/// JSON document and stream description spells it, and `init?(name:)` reads it back.
 public enum ChannelKind: UInt8, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case voltage = 0
     case force = 1
@@ -9,7 +10,7 @@ public enum ChannelKind: UInt8, Sendable, Codable, CaseIterable, CustomStringCon
     case acceleration = 6
     case other = 255
 
-    public var description: String {
+    public var name: String {
         switch self {
         case .voltage: "voltage"
         case .force: "force"
@@ -21,4 +22,11 @@ public enum ChannelKind: UInt8, Sendable, Codable, CaseIterable, CustomStringCon
         case .other: "other"
         }
     }
+
+    public init?(name: String) {
+        guard let kind = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = kind
+    }
+
+    public var description: String { name }
 }

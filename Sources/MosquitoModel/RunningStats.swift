@@ -13,6 +13,10 @@ public struct RunningStats: Sendable, Equatable {
         m2 += delta * (x - mean)
     }
 
-    /// Sample standard deviation (n − 1); zero for fewer than two samples.
+    /// Sample standard deviation (n − 1): the spread of the population the samples came from. Zero for fewer
+    /// than two samples.
     public var standardDeviation: Double { count > 1 ? (m2 / Double(count - 1)).squareRoot() : 0 }
+
+    /// Population standard deviation (n): the spread of exactly these values. Zero for none.
+    public var populationStandardDeviation: Double { count > 0 ? (m2 / Double(count)).squareRoot() : 0 }
 }

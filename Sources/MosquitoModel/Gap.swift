@@ -1,0 +1,37 @@
+/// A run of samples that will never be delivered, with the reason: loss accounting as data. The acquisition
+/// declares them as it goes; a recording's gaps table holds them; an archive adds `network` ones.
+public struct Gap: Sendable, Hashable, Codable {
+    /// Sample index of the first missing sample.
+    public var firstMissingIndex: UInt64
+    /// Number of consecutive missing samples (at least 1 when the acquisition declares it; a gap read from a
+    /// file says what the file says).
+    public var count: UInt64
+    public var cause: GapCause
+
+    public init(firstMissingIndex: UInt64, count: UInt64, cause: GapCause) {
+        self.firstMissingIndex = firstMissingIndex
+        self.count = count
+        self.cause = cause
+    }
+
+    /// One past the last missing index (saturating: a crafted file's gap may claim to reach past 2⁶⁴ − 1).
+    public var endIndex: UInt64 { firstMissingIndex.addingSaturating(count) }
+    public var missingIndices: Range<UInt64> { firstMissingIndex..<endIndex }
+}
+
+/// Why samples are missing. The raw value is the one spelling every file, JSON document and marker uses.
+public enum GapCause: String, Sendable, Hashable, Codable, CaseIterable {
+    /// `first_index` jumped with no other explanation: frames lost on the wire or in the transport.
+    case transportGap = "transport_gap"
+    /// Frames were discarded because their CRC did not match.
+    case crcError = "crc_error"
+    /// The device reported that its own buffer overran (STATUS bit 0 / `dropped_total`).
+    case deviceOverrun = "device_overrun"
+    /// The host could not keep up: a consumer's ring had no room.
+    case hostOverrun = "host_overrun"
+    /// Never reached an archive over the network (`mosquito archive`); the edge's own recording may hold them.
+    case network = "network"
+
+    /// The causes an acquisition itself can declare (everything but `network`).
+    public static let acquisition: [GapCause] = [.transportGap, .crcError, .deviceOverrun, .hostOverrun]
+}
