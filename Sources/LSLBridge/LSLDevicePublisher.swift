@@ -96,6 +96,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
             let publisher = LSLDevicePublisher(
                 source: source, values: values, raw: raw, markers: markers, subscription: subscription, pipeline: pipeline,
                 format: format)
+            subscription.reportReaders { values.networkReaders + (raw?.networkReaders ?? []) }
             publisher.start()
             return publisher
         } catch {

@@ -12,6 +12,7 @@ stdin/stdout; every wait is on an event (a resolve, a line), bounded by generous
                                                    data; waits for "done H5PATH"; -> "result {json}"
     mosquito_peer.py serve SOURCE_ID PORT TOKEN -> inlets on a `serve --lsl` stream; starts and stops a recording
                                                    through the HTTP API; -> "result {json}"
+    (serve_readers.py: a fast and a slow inlet on `serve --lsl`, judged through the status route and the file)
     mosquito_peer.py recover SOURCE_ID          -> an inlet with recovery on (as LabRecorder opens one); "open", then
                                                    "got STAMP UID" per chunk (liblsl keeps the first uid), until stdin closes
     mosquito_peer.py outlet NAME                -> a liblsl outlet (EEG, 4 ch, 250 Hz); "ready"; until stdin closes
@@ -205,14 +206,20 @@ def record(name, source_id, stype):
     say("result " + json.dumps(result))
 
 
-def slow(name):
-    info = resolve("name", name)
+def slow_feed(info):
+    """A stream feed (500 samples of queue asked for) on a socket that is never read: an inlet that stalls."""
     port = int(re.search(r"<v4data_port>(\d+)</v4data_port>", info.as_xml()).group(1))
+    value_size = {pylsl.cf_float32: 4, pylsl.cf_double64: 8}[info.channel_format()]
     sock = socket.create_connection(("127.0.0.1", port))
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.sendall((f"LSL:streamfeed/110 {info.uid()}\r\nNative-Byte-Order: 1234\r\nEndian-Performance: 0\r\n"
-                  f"Has-IEEE754-Floats: 1\r\nSupports-Subnormals: 1\r\nValue-Size: 8\r\nData-Protocol-Version: 110\r\n"
+                  f"Has-IEEE754-Floats: 1\r\nSupports-Subnormals: 1\r\nValue-Size: {value_size}\r\nData-Protocol-Version: 110\r\n"
                   f"Max-Buffer-Length: 500\r\nMax-Chunk-Length: 0\r\nHostname: slow-reader\r\n\r\n").encode())
+    return sock
+
+
+def slow(name):
+    sock = slow_feed(resolve("name", name))
     say("open")
     sys.stdin.readline()
     sock.close()
