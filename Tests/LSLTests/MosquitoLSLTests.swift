@@ -253,12 +253,14 @@ final class MosquitoProcess: @unchecked Sendable {
     private let process = Process()
     private let outPath = LSLProcessSuites.MosquitoLSLTests.temporary("stdout"), errPath = LSLProcessSuites.MosquitoLSLTests.temporary("stderr")
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// `launcher`: a command `mosquito` runs under (`ip netns exec NS`), if any.
+    init(_ arguments: [String], environment: [String: String] = [:], launcher: [String] = []) throws {
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        process.executableURL = TestEnvironment.mosquito
-        process.arguments = arguments
+        let command = launcher + [TestEnvironment.mosquito.path] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         try process.run()

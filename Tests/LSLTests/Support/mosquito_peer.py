@@ -16,6 +16,8 @@ stdin/stdout; every wait is on an event (a resolve, a line), bounded by generous
     mosquito_peer.py recover SOURCE_ID          -> an inlet with recovery on (as LabRecorder opens one); "open", then
                                                    "got STAMP UID" per chunk (liblsl keeps the first uid), until stdin closes
     mosquito_peer.py outlet NAME                -> a liblsl outlet (EEG, 4 ch, 250 Hz); "ready"; until stdin closes
+    mosquito_peer.py remote SOURCE_ID           -> resolves (as lsl_api.cfg allows) and reads a second of data from another
+                                                   host; -> "result {json}"
 """
 import json
 import re
@@ -353,6 +355,25 @@ def recover(source_id):
             say(f"got {ts[-1]!r} {inlet.info().uid()}")
 
 
+def remote(source_id):
+    """Another host's reader: resolves by source_id (over whatever lsl_api.cfg allows), reads a second of data and
+    measures time correction; -> "result {json}"."""
+    info = resolve("source_id", source_id)
+    inlet = pylsl.StreamInlet(info, max_buflen=360, recover=False)
+    inlet.open_stream(timeout=30)
+    rate = info.nominal_srate()
+    stamps = []
+    deadline = time.monotonic() + 60
+    while len(stamps) < rate and time.monotonic() < deadline:
+        stamps.extend(inlet.pull_chunk(timeout=1.0, max_samples=100000)[1])
+    steps = np.diff(np.array(stamps))
+    say("result " + json.dumps({
+        "hostname": info.hostname(), "samples": len(stamps),
+        "steps_ok": bool(len(steps) and np.all(np.abs(steps - 1 / rate) < 1e-4)),
+        "time_correction": inlet.time_correction(timeout=30),
+    }))
+
+
 def outlet(name):
     # Not "EEG": other suites resolve by that type and would find this stream first.
     info = pylsl.StreamInfo(name, "JudgeEEG", 4, 250.0, "float32", name + "-liblsl")
@@ -363,4 +384,4 @@ def outlet(name):
 
 
 if __name__ == "__main__":
-    {"record": record, "slow": slow, "outlet": outlet, "stream": stream, "markers": markers, "mne": mne, "serve": serve, "recover": recover}[sys.argv[1]](*sys.argv[2:])
+    {"record": record, "slow": slow, "outlet": outlet, "remote": remote, "stream": stream, "markers": markers, "mne": mne, "serve": serve, "recover": recover}[sys.argv[1]](*sys.argv[2:])
