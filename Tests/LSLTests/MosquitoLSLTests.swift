@@ -80,6 +80,28 @@ extension LSLProcessSuites {
             #expect(r["gap_marker_stamps_ok"] as? Bool == true)
         }
 
+        /// `record --trigger`: the Markers stream announces the sample the recording starts at, stamped at that
+        /// sample's host time, and the file's trigger event names the same index.
+        @Test func aTriggerIsAMarkerAtItsSample() async throws {
+            let serial = Self.serial(), output = Self.temporary("lsl-trigger.h5")
+            let peer = try PythonPeer(["record", "Mosquito \(serial)", serial, "mixed"], script: Self.script)
+            let run = try MosquitoProcess([
+                "record", "--device", "sim?serial=\(serial)&signal0=step:10:0.5:0", "--trigger", "0:rising:5",
+                "--duration", "0.5", "--output", output, "--lsl", "--lsl-wait-inlet", "60",
+            ])
+            _ = try #require(await peer.line("open"), "\(peer.stderr)")
+            let status = await run.exit()
+            peer.send("done \(output)")
+            let r = try #require(await peer.result(), "\(peer.stderr)")
+            peer.finish()
+            #expect(status == 0, "\(run.stderr)")
+            let fired = (r["file_events"] as? [[Any]] ?? []).first { $0[0] as? String == "trigger" }?[1] as? Int
+            let markers = (r["markers"] as? [[String: Any]] ?? []).filter { $0["event"] as? String == "trigger" }
+            #expect(fired != nil && markers.count == 1 && markers.first?["index"] as? Int == fired, "file \(r["file_events"] ?? ""), markers \(markers)")
+            let errors = r["trigger_errors_ns"] as? [Int] ?? []
+            #expect(errors.count == 1 && errors.allSatisfy { $0 < 1_000_000 }, "\(errors)")
+        }
+
         /// An inlet that connects and never reads: its queue drops its oldest samples, counted and reported, while
         /// the recording loses nothing and exits 0.
         @Test func slowInletLosesItsOwnSamplesNotTheFiles() async throws {

@@ -174,10 +174,17 @@ def record(name, source_id, stype):
         index = g["index"][()]
         gaps = [[int(a), int(b), c.decode() if isinstance(c, bytes) else str(c)]
                 for a, b, c in zip(g["gaps/first_missing_index"][()], g["gaps/count"][()], g["gaps/cause"][()])]
+        events = [[k.decode() if isinstance(k, bytes) else str(k), int(i)]
+                  for k, i in zip(g["events/kind"][()], g["events/sample_index"][()])]
     lsl_values = np.array(values, dtype=np.float64)
     lsl_ns = np.array([round(t * 1e9) for t in stamps], dtype=np.int64)
     result = {"pulled": len(stamps), "file_rows": len(index), "by_type": info.uid() in by_type,
-              "by_source": by_source == [info.uid()], "markers": [m for m, _ in markers], "file_gaps": gaps}
+              "by_source": by_source == [info.uid()], "markers": [m for m, _ in markers], "file_gaps": gaps,
+              "file_events": events,
+              # Each trigger marker's stamp against the file's host time of its sample, through this process's own
+              # reading of the UTC and monotonic clocks.
+              "trigger_errors_ns": [int(abs(t * 1e9 + offset_ns - host[np.searchsorted(index, m["index"])]))
+                                    for m, t in markers if m["event"] == "trigger" and m["index"] in index]}
     if len(stamps):
         # Where the inlet came in: the file row whose host time (UTC) is nearest the first stamp on the monotonic
         # clock, through this process's own reading of the two clocks; then every sample must match from there.
