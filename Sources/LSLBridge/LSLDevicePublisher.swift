@@ -25,8 +25,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
     private let pipeline: Pipeline
     private let decimation: UInt64
     private let format: LSLChannelFormat
-    private let stopFlag = Atomic<Bool>(false)
-    private let done = DispatchSemaphore(value: 0)
+    private let worker = LSLWorkerThread()
     /// Markers come from the bridge thread and from the shell (recording start/stop): one push at a time.
     private let markerPush = Mutex<Void>(())
 
@@ -100,7 +99,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
                 source: source, values: values, raw: raw, markers: markers, subscription: subscription, pipeline: pipeline,
                 format: format)
             subscription.reportReaders { values.networkReaders + (raw?.networkReaders ?? []) }
-            publisher.start()
+            publisher.worker.start(name: "mosquito-lsl") { publisher.run() }
             return publisher
         } catch {
             source.outlets.unsubscribe(subscription)
@@ -120,13 +119,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
     /// Publishes what the subscription still holds, announces `final` (after the data), gives the inlets a
     /// moment to take what is queued for them, and closes every outlet.
     public func finish(_ final: LSLMarker? = nil) async {
-        stopFlag.store(true, ordering: .releasing)
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                self.done.wait()
-                c.resume()
-            }
-        }
+        await worker.stop()
         source.outlets.unsubscribe(subscription)
         reportInletDrops()
         if let final { mark(final) }
@@ -147,18 +140,9 @@ public final class LSLDevicePublisher: @unchecked Sendable {
         await markers.close()
     }
 
-    private func start() {
-        let thread = Thread { [self] in
-            run()
-            done.signal()
-        }
-        thread.name = "mosquito-lsl"
-        thread.start()
-    }
-
     private func run() {
         while true {
-            let stopping = stopFlag.load(ordering: .acquiring)
+            let stopping = worker.stopping
             let moved = drain()
             look(now: MonotonicClock.nowNs())
             if moved == 0 {
