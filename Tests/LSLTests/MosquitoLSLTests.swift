@@ -171,6 +171,27 @@ extension LSLProcessSuites {
             #expect(sources.count == 1 && sources[0].contains("name=\(name) ") && sources[0].contains("uid=\(r["uid"] as? String ?? "?")"), "\(sources)")
         }
 
+        /// `--lsl-markers` with no such stream yet: one warning, the recording goes on, and the stream is picked up
+        /// when its program starts; its markers land in the events at their stamps.
+        @Test func aMarkerStreamThatAppearsLaterIsPickedUp() async throws {
+            let name = "Late-" + UUID().uuidString.prefix(8), output = Self.temporary("lsl-late-markers.h5")
+            let run = try MosquitoProcess([
+                "record", "--device", "sim?serial=\(Self.serial())", "--output", output, "--lsl-markers", "name='\(name)'",
+            ])
+            #expect(await run.stderrEventually { $0.contains("no LSL stream matches name='\(name)' yet; recording goes on") }, "\(run.stderr)")
+            let peer = try PythonPeer(["markers", name], script: Self.script)
+            _ = try #require(await peer.line("pushed"), "\(peer.stderr)")
+            #expect(await run.stderrEventually { $0.contains("5 markers recorded from \"\(name)\"") }, "\(run.stderr)")
+            run.interrupt()
+            let status = await run.exit()
+            peer.send("done \(output)")
+            let r = try #require(await peer.result(), "\(peer.stderr)")
+            peer.finish()
+            #expect(status == 0, "\(run.stderr)")
+            let errors = r["errors_ns"] as? [Double?] ?? []
+            #expect(errors.count == 5 && errors.allSatisfy { ($0 ?? .infinity) < 1_000_000 }, "marker time errors (ns): \(errors)")
+        }
+
         /// MNE-LSL (with its own liblsl 1.17) connects by source_id: channel names and the unit it understands as
         /// published, the rate, and half a second of data equal to the file's, stamps included.
         @Test func mneLslReadsTheStreamAsRecorded() async throws {
@@ -228,6 +249,23 @@ extension LSLProcessSuites {
             #expect(await waiting.exit() == 1)
             #expect(waiting.stderr.contains("Error: interrupted while waiting for an LSL inlet; nothing recorded"), "\(waiting.stderr)")
             #expect(!FileManager.default.fileExists(atPath: output))
+        }
+
+        /// Garbage on the data port (an HTTP request, 70 kB without a line end, binary noise, a feed for another
+        /// uid): each client gets at most a status line and a closed connection, each is one warning line, and the
+        /// stream goes on: a liblsl inlet then reads evenly spaced samples and `stream` ends with nothing lost.
+        @Test func garbageOnTheDataPortLeavesTheStreamAlone() async throws {
+            let serial = Self.serial()
+            let run = try MosquitoProcess(["stream", "--device", "sim?serial=\(serial)", "--lsl"])
+            let peer = try PythonPeer(["garbage", serial], script: Self.script)
+            let r = try #require(await peer.result(), "\(peer.stderr)")
+            peer.finish()
+            run.interrupt()
+            #expect(await run.exit() == 0, "\(run.stderr)")
+            #expect(r["replies"] as? [String] == ["", "", "", "LSL/110 404 Not found"], "\(r)")
+            #expect((r["samples"] as? Int ?? 0) >= 1000 && r["steps_ok"] as? Bool == true, "\(r)")
+            let warnings = run.stderr.split(separator: "\n").filter { $0.contains("data-port connection from") || $0.contains("refused a stream feed") }
+            #expect(warnings.count == 4, "\(run.stderr)")
         }
 
         /// An inlet opened with recovery (as LabRecorder opens one) finds the stream again when `mosquito` restarts:

@@ -16,6 +16,7 @@ stdin/stdout; every wait is on an event (a resolve, a line), bounded by generous
     mosquito_peer.py recover SOURCE_ID          -> an inlet with recovery on (as LabRecorder opens one); "open", then
                                                    "got STAMP UID" per chunk (liblsl keeps the first uid), until stdin closes
     mosquito_peer.py outlet NAME                -> a liblsl outlet (EEG, 4 ch, 250 Hz); "ready"; until stdin closes
+    mosquito_peer.py garbage SOURCE_ID          -> garbage on the data port, then a second of data; -> "result {json}"
     mosquito_peer.py remote SOURCE_ID           -> resolves (as lsl_api.cfg allows) and reads a second of data from another
                                                    host; -> "result {json}"
 """
@@ -381,6 +382,36 @@ def remote(source_id):
     }))
 
 
+def garbage(source_id):
+    """Clients that send garbage to the data port (an HTTP request, 70 kB without a line end, binary noise, a feed
+    for another uid), each read until the outlet closes it; then a liblsl inlet reads a second of data."""
+    info = resolve("source_id", source_id)
+    port = int(re.search(r"<v4data_port>(\d+)</v4data_port>", info.as_xml()).group(1))
+    replies = []
+    for junk in [b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", b"x" * 70_000, bytes(range(256)) * 4 + b"\r\n\r\n",
+                 b"LSL:streamfeed/110 not-this-uid\r\n\r\n"]:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            try:
+                sock.sendall(junk)
+            except OSError:
+                pass  # the outlet may close before it has read all 70 kB
+            reply = b""
+            try:
+                while chunk := sock.recv(65536):
+                    reply += chunk
+            except OSError:
+                pass
+            replies.append(reply.decode(errors="replace"))
+    inlet = pylsl.StreamInlet(info, max_buflen=360, recover=False)
+    inlet.open_stream(timeout=30)
+    stamps = []
+    while len(stamps) < info.nominal_srate():
+        stamps.extend(inlet.pull_chunk(timeout=1.0, max_samples=100000)[1])
+    steps = np.diff(np.array(stamps))
+    say("result " + json.dumps({"replies": replies, "samples": len(stamps),
+                                "steps_ok": bool(np.all(np.abs(steps - 1 / info.nominal_srate()) < 1e-4))}))
+
+
 def outlet(name):
     # Not "EEG": other suites resolve by that type and would find this stream first.
     info = pylsl.StreamInfo(name, "JudgeEEG", 4, 250.0, "float32", name + "-liblsl")
@@ -391,4 +422,4 @@ def outlet(name):
 
 
 if __name__ == "__main__":
-    {"record": record, "slow": slow, "outlet": outlet, "remote": remote, "stream": stream, "markers": markers, "mne": mne, "serve": serve, "recover": recover}[sys.argv[1]](*sys.argv[2:])
+    {"record": record, "slow": slow, "outlet": outlet, "remote": remote, "garbage": garbage, "stream": stream, "markers": markers, "mne": mne, "serve": serve, "recover": recover}[sys.argv[1]](*sys.argv[2:])
