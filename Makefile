@@ -8,7 +8,7 @@ BIN := .build/debug/mosquito
 # Debian packages: building (HDF5, libusb, SQLite headers), running tests (h5py, umockdev, PostgreSQL, the venv).
 # libsqlite3-dev: GRDB builds against sqlite3.h (Swift's own Debian dependencies bring only the library).
 BUILD_PACKAGES := pkg-config libhdf5-dev libusb-1.0-0-dev libsqlite3-dev
-TEST_PACKAGES := hdf5-tools python3-venv python3-h5py python3-numpy umockdev libumockdev-dev gir1.2-umockdev-1.0 postgresql chromium nginx-light openssl
+TEST_PACKAGES := hdf5-tools python3-venv python3-h5py python3-numpy umockdev libumockdev-dev gir1.2-umockdev-1.0 postgresql chromium nginx-light openssl iproute2
 
 .PHONY: all build run test deps test-deps swift-test ci clean
 

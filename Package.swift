@@ -150,6 +150,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The LSL outlet alone pushing synthetic samples, for Benchmarks/lsl/lsl_bench.py (`make bench-lsl`).
+        .executableTarget(name: "lsl-outlet-bench", dependencies: ["LSL"], path: "Benchmarks/lsl/OutletBench"),
         // A device published on LSL: a newest-wins subscriber of its stream, through the recorder's pipeline, with
         // host-clock stamps and a Markers stream. The one place that sees both a device and LSL.
         .target(name: "LSLBridge", dependencies: ["MosquitoModel", "Acquisition", "LSL", "Signal", "MWP", "Device"]),

@@ -93,6 +93,8 @@ public final class StreamHub: Sendable {
         public var clockOffsetUncertaintyNs: Double?
         public var recording: String?
         public var liveClients: Int
+        /// Readers of network subscribers (LSL inlets), each with the samples it missed.
+        public var networkReaders: [NetworkReader]
         public var linkError: String?
     }
 
@@ -106,7 +108,7 @@ public final class StreamHub: Sendable {
             samplesLostByCause: (snap?.loss ?? LossTotals()).byName,
             clockOffsetUncertaintyNs: clock.mapping?.clockOffsetUncertaintyNs,
             recording: s.recordingPath.map { ($0 as NSString).lastPathComponent }, liveClients: outlets.count,
-            linkError: snap?.linkError ?? session.linkLost?.description)
+            networkReaders: outlets.networkReaders, linkError: snap?.linkError ?? session.linkLost?.description)
     }
 
     public func startStreaming(rateHz requested: UInt32?) throws(Refusal) {

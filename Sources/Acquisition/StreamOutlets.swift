@@ -45,6 +45,9 @@ public final class StreamOutlets: Sendable {
 
     public var count: Int { current.withLock { $0.count } }
 
+    /// Who reads the subscribers' output over the network now, as each subscriber reports it.
+    public var networkReaders: [NetworkReader] { current.withLock { $0 }.flatMap(\.networkReaders) }
+
     /// Reader thread: copies delivered frames to every subscriber.
     func publish(_ span: FrameSpan) {
         let targets = current.withLock { $0 }
@@ -57,7 +60,14 @@ public final class StreamSubscription: Sendable {
     /// Read by the subscriber only (one consumer); written by the device's reader thread only.
     public let ring: FrameRing
 
+    private let readers = Mutex<(@Sendable () -> [NetworkReader])?>(nil)
+
     init(ring: FrameRing) { self.ring = ring }
+
+    /// A network subscriber (an LSL outlet) says how to list its readers, for the hub's status.
+    public func reportReaders(_ report: @escaping @Sendable () -> [NetworkReader]) { readers.withLock { $0 = report } }
+
+    var networkReaders: [NetworkReader] { readers.withLock { $0 }?() ?? [] }
 
     /// Frames this subscriber lost because it read too slowly, since it subscribed: exact.
     public var droppedFrames: UInt64 { ring.hostOverrunSampleCount }

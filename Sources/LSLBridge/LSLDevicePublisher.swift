@@ -10,7 +10,8 @@ import Synchronization
 /// Publishes one instrument on the Lab Streaming Layer: a newest-wins subscriber of its ``StreamOutlets`` whose
 /// thread runs the recorder's pipeline over the raw frames, stamps each sample with its host time from the
 /// device→host clock mapping, and pushes the values (and optionally the raw counts) to LSL outlets; a Markers
-/// outlet says what the samples cannot (gaps with their cause, reconnects, recordings, inlets that miss samples).
+/// outlet says what the samples cannot (gaps with their cause, reconnects, recordings, triggers, inlets that miss
+/// samples).
 ///
 /// A slow network never slows the device or the recorder: the subscription drops its own oldest frames (counted,
 /// announced as `lsl_overrun` gaps) and each inlet its own oldest samples (counted per inlet).
@@ -25,13 +26,14 @@ public final class LSLDevicePublisher: @unchecked Sendable {
     private let pipeline: Pipeline
     private let decimation: UInt64
     private let format: LSLChannelFormat
-    private let stopFlag = Atomic<Bool>(false)
-    private let done = DispatchSemaphore(value: 0)
+    private let worker = LSLWorkerThread()
     /// Markers come from the bridge thread and from the shell (recording start/stop): one push at a time.
     private let markerPush = Mutex<Void>(())
 
     // Bridge thread only.
     private var threadLastIndex: UInt64?
+    /// The device time of the frame at `threadLastIndex`: a trigger's sample is stamped back from it.
+    private var threadLastDeviceNanos: UInt64 = 0
     private var threadObservation: LSLDeviceObservation
     private var threadReportedDrops: [Int: UInt64] = [:]
     private var threadLastLook: UInt64 = 0
@@ -97,7 +99,8 @@ public final class LSLDevicePublisher: @unchecked Sendable {
             let publisher = LSLDevicePublisher(
                 source: source, values: values, raw: raw, markers: markers, subscription: subscription, pipeline: pipeline,
                 format: format)
-            publisher.start()
+            subscription.reportReaders { values.networkReaders + (raw?.networkReaders ?? []) }
+            publisher.worker.start(name: "mosquito-lsl") { publisher.run() }
             return publisher
         } catch {
             source.outlets.unsubscribe(subscription)
@@ -117,13 +120,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
     /// Publishes what the subscription still holds, announces `final` (after the data), gives the inlets a
     /// moment to take what is queued for them, and closes every outlet.
     public func finish(_ final: LSLMarker? = nil) async {
-        stopFlag.store(true, ordering: .releasing)
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                self.done.wait()
-                c.resume()
-            }
-        }
+        await worker.stop()
         source.outlets.unsubscribe(subscription)
         reportInletDrops()
         if let final { mark(final) }
@@ -144,18 +141,9 @@ public final class LSLDevicePublisher: @unchecked Sendable {
         await markers.close()
     }
 
-    private func start() {
-        let thread = Thread { [self] in
-            run()
-            done.signal()
-        }
-        thread.name = "mosquito-lsl"
-        thread.start()
-    }
-
     private func run() {
         while true {
-            let stopping = stopFlag.load(ordering: .acquiring)
+            let stopping = worker.stopping
             let moved = drain()
             look(now: MonotonicClock.nowNs())
             if moved == 0 {
@@ -204,6 +192,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
             }
             threadLastIndex = index
         }
+        if span.count > 0 { threadLastDeviceNanos = span.deviceTimesNanos[span.count - 1] }
         if start < span.count { process(span.slice(start..<span.count), mapping: mapping) }
     }
 
@@ -273,6 +262,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
                 if let file = was.recording { mark(LSLMarker("recording_stop", [("file", .text(file))])) }
                 if let file = o.recording { mark(LSLMarker("recording_start", [("file", .text(file))])) }
             }
+            if let index = o.triggeredAt, threadObservation.triggeredAt == nil { announceTrigger(at: index) }
             if let m = source.clock.mapping, m != threadLastMapping {
                 threadLastMapping = m
                 mark(LSLMarker("clock", [
@@ -289,6 +279,16 @@ public final class LSLDevicePublisher: @unchecked Sendable {
             threadLastDropLook = now
             reportInletDrops()
         }
+    }
+
+    /// A recording's trigger fired at `index`: announced once the bridge has taken that sample, at the sample's
+    /// own host time (samples are evenly spaced in device time back from the last one taken).
+    private func announceTrigger(at index: UInt64) {
+        guard let last = threadLastIndex, index <= last, let mapping = source.clock.mapping, source.rateHz > 0 else { return }
+        let back = UInt64((Double(last - index) * 1e9 / Double(source.rateHz)).rounded())
+        let device = threadLastDeviceNanos >= back ? threadLastDeviceNanos - back : 0
+        mark(LSLMarker("trigger", [("index", .number(index))]), at: mapping.hostNanos(deviceNanos: device) / 1e9)
+        threadObservation.triggeredAt = index
     }
 
     /// Says, once per growth, how many samples each inlet has missed so far (liblsl drops silently).

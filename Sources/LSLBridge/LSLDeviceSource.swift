@@ -56,7 +56,8 @@ public struct LSLDeviceSource: Sendable {
             pingSession: nil, softwareVersion: softwareVersion,
             observe: {
                 let snap = ingest.snapshot()
-                return LSLDeviceObservation(loss: snap.loss, reconnects: snap.reconnects, away: ingest.outageSinceNs != nil)
+                return LSLDeviceObservation(
+                    loss: snap.loss, reconnects: snap.reconnects, away: ingest.outageSinceNs != nil, triggeredAt: snap.triggeredAt)
             })
     }
 
@@ -92,10 +93,12 @@ public struct LSLDeviceObservation: Sendable, Equatable {
     public var recording: String?
     /// A hub's mode (idle, streaming, recording).
     public var mode: String?
+    /// The index at which a recording's trigger fired (`record --trigger`), once it has.
+    public var triggeredAt: UInt64?
 
     public init(
         loss: LossTotals? = nil, lossTotal: UInt64? = nil, reconnects: Int = 0, away: Bool = false,
-        recording: String? = nil, mode: String? = nil
+        recording: String? = nil, mode: String? = nil, triggeredAt: UInt64? = nil
     ) {
         self.loss = loss
         self.lossTotal = lossTotal
@@ -103,5 +106,6 @@ public struct LSLDeviceObservation: Sendable, Equatable {
         self.away = away
         self.recording = recording
         self.mode = mode
+        self.triggeredAt = triggeredAt
     }
 }

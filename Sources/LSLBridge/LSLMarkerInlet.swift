@@ -14,9 +14,8 @@ public final class LSLMarkerInlet: @unchecked Sendable {
     /// Where each marker goes: (kind, detail, host monotonic ns).
     private let sink: @Sendable (String, String, UInt64) -> Void
     private let say: @Sendable (String) -> Void
-    private let stopFlag = Atomic<Bool>(false)
     private let received = Atomic<Int>(0)
-    private let done = DispatchSemaphore(value: 0)
+    private let worker = LSLWorkerThread()
     /// How long to look before saying that nothing matches (the search goes on).
     private let warnAfter: Double
 
@@ -34,22 +33,12 @@ public final class LSLMarkerInlet: @unchecked Sendable {
     /// Markers written so far.
     public var count: Int { received.load(ordering: .relaxed) }
 
-    public func start() {
-        let thread = Thread { [self] in
-            run()
-            done.signal()
-        }
-        thread.name = "mosquito-lsl-markers"
-        thread.start()
-    }
+    public func start() { worker.start(name: "mosquito-lsl-markers") { self.run() } }
 
     /// Stops reading (what arrived is written) and returns when the thread has ended.
-    public func stop() {
-        stopFlag.store(true, ordering: .releasing)
-        done.wait()
-    }
+    public func stop() { worker.stop() }
 
-    private var stopping: Bool { stopFlag.load(ordering: .acquiring) }
+    private var stopping: Bool { worker.stopping }
 
     private func run() {
         let query = "session_id='\(config.sessionID)' and (\(predicate))"

@@ -58,23 +58,8 @@ extension LSLProcessSuites {
         /// `serve --lsl`: the hub's device is on LSL while it streams, and a recording started and stopped through the
         /// HTTP API is announced on its Markers stream (with the restart of the indices it causes).
         @Test func serveAnnouncesRecordingsOnTheMarkersStream() async throws {
-            let serial = MosquitoLSLTests.serial(), folder = MosquitoLSLTests.temporary("serve")
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let create = try MosquitoProcess([
-                "serve", "token", "create", "--agent", "lab", "--role", "operator", "--tokens", folder + "/t.json",
-            ])
-            #expect(await create.exit() == 0, "\(create.stderr)")
-            let token = create.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            let serve = try MosquitoProcess([
-                "serve", "--device", "sim?serial=\(serial)", "--bind", "127.0.0.1:0", "--tokens", folder + "/t.json",
-                "--recordings", folder + "/rec", "--lsl",
-            ])
-            var port = ""
-            #expect(await serve.stdoutEventually { text in
-                guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("mosquito serve: http://127.0.0.1:") }) else { return false }
-                port = String(line.dropFirst("mosquito serve: http://127.0.0.1:".count).prefix { $0.isNumber })
-                return true
-            }, "\(serve.stderr)")
+            let serial = MosquitoLSLTests.serial()
+            let (serve, port, token, _) = try await Self.serve(device: "sim?serial=\(serial)")
             let peer = try PythonPeer(["serve", serial, port, token], script: MosquitoLSLTests.script)
             let r = try #require(await peer.result(), "\(peer.stderr)")
             peer.finish()
@@ -87,6 +72,55 @@ extension LSLProcessSuites {
             let start = (r["markers"] as? [[String: Any]] ?? []).first { $0["event"] as? String == "recording_start" }
             #expect(start?["file"] as? String == "lsl.h5")
             #expect(serve.stderr.contains("lsl: Mosquito \(serial) inlet 1 ("), "\(serve.stderr)")
+        }
+
+        /// `serve --lsl` while it records: an inlet that stalls loses its own oldest samples, and the status route
+        /// (what the live page's status line shows) names it with its count, as the Markers stream does; a liblsl
+        /// inlet beside it loses nothing (every row of the file, value for value, at the file's host times), nor
+        /// does the file.
+        @Test func serveStatusCountsEachInletsDrops() async throws {
+            let serial = MosquitoLSLTests.serial()
+            let (serve, port, token, folder) = try await Self.serve(
+                device: "sim?serial=\(serial)&channels=16&max_rate=10000", rate: 10_000)
+            let peer = try PythonPeer(
+                [serial, port, token, folder + "/rec"], script: TestEnvironment.packageRoot + "/Tests/LSLTests/Support/serve_readers.py")
+            let r = try #require(await peer.result(), "\(peer.stderr)")
+            peer.finish()
+            serve.interrupt()
+            #expect(await serve.exit() == 0, "\(serve.stderr)")
+            #expect(r["reached_drops"] as? Bool == true, "\(r)")
+            #expect((r["slow_dropped_during"] as? Int ?? 0) > 0 && r["fast_dropped_during"] as? [Int] == [0], "\(r)")
+            #expect((r["slow_dropped_after"] as? [Int])?.first.map { $0 > 0 } == true && r["fast_dropped_after"] as? [Int] == [0], "\(r)")
+            #expect(r["via"] as? [String] == ["lsl"])
+            #expect(r["samples_lost"] as? Int == 0 && r["file_gaps"] as? Int == 0, "the file: \(r)")
+            #expect((r["file_rows"] as? Int ?? 0) >= 10_000 && r["values_equal"] as? Bool == true, "\(r)")
+            #expect((r["stamp_spread_ns"] as? Int ?? .max) <= 1000, "\(r)")
+            let drops = r["drop_markers"] as? [[String: Any]] ?? []
+            #expect(drops.contains { $0["hostname"] as? String == "slow-reader" && ($0["dropped"] as? Int ?? 0) > 0 }, "\(drops)")
+            #expect(!drops.contains { $0["hostname"] as? String != "slow-reader" }, "only the stalled inlet drops: \(drops)")
+        }
+
+        /// A `serve --lsl` on a free port with an operator token; returns once it says where it listens.
+        static func serve(device: String, rate: Int = 1000) async throws -> (MosquitoProcess, port: String, token: String, folder: String) {
+            let folder = MosquitoLSLTests.temporary("serve")
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let create = try MosquitoProcess([
+                "serve", "token", "create", "--agent", "lab", "--role", "operator", "--tokens", folder + "/t.json",
+            ])
+            #expect(await create.exit() == 0, "\(create.stderr)")
+            let token = create.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let serve = try MosquitoProcess([
+                "serve", "--device", device, "--rate", "\(rate)", "--bind", "127.0.0.1:0", "--tokens", folder + "/t.json",
+                "--recordings", folder + "/rec", "--lsl",
+            ])
+            var port = ""
+            let listening = await serve.stdoutEventually { text in
+                guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("mosquito serve: http://127.0.0.1:") }) else { return false }
+                port = String(line.dropFirst("mosquito serve: http://127.0.0.1:".count).prefix { $0.isNumber })
+                return true
+            }
+            try #require(listening, "\(serve.stderr)")
+            return (serve, port, token, folder)
         }
     }
 }

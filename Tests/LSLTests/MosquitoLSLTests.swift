@@ -80,6 +80,28 @@ extension LSLProcessSuites {
             #expect(r["gap_marker_stamps_ok"] as? Bool == true)
         }
 
+        /// `record --trigger`: the Markers stream announces the sample the recording starts at, stamped at that
+        /// sample's host time, and the file's trigger event names the same index.
+        @Test func aTriggerIsAMarkerAtItsSample() async throws {
+            let serial = Self.serial(), output = Self.temporary("lsl-trigger.h5")
+            let peer = try PythonPeer(["record", "Mosquito \(serial)", serial, "mixed"], script: Self.script)
+            let run = try MosquitoProcess([
+                "record", "--device", "sim?serial=\(serial)&signal0=step:10:0.5:0", "--trigger", "0:rising:5",
+                "--duration", "0.5", "--output", output, "--lsl", "--lsl-wait-inlet", "60",
+            ])
+            _ = try #require(await peer.line("open"), "\(peer.stderr)")
+            let status = await run.exit()
+            peer.send("done \(output)")
+            let r = try #require(await peer.result(), "\(peer.stderr)")
+            peer.finish()
+            #expect(status == 0, "\(run.stderr)")
+            let fired = (r["file_events"] as? [[Any]] ?? []).first { $0[0] as? String == "trigger" }?[1] as? Int
+            let markers = (r["markers"] as? [[String: Any]] ?? []).filter { $0["event"] as? String == "trigger" }
+            #expect(fired != nil && markers.count == 1 && markers.first?["index"] as? Int == fired, "file \(r["file_events"] ?? ""), markers \(markers)")
+            let errors = r["trigger_errors_ns"] as? [Int] ?? []
+            #expect(errors.count == 1 && errors.allSatisfy { $0 < 1_000_000 }, "\(errors)")
+        }
+
         /// An inlet that connects and never reads: its queue drops its oldest samples, counted and reported, while
         /// the recording loses nothing and exits 0.
         @Test func slowInletLosesItsOwnSamplesNotTheFiles() async throws {
@@ -149,6 +171,27 @@ extension LSLProcessSuites {
             #expect(sources.count == 1 && sources[0].contains("name=\(name) ") && sources[0].contains("uid=\(r["uid"] as? String ?? "?")"), "\(sources)")
         }
 
+        /// `--lsl-markers` with no such stream yet: one warning, the recording goes on, and the stream is picked up
+        /// when its program starts; its markers land in the events at their stamps.
+        @Test func aMarkerStreamThatAppearsLaterIsPickedUp() async throws {
+            let name = "Late-" + UUID().uuidString.prefix(8), output = Self.temporary("lsl-late-markers.h5")
+            let run = try MosquitoProcess([
+                "record", "--device", "sim?serial=\(Self.serial())", "--output", output, "--lsl-markers", "name='\(name)'",
+            ])
+            #expect(await run.stderrEventually { $0.contains("no LSL stream matches name='\(name)' yet; recording goes on") }, "\(run.stderr)")
+            let peer = try PythonPeer(["markers", name], script: Self.script)
+            _ = try #require(await peer.line("pushed"), "\(peer.stderr)")
+            #expect(await run.stderrEventually { $0.contains("5 markers recorded from \"\(name)\"") }, "\(run.stderr)")
+            run.interrupt()
+            let status = await run.exit()
+            peer.send("done \(output)")
+            let r = try #require(await peer.result(), "\(peer.stderr)")
+            peer.finish()
+            #expect(status == 0, "\(run.stderr)")
+            let errors = r["errors_ns"] as? [Double?] ?? []
+            #expect(errors.count == 5 && errors.allSatisfy { ($0 ?? .infinity) < 1_000_000 }, "marker time errors (ns): \(errors)")
+        }
+
         /// MNE-LSL (with its own liblsl 1.17) connects by source_id: channel names and the unit it understands as
         /// published, the rate, and half a second of data equal to the file's, stamps included.
         @Test func mneLslReadsTheStreamAsRecorded() async throws {
@@ -208,6 +251,23 @@ extension LSLProcessSuites {
             #expect(!FileManager.default.fileExists(atPath: output))
         }
 
+        /// Garbage on the data port (an HTTP request, 70 kB without a line end, binary noise, a feed for another
+        /// uid): each client gets at most a status line and a closed connection, each is one warning line, and the
+        /// stream goes on: a liblsl inlet then reads evenly spaced samples and `stream` ends with nothing lost.
+        @Test func garbageOnTheDataPortLeavesTheStreamAlone() async throws {
+            let serial = Self.serial()
+            let run = try MosquitoProcess(["stream", "--device", "sim?serial=\(serial)", "--lsl"])
+            let peer = try PythonPeer(["garbage", serial], script: Self.script)
+            let r = try #require(await peer.result(), "\(peer.stderr)")
+            peer.finish()
+            run.interrupt()
+            #expect(await run.exit() == 0, "\(run.stderr)")
+            #expect(r["replies"] as? [String] == ["", "", "", "LSL/110 404 Not found"], "\(r)")
+            #expect((r["samples"] as? Int ?? 0) >= 1000 && r["steps_ok"] as? Bool == true, "\(r)")
+            let warnings = run.stderr.split(separator: "\n").filter { $0.contains("data-port connection from") || $0.contains("refused a stream feed") }
+            #expect(warnings.count == 4, "\(run.stderr)")
+        }
+
         /// An inlet opened with recovery (as LabRecorder opens one) finds the stream again when `mosquito` restarts:
         /// same source_id, a new outlet, samples stamped after the restart.
         @Test func inletRecoversAcrossARestartBySourceID() async throws {
@@ -253,12 +313,14 @@ final class MosquitoProcess: @unchecked Sendable {
     private let process = Process()
     private let outPath = LSLProcessSuites.MosquitoLSLTests.temporary("stdout"), errPath = LSLProcessSuites.MosquitoLSLTests.temporary("stderr")
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// `launcher`: a command `mosquito` runs under (`ip netns exec NS`), if any.
+    init(_ arguments: [String], environment: [String: String] = [:], launcher: [String] = []) throws {
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        process.executableURL = TestEnvironment.mosquito
-        process.arguments = arguments
+        let command = launcher + [TestEnvironment.mosquito.path] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         try process.run()

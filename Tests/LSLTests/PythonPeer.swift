@@ -14,13 +14,15 @@ final class PythonPeer: @unchecked Sendable {
 
     static let script = TestEnvironment.packageRoot + "/Tests/LSLTests/Support/lsl_peer.py"
 
-    init(_ arguments: [String], script: String = PythonPeer.script) throws {
+    /// `launcher`: a command the interpreter runs under (`ip netns exec NS env …`), if any.
+    init(_ arguments: [String], script: String = PythonPeer.script, launcher: [String] = []) throws {
         signal(SIGPIPE, SIG_IGN)
         let output = Pipe(), errors = Pipe()
         let (stream, continuation) = AsyncStream<String>.makeStream()
         lines = stream.makeAsyncIterator()
-        process.executableURL = URL(fileURLWithPath: TestEnvironment.python)
-        process.arguments = ["-u", script] + arguments
+        let command = launcher + [TestEnvironment.python, "-u", script] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors

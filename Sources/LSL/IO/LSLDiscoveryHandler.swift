@@ -6,9 +6,8 @@ final class ResponderBox: Sendable {
     let responder = Mutex<LSLDiscoveryResponder?>(nil)
 }
 
-final class LSLDiscoveryHandler: ChannelInboundHandler {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+/// The discovery port (16571): shortinfo queries, answered for every stream of this process that matches.
+final class LSLDiscoveryHandler: LSLDatagramHandler {
     private let box: ResponderBox
 
     init(box: ResponderBox) { self.box = box }
@@ -20,12 +19,7 @@ final class LSLDiscoveryHandler: ChannelInboundHandler {
         else { return }
         var to = envelope.remoteAddress
         to.port = port
-        for text in responder.answer(query, queryID: id) {
-            let reply = AddressedEnvelope(remoteAddress: to, data: context.channel.allocator.buffer(string: text))
-            context.write(wrapOutboundOut(reply), promise: nil)
-        }
+        for text in responder.answer(query, queryID: id) { write(text, to: to, context: context) }
         context.flush()
     }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {}
 }

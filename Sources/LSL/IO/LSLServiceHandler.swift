@@ -2,10 +2,7 @@ import NIOCore
 
 /// A stream's UDP service port: shortinfo queries (for resolvers that ask each port of a known peer) and
 /// time-correction probes (each inlet's time_correction()).
-final class LSLServiceHandler: ChannelInboundHandler {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
-
+final class LSLServiceHandler: LSLDatagramHandler {
     private let core: LSLOutletCore
 
     init(core: LSLOutletCore) { self.core = core }
@@ -30,11 +27,7 @@ final class LSLServiceHandler: ChannelInboundHandler {
     }
 
     private func reply(_ text: String, to address: SocketAddress, context: ChannelHandlerContext) {
-        let envelope = AddressedEnvelope(remoteAddress: address, data: context.channel.allocator.buffer(string: text))
-        context.writeAndFlush(wrapOutboundOut(envelope), promise: nil)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // An ICMP "port unreachable" from a resolver that already left surfaces here; the socket stays open.
+        write(text, to: address, context: context)
+        context.flush()
     }
 }

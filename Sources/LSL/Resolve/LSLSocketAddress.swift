@@ -10,23 +10,23 @@ struct LSLSocketAddress {
 
     init?(host: String, port: Int) {
         guard (0...65535).contains(port) else { return nil }
-        var v4 = sockaddr_in()
+        let networkPort = in_port_t(UInt16(port).bigEndian)
+        var v4 = sockaddr_in(), v6 = sockaddr_in6()
         if inet_pton(AF_INET, host, &v4.sin_addr) == 1 {
-            v4.sin_family = sa_family_t(AF_INET)
-            v4.sin_port = in_port_t(UInt16(port).bigEndian)
-            withUnsafeBytes(of: &v4) { bytes in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: bytes) } }
-            length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            return
+            (v4.sin_family, v4.sin_port) = (sa_family_t(AF_INET), networkPort)
+            store(v4)
+        } else if inet_pton(AF_INET6, host, &v6.sin6_addr) == 1 {
+            (v6.sin6_family, v6.sin6_port) = (sa_family_t(AF_INET6), networkPort)
+            store(v6)
+        } else {
+            return nil
         }
-        var v6 = sockaddr_in6()
-        if inet_pton(AF_INET6, host, &v6.sin6_addr) == 1 {
-            v6.sin6_family = sa_family_t(AF_INET6)
-            v6.sin6_port = in_port_t(UInt16(port).bigEndian)
-            withUnsafeBytes(of: &v6) { bytes in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: bytes) } }
-            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            return
-        }
-        return nil
+    }
+
+    /// Copies a family's address struct into the storage the socket calls take, with its length.
+    private mutating func store<Address>(_ address: Address) {
+        withUnsafeBytes(of: address) { bytes in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: bytes) } }
+        length = socklen_t(MemoryLayout<Address>.size)
     }
 
     init(storage: sockaddr_storage, length: socklen_t) {

@@ -9,6 +9,12 @@ enum XPathToken: Equatable {
 }
 
 enum XPathLexer {
+    /// The tokens that are one character wherever they stand (`/`, `!`, `<`, `>`, `.` and `:` need a look ahead).
+    private static let singleCharacter: [Unicode.Scalar: XPathToken] = [
+        "(": .leftParen, ")": .rightParen, ",": .comma, "[": .leftBracket, "]": .rightBracket, "|": .pipe,
+        "+": .plus, "-": .minus, "@": .at, "$": .dollar, "*": .star, "=": .equal,
+    ]
+
     static func tokens(_ text: String) throws(XPathError) -> [XPathToken] {
         let s = Array(text.unicodeScalars)
         var out: [XPathToken] = []
@@ -16,20 +22,13 @@ enum XPathLexer {
         func peek(_ k: Int = 1) -> Unicode.Scalar? { i + k < s.count ? s[i + k] : nil }
         while i < s.count {
             let c = s[i]
+            if let token = singleCharacter[c] {
+                out.append(token)
+                i += 1
+                continue
+            }
             switch c {
             case " ", "\t", "\n", "\r": i += 1
-            case "(": out.append(.leftParen); i += 1
-            case ")": out.append(.rightParen); i += 1
-            case ",": out.append(.comma); i += 1
-            case "[": out.append(.leftBracket); i += 1
-            case "]": out.append(.rightBracket); i += 1
-            case "|": out.append(.pipe); i += 1
-            case "+": out.append(.plus); i += 1
-            case "-": out.append(.minus); i += 1
-            case "@": out.append(.at); i += 1
-            case "$": out.append(.dollar); i += 1
-            case "*": out.append(.star); i += 1
-            case "=": out.append(.equal); i += 1
             case "/":
                 if peek() == "/" { out.append(.doubleSlash); i += 2 } else { out.append(.slash); i += 1 }
             case "!":

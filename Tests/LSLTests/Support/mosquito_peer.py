@@ -12,9 +12,13 @@ stdin/stdout; every wait is on an event (a resolve, a line), bounded by generous
                                                    data; waits for "done H5PATH"; -> "result {json}"
     mosquito_peer.py serve SOURCE_ID PORT TOKEN -> inlets on a `serve --lsl` stream; starts and stops a recording
                                                    through the HTTP API; -> "result {json}"
+    (serve_readers.py: a fast and a slow inlet on `serve --lsl`, judged through the status route and the file)
     mosquito_peer.py recover SOURCE_ID          -> an inlet with recovery on (as LabRecorder opens one); "open", then
                                                    "got STAMP UID" per chunk (liblsl keeps the first uid), until stdin closes
     mosquito_peer.py outlet NAME                -> a liblsl outlet (EEG, 4 ch, 250 Hz); "ready"; until stdin closes
+    mosquito_peer.py garbage SOURCE_ID          -> garbage on the data port, then a second of data; -> "result {json}"
+    mosquito_peer.py remote SOURCE_ID           -> resolves (as lsl_api.cfg allows) and reads a second of data from another
+                                                   host; -> "result {json}"
 """
 import json
 import re
@@ -171,10 +175,17 @@ def record(name, source_id, stype):
         index = g["index"][()]
         gaps = [[int(a), int(b), c.decode() if isinstance(c, bytes) else str(c)]
                 for a, b, c in zip(g["gaps/first_missing_index"][()], g["gaps/count"][()], g["gaps/cause"][()])]
+        events = [[k.decode() if isinstance(k, bytes) else str(k), int(i)]
+                  for k, i in zip(g["events/kind"][()], g["events/sample_index"][()])]
     lsl_values = np.array(values, dtype=np.float64)
     lsl_ns = np.array([round(t * 1e9) for t in stamps], dtype=np.int64)
     result = {"pulled": len(stamps), "file_rows": len(index), "by_type": info.uid() in by_type,
-              "by_source": by_source == [info.uid()], "markers": [m for m, _ in markers], "file_gaps": gaps}
+              "by_source": by_source == [info.uid()], "markers": [m for m, _ in markers], "file_gaps": gaps,
+              "file_events": events,
+              # Each trigger marker's stamp against the file's host time of its sample, through this process's own
+              # reading of the UTC and monotonic clocks.
+              "trigger_errors_ns": [int(abs(t * 1e9 + offset_ns - host[np.searchsorted(index, m["index"])]))
+                                    for m, t in markers if m["event"] == "trigger" and m["index"] in index]}
     if len(stamps):
         # Where the inlet came in: the file row whose host time (UTC) is nearest the first stamp on the monotonic
         # clock, through this process's own reading of the two clocks; then every sample must match from there.
@@ -205,14 +216,20 @@ def record(name, source_id, stype):
     say("result " + json.dumps(result))
 
 
-def slow(name):
-    info = resolve("name", name)
+def slow_feed(info):
+    """A stream feed (500 samples of queue asked for) on a socket that is never read: an inlet that stalls."""
     port = int(re.search(r"<v4data_port>(\d+)</v4data_port>", info.as_xml()).group(1))
+    value_size = {pylsl.cf_float32: 4, pylsl.cf_double64: 8}[info.channel_format()]
     sock = socket.create_connection(("127.0.0.1", port))
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.sendall((f"LSL:streamfeed/110 {info.uid()}\r\nNative-Byte-Order: 1234\r\nEndian-Performance: 0\r\n"
-                  f"Has-IEEE754-Floats: 1\r\nSupports-Subnormals: 1\r\nValue-Size: 8\r\nData-Protocol-Version: 110\r\n"
+                  f"Has-IEEE754-Floats: 1\r\nSupports-Subnormals: 1\r\nValue-Size: {value_size}\r\nData-Protocol-Version: 110\r\n"
                   f"Max-Buffer-Length: 500\r\nMax-Chunk-Length: 0\r\nHostname: slow-reader\r\n\r\n").encode())
+    return sock
+
+
+def slow(name):
+    sock = slow_feed(resolve("name", name))
     say("open")
     sys.stdin.readline()
     sock.close()
@@ -346,6 +363,55 @@ def recover(source_id):
             say(f"got {ts[-1]!r} {inlet.info().uid()}")
 
 
+def remote(source_id):
+    """Another host's reader: resolves by source_id (over whatever lsl_api.cfg allows), reads a second of data and
+    measures time correction; -> "result {json}"."""
+    info = resolve("source_id", source_id)
+    inlet = pylsl.StreamInlet(info, max_buflen=360, recover=False)
+    inlet.open_stream(timeout=30)
+    rate = info.nominal_srate()
+    stamps = []
+    deadline = time.monotonic() + 60
+    while len(stamps) < rate and time.monotonic() < deadline:
+        stamps.extend(inlet.pull_chunk(timeout=1.0, max_samples=100000)[1])
+    steps = np.diff(np.array(stamps))
+    say("result " + json.dumps({
+        "hostname": info.hostname(), "samples": len(stamps),
+        "steps_ok": bool(len(steps) and np.all(np.abs(steps - 1 / rate) < 1e-4)),
+        "time_correction": inlet.time_correction(timeout=30),
+    }))
+
+
+def garbage(source_id):
+    """Clients that send garbage to the data port (an HTTP request, 70 kB without a line end, binary noise, a feed
+    for another uid), each read until the outlet closes it; then a liblsl inlet reads a second of data."""
+    info = resolve("source_id", source_id)
+    port = int(re.search(r"<v4data_port>(\d+)</v4data_port>", info.as_xml()).group(1))
+    replies = []
+    for junk in [b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", b"x" * 70_000, bytes(range(256)) * 4 + b"\r\n\r\n",
+                 b"LSL:streamfeed/110 not-this-uid\r\n\r\n"]:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            try:
+                sock.sendall(junk)
+            except OSError:
+                pass  # the outlet may close before it has read all 70 kB
+            reply = b""
+            try:
+                while chunk := sock.recv(65536):
+                    reply += chunk
+            except OSError:
+                pass
+            replies.append(reply.decode(errors="replace"))
+    inlet = pylsl.StreamInlet(info, max_buflen=360, recover=False)
+    inlet.open_stream(timeout=30)
+    stamps = []
+    while len(stamps) < info.nominal_srate():
+        stamps.extend(inlet.pull_chunk(timeout=1.0, max_samples=100000)[1])
+    steps = np.diff(np.array(stamps))
+    say("result " + json.dumps({"replies": replies, "samples": len(stamps),
+                                "steps_ok": bool(np.all(np.abs(steps - 1 / info.nominal_srate()) < 1e-4))}))
+
+
 def outlet(name):
     # Not "EEG": other suites resolve by that type and would find this stream first.
     info = pylsl.StreamInfo(name, "JudgeEEG", 4, 250.0, "float32", name + "-liblsl")
@@ -356,4 +422,4 @@ def outlet(name):
 
 
 if __name__ == "__main__":
-    {"record": record, "slow": slow, "outlet": outlet, "stream": stream, "markers": markers, "mne": mne, "serve": serve, "recover": recover}[sys.argv[1]](*sys.argv[2:])
+    {"record": record, "slow": slow, "outlet": outlet, "remote": remote, "garbage": garbage, "stream": stream, "markers": markers, "mne": mne, "serve": serve, "recover": recover}[sys.argv[1]](*sys.argv[2:])
