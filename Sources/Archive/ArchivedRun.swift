@@ -18,6 +18,10 @@ final class ArchivedRun {
     private(set) var lastSequence: UInt64?
     /// The edge's own recording of this run, for back-fill.
     var source: EdgeSource?
+    /// Its edge's status says the recording is over: the run ends when its data has gone quiet.
+    var edgeFinished = false
+    /// When data last arrived for this run.
+    private(set) var lastData = Date()
     /// Opened before its edge's status arrived: the first status says where its recording is.
     var awaitingStatus = false
     /// What a restarted archive needs to continue this run (written beside the file while it is open).
@@ -70,6 +74,7 @@ final class ArchivedRun {
     /// `backfilled`: `message` is the edge's own rows, counted as such.
     func append(_ message: DataMessage, fill: ((Range<UInt64>) -> [DataMessage])? = nil, backfilled fromEdge: Bool = false) throws(RecordingError) {
         let before = samples
+        lastData = Date()
         defer { if fromEdge { backfilled += samples - before } }
         let c = message.channelCount
         guard c == polynomials.count else { throw .invalidInput("data has \(c) channels; its meta names \(polynomials.count)") }

@@ -122,6 +122,8 @@ public final class Archiver: Sendable {
             state.withLock { s in
                 s.devices[serial, default: DeviceState()].source = source
                 s.devices[serial]?.sawStatus = true
+                // The edge no longer writes the recording this run is: the run is over once its last frames are in.
+                if let run = s.devices[serial]?.run, let mine = run.source, source != mine { run.edgeFinished = true }
                 guard let run = s.devices[serial]?.run, run.awaitingStatus else { return }
                 run.awaitingStatus = false
                 run.source = source
@@ -195,6 +197,21 @@ public final class Archiver: Sendable {
         }
         if let closedOld { close(closedOld, serial: serial) }
         if let outcome { report(outcome) }
+    }
+
+    /// Closes the runs whose edge said their recording is over and whose data has been quiet for `seconds`: an
+    /// edge left idle after its recording sends nothing more that would end the run (and after an outage the
+    /// last frames may only be in the edge's file). Call it now and then.
+    public func closeFinishedRuns(quietFor seconds: Double = 2) {
+        let now = Date()
+        let done = state.withLock { s -> [(String, ArchivedRun)] in
+            let finished = s.devices.compactMap { serial, d in
+                d.run.flatMap { $0.edgeFinished && now.timeIntervalSince($0.lastData) >= seconds ? (serial, $0) : nil }
+            }
+            for (serial, _) in finished { s.devices[serial]?.run = nil }
+            return finished
+        }
+        for (serial, run) in done { close(run, serial: serial) }
     }
 
     /// Back-fill for `run`'s gaps from its edge's file, when the edge said where and this archive has a token.

@@ -88,6 +88,7 @@ struct ArchiveCommand: ParsableCommand {
         var announced = false
         while !stop.load(ordering: .acquiring) {
             Thread.sleep(forTimeInterval: 0.05)
+            archiver.closeFinishedRuns()
             let c = archiver.counters
             // A broker that refuses or cannot be reached at start is a setup error, not an outage to sit out.
             if c.connections == 0, let why = c.lastFailure {
