@@ -17,6 +17,16 @@ final class ArchivedRun {
     /// The newest message sequence written: a later message whose indices go back is a new stream, an older
     /// or equal one a redelivery.
     private(set) var lastSequence: UInt64?
+    /// The edge's own recording of this run, for back-fill.
+    var source: EdgeSource?
+    /// Its edge's status says the recording is over: the run ends when its data has gone quiet.
+    var edgeFinished = false
+    /// When data last arrived for this run.
+    private(set) var lastData = Date()
+    /// Opened before its edge's status arrived: the first status says where its recording is.
+    var awaitingStatus = false
+    /// What a restarted archive needs to continue this run (written beside the file while it is open).
+    var marker: RunMarker
 
     /// A message of a new stream of the same device (a hub that started or stopped recording): a new run.
     func isNewStream(_ message: DataMessage) -> Bool {
@@ -24,8 +34,14 @@ final class ArchivedRun {
         return message.sequence > last && first < nextIndex
     }
 
-    init(path: String, meta: DeviceMeta, metaID: [UInt8], uri: String, commandLine: [String], softwareVersion: String) throws(RecordingError) {
+    /// `startIndex`: the first index this file is to hold (a continuation holds the rest of a run).
+    init(
+        path: String, meta: DeviceMeta, metaID: [UInt8], uri: String, commandLine: [String], softwareVersion: String,
+        startIndex: UInt64 = 0
+    ) throws(RecordingError) {
         self.path = path
+        nextIndex = startIndex
+        marker = RunMarker(firstPath: path, path: path, part: 1, metaID: "", source: nil)
         self.metaID = metaID
         polynomials = meta.channels.map { ch in
             guard let cal = meta.calibration.first(where: { $0.channel == ch.name }), cal.coefficients.count == 4 else { return .identity }
@@ -58,37 +74,65 @@ final class ArchivedRun {
         return UnitIdentity(serial: meta.serial, design: meta.design, hardwareRevision: revision, firmware: firmware)
     }
 
-    /// Writes the frames of `message` past what the file holds; an index jump becomes a `network` gap.
-    func append(_ message: DataMessage) throws(RecordingError) {
+    /// Samples written from the edge's own file rather than from the broker.
+    private(set) var backfilled: UInt64 = 0
+
+    /// Writes the frames of `message` past what the file holds. An index jump is first offered to `fill` (the
+    /// edge's rows for the missing range, docs/mqtt.md "Back-fill"); what it does not bring is a `network` gap.
+    /// `backfilled`: `message` is the edge's own rows, counted as such.
+    func append(_ message: DataMessage, fill: ((Range<UInt64>) -> [DataMessage])? = nil, backfilled fromEdge: Bool = false) throws(RecordingError) {
+        let before = samples
+        lastData = Date()
+        defer { if fromEdge { backfilled += samples - before } }
         let c = message.channelCount
         guard c == polynomials.count else { throw .invalidInput("data has \(c) channels; its meta names \(polynomials.count)") }
-        var index: [UInt64] = [], deviceUs: [UInt64] = [], host: [Int64] = [], raw: [Int32] = [], values: [Double] = []
+        var rows = Rows()
         for k in message.indices.indices {
             let i = message.indices[k]
             guard i >= nextIndex else {
                 duplicates += 1
                 continue
             }
+            if i > nextIndex, let fill {
+                try write(&rows, channels: c)
+                for edge in fill(nextIndex ..< i) { try append(edge.clipped(below: i), backfilled: true) }
+            }
             if i > nextIndex {
+                try write(&rows, channels: c)
                 try sink.record(Gap(firstMissingIndex: nextIndex, count: i - nextIndex, cause: .network), device: 0)
                 gapCount += 1
             }
-            index.append(i)
-            deviceUs.append(message.deviceTimesNs[k] / 1000)
-            host.append(message.hostTimesNs[k])
-            for ch in 0..<c {
-                let r = message.raw[k * c + ch]
-                raw.append(r)
-                values.append(polynomials[ch].value(raw: r))
-            }
+            rows.add(message, frame: k, polynomials: polynomials)
             nextIndex = i + 1
         }
         lastSequence = max(lastSequence ?? 0, message.sequence)
-        guard !index.isEmpty else { return }
+        try write(&rows, channels: c)
+    }
+
+    private func write(_ rows: inout Rows, channels c: Int) throws(RecordingError) {
+        guard !rows.index.isEmpty else { return }
         try sink.append(
-            try SampleBlock(channelCount: c, index: index, deviceTimeUs: deviceUs, hostTimeNs: host, raw: raw, values: values),
+            try SampleBlock(channelCount: c, index: rows.index, deviceTimeUs: rows.deviceUs, hostTimeNs: rows.host, raw: rows.raw, values: rows.values),
             device: 0)
-        samples += UInt64(index.count)
+        samples += UInt64(rows.index.count)
+        rows = Rows()
+    }
+
+    /// Frames gathered for one append to the file.
+    private struct Rows {
+        var index: [UInt64] = [], deviceUs: [UInt64] = [], host: [Int64] = [], raw: [Int32] = [], values: [Double] = []
+
+        mutating func add(_ m: DataMessage, frame k: Int, polynomials: [CalibrationPolynomial]) {
+            let c = m.channelCount
+            index.append(m.indices[k])
+            deviceUs.append(m.deviceTimesNs[k] / 1000)
+            host.append(m.hostTimesNs[k])
+            for ch in 0..<c {
+                let r = m.raw[k * c + ch]
+                raw.append(r)
+                values.append(polynomials[ch].value(raw: r))
+            }
+        }
     }
 
     /// An edge's event (reconnect, its own gaps, recording start/stop) into the file's events table.
@@ -99,4 +143,17 @@ final class ArchivedRun {
     func flushIfDue() throws(RecordingError) { try sink.flushIfDue(now: .now) }
 
     func close() throws(RecordingError) { try sink.close(stopTime: Date()) }
+}
+
+extension DataMessage {
+    /// The frames below `end` only: the edge's rows never reach past the frame that revealed the gap.
+    func clipped(below end: UInt64) -> DataMessage {
+        guard let cut = indices.firstIndex(where: { $0 >= end }) else { return self }
+        var m = self
+        m.indices = Array(indices[..<cut])
+        m.deviceTimesNs = Array(deviceTimesNs[..<cut])
+        m.hostTimesNs = Array(hostTimesNs[..<cut])
+        m.raw = Array(raw[..<(cut * channelCount)])
+        return m
+    }
 }

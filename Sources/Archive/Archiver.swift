@@ -17,6 +17,15 @@ public final class Archiver: Sendable {
         public var path: String
         public var samples: UInt64
         public var gaps: UInt64
+        /// Samples of `samples` fetched from the edge's own file (back-fill), not received from the broker.
+        public var backfilled: UInt64
+    }
+
+    /// A run's file opened: its path, and the index it starts from (a continuation after a restart starts late).
+    public struct Opened: Sendable, Equatable {
+        public var serial: String
+        public var path: String
+        public var startIndex: UInt64
     }
 
     public let broker: BrokerURL
@@ -24,17 +33,26 @@ public final class Archiver: Sendable {
     public let site: String?
     public let devices: Set<String>?
     public let directory: String
+    /// The secret edges accept on their rows API (`serve --archive-token-file`); nil: no back-fill.
+    public let edgeToken: String?
     private let client: MQTTClient
     private let state: Mutex<ArchiveState>
     private let report: @Sendable (String) -> Void
     private let closedRun: @Sendable (Closed) -> Void
+    /// Told of each run's file as it opens.
+    public var opened: @Sendable (Opened) -> Void {
+        get { openedBox.withLock { $0 } }
+        set { openedBox.withLock { $0 = newValue } }
+    }
+    private let openedBox = Mutex<@Sendable (Opened) -> Void>({ _ in })
 
     /// `report` gets one line per notable thing (a run opened or a message refused); `closed` each finished run.
     public init(
         broker: BrokerURL, site: String?, devices: Set<String>?, directory: String, options: MQTTOptions,
-        commandLine: [String], softwareVersion: String,
+        commandLine: [String], softwareVersion: String, edgeToken: String? = nil,
         report: @escaping @Sendable (String) -> Void, closed: @escaping @Sendable (Closed) -> Void
     ) throws(MQTTError) {
+        self.edgeToken = edgeToken
         self.broker = broker
         self.site = site
         self.devices = devices
@@ -67,7 +85,8 @@ public final class Archiver: Sendable {
             defer { s.devices.removeAll() }
             return s.devices.compactMap { serial, d in d.run.map { (serial, $0) } }
         }
-        for (serial, run) in runs { close(run, serial: serial) }
+        // Their runs go on at the edges: the markers stay, and the next archive continues each file.
+        for (serial, run) in runs { close(run, serial: serial, finished: false) }
     }
 
     func received(topic: String, payload: UnsafeRawBufferPointer) {
@@ -81,7 +100,13 @@ public final class Archiver: Sendable {
                 report("\(serial): unreadable meta ignored")
                 return
             }
-            state.withLock { $0.devices[serial, default: DeviceState()].meta = (meta, Self.bytes(hex: id)) }
+            let waiting = state.withLock { s in
+                s.devices[serial, default: DeviceState()].meta = (meta, Self.bytes(hex: id))
+                defer { s.devices[serial]?.pending.removeAll() }
+                return s.devices[serial]?.pending ?? []
+            }
+            // Data that came before its meta (a persistent session's queue is delivered before the retained meta).
+            for message in waiting { data(message, site: siteName, serial: serial) }
         case "data":
             let message: DataMessage
             do throws(DataMessage.DecodeError) { message = try DataMessage(decoding: payload) } catch {
@@ -90,9 +115,22 @@ public final class Archiver: Sendable {
             }
             data(message, site: siteName, serial: serial)
         case "status":
-            guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
-                object["state"] as? String == "offline"
-            else { return }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else { return }
+            let source = (object["api"] as? String).flatMap { api in
+                (object["recording"] as? String).map { EdgeSource(api: api, recording: $0, serial: serial) }
+            }
+            state.withLock { s in
+                s.devices[serial, default: DeviceState()].source = source
+                s.devices[serial]?.sawStatus = true
+                // The edge no longer writes the recording this run is: the run is over once its last frames are in.
+                if let run = s.devices[serial]?.run, let mine = run.source, source != mine { run.edgeFinished = true }
+                guard let run = s.devices[serial]?.run, run.awaitingStatus else { return }
+                run.awaitingStatus = false
+                run.source = source
+                run.marker.source = source
+                run.marker.write(folder: (run.path as NSString).deletingLastPathComponent, serial: serial)
+            }
+            guard object["state"] as? String == "offline" else { return }
             let run = state.withLock { s in
                 defer { s.devices[serial]?.run = nil }
                 return s.devices[serial]?.run
@@ -116,24 +154,41 @@ public final class Archiver: Sendable {
             var d = s.devices[serial, default: DeviceState()]
             defer { s.devices[serial] = d }
             guard let (meta, id) = d.meta, id == message.metaID else {
-                return "\(serial): data for an unknown meta_id ignored (\(message.indices.count) samples)"
+                guard d.pending.count < Self.maxPending else {
+                    return "\(serial): data for an unknown meta_id ignored (\(message.indices.count) samples)"
+                }
+                d.pending.append(message)
+                return nil
             }
             if let run = d.run, run.metaID != id || run.isNewStream(message) {
                 closedOld = run
                 d.run = nil
             }
             if d.run == nil {
-                let path = Self.runPath(directory: directory, site: siteName, serial: serial)
+                let folder = (directory as NSString).appendingPathComponent(siteName)
+                let hex = Self.hex(id)
+                let resumed = RunMarker.read(folder: folder, serial: serial)
+                let continuation = resumed?.continuation(metaID: hex, firstIncoming: message.indices.first ?? 0)
+                let path = continuation?.path ?? Self.runPath(directory: directory, site: siteName, serial: serial)
                 do throws(RecordingError) {
                     d.run = try ArchivedRun(
                         path: path, meta: meta, metaID: id, uri: "\(broker.scheme.rawValue)://\(broker.host):\(broker.port)/\(siteName)/\(serial)",
-                        commandLine: s.commandLine, softwareVersion: s.softwareVersion)
+                        commandLine: s.commandLine, softwareVersion: s.softwareVersion, startIndex: continuation?.startIndex ?? 0)
                 } catch {
                     return "\(serial): cannot create \(path): \(error)"
                 }
+                d.run?.source = (continuation != nil ? resumed?.source : nil) ?? d.source
+                // Before any status (a persistent session's queue comes before the retained messages), the first
+                // status to arrive says where this run's recording is.
+                d.run?.awaitingStatus = !d.sawStatus && d.run?.source == nil
+                d.run?.marker = RunMarker(
+                    firstPath: continuation != nil ? resumed?.firstPath ?? path : path, path: path, part: continuation?.part ?? 1,
+                    metaID: hex, source: d.run?.source)
+                d.run?.marker.write(folder: folder, serial: serial)
+                opened(Opened(serial: serial, path: path, startIndex: continuation?.startIndex ?? 0))
             }
             do throws(RecordingError) {
-                try d.run?.append(message)
+                try d.run?.append(message, fill: d.run.flatMap { filler(for: $0, serial: serial) })
                 try d.run?.flushIfDue()
             } catch {
                 return "\(serial): \(d.run?.path ?? ""): \(error)"
@@ -144,10 +199,59 @@ public final class Archiver: Sendable {
         if let outcome { report(outcome) }
     }
 
-    private func close(_ run: ArchivedRun, serial: String) {
-        do throws(RecordingError) { try run.close() } catch { report("\(serial): closing \(run.path): \(error)") }
-        closedRun(Closed(serial: serial, path: run.path, samples: run.samples, gaps: run.gapCount))
+    /// Closes the runs whose edge said their recording is over and whose data has been quiet for `seconds`: an
+    /// edge left idle after its recording sends nothing more that would end the run (and after an outage the
+    /// last frames may only be in the edge's file). Call it now and then.
+    public func closeFinishedRuns(quietFor seconds: Double = 2) {
+        let now = Date()
+        let done = state.withLock { s -> [(String, ArchivedRun)] in
+            let finished = s.devices.compactMap { serial, d in
+                d.run.flatMap { $0.edgeFinished && now.timeIntervalSince($0.lastData) >= seconds ? (serial, $0) : nil }
+            }
+            for (serial, _) in finished { s.devices[serial]?.run = nil }
+            return finished
+        }
+        for (serial, run) in done { close(run, serial: serial) }
     }
+
+    /// Back-fill for `run`'s gaps from its edge's file, when the edge said where and this archive has a token.
+    private func filler(for run: ArchivedRun, serial: String) -> ((Range<UInt64>) -> [DataMessage])? {
+        guard let source = run.source, let token = edgeToken else { return nil }
+        return { [report] missing in
+            do throws(EdgeRows.Failure) {
+                let rows = try backfill(missing, from: source, token: token)
+                let n = rows.reduce(0) { $0 + $1.indices.count }
+                report("\(serial): back-filled \(n) of \(missing.count) missing samples (\(missing.lowerBound)…\(missing.upperBound - 1)) from \(source.api)")
+                return rows
+            } catch {
+                report("\(serial): back-fill of \(missing.lowerBound)…\(missing.upperBound - 1) from \(source.api) failed (\(error)); they stay network gaps")
+                return []
+            }
+        }
+    }
+
+    /// `finished`: the run ended (its edge went offline or started a new stream), not the archive stopping: what
+    /// the broker lost at its end comes from the edge, and its marker goes, so a later archive starts afresh
+    /// rather than continuing it.
+    private func close(_ run: ArchivedRun, serial: String, finished: Bool = true) {
+        if finished, let source = run.source, let token = edgeToken {
+            do throws(EdgeRows.Failure) {
+                let before = run.samples
+                for rows in try backfillTail(from: run.nextIndex, of: source, token: token) { try? run.append(rows, backfilled: true) }
+                if run.samples > before { report("\(serial): back-filled \(run.samples - before) samples at the end of the run from \(source.api)") }
+            } catch {
+                report("\(serial): back-fill of the run's end from \(source.api) failed (\(error))")
+            }
+        }
+        do throws(RecordingError) { try run.close() } catch { report("\(serial): closing \(run.path): \(error)") }
+        if finished { RunMarker.remove(folder: (run.marker.path as NSString).deletingLastPathComponent, serial: serial) }
+        closedRun(Closed(serial: serial, path: run.path, samples: run.samples, gaps: run.gapCount, backfilled: run.backfilled))
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    /// Data messages held per device until their meta arrives (about 25 s of one device's messages).
+    static let maxPending = 256
 
     /// `<dir>/<site>/<serial>-<UTC start>.h5`, never an existing file.
     static func runPath(directory: String, site: String, serial: String) -> String {
@@ -187,6 +291,10 @@ struct ArchiveState: @unchecked Sendable {
 struct DeviceState {
     var meta: (DeviceMeta, [UInt8])?
     var run: ArchivedRun?
+    /// Where the edge's current recording can be read back, from its latest `status`.
+    var source: EdgeSource?
+    var sawStatus = false
+    var pending: [DataMessage] = []
 }
 
 /// Lets the client's callbacks reach the archiver and the client itself, both made after the callbacks.

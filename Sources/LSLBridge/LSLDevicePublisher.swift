@@ -33,7 +33,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
     // Bridge thread only.
     private var threadLastIndex: UInt64?
     /// The device time of the frame at `threadLastIndex`: a trigger's sample is stamped back from it.
-    private var threadLastDeviceNanos: UInt64 = 0
+    private var threadLastDeviceNs: UInt64 = 0
     private var threadObservation: LSLDeviceObservation
     private var threadReportedDrops: [Int: UInt64] = [:]
     private var threadLastLook: UInt64 = 0
@@ -192,7 +192,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
             }
             threadLastIndex = index
         }
-        if span.count > 0 { threadLastDeviceNanos = span.deviceTimesNanos[span.count - 1] }
+        if span.count > 0 { threadLastDeviceNs = span.deviceTimesNs[span.count - 1] }
         if start < span.count { process(span.slice(start..<span.count), mapping: mapping) }
     }
 
@@ -286,8 +286,8 @@ public final class LSLDevicePublisher: @unchecked Sendable {
     private func announceTrigger(at index: UInt64) {
         guard let last = threadLastIndex, index <= last, let mapping = source.clock.mapping, source.rateHz > 0 else { return }
         let back = UInt64((Double(last - index) * 1e9 / Double(source.rateHz)).rounded())
-        let device = threadLastDeviceNanos >= back ? threadLastDeviceNanos - back : 0
-        mark(LSLMarker("trigger", [("index", .number(index))]), at: mapping.hostNanos(deviceNanos: device) / 1e9)
+        let device = threadLastDeviceNs >= back ? threadLastDeviceNs - back : 0
+        mark(LSLMarker("trigger", [("index", .number(index))]), at: mapping.hostNs(deviceNs: device) / 1e9)
         threadObservation.triggeredAt = index
     }
 

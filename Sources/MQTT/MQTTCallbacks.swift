@@ -37,9 +37,11 @@ final class CallbackBox: Sendable {
         }
     }
 
+    /// libmosquitto answers a QoS 1 publish made while disconnected with MOSQ_ERR_NO_CONN yet keeps the message
+    /// and sends it after reconnecting: it stays queued (and counted against the bound) until acknowledged.
     func published(rc: Int32, qos: QoS) {
         state.withLock { s in
-            if rc == Int32(MOSQ_ERR_SUCCESS.rawValue) {
+            if rc == Int32(MOSQ_ERR_SUCCESS.rawValue) || (rc == Int32(MOSQ_ERR_NO_CONN.rawValue) && qos == .atLeastOnce) {
                 s.published += 1
             } else {
                 s.queued -= 1

@@ -130,7 +130,7 @@ public final class MQTTClient: Sendable {
         var mid: Int32 = 0
         let rc = mosquitto_publish(handle, &mid, topic, Int32(payload.count), payload.baseAddress, qos.rawValue, retain)
         callbacks.published(rc: rc, qos: qos)
-        return rc == Int32(MOSQ_ERR_SUCCESS.rawValue)
+        return rc == Int32(MOSQ_ERR_SUCCESS.rawValue) || (rc == Int32(MOSQ_ERR_NO_CONN.rawValue) && qos == .atLeastOnce)
     }
 
     @discardableResult

@@ -45,11 +45,16 @@ extension DevicePublisher {
         client.publish(topic: topics.events, bytes: Array(json), qos: .atLeastOnce)
     }
 
-    static func statusJSON(state: String, serial: String, softwareVersion: String, clean: Bool) -> [UInt8] {
-        let object: [String: Any] = [
+    /// `recording`: the local file being written; `api`: where an archive fetches its rows (docs/mqtt.md).
+    static func statusJSON(
+        state: String, serial: String, softwareVersion: String, clean: Bool, recording: String? = nil, api: String? = nil
+    ) -> [UInt8] {
+        var object: [String: Any] = [
             "state": state, "serial": serial, "software_version": softwareVersion, "host": ProcessInfo.processInfo.hostName,
             "time_ns": UTCClock.nowNs(), "clean": clean,
         ]
+        if let recording { object["recording"] = recording }
+        if let api { object["api"] = api }
         return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())
     }
 }

@@ -54,6 +54,7 @@ public final class DevicePublisher: @unchecked Sendable {
     var names: [String] = [], units: [String] = []
     private var shownMode = ""
     private var shownFile: String?
+    private var shownAPI: String?
     private var seenConnections: UInt64 = 0
 
     /// Subscribes to `outlets` at once (so no frame after this is missed) and configures the connection;
@@ -138,15 +139,18 @@ public final class DevicePublisher: @unchecked Sendable {
             }
             seenConnections = c.connections
         }
-        let mode = source.mode(), file = source.recordingFile()
-        if mode != shownMode || file != shownFile {
+        let mode = source.mode(), file = source.recordingFile(), api = source.api()
+        if mode != shownMode || file != shownFile || api != shownAPI {
             if file != shownFile {
                 if let old = shownFile { event(["event": "recording_stopped", "file": old]) }
                 if let new = file { event(["event": "recording_started", "file": new]) }
             }
             shownMode = mode
             shownFile = file
-            describe(source)
+            shownAPI = api
+            // The frames of the stream before the change are still to be sent under the meta they were taken
+            // with: the new meta (a new meta_id) starts with the new stream's first frame (``sendData``).
+            metaIsStale = true
             announce(source)
         }
         sendData(mapping: source.clock())
@@ -173,9 +177,14 @@ public final class DevicePublisher: @unchecked Sendable {
     }
 
     private var metaJSON: [UInt8] = []
+    /// The owner changed mode or recording: describe the device afresh where the next stream begins.
+    private var metaIsStale = false
 
     private func announce(_ source: PublishedSource) {
-        client.publish(topic: topics.status, bytes: Self.statusJSON(state: source.mode(), serial: serial, softwareVersion: softwareVersion, clean: true), qos: .atLeastOnce, retain: true)
+        let status = Self.statusJSON(
+            state: source.mode(), serial: serial, softwareVersion: softwareVersion, clean: true, recording: source.recordingFile(),
+            api: source.api())
+        client.publish(topic: topics.status, bytes: status, qos: .atLeastOnce, retain: true)
         client.publish(topic: topics.meta, bytes: metaJSON, qos: .atLeastOnce, retain: true)
     }
 
@@ -194,6 +203,13 @@ public final class DevicePublisher: @unchecked Sendable {
                     // A new stream (indices back to 0) never shares a message with the one before it: consumers
                     // tell streams apart by a message's first index.
                     if index < nextIndex && encoder.frameCount > 0 { batches.append(flush(&encoder)) }
+                    // A new stream (or the first) under a changed owner: its meta, then its frames.
+                    if metaIsStale && (index < nextIndex || nextIndex == 0), let source {
+                        describe(source)
+                        client.publish(topic: topics.meta, bytes: metaJSON, qos: .atLeastOnce, retain: true)
+                        metaIsStale = false
+                        if let fresh = self.encoder { encoder = fresh }
+                    }
                     if encoder.frameCount == 0 { encoder.begin(sequence: sequence) }
                     if index > nextIndex { jumps.append(nextIndex..<index) }
                     nextIndex = index &+ 1

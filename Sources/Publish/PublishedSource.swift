@@ -18,13 +18,17 @@ public struct PublishedSource: Sendable {
     /// Where the stream ends, when the owner knows (a run of a given duration): samples missing at the very
     /// end show as no index jump, so the publisher says them from this.
     public var endIndex: @Sendable () -> UInt64?
+    /// Where an archive fetches rows the broker lost: the base URL of the edge's `serve` (docs/mqtt.md
+    /// "Back-fill"); nil when the edge serves no HTTP API. It may be known only once the server listens.
+    public var api: @Sendable () -> String?
 
     public init(
         describe: @escaping @Sendable (String) -> DeviceMeta, mode: @escaping @Sendable () -> String,
         recordingFile: @escaping @Sendable () -> String?, clock: @escaping @Sendable () -> ClockMapping?,
-        endIndex: @escaping @Sendable () -> UInt64? = { nil }
+        endIndex: @escaping @Sendable () -> UInt64? = { nil }, api: @escaping @Sendable () -> String? = { nil }
     ) {
         self.endIndex = endIndex
+        self.api = api
         self.describe = describe
         self.mode = mode
         self.recordingFile = recordingFile
@@ -50,7 +54,7 @@ public struct PublishedSource: Sendable {
     }
 
     /// A device held by `mosquito serve` (or `stream`): its mode and recording follow the hub.
-    public static func hub(_ hub: StreamHub) -> PublishedSource {
+    public static func hub(_ hub: StreamHub, api: @escaping @Sendable () -> String? = { nil }) -> PublishedSource {
         PublishedSource(
             describe: { site in
                 let rate = hub.status().rateHz
@@ -64,6 +68,6 @@ public struct PublishedSource: Sendable {
                 let m = hub.status().mode
                 return m == .idle ? "online" : m.rawValue
             },
-            recordingFile: { hub.status().recording }, clock: { hub.clock.mapping })
+            recordingFile: { hub.status().recording }, clock: { hub.clock.mapping }, api: api)
     }
 }

@@ -18,10 +18,13 @@ public final class WebServer: Sendable {
         public var port: Int
         /// Reads need a token too (always so when bound beyond loopback).
         public var requireTokensForReads: Bool
-        public init(host: String = "127.0.0.1", port: Int = 8080, requireTokensForReads: Bool = false) {
+        /// The secret an archive presents to back-fill rows (`--archive-token-file`); nil: only the tokens file's.
+        public var archiveToken: String?
+        public init(host: String = "127.0.0.1", port: Int = 8080, requireTokensForReads: Bool = false, archiveToken: String? = nil) {
             self.host = host
             self.port = port
             self.requireTokensForReads = requireTokensForReads
+            self.archiveToken = archiveToken
         }
     }
 
@@ -76,6 +79,19 @@ public final class WebServer: Sendable {
         return (token, principal)
     }
 
+    /// 401 unless the bearer token is the archive's secret or one of the tokens file.
+    func authenticateArchive(_ request: Request) throws(WebError) {
+        if let secret = configuration.archiveToken, let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer",
+                TokenStore.constantTimeEqual(TokenStore.digest(String(parts[1]).trimmingCharacters(in: .whitespaces)), TokenStore.digest(secret))
+            {
+                return
+            }
+        }
+        _ = try authenticate(request)
+    }
+
     /// 401 without a valid token, 403 when its role may not do `action`.
     @discardableResult
     public func authorize(_ request: Request, _ action: Action) throws(WebError) -> Principal {
@@ -101,6 +117,7 @@ public final class WebServer: Sendable {
         addDeviceRoutes(to: routes)
         addRecordingRoutes(to: routes)
         addRecordingViewRoutes(to: routes)
+        addRecordingRowsRoutes(to: routes)
         addCalibrationRoutes(to: routes)
         addLedgerRoutes(to: routes)
         addStreamRoutes(to: routes)

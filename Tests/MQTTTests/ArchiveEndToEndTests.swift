@@ -82,6 +82,26 @@ import TestSupport
 }
 
 extension ArchiveEndToEndTests {
+    /// A broker nothing listens for, and a TLS broker whose certificate chains to a CA the archive does not
+    /// trust: each is one `Error: … never connected (why)` line, a non-zero exit, and no file.
+    @Test(arguments: ["unreachable", "unknown CA"]) func archiveThatCannotConnectIsOneErrorLine(_ failure: String) throws {
+        let broker = try TestBroker()
+        defer { broker.stop() }
+        let output = scratchPath("unconnected-archive")
+        var arguments = ["archive", "--output", output, "--password-file", broker.passwordFile]
+        if failure == "unreachable" {
+            arguments += ["--broker", "mqtt://\(TestBroker.user)@127.0.0.1:\(try TestBroker.freePort())/lab2"]
+        } else {
+            arguments += ["--broker", "mqtts://\(TestBroker.user)@127.0.0.1:\(broker.tlsPort)/lab2", "--ca", try broker.unknownCA()]
+        }
+        let result = try Processes.mosquito(arguments)
+        #expect(result.status != 0)
+        #expect(result.errorLines.count == 1, "\(result.stderr)")
+        #expect(result.errorLines.first?.contains("never connected") == true, "\(result.stderr)")
+        let files = (try? FileManager.default.subpathsOfDirectory(atPath: output)) ?? []
+        #expect(files.filter { $0.hasSuffix(".h5") }.isEmpty)
+    }
+
     /// A `serve` edge streams, records two seconds through its API, and streams on: the archive makes the
     /// recording a run of its own, equal to the edge's file.
     @Test func recordingOnAServeEdgeIsARunOfItsOwn() throws {

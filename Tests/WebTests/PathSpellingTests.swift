@@ -110,6 +110,7 @@ struct PathSpellingTests {
             "/api/recordings/{name}/summary": "/api/recordings/sweep.h5/summary",
             "/api/recordings/{name}/range": "/api/recordings/sweep.h5/range",
             "/api/recordings/{name}/export": "/api/recordings/sweep.h5/export",
+            "/api/recordings/{name}/rows": "/api/recordings/sweep.h5/rows",
             "/recording/{name}": "/recording/sweep.h5",
             "/api/calibration/{serial}/history": "/api/calibration/\(serial)/history",
             "/api/calibration/certificates/{id}": "/api/calibration/certificates/\(certificate)",

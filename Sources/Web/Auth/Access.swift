@@ -17,6 +17,9 @@ enum Access: Sendable {
     case write(Action)
     /// Trading a token for the session cookie: always a valid bearer token in the header, any role.
     case bearer
+    /// An archive's back-fill of raw rows (docs/mqtt.md): always a bearer token in the header, even on loopback,
+    /// either one of the tokens file (any role) or the secret of `serve --archive-token-file`.
+    case archive
 }
 
 extension WebServer {
@@ -33,6 +36,8 @@ extension WebServer {
             try authorize(request, action)
         case .bearer:
             _ = try authenticate(request)
+        case .archive:
+            try authenticateArchive(request)
         }
     }
 

@@ -25,6 +25,8 @@ struct ArchiveCommand: ParsableCommand {
     @Option(help: "PEM client certificate.") var cert: String?
     @Option(help: "PEM key of --cert.") var key: String?
     @Option(help: "MQTT protocol: 5 (default) or 3.1.1.") var protocolVersion: String = "5"
+    @Option(help: "File whose first line is the secret edges accept for back-fill (their `serve --archive-token-file`); without it, what the broker lost stays a network gap.")
+    var edgeTokenFile: String?
 
     func validate() throws {
         if let site, !BrokerURL.isTopicLevel(site) { throw ValidationError("--site: letters, digits, '-', '_' and '.' only") }
@@ -55,15 +57,28 @@ struct ArchiveCommand: ParsableCommand {
             options.password = ProcessInfo.processInfo.environment[PublishOptions.passwordVariable]
         }
         if url.usesTLS || ca != nil || cert != nil { options.tls = MQTTOptions.TLS(caFile: ca, certificateFile: cert, keyFile: key) }
+        var edgeToken: String?
+        if let edgeTokenFile {
+            guard let text = try? String(contentsOfFile: edgeTokenFile, encoding: .utf8),
+                let line = text.split(separator: "\n").first.map({ $0.trimmingCharacters(in: .whitespaces) }), !line.isEmpty
+            else { throw CLIError("--edge-token-file: cannot read a secret from the first line of \(edgeTokenFile)") }
+            edgeToken = line
+        }
         let serials = devices.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
         let chosenSite = site ?? (url.site.isEmpty ? nil : url.site)
         let archiver: Archiver
         do throws(MQTTError) {
             archiver = try Archiver(
                 broker: url, site: chosenSite, devices: serials, directory: output, options: options,
-                commandLine: CommandLine.arguments, softwareVersion: MosquitoVersion.string,
+                commandLine: CommandLine.arguments, softwareVersion: MosquitoVersion.string, edgeToken: edgeToken,
                 report: { Console.error("archive: \($0)") },
-                closed: { Console.line("archived \($0.serial): \($0.path) (\($0.samples) samples, \($0.gaps) network gaps)") })
+                closed: { c in
+                    let filled = c.backfilled > 0 ? ", \(c.backfilled) back-filled from the edge" : ""
+                    Console.line("archived \(c.serial): \(c.path) (\(c.samples) samples, \(c.gaps) network gaps\(filled))")
+                })
+            archiver.opened = { o in
+                Console.line("archiving \(o.serial): \(o.path)\(o.startIndex > 0 ? " (continuing the run from index \(o.startIndex))" : "")")
+            }
             try archiver.start()
         } catch {
             throw CLIError("--broker \(url): \(error)")
@@ -74,6 +89,7 @@ struct ArchiveCommand: ParsableCommand {
         var announced = false
         while !stop.load(ordering: .acquiring) {
             Thread.sleep(forTimeInterval: 0.05)
+            archiver.closeFinishedRuns()
             let c = archiver.counters
             // A broker that refuses or cannot be reached at start is a setup error, not an outage to sit out.
             if c.connections == 0, let why = c.lastFailure {

@@ -130,10 +130,11 @@ final class Publishing {
     }
 
     /// `serve`, `stream`: publishes `hub` from now on, following its mode and recordings.
-    func attach(_ hub: StreamHub) throws {
+    /// `api`: the edge's HTTP API for an archive's back-fill, once it listens (`serve`; nil for `stream`).
+    func attach(_ hub: StreamHub, api: @escaping @Sendable () -> String? = { nil }) throws {
         let p = try options.publisher(serial: hub.id, outlets: hub.outlets)
         publishers.append((hub.uri, p))
-        try started(p, .hub(hub))
+        try started(p, .hub(hub, api: api))
     }
 
     func started(_ p: DevicePublisher, _ source: PublishedSource) throws {

@@ -5,6 +5,7 @@ import Device
 import Foundation
 import Ledger
 import MosquitoModel
+import Synchronization
 import Web
 
 /// `mosquito serve`: the web dashboard and HTTP/WebSocket API over the devices, recordings, calibration
@@ -35,6 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
     var requireTokens = false
     @Flag(name: .long, help: "Open the devices but do not start streaming.")
     var idle = false
+    @Option(name: .long, help: "File whose first line is a secret an archive presents to back-fill rows (GET /api/recordings/NAME/rows); tokens of --tokens work too.")
+    var archiveTokenFile: String?
+    @Option(name: .long, help: "Base URL archives reach this server at, published in each device's MQTT status (default: http://BIND-HOST:PORT).")
+    var advertiseURL: String?
     @OptionGroup var lsl: LSLOptions
     @OptionGroup var publish: PublishOptions
 
@@ -57,11 +62,19 @@ struct ServeCommand: AsyncParsableCommand {
         let opener = Openers.standard
         var devices: [StreamHub] = []
         let publishing = try publish.publishing()
+        let advertised = AdvertisedURL()
+        var archiveToken: String?
+        if let archiveTokenFile {
+            guard let text = try? String(contentsOfFile: archiveTokenFile, encoding: .utf8),
+                let line = text.split(separator: "\n").first.map({ $0.trimmingCharacters(in: .whitespaces) }), line.count >= 16
+            else { throw CLIError("--archive-token-file: \(archiveTokenFile) must hold a secret of at least 16 characters on its first line") }
+            archiveToken = line
+        }
         for uri in device {
             do {
                 let session = try opener.openSession(uri)
                 let live = try StreamHub(uri: uri, session: session, softwareVersion: MosquitoVersion.string)
-                try publishing?.attach(live)
+                try publishing?.attach(live, api: { advertised.value })
                 if !idle { try live.startStreaming(rateHz: rate) }
                 devices.append(live)
             } catch let error as DeviceError {
@@ -84,17 +97,31 @@ struct ServeCommand: AsyncParsableCommand {
         let folder: RecordingsFolder
         do throws(WebError) { folder = try RecordingsFolder(directory: recordings) } catch { throw CLIError(error.description) }
         let server = WebServer(
-            configuration: .init(host: host, port: port, requireTokensForReads: !loopback || requireTokens), devices: devices,
+            configuration: .init(
+                host: host, port: port, requireTokensForReads: !loopback || requireTokens, archiveToken: archiveToken),
+            devices: devices,
             ledger: ledgerHandle, tokens: tokenStore, recordings: folder,
             calibrationHistory: CalibrationHistory(path: calibrationHistory ?? CalibrationHistory.defaultPath()))
         let serials = devices.map(\.id).joined(separator: ", ")
+        let advertise = advertiseURL
         try await server.runUntilSignalled { port in
             let shown = host.contains(":") ? "[\(host)]" : host
+            let reachable = host == "0.0.0.0" || host == "::" ? ProcessInfo.processInfo.hostName : shown
+            advertised.value = advertise ?? "http://\(reachable):\(port)"
             FileHandle.standardOutput.write(Data("mosquito serve: http://\(shown):\(port)/ (\(serials))\n".utf8))
         }
         await published?.finish()
         await ledgerHandle?.close()
         try publishing?.finish()
+    }
+
+    /// The server's own URL for the publishers' `status`, known once it listens.
+    final class AdvertisedURL: Sendable {
+        private let box = Mutex<String?>(nil)
+        var value: String? {
+            get { box.withLock { $0 } }
+            set { box.withLock { $0 = newValue } }
+        }
     }
 
     static func parseBind(_ text: String) throws -> (String, Int) {

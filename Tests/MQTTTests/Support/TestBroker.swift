@@ -63,10 +63,18 @@ final class TestBroker: @unchecked Sendable {
 
     /// The broker vanishes (SIGKILL: its clients see the connection drop) and a new one listens on the same ports.
     func restart() throws {
+        vanish()
+        try relaunch()
+    }
+
+    /// SIGKILL: an outage begins (the ports refuse until ``relaunch()``).
+    func vanish() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        try launch()
     }
+
+    /// A new broker on the same ports, with the same users; it remembers nothing of the one before.
+    func relaunch() throws { try launch() }
 
     /// SIGKILL, not SIGTERM: the child inherits the test runner's signal mask, in which SIGTERM is blocked, and
     /// mosquitto keeps that mask outside its wait; a broker with persistence off loses nothing it was asked to keep.

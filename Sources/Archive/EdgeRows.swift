@@ -1,0 +1,116 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Publish
+
+/// Where an edge's own recording of a run can be read back: its `serve` API and the file's name, as its
+/// retained `status` said when the run began (docs/mqtt.md "Back-fill").
+struct EdgeSource: Codable, Sendable, Equatable {
+    var api: String
+    var recording: String
+    var serial: String
+}
+
+/// One answer of `GET /api/recordings/{name}/rows`: the rows the edge has in the asked range, and whether
+/// asking again later could bring more (the edge flushes its file about once a second).
+struct EdgeRows {
+    var rows: DataMessage
+    var lastIndexOnDisk: UInt64?
+    var closed: Bool
+
+    /// Whether every index below `end` that the edge will ever have is on its disk now.
+    func settles(_ end: UInt64) -> Bool { closed || (lastIndexOnDisk.map { $0 + 1 >= end } ?? false) }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Blocks for one request (at most `timeout`). Any failure (unreachable, 401, not found, a body that does not
+    /// decode) is one readable reason.
+    static func fetch(
+        _ source: EdgeSource, from: UInt64, count: UInt64, token: String, timeout: Double = 10
+    ) throws(Failure) -> EdgeRows {
+        var parts = URLComponents(string: source.api.hasSuffix("/") ? String(source.api.dropLast()) : source.api)
+        parts?.path += "/api/recordings/\(source.recording)/rows"
+        parts?.queryItems = [
+            URLQueryItem(name: "device", value: source.serial), URLQueryItem(name: "from", value: "\(from)"),
+            URLQueryItem(name: "count", value: "\(count)"),
+        ]
+        guard let url = parts?.url else { throw Failure(description: "bad edge API URL '\(source.api)'") }
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let answer = Answer()
+        let done = DispatchSemaphore(value: 0)
+        URLSession.shared.dataTask(with: request) { data, response, error in
+            answer.set(data, response as? HTTPURLResponse, error)
+            done.signal()
+        }.resume()
+        done.wait()
+        let (data, response, error) = answer.get()
+        guard let response, let data else { throw Failure(description: "\(url.host ?? source.api): \(error?.localizedDescription ?? "no answer")") }
+        guard response.statusCode == 200 else {
+            let why = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["message"] as? String
+            throw Failure(description: "\(url.absoluteString.split(separator: "?")[0]): HTTP \(response.statusCode)\(why.map { " (\($0))" } ?? "")")
+        }
+        let decoded = data.withUnsafeBytes { p in Result { () throws(DataMessage.DecodeError) in try DataMessage(decoding: p) } }
+        guard case .success(let rows) = decoded else {
+            throw Failure(description: "the edge's rows do not decode: \(decoded)")
+        }
+        return EdgeRows(
+            rows: rows, lastIndexOnDisk: (response.value(forHTTPHeaderField: "X-Mosquito-Last-Index")).flatMap { UInt64($0) },
+            closed: response.value(forHTTPHeaderField: "X-Mosquito-Closed") == "true")
+    }
+
+    /// The completion handler's results, handed to the waiting thread.
+    private final class Answer: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: (Data?, HTTPURLResponse?, (any Error)?) = (nil, nil, nil)
+        func set(_ d: Data?, _ r: HTTPURLResponse?, _ e: (any Error)?) { lock.withLock { value = (d, r, e) } }
+        func get() -> (Data?, HTTPURLResponse?, (any Error)?) { lock.withLock { value } }
+    }
+}
+
+/// Fetches the indices `missing` from the edge, in pieces of at most 100 000, waiting (up to `patience`) for
+/// rows the edge has recorded but not yet flushed. What comes back is what the edge has; an index it lacks
+/// stays missing.
+func backfill(
+    _ missing: Range<UInt64>, from source: EdgeSource, token: String, patience: Double = 8
+) throws(EdgeRows.Failure) -> [DataMessage] {
+    var out: [DataMessage] = []
+    var start = missing.lowerBound
+    let deadline = Date(timeIntervalSinceNow: patience)
+    while start < missing.upperBound {
+        let count = min(missing.upperBound - start, 100_000)
+        var answer = try EdgeRows.fetch(source, from: start, count: count, token: token)
+        while !answer.settles(start + count), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.25)
+            answer = try EdgeRows.fetch(source, from: start, count: count, token: token)
+        }
+        guard answer.settles(start + count) else {
+            throw EdgeRows.Failure(description: "the edge's file has not reached index \(start + count - 1) after \(Int(patience)) s")
+        }
+        if !answer.rows.indices.isEmpty { out.append(answer.rows) }
+        start += count
+    }
+    return out
+}
+
+/// The rows of a finished recording from index `start` to its end: what the broker lost at the end of a run,
+/// where no later index reveals the gap. Waits (up to `patience`) for the edge to close its file.
+func backfillTail(from start: UInt64, of source: EdgeSource, token: String, patience: Double = 8) throws(EdgeRows.Failure) -> [DataMessage] {
+    var out: [DataMessage] = []
+    var next = start
+    let deadline = Date(timeIntervalSinceNow: patience)
+    while true {
+        var answer = try EdgeRows.fetch(source, from: next, count: 100_000, token: token)
+        while !answer.closed, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.25)
+            answer = try EdgeRows.fetch(source, from: next, count: 100_000, token: token)
+        }
+        guard let last = answer.rows.indices.last else { return out }
+        out.append(answer.rows)
+        guard answer.closed, last < answer.lastIndexOnDisk ?? last else { return out }
+        next = last + 1
+    }
+}
