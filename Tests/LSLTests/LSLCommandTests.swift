@@ -93,7 +93,10 @@ extension LSLProcessSuites {
             #expect((r["slow_dropped_after"] as? [Int])?.first.map { $0 > 0 } == true && r["fast_dropped_after"] as? [Int] == [0], "\(r)")
             #expect(r["via"] as? [String] == ["lsl"])
             #expect(r["samples_lost"] as? Int == 0 && r["file_gaps"] as? Int == 0, "the file: \(r)")
-            #expect((r["file_rows"] as? Int ?? 0) >= 10_000 && r["values_equal"] as? Bool == true, "\(r)")
+            // The recording runs until the stalled inlet has lost samples, so its length depends on the machine's
+            // pace; what must hold is that the fast inlet has every one of the file's rows.
+            #expect((r["file_rows"] as? Int ?? 0) > 0 && r["compared"] as? Int == r["file_rows"] as? Int, "\(r)")
+            #expect(r["values_equal"] as? Bool == true, "\(r)")
             #expect((r["stamp_spread_ns"] as? Int ?? .max) <= 1000, "\(r)")
             let drops = r["drop_markers"] as? [[String: Any]] ?? []
             #expect(drops.contains { $0["hostname"] as? String == "slow-reader" && ($0["dropped"] as? Int ?? 0) > 0 }, "\(drops)")
