@@ -111,7 +111,8 @@ class Outlet:
     def stop(self):
         self.process.stdin.close()
         self.process.wait(timeout=60)
-        return self.process.stderr.read().strip()
+        # liblsl's own log lines (INFO|) are left out.
+        return " ".join(line for line in self.process.stderr.read().splitlines() if "INFO|" not in line).strip()
 
 
 def cpu_seconds(pid):
@@ -252,20 +253,23 @@ def main():
               f"liblsl p50 {l['p50_us']:.0f} µs p99 {l['p99_us']:.0f} µs", flush=True)
 
     if "cpu" in only:
+        with_stream = os.path.exists(os.path.join(a.bin, "mosquito"))
+        if not with_stream:
+            print(f"no mosquito binary in {a.bin}: the `mosquito stream` rows are left out", flush=True)
         rounds = {"mosquito": [], "liblsl": [], "stream": [], "stream --lsl": []}
         for r in range(a.rounds):
             for kind in ("mosquito", "liblsl"):
                 x = cpu(kind, a.seconds, a.bin)
                 rounds[kind].append(x)
                 print(f"cpu round {r + 1} {kind} outlet: {x['cpu_percent']:.1f} % of a core, inlets received {x['received']}", flush=True)
-            for lsl in (False, True):
+            for lsl in (False, True) if with_stream else ():
                 x = stream_cpu(lsl, a.seconds, a.bin)
                 rounds["stream --lsl" if lsl else "stream"].append(x)
                 print(f"cpu round {r + 1} mosquito stream{' --lsl' if lsl else ''}: {x['cpu_percent']:.1f} % of a core {x['received']}", flush=True)
-        out["cpu"] = {k: median_by(v, lambda x: x["cpu_percent"]) for k, v in rounds.items()}
+        out["cpu"] = {k: median_by(v, lambda x: x["cpu_percent"]) for k, v in rounds.items() if v}
         out["cpu"]["rounds"] = rounds
         print("cpu 16 ch × 10 kS/s, two inlets: " + ", ".join(
-            f"{k} {out['cpu'][k]['cpu_percent']:.1f} %" for k in ("mosquito", "liblsl", "stream", "stream --lsl")), flush=True)
+            f"{k} {out['cpu'][k]['cpu_percent']:.1f} %" for k in rounds if rounds[k]), flush=True)
 
     out["load_after"] = os.getloadavg()[0]
     if a.json:

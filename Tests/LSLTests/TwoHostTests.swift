@@ -8,7 +8,8 @@ extension LSLProcessSuites {
     /// address, broadcast and loopback included), so finding the stream proves that mosquito's multicast discovery
     /// crosses a link; then samples and time correction flow over it. `mosquito lsl list` on the far host, held to
     /// the same group, finds it too.
-    @Suite(.enabled(if: NetworkNamespacePair.unavailable == nil, Comment(rawValue: NetworkNamespacePair.unavailable ?? "")))
+    /// (The probe runs only when this suite is selected: the condition is evaluated lazily, the comment is fixed.)
+    @Suite(.enabled(if: NetworkNamespacePair.unavailable == nil, "needs root and a kernel that lets it make network namespaces"))
     struct TwoHostTests {
         @Test func multicastDiscoveryCrossesALinkAndDataFollows() async throws {
             let hosts = try NetworkNamespacePair()

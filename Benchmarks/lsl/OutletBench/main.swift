@@ -31,25 +31,32 @@ let outlet = try await LSLOutlet.open(info, config: LSLConfig.load(), options: L
 try await outlet.waitForConsumers()
 FileHandle.standardOutput.write(Data("ready\n".utf8))
 
-let values = LSLSamples.float32((0..<(chunk * channels)).map { Float($0 % 997) })
-var next: UInt64 = 0
-let start = LSLClock.now()
-var deadline = DispatchTime.now().uptimeNanoseconds
-while stdinClosed.wait(timeout: .now()) == .timedOut {
-    let indices = (next..<next + UInt64(chunk)).map { $0 }
-    if flood {
-        // Backpressure instead of drops: what is measured is what the inlets take, not what the queues discard.
-        while outlet.inlets.contains(where: { $0.connected && $0.samplesQueued > 500_000 }) { usleep(100) }
-        try outlet.push(values, timestamps: indices.map { start + Double($0) / rate }, indices: indices)
-    } else {
-        deadline += UInt64(Double(chunk) / rate * 1e9)
-        let now = DispatchTime.now().uptimeNanoseconds
-        if deadline > now { usleep(UInt32((deadline - now) / 1000)) }
-        let stamp = LSLClock.now()
-        try outlet.push(values, timestamps: (0..<chunk).map { stamp - Double(chunk - 1 - $0) / rate }, indices: indices)
+/// The push loop, off the main actor (top-level code runs on it, and its executor checks would be measured too).
+func push(_ outlet: LSLOutlet, flood: Bool, rate: Double, chunk: Int, channels: Int, until stop: DispatchSemaphore) async throws {
+    let values = LSLSamples.float32((0..<(chunk * channels)).map { Float($0 % 997) })
+    var next: UInt64 = 0
+    let start = LSLClock.now()
+    var deadline = DispatchTime.now().uptimeNanoseconds
+    while stop.wait(timeout: .now()) == .timedOut {
+        let indices = (next..<next + UInt64(chunk)).map { $0 }
+        if flood {
+            // Backpressure instead of drops: what is measured is what the inlets take, not what the queues discard.
+            // Every 100 pushes the outlet's loop must have queued them (pushes in flight count against the queue too).
+            if next % UInt64(100 * chunk) == 0 { await outlet.waitForPushesQueued() }
+            while outlet.inlets.contains(where: { $0.connected && $0.samplesQueued > 500_000 }) { usleep(100) }
+            try outlet.push(values, timestamps: indices.map { start + Double($0) / rate }, indices: indices)
+        } else {
+            deadline += UInt64(Double(chunk) / rate * 1e9)
+            let now = DispatchTime.now().uptimeNanoseconds
+            if deadline > now { usleep(UInt32((deadline - now) / 1000)) }
+            let stamp = LSLClock.now()
+            try outlet.push(values, timestamps: (0..<chunk).map { stamp - Double(chunk - 1 - $0) / rate }, indices: indices)
+        }
+        next += UInt64(chunk)
     }
-    next += UInt64(chunk)
 }
+
+try await push(outlet, flood: flood, rate: rate, chunk: chunk, channels: channels, until: stdinClosed)
 for i in outlet.inlets {
     FileHandle.standardError.write(Data("inlet \(i.id): sent \(i.samplesSent), dropped \(i.samplesDropped)\n".utf8))
 }

@@ -57,7 +57,47 @@ final class LSLEncodedChunk: Sendable {
             out.writeInteger(stamps[i].bitPattern, endianness: .host)
         }
         let (start, length) = range(of: i)
-        values.withUnsafeReadableBytes { out.writeBytes(UnsafeRawBufferPointer(rebasing: $0[start..<start + length])) }
+        _ = values.withUnsafeReadableBytes { out.writeBytes(UnsafeRawBufferPointer(rebasing: $0[start..<start + length])) }
+    }
+
+    /// Writes samples from `range.lowerBound` on, as many as fit in `maxBytes` (at least one), each deduced only
+    /// if the inlet's previous sample was its predecessor; returns how many it wrote. Numbers go out in one pass
+    /// over raw memory (tag, stamp, values per sample): this loop is the outlet's hot path.
+    func write(samples range: Range<Int>, previousSent: UInt64?, maxBytes: Int, into out: inout ByteBuffer) -> Int {
+        guard case .stride(let stride) = layout else {
+            var n = 0, used = 0, previous = previousSent
+            for i in range {
+                if n > 0, used + maxEncodedSize(of: i) > maxBytes { break }
+                let before = out.writerIndex
+                write(sample: i, previousSent: previous, into: &out)
+                used += out.writerIndex - before
+                previous = sequence(of: i)
+                n += 1
+            }
+            return n
+        }
+        let n = max(1, min(range.count, maxBytes / (9 + stride)))
+        out.writeWithUnsafeMutableBytes(minimumWritableBytes: n * (9 + stride)) { to in
+            values.withUnsafeReadableBytes { from in
+                var at = 0, previous = previousSent
+                for i in range.lowerBound..<range.lowerBound + n {
+                    let sequence = sequence(of: i)
+                    if deducible[i], let previous, previous &+ 1 == sequence {
+                        to[at] = LSLSampleEncoder.deducedTag
+                        at += 1
+                    } else {
+                        to[at] = LSLSampleEncoder.transmittedTag
+                        to.storeBytes(of: stamps[i].bitPattern, toByteOffset: at + 1, as: UInt64.self)
+                        at += 9
+                    }
+                    (to.baseAddress! + at).copyMemory(from: from.baseAddress! + i * stride, byteCount: stride)
+                    at += stride
+                    previous = sequence
+                }
+                return at
+            }
+        }
+        return n
     }
 
     /// Bytes sample i takes on the wire at most (with its stamp).

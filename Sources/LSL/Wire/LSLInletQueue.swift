@@ -36,12 +36,18 @@ struct LSLInletQueue {
         var written = 0
         let start = out.writerIndex
         while var head = segments.first {
-            if written > 0, out.writerIndex - start + head.chunk.maxEncodedSize(of: head.start) > maxBytes { break }
-            head.chunk.write(sample: head.start, previousSent: lastSent, into: &out)
-            lastSent = head.chunk.sequence(of: head.start)
-            head.start += 1
-            written += 1
-            if head.start == head.chunk.count { segments.removeFirst() } else { segments[segments.startIndex] = head }
+            let budget = maxBytes - (out.writerIndex - start)
+            if written > 0, head.chunk.maxEncodedSize(of: head.start) > budget { break }
+            let n = head.chunk.write(samples: head.start..<head.chunk.count, previousSent: lastSent, maxBytes: budget, into: &out)
+            head.start += n
+            written += n
+            lastSent = head.chunk.sequence(of: head.start - 1)
+            if head.start == head.chunk.count {
+                segments.removeFirst()
+            } else {
+                segments[segments.startIndex] = head
+                break
+            }
         }
         count -= written
         sent &+= UInt64(written)
