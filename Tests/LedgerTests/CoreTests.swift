@@ -42,6 +42,10 @@ struct CoreTests {
         #expect(throws: LedgerError.self) { try LedgerDate("2026-02-30") }
         #expect(throws: LedgerError.self) { try LedgerDate("26-01-01") }
         #expect((try? LedgerDate("2028-02-29")) != nil)
+        // Read byte by byte: a sign, a short field, a trailing byte or non-ASCII digits are not a date.
+        for text in ["2026-+1-05", "2026-1-050", "2026-01-05x", "2026-01-5", "２０２６-01-01", "2026/01/05", "0000-01-01", ""] {
+            #expect(throws: LedgerError.self, "\(text)") { try LedgerDate(text) }
+        }
     }
 }
 

@@ -63,8 +63,11 @@ struct SQLiteSession: SQLSession {
         let values = arguments.map(Self.databaseValue)
         do {
             return try await queue.writeWithoutTransaction { db in
-                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map { row in
-                    row.databaseValues.map { value -> SQLValue in
+                // Each row is converted as the cursor reaches it, without first copying every row into a `Row`.
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(values))
+                var result = [[SQLValue]]()
+                while let row = try rows.next() {
+                    result.append(row.databaseValues.map { value -> SQLValue in
                         switch value.storage {
                         case .int64(let v): .integer(v)
                         case .string(let v): .text(v)
@@ -72,8 +75,9 @@ struct SQLiteSession: SQLSession {
                         case .double(let v): .number(v)
                         case .blob(let data): .text(String(decoding: data, as: UTF8.self))
                         }
-                    }
+                    })
                 }
+                return result
             }
         } catch {
             throw .storage(Self.message(error))
