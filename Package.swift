@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Signal", targets: ["Signal"]),
         .library(name: "Recording", targets: ["Recording"]),
         .library(name: "USB", targets: ["USB"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

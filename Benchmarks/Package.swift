@@ -31,5 +31,6 @@ let package = Package(
         benchmark("RecordingBenchmarks", measuring: "Recording"),
         benchmark("USBBenchmarks", measuring: "USB"),
         benchmark("MWPBenchmarks", measuring: "MWP"),
+        benchmark("LedgerBenchmarks", measuring: "Ledger"),
     ]
 )

@@ -42,6 +42,10 @@ struct CoreTests {
         #expect(throws: LedgerError.self) { try LedgerDate("2026-02-30") }
         #expect(throws: LedgerError.self) { try LedgerDate("26-01-01") }
         #expect((try? LedgerDate("2028-02-29")) != nil)
+        // Read byte by byte: a sign, a short field, a trailing byte or non-ASCII digits are not a date.
+        for text in ["2026-+1-05", "2026-1-050", "2026-01-05x", "2026-01-5", "２０２６-01-01", "2026/01/05", "0000-01-01", ""] {
+            #expect(throws: LedgerError.self, "\(text)") { try LedgerDate(text) }
+        }
     }
 }
 
@@ -107,7 +111,7 @@ struct MigrationTests {
         let versions = try await database.transaction { s throws(LedgerError) in
             try await s.query("SELECT version FROM schema_migrations ORDER BY version", [])
         }
-        #expect(versions == [[.integer(1)], [.integer(2)], [.integer(3)], [.integer(4)], [.integer(5)], [.integer(6)], [.integer(7)]])
+        #expect(versions == [[.integer(1)], [.integer(2)], [.integer(3)], [.integer(4)], [.integer(5)], [.integer(6)], [.integer(7)], [.integer(8)]])
         await database.close()
     }
 
@@ -120,13 +124,13 @@ struct MigrationTests {
             try await s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (99, '2030-01-01T00:00:00Z')", [])
         }
         await #expect(throws: LedgerError.storage(
-            "this ledger has schema version 99, newer than this mosquito understands (7); upgrade mosquito to use it")) {
+            "this ledger has schema version 99, newer than this mosquito understands (8); upgrade mosquito to use it")) {
             _ = try await SQLLedgerStore(database: database)
         }
         let versions = try await database.transaction { s throws(LedgerError) in
             try await s.query("SELECT version FROM schema_migrations ORDER BY version", [])
         }
-        #expect(versions == [[.integer(1)], [.integer(2)], [.integer(3)], [.integer(4)], [.integer(5)], [.integer(6)], [.integer(7)], [.integer(99)]])
+        #expect(versions == [[.integer(1)], [.integer(2)], [.integer(3)], [.integer(4)], [.integer(5)], [.integer(6)], [.integer(7)], [.integer(8)], [.integer(99)]])
         await database.close()
     }
 }

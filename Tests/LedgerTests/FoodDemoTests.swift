@@ -11,22 +11,24 @@ struct FoodDemoTests {
     }
 
     static let expected: [[DistributionLine]] = [
-        // 24 of the 40 boxes of dal-0412 for 192.00.
-        lines([("co-op-fee", "co-op", 960), ("batch", "aubin", 1868), ("batch", "hall", 2076), ("batch", "lin", 1868),
-               ("batch", "rosa", 5708), ("recipe", "malik", 1152), ("recipe", "rosa", 768), ("drivers", "sam", 1536),
-               ("running-costs", "sam", 960), (nil, "kitchen-fund", 2304)]),
-        // The mixed boxes: 6 of dal-0412 for 54.00 and 10 of salad-0413 for 70.00.
-        lines([("co-op-fee", "co-op", 620), ("batch", "aubin", 526), ("batch", "belanger", 1125), ("batch", "hall", 1334),
-               ("batch", "lin", 1200), ("batch", "malik", 1650), ("batch", "rosa", 1605), ("recipe", "malik", 1024),
-               ("recipe", "rosa", 216), ("drivers", "sam", 992), ("running-costs", "sam", 620), (nil, "kitchen-fund", 1488)]),
+        // 24 of the 40 boxes of dal-0412 for 192.00; the round shared 4/7 with this batch, 24/40 of that part.
+        lines([("co-op-fee", "co-op", 960), ("batch", "aubin", 1618), ("batch", "hall", 1798),
+               ("batch", "lin", 1618), ("batch", "rosa", 4944), ("batch", "sam", 1542), ("recipe", "malik", 1152),
+               ("recipe", "rosa", 768), ("drivers", "sam", 1536), ("running-costs", "sam", 960),
+               (nil, "kitchen-fund", 2304)]),
+        // The mixed boxes: 6 of dal-0412 for 54.00 and 10 of salad-0413 for 70.00; one payment for the round's two parts.
+        lines([("co-op-fee", "co-op", 620), ("batch", "aubin", 455), ("batch", "belanger", 976),
+               ("batch", "hall", 1156), ("batch", "lin", 1040), ("batch", "malik", 1431), ("batch", "rosa", 1390),
+               ("batch", "sam", 992), ("recipe", "malik", 1024), ("recipe", "rosa", 216), ("drivers", "sam", 992),
+               ("running-costs", "sam", 620), (nil, "kitchen-fund", 1488)]),
         // 20 of the 30 boxes of salad-0413 for 140.00.
-        lines([("co-op-fee", "co-op", 700), ("batch", "belanger", 2250), ("batch", "hall", 1500), ("batch", "lin", 1350),
-               ("batch", "malik", 3300), ("recipe", "malik", 1400), ("drivers", "sam", 1120), ("running-costs", "sam", 700),
-               (nil, "kitchen-fund", 1680)]),
+        lines([("co-op-fee", "co-op", 700), ("batch", "belanger", 1951), ("batch", "hall", 1301),
+               ("batch", "lin", 1171), ("batch", "malik", 2862), ("batch", "sam", 1115), ("recipe", "malik", 1400),
+               ("drivers", "sam", 1120), ("running-costs", "sam", 700), (nil, "kitchen-fund", 1680)]),
         // 30 boxes of dal-0419 (10 spoiled) for 240.00: the van's fuel is repaid (its last 2.20), the rest is the fund's.
-        lines([("co-op-fee", "co-op", 1200), ("batch", "aubin", 2335), ("batch", "hall", 2595), ("batch", "lin", 2335),
-               ("batch", "rosa", 7135), ("recipe", "malik", 1440), ("recipe", "rosa", 960), ("drivers", "sam", 1920),
-               ("running-costs", "sam", 220), (nil, "kitchen-fund", 3860)]),
+        lines([("co-op-fee", "co-op", 1200), ("batch", "aubin", 2335), ("batch", "hall", 2595),
+               ("batch", "lin", 2335), ("batch", "rosa", 7135), ("recipe", "malik", 1440), ("recipe", "rosa", 960),
+               ("drivers", "sam", 1920), ("running-costs", "sam", 220), (nil, "kitchen-fund", 3860)]),
     ]
 
     @Test("the kitchen's four sales distribute exactly as the docs work out", arguments: Backend.enabled)
@@ -51,15 +53,15 @@ struct FoodDemoTests {
         #expect(distributions.map(\.lines) == Self.expected)
         #expect(try ledger(["report", "project", "kitchen"]).stdout == """
             project kitchen: 4 sales, 4 distributed, income 696.00 CAD
-              aubin            47.29
-              belanger         33.75
+              aubin            44.08
+              belanger         29.27
               co-op            34.80
-              hall             75.05
+              hall             68.50
               kitchen-fund     93.32
-              lin              67.53
-              malik            99.66
-              rosa             163.92
-              sam              80.68
+              lin              61.64
+              malik            93.09
+              rosa             154.13
+              sam              117.17
 
             """)
         #expect(try ledger(["lot", "show", "--lot", "dal-0419"]).stdout

@@ -66,7 +66,7 @@ struct LotPropertyTests {
         }
     }
 
-    @Test("random lots, units, part sales, sales of several lines, write-offs and returns: exact sums, no debt overpaid, verify intact",
+    @Test("random lots, units, shared work, part sales, sales of several lines, write-offs and returns: exact sums, no debt overpaid, verify intact",
           arguments: Backend.enabled, Array(UInt64(1)...UInt64(10)))
     func onTheLedger(backend: Backend, seed: UInt64) async throws {
         try await withLedger(backend) { ledger, _ in
@@ -81,7 +81,11 @@ struct LotPropertyTests {
             for _ in 0..<Int.random(in: 1...12, using: &rng) {
                 let product = (lots + ["U1"]).randomElement(using: &rng)!
                 let agent = agents.randomElement(using: &rng)!
-                if Bool.random(using: &rng) {
+                if Int.random(in: 0..<4, using: &rng) == 0 {
+                    // Work shared across both lots, by their produced quantities or by a drawn split.
+                    let split = Bool.random(using: &rng) ? nil : lots.map { _ in "\(Int.random(in: 1...9, using: &rng)).25" }
+                    try await ledger.shareWork(agent, hours: "\(Int.random(in: 1...20, using: &rng))", across: lots, split: split)
+                } else if Bool.random(using: &rng) {
                     try await ledger.give(agent, .work, hours: "\(Int.random(in: 1...20, using: &rng)).5", unit: product)
                 } else {
                     try await ledger.give(agent, .material, value: Int64.random(in: 1...90_000, using: &rng), unit: product)

@@ -44,4 +44,40 @@ struct LedgerPageTests {
         }
         await f.tearDown()
     }
+
+    @Test("the kitchen's pages: every lot's produced, sold, written off and remaining; quantities, gifts, the shared round and sale lines")
+    func lotPages() async throws {
+        let f = try await WebFixture.make(devices: [], streamRate: nil, demoLedger: true, foodNetwork: true)
+        try await f.server.makeApplication().test(.router) { client in
+            func page(_ uri: String) async throws -> String {
+                let response = try await client.execute(uri: uri, method: .get, headers: f.headers(.viewer))
+                #expect(response.status == .ok, "\(uri)")
+                return String(buffer: response.body)
+            }
+            let lots = try await page("/ledger/lots")
+            func row(_ cells: String...) -> String { "<tr>" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>" }
+            #expect(lots.contains(row("<a href=\"/ledger/unit/dal-0412\">dal-0412</a>", "dal-r2", "40", "30", "0",
+                                      "<span class=\"remaining\">10</span>", "box", "")))
+            #expect(lots.contains(row("<a href=\"/ledger/unit/dal-0419\">dal-0419</a>", "dal-r2", "40", "30", "10",
+                                      "<span class=\"remaining\">0</span>", "box", "2026-04-24")))
+            #expect(lots.contains(row("<a href=\"/ledger/unit/salad-0413\">salad-0413</a>", "salad-r1", "30", "30", "0",
+                                      "<span class=\"remaining\">0</span>", "box", "")))
+
+            let dal = try await page("/ledger/unit/dal-0412")
+            #expect(dal.contains("<td>material</td><td>CAD 36.00</td><td>12 kg</td><td></td><td></td>"), "the lentils with their kilos")
+            #expect(dal.contains("<td>work</td><td>CAD 60.00</td><td></td><td></td><td>4/7 of dal-0412, salad-0413</td>"),
+                    "the driver's round, shared 40 : 30")
+            // The mixed box: a sale of two lines, each its product, quantity and price.
+            #expect(dal.contains("<tr><td>1</td><td><a href=\"/ledger/unit/dal-0412\">dal-0412</a></td><td>6</td><td>CAD 54.00</td></tr>"
+                                 + "<tr><td>2</td><td><a href=\"/ledger/unit/salad-0413\">salad-0413</a></td><td>10</td><td>CAD 70.00</td></tr>"))
+            let salad = try await page("/ledger/unit/salad-0413")
+            #expect(salad.contains("<td>3/7 of dal-0412, salad-0413</td>"))
+            let spoiled = try await page("/ledger/unit/dal-0419")
+            #expect(spoiled.contains("<td>CAD 0.00</td><td>0.5 kg</td><td><span class=\"gift\">gift</span></td>"), "the donated coriander")
+            let index = try await page("/ledger")
+            #expect(index.contains("<a href=\"/ledger/lots\">"))
+            #expect(index.contains("<td>24</td><td>CAD 192.00</td>"), "sale 1: 24 boxes of dal-0412")
+        }
+        await f.tearDown()
+    }
 }

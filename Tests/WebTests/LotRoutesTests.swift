@@ -63,6 +63,20 @@ struct LotRoutesTests {
             #expect(event.quantity == EventQuantity(amount: try #require(LedgerDecimal("12.5")), measure: "kg"))
             #expect(try await ledger.store.events(project: "mosquito").last == event)
 
+            // One delivery round shared across two lots, by their produced quantities (40 : 10 = 4 : 1).
+            try await ledger.addLot(id: "LOT-S", design: "MQ-FORCE-r2", quantity: 10, measure: "box")
+            let round = try await Self.post(client, f, "/api/ledger/contributions", .operator,
+                #"{"date":"2026-05-01","project":"mosquito","kind":"material","value":6000,"lots":["LOT-A","LOT-S"],"note":"round"}"#)
+            #expect(round.status == .created, "\(Self.message(round))")
+            let shared = try Self.decode(ContributionEvent.self, round)
+            #expect(shared.lots == [LotSplit(lot: "LOT-A", weight: LedgerDecimal(4)), LotSplit(lot: "LOT-S", weight: LedgerDecimal(1))])
+            #expect(try await ledger.store.events(project: "mosquito").last == shared)
+            let stated = try await Self.post(client, f, "/api/ledger/contributions", .operator,
+                #"{"date":"2026-05-01","project":"mosquito","kind":"material","value":6000,"lots":["LOT-A","LOT-S"],"split":["0.7","0.3"]}"#)
+            #expect(stated.status == .created, "\(Self.message(stated))")
+            #expect(try Self.decode(ContributionEvent.self, stated).lots
+                    == [LotSplit(lot: "LOT-A", weight: try #require(LedgerDecimal("0.7"))), LotSplit(lot: "LOT-S", weight: try #require(LedgerDecimal("0.3")))])
+
             // What `lot show` shows, one lot and all of them: the library's stock.
             let stock = try await ledger.lotStock("LOT-A")
             #expect(stock.sold == 12 && stock.writtenOff == 4 && stock.available == 24)
@@ -73,7 +87,7 @@ struct LotRoutesTests {
             #expect((one["writeOffs"] as? [[String: Any]])?.first?["reason"] as? String == "spoiled")
             let all = try await client.execute(uri: "/api/ledger/lots", method: .get)
             let lots = try #require(all.json as? [[String: Any]])
-            #expect(lots.count == 1 && (lots.first?["lot"] as? [String: Any])?["id"] as? String == "LOT-A")
+            #expect(lots.count == 2 && (lots.first?["lot"] as? [String: Any])?["id"] as? String == "LOT-A")
             #expect(lots.first?["available"] as? Int == 24)
         }
         await f.tearDown()
@@ -84,6 +98,8 @@ struct LotRoutesTests {
         let f = try await WebFixture.make(streamRate: nil, demoLedger: true)
         let ledger = try #require(f.server.ledger)
         try await ledger.addLot(id: "LOT-B", design: "MQ-FORCE-r2", quantity: 5, measure: "box")
+        try await ledger.addLot(id: "LOT-W", design: "MQ-FORCE-r2", quantity: 2, measure: "box")
+        try await ledger.writeOff(lot: "LOT-W", quantity: 2, date: try LedgerDate("2026-05-01"), reason: "spoiled")
         let before = try await ledger.exportValueFlows()
         try await f.server.makeApplication().test(.router) { client in
             let r = refusal.method == .get
@@ -160,5 +176,29 @@ struct LotRoutesTests {
         .init(path: "/api/ledger/sales", body: #"{\#(saleFields),"lines":[{"lot":"LOT-B","quantity":1,"price":-99999999999999999999},{"unit":"MQ-2026-0041","price":5}]}"#,
               status: 400, says: "price -99999999999999999999 is beyond a 64-bit whole number"),
         .init(method: .get, path: "/api/ledger/lots/NOPE", status: 404, says: "no lot 'NOPE'"),
+        // The rest of issue 18's bad input, as the CLI refuses it.
+        .init(path: "/api/ledger/sales", body: #"{\#(saleFields),"lot":"LOT-W","quantity":1,"price":100}"#, status: 400,
+              says: "quantity: lot 'LOT-W' holds 0 box (2 produced, 0 sold, 2 written off); cannot sell 1"),
+        .init(path: "/api/ledger/sales", body: #"{\#(saleFields),"lines":[{"lot":"LOT-B","quantity":1,"price":100},{"lot":"LOT-W","quantity":1,"price":5}]}"#,
+              status: 400, says: "line 2: quantity: lot 'LOT-W' holds 0 box"),
+        .init(path: "/api/ledger/sales", body: #"{\#(saleFields),"unit":"MQ-2026-0042","price":100}"#, status: 409,
+              says: "unit 'MQ-2026-0042' is already sold"),
+        .init(path: "/api/ledger/sales", body: #"{"project":"mosquito","currency":"EUR","date":"2026-05-03","buyer":"co-op","lines":[{"lot":"LOT-B","quantity":1,"price":100},{"lot":"LOT-W","quantity":1,"price":5}]}"#,
+              status: 400, says: "sale currency EUR does not match the project's currency CAD"),
+        .init(path: "/api/ledger/contributions", role: .operator,
+              body: #"{"date":"2026-05-01","project":"mosquito","kind":"material","value":100,"lot":"LOT-B","quantity":{"amount":"-2","measure":"kg"}}"#,
+              status: 400, says: "quantity -2 must be greater than 0"),
+        .init(path: "/api/ledger/contributions", role: .operator,
+              body: #"{"date":"2026-05-01","project":"mosquito","kind":"material","value":100,"lots":["LOT-B"]}"#,
+              status: 400, says: "lots: work shared across lots names at least two"),
+        .init(path: "/api/ledger/contributions", role: .operator,
+              body: #"{"date":"2026-05-01","project":"mosquito","kind":"material","value":100,"lots":["LOT-B","NOPE"]}"#,
+              status: 404, says: "lots: no lot 'NOPE'"),
+        .init(path: "/api/ledger/contributions", role: .operator,
+              body: #"{"date":"2026-05-01","project":"mosquito","kind":"material","value":100,"lots":["LOT-B","LOT-W"],"split":["1"]}"#,
+              status: 400, says: "split: 1 weights for 2 lots"),
+        .init(path: "/api/ledger/contributions", role: .operator,
+              body: #"{"date":"2026-05-01","project":"mosquito","kind":"material","value":100,"lots":["LOT-B","LOT-W"],"split":["1","0"]}"#,
+              status: 400, says: "split: weight 0 must be greater than 0"),
     ]
 }

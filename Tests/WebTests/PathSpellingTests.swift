@@ -21,7 +21,7 @@ struct PathSpellingTests {
 
     /// Pages are not in the OpenAPI document (it describes the JSON API); the sweep lists them here.
     static let pages = ["/", "/device/{id}", "/recording/{name}", "/ledger", "/ledger/unit/{serial}", "/ledger/agent/{id}",
-                        "/ledger/equation/{project}", "/ledger/contribute", "/assets/{name}", "/openapi.json"]
+                        "/ledger/equation/{project}", "/ledger/lots", "/ledger/contribute", "/assets/{name}", "/openapi.json"]
         .map { Route(method: "GET", template: $0) }
 
     /// These carry no data and are meant to load without a token: static pages (they ask for the token before

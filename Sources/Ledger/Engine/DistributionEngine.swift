@@ -37,6 +37,7 @@ struct EngineState {
     var bucketTotals: [String: [String: Int64]] = [:]
     var fund: Int64 = 0
     var payments: [ClaimPayment] = []
+    var paymentIndex: [ClaimKey: Int] = [:]
 
     init(input: DistributionInput) {
         self.input = input
@@ -148,14 +149,15 @@ struct EngineState {
             guard claim.isLive else { continue }
             var weight = claim.rule == .equity ? claim.original : claim.balance
             var cap: Int64? = claim.rule == .debt ? claim.balance : nil
-            // A sale of q of a lot's Q pays the lot's own claims for q ÷ Q of them: a debt takes at most that part
-            // of its value in this sale, so the rest of the lot's buyers (or project-wide buckets) pay the rest.
-            if let share = product.lotShare, event.unit == product.unit {
+            // A sale of q of a lot's Q pays the lot's own claims for q ÷ Q of them (and a contribution shared
+            // across lots for the lot's part of that): a debt takes at most that part of its value in this sale,
+            // so the rest of the lot's buyers, the other lots' buyers or project-wide buckets pay the rest.
+            if let share = product.lotShare, let fraction = event.part(in: product.unit) {
                 if claim.rule == .debt {
-                    let part = min(claim.balance, share.part(of: claim.original))
+                    let part = min(claim.balance, share.part(of: claim.original, fraction))
                     (weight, cap) = (part, part)
                 } else {
-                    weight = share.part(of: weight)
+                    weight = share.part(of: weight, fraction)
                 }
             }
             guard weight > 0 else { continue }
@@ -168,7 +170,7 @@ struct EngineState {
     func level(of event: ContributionEvent, in filter: BucketFilter, product: ProductLine) -> Int? {
         switch filter {
         case .unit:
-            return event.unit == product.unit ? 0 : nil
+            return event.part(in: product.unit) != nil ? 0 : nil
         case .design:
             guard let design = event.design else { return nil }
             return product.lineage.firstIndex(of: design)
@@ -222,7 +224,13 @@ struct EngineState {
         claim.paid = try claim.paid.adding(amount, for: "what the claim of bucket '\(key.bucket)' on event \(key.event) has been paid")
         claims[key] = claim
         guard amount > 0 else { return }
-        payments.append(ClaimPayment(bucket: key.bucket, event: key.event, agent: claim.agent, amount: amount))
+        // A contribution shared across lots can be paid by two lines of one sale: one payment per claim and sale.
+        if let index = paymentIndex[key] {
+            payments[index].amount += amount
+        } else {
+            paymentIndex[key] = payments.count
+            payments.append(ClaimPayment(bucket: key.bucket, event: key.event, agent: claim.agent, amount: amount))
+        }
         try credit(key.bucket, claim.agent, amount)
     }
 

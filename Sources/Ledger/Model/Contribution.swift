@@ -43,13 +43,16 @@ public struct ContributionEvent: Sendable, Hashable, Codable {
     public var quantity: EventQuantity?
     /// A gift creates no claim: the ledger records who gave what, and no bucket pays it.
     public var gift: Bool
+    /// Work shared across lots (one delivery round for several batches): each lot with its weight; nil for a
+    /// contribution to one product or none. `unit` is nil then.
+    public var lots: [LotSplit]?
 
     public init(id: Int64, date: LedgerDate, agent: String, project: String, kind: ContributionKind,
                 hours: LedgerDecimal?, workType: String?, rate: LedgerDecimal?, value: Int64, design: String?,
                 unit: String?, note: String?, reverses: Int64?, recordedAt: String = "", previousHash: String, hash: String,
-                quantity: EventQuantity? = nil, gift: Bool = false) {
+                quantity: EventQuantity? = nil, gift: Bool = false, lots: [LotSplit]? = nil) {
         self.recordedAt = recordedAt
-        self.quantity = quantity; self.gift = gift
+        self.quantity = quantity; self.gift = gift; self.lots = lots
         self.id = id; self.date = date; self.agent = agent; self.project = project; self.kind = kind
         self.hours = hours; self.workType = workType; self.rate = rate; self.value = value
         self.design = design; self.unit = unit; self.note = note; self.reverses = reverses
@@ -74,15 +77,19 @@ public struct ContributionDraft: Sendable, Hashable {
     public var quantity: EventQuantity?
     /// Creates no claim; a gift other than work may have no value (0).
     public var gift: Bool
+    /// Two or more lots the contribution is shared across (instead of `unit` or `lot`).
+    public var lots: [String]
+    /// One weight per lot of `lots`, in order; nil splits by the lots' produced quantities.
+    public var split: [LedgerDecimal]?
 
     public init(date: LedgerDate, agent: String, project: String, kind: ContributionKind,
                 hours: LedgerDecimal? = nil, workType: String? = nil, value: Int64? = nil,
                 design: String? = nil, unit: String? = nil, lot: String? = nil, note: String? = nil,
-                quantity: EventQuantity? = nil, gift: Bool = false) {
+                quantity: EventQuantity? = nil, gift: Bool = false, lots: [String] = [], split: [LedgerDecimal]? = nil) {
         self.date = date; self.agent = agent; self.project = project; self.kind = kind
         self.hours = hours; self.workType = workType; self.value = value
         self.design = design; self.unit = unit; self.lot = lot; self.note = note
-        self.quantity = quantity; self.gift = gift
+        self.quantity = quantity; self.gift = gift; self.lots = lots; self.split = split
     }
 }
 
@@ -104,6 +111,18 @@ public struct EventRecord: Sendable, Hashable {
     public var recordedAt: String = ""
     public var quantity: EventQuantity? = nil
     public var gift: Bool = false
+    public var lots: [LotSplit]? = nil
+
+    /// A record for `LedgerStore.append`, which checks nothing: `Ledger.contribute` is where drafts are checked.
+    public init(date: LedgerDate, agent: String, project: String, kind: ContributionKind, hours: LedgerDecimal? = nil,
+                workType: String? = nil, rate: LedgerDecimal? = nil, value: Int64, design: String? = nil, unit: String? = nil,
+                note: String? = nil, reverses: Int64? = nil, recordedAt: String = "", quantity: EventQuantity? = nil,
+                gift: Bool = false, lots: [LotSplit]? = nil) {
+        self.date = date; self.agent = agent; self.project = project; self.kind = kind; self.hours = hours
+        self.workType = workType; self.rate = rate; self.value = value; self.design = design; self.unit = unit
+        self.note = note; self.reverses = reverses; self.recordedAt = recordedAt; self.quantity = quantity
+        self.gift = gift; self.lots = lots
+    }
 }
 
 /// A resource quantity on a contribution: a decimal amount and an OM2 unit label (`Lot.measures`).
@@ -112,4 +131,38 @@ public struct EventQuantity: Sendable, Hashable, Codable {
     public var measure: String
 
     public init(amount: LedgerDecimal, measure: String) { self.amount = amount; self.measure = measure }
+}
+
+/// One lot's part of a contribution shared across lots: its weight over the sum of the event's weights.
+public struct LotSplit: Sendable, Hashable, Codable {
+    public var lot: String
+    /// A decimal greater than 0 (a stated share such as 0.6, or the lot's produced quantity).
+    public var weight: LedgerDecimal
+
+    public init(lot: String, weight: LedgerDecimal) { self.lot = lot; self.weight = weight }
+
+    /// At most this many lots share one contribution, so the weights' sum and the engine's products stay exact.
+    public static let maximumLots = 64
+}
+
+extension ContributionEvent {
+    /// The part of this event that belongs to `product`: all of it when it went to that unit or lot, its weight
+    /// over the weights' sum when it is shared across lots including it, nil when it has no part in it.
+    public func part(in product: String) -> LotFraction? {
+        if unit == product { return .whole }
+        guard let lots, let own = lots.first(where: { $0.lot == product }) else { return nil }
+        let scale = LedgerDecimal.maxScale
+        // Weights are positive decimals of at most 12 digits and 6 decimals: each at scale 6 is below 10^19,
+        // and at most `LotSplit.maximumLots` of them sum below 10^21.
+        let total = lots.reduce(UInt128(0)) { $0 + UInt128($1.weight.mantissa(atScale: scale)!) }
+        return LotFraction(numerator: UInt128(own.weight.mantissa(atScale: scale)!), denominator: total)
+    }
+}
+
+/// numerator ÷ denominator, between 0 and 1: the part of a shared contribution that one lot carries.
+public struct LotFraction: Sendable, Hashable {
+    public var numerator: UInt128
+    public var denominator: UInt128
+
+    public static let whole = LotFraction(numerator: 1, denominator: 1)
 }

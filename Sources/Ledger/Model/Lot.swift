@@ -66,12 +66,16 @@ public struct LotShare: Sendable, Hashable {
 
     public init(sold: Int64, produced: Int64) { self.sold = sold; self.produced = produced }
 
-    /// ⌈amount × sold ÷ produced⌉, at most `amount`. Rounded up so that selling a whole lot in any parts can
-    /// repay each of its debts in full; the claim's balance still caps what it is ever paid.
-    func part(of amount: Int64) -> Int64 {
-        guard produced > 0, sold < produced else { return amount }
-        let product = Int128(amount) * Int128(max(sold, 0))
-        let (quotient, remainder) = product.quotientAndRemainder(dividingBy: Int128(produced))
-        return Int64(quotient + (remainder > 0 ? 1 : 0))
+    /// ⌈amount × fraction × sold ÷ produced⌉, at most `amount × fraction`. Rounded up so that selling a whole lot
+    /// in any parts can repay each of its debts in full; the claim's balance still caps what it is ever paid.
+    /// `fraction` is the lot's part of a contribution shared across lots (whole for the lot's own events).
+    func part(of amount: Int64, _ fraction: LotFraction = .whole) -> Int64 {
+        guard amount > 0, produced > 0, fraction.denominator > 0 else { return amount }
+        let sold = UInt128(min(max(self.sold, 0), produced))
+        // amount < 2^63 and the numerator < 10^19 < 2^64: their product fits; × sold needs the full width, and
+        // the quotient is at most amount since sold ≤ produced and numerator ≤ denominator.
+        let product = sold.multipliedFullWidth(by: UInt128(amount) * fraction.numerator)
+        let (quotient, remainder) = (UInt128(produced) * fraction.denominator).dividingFullWidth(product)
+        return Int64(min(quotient + (remainder > 0 ? 1 : 0), UInt128(amount)))
     }
 }

@@ -108,6 +108,11 @@ extension Ledger {
             }
             if let design = e.design { event["resourceConformsTo"] = .string("design:\(design)") }
             if let unit = e.unit { event["resourceInventoriedAs"] = .string(lotIDs.contains(unit) ? "lot:\(unit)" : "unit:\(unit)") }
+            if let lots = e.lots {
+                // Shared across lots: each lot an IRI, and beside them the weights in the same order.
+                event["resourceInventoriedAs"] = .array(lots.map { .string("lot:\($0.lot)") })
+                event["mosquito:split"] = .array(lots.map { .string($0.weight.description) })
+            }
             if let reverses = e.reverses { event["corrects"] = .string("event:\(reverses)") }
             if let quantity = e.quantity { event["mosquito:quantity"] = Self.quantity(quantity.amount.description, quantity.measure) }
             if e.gift { event["mosquito:gift"] = .string("true") }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `mosquito ledger demo --network food`: the community kitchen of issue 18 — farmers' produce, the hall's
-/// kitchen, cooks' and packers' work on batches, a driver's round, recipes citing their parents, a spoiled
+/// kitchen, cooks' and packers' work on batches, a driver's round shared across two batches, recipes citing their parents, a spoiled
 /// batch written off, boxes sold in quantities and one mixed box. docs/ledger.md walks through it.
 extension Ledger {
     public static let foodEquationJSON = """
@@ -19,7 +19,7 @@ extension Ledger {
         {"id": "drivers", "percent": "8",
          "filter": {"kind": "all", "of": [{"kind": "project_dates", "from": "2026-04-01", "to": "2026-04-30"},
                                           {"kind": "work_type", "names": ["delivery"]}]},
-         "rules": [{"event": "work", "claim": "debt"}]},
+         "rules": [{"event": "work", "claim": "equity"}]},
         {"id": "running-costs", "percent": "5", "filter": {"kind": "contribution", "kinds": ["expense"]},
          "rules": [{"event": "expense", "claim": "debt"}]}
       ]
@@ -53,12 +53,12 @@ extension Ledger {
         let cad = try Currency("CAD")
         func log(_ date: String, _ agent: String, _ kind: ContributionKind, hours: String? = nil, as workType: String? = nil,
                  value: String? = nil, design: String? = nil, lot: String? = nil, note: String? = nil,
-                 quantity: (String, String)? = nil, gift: Bool = false) async throws(LedgerError) {
+                 quantity: (String, String)? = nil, gift: Bool = false, lots: [String] = []) async throws(LedgerError) {
             try await contribute(ContributionDraft(
                 date: try LedgerDate(date), agent: agent, project: "kitchen", kind: kind, hours: hours.flatMap(LedgerDecimal.init),
                 workType: workType, value: try value.map { v throws(LedgerError) in try cad.parse(v, field: "value") },
                 design: design, lot: lot, note: note,
-                quantity: quantity.map { EventQuantity(amount: LedgerDecimal($0.0)!, measure: $0.1) }, gift: gift))
+                quantity: quantity.map { EventQuantity(amount: LedgerDecimal($0.0)!, measure: $0.1) }, gift: gift, lots: lots))
         }
         // The recipes.
         try await log("2026-03-02", "rosa", .work, hours: "6", as: "cooking", design: "dal-r1", note: "the dal recipe")
@@ -74,8 +74,10 @@ extension Ledger {
         try await log("2026-04-13", "hall", .use, value: "30.00", lot: "salad-0413", note: "the kitchen", quantity: ("3", "h"))
         try await log("2026-04-13", "malik", .work, hours: "3", as: "cooking", lot: "salad-0413")
         try await log("2026-04-13", "lin", .work, hours: "1.5", as: "packing", lot: "salad-0413")
-        // One delivery round for both batches, and the van's fuel: no single batch owns them.
-        try await log("2026-04-14", "sam", .work, hours: "3", as: "delivery", note: "round: co-op store, daycare")
+        // One delivery round for both batches, shared by their produced quantities (40 : 30), so each batch's boxes
+        // repay their part of it; the van's fuel belongs to no batch.
+        try await log("2026-04-14", "sam", .work, hours: "3", as: "delivery", note: "round: co-op store, daycare",
+                      lots: ["dal-0412", "salad-0413"])
         try await log("2026-04-14", "sam", .expense, value: "25.00", note: "van fuel")
         // Batch of 19 April: 40 boxes of dal, 10 of which spoil in a broken fridge.
         try await log("2026-04-18", "aubin", .material, value: "36.00", lot: "dal-0419", note: "red lentils", quantity: ("12", "kg"))

@@ -11,9 +11,11 @@ extension Ledger {
             guard draft.unit == nil else { throw .invalid("a contribution goes to a unit or a lot, not both") }
             guard try await store.lot(lot) != nil else { throw .notFound("no lot '\(lot)' (use `ledger lot add`)") }
         }
+        let shared = try await sharedLots(draft)
         var record = EventRecord(date: draft.date, agent: draft.agent, project: draft.project, kind: draft.kind,
                                  hours: nil, workType: nil, rate: nil, value: 0, design: draft.design,
                                  unit: draft.unit ?? draft.lot, note: draft.note, reverses: nil)
+        record.lots = shared
         if let quantity = draft.quantity {
             guard quantity.amount.isPositive else { throw .invalid("quantity \(quantity.amount) must be greater than 0") }
             try Self.checkMeasure(quantity.measure)
@@ -66,7 +68,7 @@ extension Ledger {
                                  quantity: original.quantity.map {
                                      EventQuantity(amount: LedgerDecimal(mantissa: -$0.amount.mantissa, scale: $0.amount.scale), measure: $0.measure)
                                  },
-                                 gift: original.gift)
+                                 gift: original.gift, lots: original.lots)
         return try await store.append(record)
     }
 

@@ -75,7 +75,7 @@ extension Ledger {
                                     reversal: try await store.saleReversal(sale: sale.id),
                                     events: events.filter { paidEvents.contains($0.id) }))
         }
-        return UnitReport(unit: unit, contributions: events.filter { $0.unit == serial }, sales: breakdowns)
+        return UnitReport(unit: unit, contributions: events.filter { $0.part(in: serial) != nil }, sales: breakdowns)
     }
 
     public func projectReport(_ id: String) async throws(LedgerError) -> ProjectReport {

@@ -50,6 +50,6 @@ enum DistributionChain {
 
     /// SHA-256 of the fields joined by the unit separator, as lowercase hex (as the event chain does).
     static func digest(_ fields: [String]) -> String {
-        SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8)).lowercaseHex
     }
 }

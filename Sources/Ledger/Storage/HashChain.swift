@@ -14,7 +14,7 @@ public enum HashChain {
         ] + Self.laterFields(record)
         // Unit separator between fields, so no two field lists share a serialisation.
         let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return digest.lowercaseHex
     }
 
     /// Fields added after the chain existed, hashed only when present, so every earlier event keeps its hash.
@@ -22,6 +22,7 @@ public enum HashChain {
         var fields = [String]()
         if let quantity = record.quantity { fields += ["quantity", quantity.amount.description, quantity.measure] }
         if record.gift { fields += ["gift"] }
+        if let lots = record.lots { fields += ["lots"] + lots.flatMap { [$0.lot, $0.weight.description] } }
         return fields
     }
 }
@@ -30,7 +31,7 @@ extension ContributionEvent {
     var record: EventRecord {
         EventRecord(date: date, agent: agent, project: project, kind: kind, hours: hours, workType: workType,
                     rate: rate, value: value, design: design, unit: unit, note: note, reverses: reverses,
-                    recordedAt: recordedAt, quantity: quantity, gift: gift)
+                    recordedAt: recordedAt, quantity: quantity, gift: gift, lots: lots)
     }
 }
 

@@ -30,6 +30,8 @@ public protocol LedgerStore: Sendable {
 
     /// Appends to the hash chain atomically and returns the stored event.
     func append(_ record: EventRecord) async throws(LedgerError) -> ContributionEvent
+    /// Appends every record in one transaction, in order (an import, a benchmark's fixture); all or none.
+    func append(_ records: [EventRecord]) async throws(LedgerError) -> [ContributionEvent]
     func event(_ id: Int64) async throws(LedgerError) -> ContributionEvent?
     /// All events in sequence order (project nil = every project).
     func events(project: String?) async throws(LedgerError) -> [ContributionEvent]

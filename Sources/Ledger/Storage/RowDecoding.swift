@@ -147,6 +147,7 @@ enum Rows {
     static let salesBeforeLots = RowSource("sales", "id, project, unit, price, currency, date, buyer, direct_costs", key: "id")
     static let saleLines = RowSource("sale_lines", "sale, line, unit, quantity, price", key: "sale", "line")
     static let lots = RowSource("lots", "id, quantity, measure, expires", key: "id")
+    static let eventLots = RowSource("event_lots", "event, position, lot, weight", key: "event", "position")
     static let writeOffs = RowSource("lot_write_offs", "id, lot, quantity, date, reason, recorded_at", key: "id")
     static let claimColumns = "project, bucket, event, agent, rule, original, balance, paid"
     static let claims = RowSource("claims", claimColumns, key: "project", "bucket", "event")
@@ -157,7 +158,7 @@ enum Rows {
     static let payments = RowSource("claim_payments", "sale, bucket, event, agent, amount", key: "sale", "bucket", "event")
     static let saleReversals = RowSource("sale_reversals", "sale, date, note, recorded_at", key: "sale")
 
-    static func event(_ row: [SQLValue]) throws(LedgerError) -> ContributionEvent {
+    static func event(_ row: [SQLValue], lots: [LotSplit]? = nil) throws(LedgerError) -> ContributionEvent {
         var r = RowReader(row, events)
         let id = try r.int(), date = try r.date(), agent = try r.text(), project = try r.text()
         let kind = try r.choice(ContributionKind.self)
@@ -165,7 +166,8 @@ enum Rows {
             id: id, date: date, agent: agent, project: project, kind: kind, hours: try r.optionalDecimal(),
             workType: try r.optionalText(), rate: try r.optionalDecimal(), value: try r.int(), design: try r.optionalText(),
             unit: try r.optionalText(), note: try r.optionalText(), reverses: try r.optionalInt(), recordedAt: try r.text(),
-            previousHash: try r.text(), hash: try r.text(), quantity: try eventQuantity(&r), gift: try r.optionalInt() != nil)
+            previousHash: try r.text(), hash: try r.text(), quantity: try eventQuantity(&r), gift: try r.optionalInt() != nil,
+            lots: lots)
     }
 
     /// The quantity columns: both NULL, or a decimal and a unit of measure.
@@ -208,6 +210,16 @@ enum Rows {
             throw r.tampered(column: "quantity", "\(quantity) is not a quantity greater than 0")
         }
         return (sale, SaleLine(unit: unit, quantity: quantity, price: try r.nonNegative()))
+    }
+
+    /// (event, its lot and weight) of one row of `event_lots`.
+    static func eventLot(_ row: [SQLValue]) throws(LedgerError) -> (event: Int64, split: LotSplit) {
+        var r = RowReader(row, eventLots)
+        let event = try r.int()
+        _ = try r.int()
+        let lot = try r.text(), weight = try r.decimal()
+        guard weight.isPositive else { throw r.tampered(column: "weight", "\(weight) is not a weight greater than 0") }
+        return (event, LotSplit(lot: lot, weight: weight))
     }
 
     static func lot(_ row: [SQLValue], design: String) throws(LedgerError) -> Lot {

@@ -118,28 +118,25 @@ extension SQLLedgerStore {
             "INSERT INTO distributions (sale, project, currency, distributable, equation_version, snapshot) VALUES (?, ?, ?, ?, ?, ?)",
             [.integer(d.sale), .text(d.project), .text(d.currency.code), .integer(d.distributable),
              .integer(d.equationVersion), .text(d.equationSnapshot)])
-        for (index, line) in d.lines.enumerated() {
-            try await s.execute("INSERT INTO distribution_lines (sale, line, bucket, agent, amount) VALUES (?, ?, ?, ?, ?)",
-                                [.integer(d.sale), .integer(Int64(index + 1)), SQLValue(line.bucket),
-                                 .text(line.agent), .integer(line.amount)])
-        }
-        for payment in d.payments {
-            try await s.execute("INSERT INTO claim_payments (sale, bucket, event, agent, amount) VALUES (?, ?, ?, ?, ?)",
-                                [.integer(d.sale), .text(payment.bucket), .integer(payment.event),
-                                 .text(payment.agent), .integer(payment.amount)])
-        }
-        for claim in plan.claims {
-            if existing[ClaimKey(bucket: claim.bucket, event: claim.event)] == nil {
-                try await s.execute("INSERT INTO claims (\(Rows.claimColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                    [.text(claim.project), .text(claim.bucket), .integer(claim.event), .text(claim.agent),
-                                     .text(claim.rule.rawValue), .integer(claim.original), .integer(claim.balance),
-                                     .integer(claim.paid)])
-            } else {
-                try await s.execute("UPDATE claims SET balance = ?, paid = ? WHERE project = ? AND bucket = ? AND event = ?",
-                                    [.integer(claim.balance), .integer(claim.paid), .text(claim.project),
-                                     .text(claim.bucket), .integer(claim.event)])
-            }
-        }
+        try await s.executeMany("INSERT INTO distribution_lines (sale, line, bucket, agent, amount) VALUES (?, ?, ?, ?, ?)",
+                                d.lines.enumerated().map { index, line in
+                                    [.integer(d.sale), .integer(Int64(index + 1)), SQLValue(line.bucket), .text(line.agent), .integer(line.amount)]
+                                })
+        try await s.executeMany("INSERT INTO claim_payments (sale, bucket, event, agent, amount) VALUES (?, ?, ?, ?, ?)",
+                                d.payments.map { payment in
+                                    [.integer(d.sale), .text(payment.bucket), .integer(payment.event), .text(payment.agent), .integer(payment.amount)]
+                                })
+        let (created, changed) = (plan.claims.filter { existing[ClaimKey(bucket: $0.bucket, event: $0.event)] == nil },
+                                  plan.claims.filter { existing[ClaimKey(bucket: $0.bucket, event: $0.event)] != nil })
+        try await s.executeMany("INSERT INTO claims (\(Rows.claimColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", created.map { claim in
+            [.text(claim.project), .text(claim.bucket), .integer(claim.event), .text(claim.agent), .text(claim.rule.rawValue),
+             .integer(claim.original), .integer(claim.balance), .integer(claim.paid)]
+        })
+        try await s.executeMany("UPDATE claims SET balance = ?, paid = ? WHERE project = ? AND bucket = ? AND event = ?",
+                                changed.map { claim in
+                                    [.integer(claim.balance), .integer(claim.paid), .text(claim.project), .text(claim.bucket),
+                                     .integer(claim.event)]
+                                })
     }
 }
 

@@ -1,30 +1,51 @@
 extension SQLLedgerStore {
     public func append(_ record: EventRecord) async throws(LedgerError) -> ContributionEvent {
-        var record = record
-        record.recordedAt = Timestamp.nowUTC()
-        return try await database.transaction { [record] s throws(LedgerError) in
-            let (previousSeq, previousHash) = try await Self.eventsHead(s)
-            guard previousSeq < Int64.max else {
-                throw .tampered("ledger tampered: table events, row seq=\(previousSeq), column seq: no event can follow it")
+        try await append([record])[0]
+    }
+
+    public func append(_ records: [EventRecord]) async throws(LedgerError) -> [ContributionEvent] {
+        let recordedAt = Timestamp.nowUTC()
+        return try await database.transaction { s throws(LedgerError) in
+            var (seq, hash) = try await Self.eventsHead(s)
+            var appended = [ContributionEvent]()
+            appended.reserveCapacity(records.count)
+            for var record in records {
+                guard seq < Int64.max else {
+                    throw .tampered("ledger tampered: table events, row seq=\(seq), column seq: no event can follow it")
+                }
+                record.recordedAt = recordedAt
+                let event = Self.chained(record, seq: seq + 1, previous: hash)
+                (seq, hash) = (event.id, event.hash)
+                appended.append(event)
             }
-            let seq = previousSeq + 1
-            let hash = HashChain.hash(seq: seq, record: record, previous: previousHash)
-            try await s.execute(
+            try await s.executeMany(
                 "INSERT INTO events (\(Rows.events.list)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [.integer(seq), .text(record.date.text), .text(record.agent), .text(record.project),
-                 .text(record.kind.rawValue), SQLValue(record.hours?.description), SQLValue(record.workType),
-                 SQLValue(record.rate?.description), .integer(record.value), SQLValue(record.design),
-                 SQLValue(record.unit), SQLValue(record.note), SQLValue(record.reverses),
-                 .text(record.recordedAt), .text(previousHash), .text(hash), SQLValue(record.quantity?.amount.description),
-                 SQLValue(record.quantity?.measure), record.gift ? .integer(1) : .null])
+                appended.map { e in
+                    [.integer(e.id), .text(e.date.text), .text(e.agent), .text(e.project), .text(e.kind.rawValue),
+                     SQLValue(e.hours?.description), SQLValue(e.workType), SQLValue(e.rate?.description), .integer(e.value),
+                     SQLValue(e.design), SQLValue(e.unit), SQLValue(e.note), SQLValue(e.reverses), .text(e.recordedAt),
+                     .text(e.previousHash), .text(e.hash), SQLValue(e.quantity?.amount.description), SQLValue(e.quantity?.measure),
+                     e.gift ? .integer(1) : .null]
+                })
+            try await s.executeMany("INSERT INTO event_lots (\(Rows.eventLots.list)) VALUES (?, ?, ?, ?)", appended.flatMap { e in
+                (e.lots ?? []).enumerated().map { position, split in
+                    [.integer(e.id), .integer(Int64(position + 1)), .text(split.lot), .text(split.weight.description)]
+                }
+            })
             try await s.execute("DELETE FROM chain_head WHERE id = 1", [])
             try await s.execute("INSERT INTO chain_head (id, seq, hash) VALUES (1, ?, ?)", [.integer(seq), .text(hash)])
-            return ContributionEvent(
-                id: seq, date: record.date, agent: record.agent, project: record.project, kind: record.kind,
-                hours: record.hours, workType: record.workType, rate: record.rate, value: record.value,
-                design: record.design, unit: record.unit, note: record.note, reverses: record.reverses,
-                recordedAt: record.recordedAt, previousHash: previousHash, hash: hash, quantity: record.quantity, gift: record.gift)
+            return appended
         }
+    }
+
+    /// The event `record` becomes as number `seq` after the event whose hash is `previous`.
+    private static func chained(_ record: EventRecord, seq: Int64, previous: String) -> ContributionEvent {
+        ContributionEvent(
+            id: seq, date: record.date, agent: record.agent, project: record.project, kind: record.kind,
+            hours: record.hours, workType: record.workType, rate: record.rate, value: record.value,
+            design: record.design, unit: record.unit, note: record.note, reverses: record.reverses,
+            recordedAt: record.recordedAt, previousHash: previous, hash: HashChain.hash(seq: seq, record: record, previous: previous),
+            quantity: record.quantity, gift: record.gift, lots: record.lots)
     }
 
     /// The newest event's sequence number and hash (0 and the genesis hash in an empty ledger).
@@ -39,9 +60,23 @@ extension SQLLedgerStore {
 
     public func event(_ id: Int64) async throws(LedgerError) -> ContributionEvent? {
         try await inTransaction { s throws(LedgerError) in
-            try await s.query("SELECT \(Rows.events.list) FROM events WHERE seq = ?", [.integer(id)])
-                .first.map { row throws(LedgerError) in try Rows.event(row) }
+            guard let row = try await s.query("SELECT \(Rows.events.list) FROM events WHERE seq = ?", [.integer(id)]).first else {
+                return nil
+            }
+            let lots = try await Self.eventLots("SELECT \(Rows.eventLots.list) FROM event_lots WHERE event = ? ORDER BY position",
+                                                [.integer(id)], s)
+            return try Rows.event(row, lots: lots[id])
         }
+    }
+
+    /// The lots each event of the rows selected is shared across, by event.
+    static func eventLots(_ sql: String, _ arguments: [SQLValue], _ s: any SQLSession) async throws(LedgerError) -> [Int64: [LotSplit]] {
+        var lots = [Int64: [LotSplit]]()
+        for row in try await s.query(sql, arguments) {
+            let (event, split) = try Rows.eventLot(row)
+            lots[event, default: []].append(split)
+        }
+        return lots
     }
 
     public func events(project: String?) async throws(LedgerError) -> [ContributionEvent] {
@@ -54,8 +89,20 @@ extension SQLLedgerStore {
         } else {
             try await s.query("SELECT \(Rows.events.list) FROM events ORDER BY seq", [])
         }
+        let columns = Rows.eventLots.columns.map { "l.\($0)" }.joined(separator: ", ")
+        let lots = if let project {
+            try await eventLots("SELECT \(columns) FROM event_lots l JOIN events e ON e.seq = l.event WHERE e.project = ? ORDER BY l.event, l.position",
+                                [.text(project)], s)
+        } else {
+            try await eventLots("SELECT \(Rows.eventLots.list) FROM event_lots ORDER BY event, position", [], s)
+        }
         var events = [ContributionEvent]()
-        for row in rows { events.append(try Rows.event(row)) }
+        events.reserveCapacity(rows.count)
+        for row in rows {
+            var event = try Rows.event(row)
+            event.lots = lots[event.id]
+            events.append(event)
+        }
         return events
     }
 

@@ -17,6 +17,14 @@ public enum SQLValue: Sendable, Hashable {
 public protocol SQLSession: Sendable {
     func execute(_ sql: String, _ arguments: [SQLValue]) async throws(LedgerError)
     func query(_ sql: String, _ arguments: [SQLValue]) async throws(LedgerError) -> [[SQLValue]]
+    /// Runs one statement once per argument list, in order (a distribution's claims, a bulk append's events).
+    func executeMany(_ sql: String, _ argumentLists: [[SQLValue]]) async throws(LedgerError)
+}
+
+extension SQLSession {
+    public func executeMany(_ sql: String, _ argumentLists: [[SQLValue]]) async throws(LedgerError) {
+        for arguments in argumentLists { try await execute(sql, arguments) }
+    }
 }
 
 public protocol SQLDatabase: Sendable {

@@ -123,6 +123,15 @@ enum Schema {
             "ALTER TABLE events ADD COLUMN quantity_unit TEXT",
             "ALTER TABLE events ADD COLUMN gift BIGINT",
         ]),
+        // Version 8: work shared across lots, one row per lot with its weight. No earlier event has rows here, and
+        // the hash covers the lots only when there are some, so every earlier event and distribution verifies as before.
+        Migration(version: 8, statements: [
+            """
+            CREATE TABLE event_lots (event BIGINT NOT NULL REFERENCES events(seq), position BIGINT NOT NULL,
+              lot TEXT NOT NULL REFERENCES lots(id), weight TEXT NOT NULL, PRIMARY KEY (event, position))
+            """,
+            "CREATE INDEX event_lots_by_lot ON event_lots (lot)",
+        ]),
     ]
 
     static func migrate(_ database: any SQLDatabase) async throws(LedgerError) {

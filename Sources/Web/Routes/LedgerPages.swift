@@ -19,13 +19,12 @@ enum LedgerPages {
         var h = "<h1>Unit <span id=\"serial\">\(escape(r.unit.serial))</span></h1>"
         h += "<p>Design <b>\(escape(r.unit.design))</b></p>"
         h += "<h2>Contributions to this unit</h2>"
-        h += table(["#", "date", "agent", "kind", "value"], r.contributions.map {
-            ["\($0.id)", $0.date.text, "<a href=\"/ledger/agent/\(escape($0.agent))\">\(escape($0.agent))</a>", $0.kind.rawValue, value($0.value, currencies[$0.project])]
-        })
+        h += contributions(r.contributions, currencies: currencies, product: r.unit.serial)
         if r.sales.isEmpty { h += "<p>Not sold yet.</p>" }
         for s in r.sales {
             let c = s.sale.currency
             h += "<h2>Sale \(s.sale.id) on \(s.sale.date.text) to \(escape(s.sale.buyer))</h2>"
+            if s.sale.lines != nil || s.sale.quantity != nil { h += saleLines(s.sale) }
             h += "<table class=\"totals\"><tr><th>price</th><td class=\"price\">\(money(s.sale.price, c))</td></tr>"
             h += "<tr><th>direct costs</th><td>\(money(s.sale.directCosts, c))</td></tr>"
             h += "<tr><th>distributable</th><td class=\"distributable\">\(money(s.sale.distributable, c))</td></tr>"
@@ -45,6 +44,44 @@ enum LedgerPages {
             })
         }
         return page("Unit \(r.unit.serial)", h)
+    }
+
+    /// Each contribution with what was given (its quantity and unit of measure), whether it was a gift, and for
+    /// one shared across lots the part `product` carries.
+    static func contributions(_ events: [ContributionEvent], currencies: [String: Currency], product: String? = nil) -> String {
+        table(["#", "date", "agent", "kind", "value", "quantity", "gift", "shared"], events.map { e in
+            var shared = ""
+            if let lots = e.lots, let product, let part = e.part(in: product) {
+                shared = "\(part.numerator / gcd(part.numerator, part.denominator))/\(part.denominator / gcd(part.numerator, part.denominator)) of "
+                    + lots.map { escape($0.lot) }.joined(separator: ", ")
+            }
+            return ["\(e.id)", e.date.text, "<a href=\"/ledger/agent/\(escape(e.agent))\">\(escape(e.agent))</a>", e.kind.rawValue,
+                    value(e.value, currencies[e.project]), e.quantity.map { "\($0.amount) \(escape($0.measure))" } ?? "",
+                    e.gift ? "<span class=\"gift\">gift</span>" : "", shared]
+        })
+    }
+
+    private static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 { b == 0 ? max(a, 1) : gcd(b, a % b) }
+
+    /// What a sale sold, line by line: the product, how much of it (a unit is one, whole) and the line's price.
+    static func saleLines(_ sale: Sale) -> String {
+        "<table class=\"lines\">" + "<tr><th>line</th><th>product</th><th>quantity</th><th>price</th></tr>"
+            + sale.productLines.enumerated().map { index, line in
+                "<tr><td>\(index + 1)</td><td><a href=\"/ledger/unit/\(escape(line.unit))\">\(escape(line.unit))</a></td>"
+                    + "<td>\(line.quantity.map(String.init) ?? "1 (unit)")</td><td>\(money(line.price, sale.currency))</td></tr>"
+            }.joined() + "</table>"
+    }
+
+    /// Every lot: produced, sold, written off, what remains, its unit of measure and expiry.
+    static func lots(_ stocks: [LotStock]) -> String {
+        var h = "<h1>Lots</h1>"
+        h += table(["lot", "design", "produced", "sold", "written off", "remaining", "unit", "expires"], stocks.map {
+            ["<a href=\"/ledger/unit/\(escape($0.lot.id))\">\(escape($0.lot.id))</a>", escape($0.lot.design), "\($0.lot.quantity)",
+             "\($0.sold)", "\($0.writtenOff)", "<span class=\"remaining\">\($0.available)</span>", escape($0.lot.measure),
+             $0.lot.expires?.text ?? ""]
+        })
+        if stocks.isEmpty { h += "<p>No lots yet.</p>" }
+        return page("Lots", h)
     }
 
     static func agent(_ r: AgentReport, name: String?) -> String {
@@ -115,7 +152,7 @@ enum LedgerPages {
         """
         <!doctype html><html><head><meta charset="utf-8"><title>\(escape(title)) · mosquito</title>
         <link rel="stylesheet" href="/assets/style.css"></head><body>
-        <nav><a href="/">live</a> <a href="/ledger">ledger</a> <a href="/ledger/contribute">log a contribution</a></nav>
+        <nav><a href="/">live</a> <a href="/ledger">ledger</a> <a href="/ledger/lots">lots</a> <a href="/ledger/contribute">log a contribution</a></nav>
         <main>\(body)</main></body></html>
         """
     }

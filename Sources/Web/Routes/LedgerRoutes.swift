@@ -17,6 +17,10 @@ struct ContributionBody: Codable {
     var unit: String?
     /// A lot the contribution went into (`POST /api/ledger/lots`).
     var lot: String?
+    /// Two or more lots the contribution is shared across, instead of `lot`.
+    var lots: [String]?
+    /// One weight per lot of `lots`; absent, they share by their produced quantities.
+    var split: [LedgerDecimal]?
     var note: String?
     /// What was given, in a unit of measure (12 kg of lentils), beside its value.
     var quantity: EventQuantity?
@@ -92,7 +96,7 @@ extension WebServer {
             let draft = ContributionDraft(
                 date: body.date, agent: agent, project: body.project, kind: body.kind, hours: body.hours,
                 workType: body.workType, value: body.value, design: body.design, unit: body.unit, lot: body.lot, note: body.note,
-                quantity: body.quantity, gift: body.gift ?? false)
+                quantity: body.quantity, gift: body.gift ?? false, lots: body.lots ?? [], split: body.split)
             return try await self.ledgerCall(status: .created) { try await $0.contribute(draft) }
         }
         router.get("/api/ledger/sales", .read) { request, _ in

@@ -52,11 +52,11 @@ extension WebServer {
             do throws(LedgerError) {
                 let agents = try await ledger.store.agents()
                 let sales = try await ledger.store.sales(project: nil)
-                var h = "<h1>Ledger</h1><h2>Units sold</h2>"
-                h += LedgerPages.table(["sale", "unit", "date", "price"], sales.map {
-                    ["\($0.id)", "<a href=\"/ledger/unit/\(LedgerPages.escape($0.unit))\">\(LedgerPages.escape($0.unit))</a>",
-                     $0.date.text, LedgerPages.money($0.price, $0.currency)]
+                var h = "<h1>Ledger</h1><h2>Sales</h2>"
+                h += LedgerPages.table(["sale", "lines", "date", "price"], sales.map {
+                    ["\($0.id)", LedgerPages.saleLines($0), $0.date.text, LedgerPages.money($0.price, $0.currency)]
                 })
+                h += "<p><a href=\"/ledger/lots\">lots: produced, sold, written off, remaining</a></p>"
                 for p in Set(sales.map(\.project)).sorted() {
                     h += "<p><a href=\"/ledger/equation/\(LedgerPages.escape(p))\">value equation of \(LedgerPages.escape(p))</a></p>"
                 }
@@ -64,6 +64,14 @@ extension WebServer {
                     ["<a href=\"/ledger/agent/\(LedgerPages.escape($0.id))\">\(LedgerPages.escape($0.id))</a>", LedgerPages.escape($0.name), $0.kind.rawValue]
                 })
                 return WebResources.html(LedgerPages.page("Ledger", h))
+            } catch { throw WebError(error) }
+        }
+        router.get("/ledger/lots", .read) { _, _ in
+            let ledger = try self.requireLedger()
+            do throws(LedgerError) {
+                var stocks = [LotStock]()
+                for lot in try await ledger.store.lots() { stocks.append(try await ledger.lotStock(lot.id)) }
+                return WebResources.html(LedgerPages.lots(stocks))
             } catch { throw WebError(error) }
         }
         router.get("/ledger/unit/:serial", .read) { _, context in

@@ -13,7 +13,9 @@ struct ContributeCommand: AsyncParsableCommand {
     @Option(help: "Value in the project's currency, e.g. 185.40 (not for work).") var value: String?
     @Option var design: String?
     @Option var unit: String?
-    @Option(help: "A lot the contribution went into (`ledger lot add`).") var lot: String?
+    @Option(help: "A lot the contribution went into (`ledger lot add`); repeat to share it across lots (by their produced quantities unless --split).")
+    var lot: [String] = []
+    @Option(help: "With several --lot: one weight per lot, in their order, e.g. 0.6,0.4.") var split: String?
     @Option(help: "What was given, as a decimal in --measure, e.g. 12 (kg of lentils); beside its value.") var quantity: String?
     @Option(help: "The quantity's unit of measure: one, box, portion, kg, g, l, ml or h.") var measure: String?
     @Flag(help: "A gift: recorded, but creates no claim (a gift other than work may have no --value).") var gift = false
@@ -52,8 +54,21 @@ struct ContributeCommand: AsyncParsableCommand {
             }
             let event = try await ledger.contribute(ContributionDraft(
                 date: date ?? todayUTC(), agent: agent, project: project, kind: kind, hours: parsedHours,
-                workType: workType, value: minor, design: design, unit: unit, lot: lot, note: note, quantity: given, gift: gift))
+                workType: workType, value: minor, design: design, unit: unit, lot: lot.count == 1 ? lot[0] : nil, note: note,
+                quantity: given, gift: gift, lots: lot.count > 1 ? lot : [], split: try split.map(Self.weights)))
             options.emit(event) { "event \(event.id) recorded: \(event.kind.rawValue) by \(event.agent), value \(event.value) minor units" }
+        }
+    }
+}
+
+extension ContributeCommand {
+    /// `--split 0.6,0.4`: decimals separated by commas.
+    static func weights(_ text: String) throws(LedgerError) -> [LedgerDecimal] {
+        try text.split(separator: ",", omittingEmptySubsequences: false).map { part throws(LedgerError) in
+            guard let weight = LedgerDecimal(String(part)) else {
+                throw .invalid("split: '\(part)' is not a decimal like 0.6 with at most 6 decimals and 12 digits")
+            }
+            return weight
         }
     }
 }

@@ -20,7 +20,9 @@ struct WebFixture {
     let tokens: [Role: String]
     let agents: [Role: String]
 
-    static func make(devices deviceURIs: [String] = [simURI], streamRate: UInt32? = 1000, demoLedger: Bool = true) async throws -> WebFixture {
+    /// `foodNetwork`: the ledger holds the community kitchen (`ledger demo --network food`) instead of the Mosquito demo.
+    static func make(devices deviceURIs: [String] = [simURI], streamRate: UInt32? = 1000, demoLedger: Bool = true,
+                     foodNetwork: Bool = false) async throws -> WebFixture {
         let folder = NSTemporaryDirectory() + "mosquito-web-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var store = try TokenStore(path: folder + "/tokens.json")
@@ -38,7 +40,7 @@ struct WebFixture {
         var ledger: Ledger?
         if demoLedger {
             let l = try await Ledger.open(folder + "/ledger.sqlite")
-            _ = try await l.runDemo()
+            _ = foodNetwork ? try await l.runFoodDemo() : try await l.runDemo()
             ledger = l
         }
         let server = WebServer(
