@@ -33,7 +33,7 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.startMeasurement()
             let report = try await fixture.ledger.store.verifyChain()
             benchmark.stopMeasurement()
-            precondition(report.isIntact && report.events == events + 0 && report.recomputed == 1, "\(report)")
+            precondition(report.isIntact && report.events == events && report.recomputed == 1, "\(report)")
         }
     }
 }

@@ -127,6 +127,10 @@ struct SaleLinesCLITests {
             let result = try ledger(record + options)
             #expect(result.status == 1 && result.stderr == message + "\n", "\(options): \(result.stderr)")
         }
+        // One sale, one currency: lines in euros for a project in dollars are refused whole.
+        let euros = try ledger(["sale", "record", "--project", "p", "--currency", "EUR", "--buyer", "lab", "--date", "2026-06-01",
+                                "--line", "U1=1.00", "--line", "dal:2=1.00"])
+        #expect(euros.status == 1 && euros.stderr == "error: sale currency EUR does not match the project's currency CAD\n", "\(euros.stderr)")
         #expect(try ledger(["export", "--table", "lines"]).stdout.split(separator: "\n").count == 1)
         let recorded = try ledger(record + ["--line", "U1=300.00", "--line", "dal:10=100.00"])
         #expect(recorded.status == 0 && recorded.stdout == "sale 1 recorded: 2 lines for 400.00 CAD\n", "\(recorded.stderr)")

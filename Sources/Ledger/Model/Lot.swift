@@ -59,6 +59,17 @@ public struct LotStock: Sendable, Hashable, Codable {
     }
 }
 
+/// A lot as shown: what of it is sold, written off and still for sale, and each write-off.
+public struct LotReport: Sendable, Encodable {
+    public var lot: Lot
+    public var sold: Int64
+    public var writtenOff: Int64
+    public var available: Int64
+    public var writeOffs: [LotWriteOff]
+
+    public var stock: LotStock { LotStock(lot: lot, sold: sold, writtenOff: writtenOff) }
+}
+
 /// The part of a lot one sale sells, as the engine takes it: the lot's contributions count for `sold ÷ produced`.
 public struct LotShare: Sendable, Hashable {
     public var sold: Int64

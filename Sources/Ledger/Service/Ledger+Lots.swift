@@ -22,6 +22,13 @@ extension Ledger {
         return try await store.insertWriteOff(lot: lot, quantity: quantity, date: date, reason: reason)
     }
 
+    /// What `lot show` and `GET /api/ledger/lots/{id}` show: the lot's stock and each write-off.
+    public func lotReport(_ id: String) async throws(LedgerError) -> LotReport {
+        let stock = try await lotStock(id)
+        return LotReport(lot: stock.lot, sold: stock.sold, writtenOff: stock.writtenOff, available: stock.available,
+                         writeOffs: try await store.writeOffs(lot: id))
+    }
+
     public func lotStock(_ id: String) async throws(LedgerError) -> LotStock {
         guard let stock = try await store.lotStock(id) else { throw .notFound("no lot '\(id)'") }
         return stock

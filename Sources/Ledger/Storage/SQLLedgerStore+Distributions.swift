@@ -18,11 +18,7 @@ extension SQLLedgerStore {
 
     public func distributions(project: String?) async throws(LedgerError) -> [Distribution] {
         try await inTransaction { s throws(LedgerError) in
-            let rows = if let project {
-                try await s.query("SELECT sale FROM distributions WHERE project = ? ORDER BY sale", [.text(project)])
-            } else {
-                try await s.query("SELECT sale FROM distributions ORDER BY sale", [])
-            }
+            let rows = try await Self.rows("sale", of: "distributions", in: project, orderedBy: "sale", s)
             var result = [Distribution]()
             for row in rows {
                 var r = RowReader(row, RowSource("distributions", "sale", key: "sale"))

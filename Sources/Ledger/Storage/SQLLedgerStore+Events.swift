@@ -69,6 +69,15 @@ extension SQLLedgerStore {
         }
     }
 
+    /// `columns` of every row of `table` in `project` (every project when nil), ordered by `order`.
+    static func rows(_ columns: String, of table: String, in project: String?, orderedBy order: String,
+                     _ s: any SQLSession) async throws(LedgerError) -> [[SQLValue]] {
+        if let project {
+            return try await s.query("SELECT \(columns) FROM \(table) WHERE project = ? ORDER BY \(order)", [.text(project)])
+        }
+        return try await s.query("SELECT \(columns) FROM \(table) ORDER BY \(order)", [])
+    }
+
     /// The lots each event of the rows selected is shared across, by event.
     static func eventLots(_ sql: String, _ arguments: [SQLValue], _ s: any SQLSession) async throws(LedgerError) -> [Int64: [LotSplit]] {
         var lots = [Int64: [LotSplit]]()
@@ -84,11 +93,7 @@ extension SQLLedgerStore {
     }
 
     static func events(project: String?, _ s: any SQLSession) async throws(LedgerError) -> [ContributionEvent] {
-        let rows = if let project {
-            try await s.query("SELECT \(Rows.events.list) FROM events WHERE project = ? ORDER BY seq", [.text(project)])
-        } else {
-            try await s.query("SELECT \(Rows.events.list) FROM events ORDER BY seq", [])
-        }
+        let rows = try await Self.rows(Rows.events.list, of: "events", in: project, orderedBy: "seq", s)
         let columns = Rows.eventLots.columns.map { "l.\($0)" }.joined(separator: ", ")
         let lots = if let project {
             try await eventLots("SELECT \(columns) FROM event_lots l JOIN events e ON e.seq = l.event WHERE e.project = ? ORDER BY l.event, l.position",

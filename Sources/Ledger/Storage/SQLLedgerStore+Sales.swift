@@ -95,11 +95,7 @@ extension SQLLedgerStore {
 
     public func sales(project: String?) async throws(LedgerError) -> [Sale] {
         try await inTransaction { s throws(LedgerError) in
-            let rows = if let project {
-                try await s.query("SELECT \(Rows.sales.list) FROM sales WHERE project = ? ORDER BY id", [.text(project)])
-            } else {
-                try await s.query("SELECT \(Rows.sales.list) FROM sales ORDER BY id", [])
-            }
+            let rows = try await Self.rows(Rows.sales.list, of: "sales", in: project, orderedBy: "id", s)
             var sales = [Sale]()
             for row in rows { sales.append(try await Self.withLines(try Rows.sale(row), s)) }
             return sales

@@ -17,42 +17,27 @@ struct WriteOffBody: Codable {
     var date: LedgerDate
 }
 
-/// What `ledger lot show` shows: the lot, what of it is sold, written off and still for sale, and each write-off.
-struct LotView: Encodable {
-    var lot: Lot
-    var sold: Int64
-    var writtenOff: Int64
-    var available: Int64
-    var writeOffs: [LotWriteOff]
-
-    static func of(_ id: String, in ledger: Ledger) async throws(LedgerError) -> LotView {
-        let stock = try await ledger.lotStock(id)
-        return LotView(lot: stock.lot, sold: stock.sold, writtenOff: stock.writtenOff, available: stock.available,
-                       writeOffs: try await ledger.store.writeOffs(lot: id))
-    }
-}
-
 extension WebServer {
     /// Lots (docs/ledger.md, "Lots"): the custodian, who records what is sold, also registers what can be sold
     /// and closes what spoiled, so both writes take the sale's role.
     func addLotRoutes(to router: Routes) {
         router.get("/api/ledger/lots", .read) { _, _ in
             try await self.ledgerCall { ledger throws(LedgerError) in
-                var views = [LotView]()
-                for lot in try await ledger.store.lots() { views.append(try await LotView.of(lot.id, in: ledger)) }
-                return views
+                var reports = [LotReport]()
+                for lot in try await ledger.store.lots() { reports.append(try await ledger.lotReport(lot.id)) }
+                return reports
             }
         }
         router.get("/api/ledger/lots/:id", .read) { _, context in
             let id = try context.parameters.require("id")
-            return try await self.ledgerCall { ledger throws(LedgerError) in try await LotView.of(id, in: ledger) }
+            return try await self.ledgerCall { ledger throws(LedgerError) in try await ledger.lotReport(id) }
         }
         router.post("/api/ledger/lots", .write(.recordSale)) { request, _ in
             let body = try await JSON.decode(LotBody.self, from: request)
             return try await self.ledgerCall(status: .created) { ledger throws(LedgerError) in
                 try await ledger.addLot(id: body.id, design: body.design, quantity: body.quantity, measure: body.measure,
                                         expires: body.expires)
-                return try await LotView.of(body.id, in: ledger)
+                return try await ledger.lotReport(body.id)
             }
         }
         router.post("/api/ledger/lots/:id/write-offs", .write(.recordSale)) { request, context in

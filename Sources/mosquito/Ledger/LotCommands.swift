@@ -46,22 +46,11 @@ struct LotCommand: AsyncParsableCommand {
         @OptionGroup var options: LedgerOptions
         @Option var lot: String
 
-        struct Shown: Encodable {
-            var lot: Lot
-            var sold: Int64
-            var writtenOff: Int64
-            var available: Int64
-            var writeOffs: [LotWriteOff]
-        }
-
         func run() async throws {
             try await options.run { ledger throws(LedgerError) in
-                let stock = try await ledger.lotStock(lot)
-                let writeOffs = try await ledger.store.writeOffs(lot: lot)
-                let shown = Shown(lot: stock.lot, sold: stock.sold, writtenOff: stock.writtenOff,
-                                  available: stock.available, writeOffs: writeOffs)
-                options.emit(shown) {
-                    ([stock.summary] + writeOffs.map { "  written off \($0.quantity) on \($0.date): \($0.reason)" })
+                let report = try await ledger.lotReport(lot)
+                options.emit(report) {
+                    ([report.stock.summary] + report.writeOffs.map { "  written off \($0.quantity) on \($0.date): \($0.reason)" })
                         .joined(separator: "\n")
                 }
             }
