@@ -28,31 +28,24 @@ public final class Archiver: Sendable {
         public var startIndex: UInt64
     }
 
-    /// What to collect and where to write it: the command line's choices, as one value.
+    /// What to collect and where to write it: the command line's choices, as one value (set what differs from
+    /// the defaults, as with ``MQTTOptions``).
     public struct Settings: Sendable {
         public var broker: BrokerURL
+        public var directory: String
         /// nil: every site (`+`).
         public var site: String?
         /// nil: every device of the site.
         public var devices: Set<String>?
-        public var directory: String
         /// The secret edges accept on their rows API (`serve --archive-token-file`); nil: no back-fill.
         public var edgeToken: String?
         /// Recorded in each file's provenance.
-        public var commandLine: [String]
-        public var softwareVersion: String
+        public var commandLine: [String] = []
+        public var softwareVersion = ""
 
-        public init(
-            broker: BrokerURL, site: String?, devices: Set<String>?, directory: String, edgeToken: String? = nil,
-            commandLine: [String], softwareVersion: String
-        ) {
+        public init(broker: BrokerURL, directory: String) {
             self.broker = broker
-            self.site = site
-            self.devices = devices
             self.directory = directory
-            self.edgeToken = edgeToken
-            self.commandLine = commandLine
-            self.softwareVersion = softwareVersion
         }
     }
 

@@ -67,9 +67,12 @@ struct ArchiveCommand: ParsableCommand {
         let chosenSite = site ?? (url.site.isEmpty ? nil : url.site)
         let archiver: Archiver
         do throws(MQTTError) {
-            let settings = Archiver.Settings(
-                broker: url, site: chosenSite, devices: serials, directory: output, edgeToken: edgeToken,
-                commandLine: CommandLine.arguments, softwareVersion: MosquitoVersion.string)
+            var settings = Archiver.Settings(broker: url, directory: output)
+            settings.site = chosenSite
+            settings.devices = serials
+            settings.edgeToken = edgeToken
+            settings.commandLine = CommandLine.arguments
+            settings.softwareVersion = MosquitoVersion.string
             let hooks = Archiver.Hooks(
                 report: { Console.error("archive: \($0)") },
                 opened: { o in
