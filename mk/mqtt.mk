@@ -20,3 +20,11 @@ mqtt-test-deps: mqtt-deps
 
 deps: mqtt-deps
 test-deps: mqtt-test-deps
+
+# An archive's lossless throughput against mosquitto_sub's on the same broker, and edge→subscriber latency at 1 kHz
+# (Benchmarks/README.md, "MQTT"). Release build; BENCH_MQTT_DEVICES and BENCH_MQTT_SECONDS choose the ladder.
+.PHONY: bench-mqtt
+bench-mqtt: mqtt-test-deps
+	swift build -c release --product mosquito
+	.venv/bin/python3 Benchmarks/mqtt/mqtt_bench.py --binary .build/release/mosquito \
+		--devices $${BENCH_MQTT_DEVICES:-1,2,4,8,12} --seconds $${BENCH_MQTT_SECONDS:-10}

@@ -28,44 +28,61 @@ public final class Archiver: Sendable {
         public var startIndex: UInt64
     }
 
-    public let broker: BrokerURL
-    /// nil: every site (`+`).
-    public let site: String?
-    public let devices: Set<String>?
-    public let directory: String
-    /// The secret edges accept on their rows API (`serve --archive-token-file`); nil: no back-fill.
-    public let edgeToken: String?
-    private let client: MQTTClient
-    private let state: Mutex<ArchiveState>
-    private let report: @Sendable (String) -> Void
-    private let closedRun: @Sendable (Closed) -> Void
-    /// Told of each run's file as it opens.
-    public var opened: @Sendable (Opened) -> Void {
-        get { openedBox.withLock { $0 } }
-        set { openedBox.withLock { $0 = newValue } }
-    }
-    private let openedBox = Mutex<@Sendable (Opened) -> Void>({ _ in })
+    /// What to collect and where to write it: the command line's choices, as one value (set what differs from
+    /// the defaults, as with ``MQTTOptions``).
+    public struct Settings: Sendable {
+        public var broker: BrokerURL
+        public var directory: String
+        /// nil: every site (`+`).
+        public var site: String?
+        /// nil: every device of the site.
+        public var devices: Set<String>?
+        /// The secret edges accept on their rows API (`serve --archive-token-file`); nil: no back-fill.
+        public var edgeToken: String?
+        /// Recorded in each file's provenance.
+        public var commandLine: [String] = []
+        public var softwareVersion = ""
 
-    /// `report` gets one line per notable thing (a run opened or a message refused); `closed` each finished run.
-    public init(
-        broker: BrokerURL, site: String?, devices: Set<String>?, directory: String, options: MQTTOptions,
-        commandLine: [String], softwareVersion: String, edgeToken: String? = nil,
-        report: @escaping @Sendable (String) -> Void, closed: @escaping @Sendable (Closed) -> Void
-    ) throws(MQTTError) {
-        self.edgeToken = edgeToken
-        self.broker = broker
-        self.site = site
-        self.devices = devices
-        self.directory = directory
-        self.report = report
-        closedRun = closed
-        let state = Mutex(ArchiveState(commandLine: commandLine, softwareVersion: softwareVersion))
-        self.state = state
+        public init(broker: BrokerURL, directory: String) {
+            self.broker = broker
+            self.directory = directory
+        }
+    }
+
+    /// Who hears about what: `report` one line per notable thing (a refused message, a back-fill), `opened` each
+    /// run's file as it opens, `closed` each finished run.
+    public struct Hooks: Sendable {
+        public var report: @Sendable (String) -> Void
+        public var opened: @Sendable (Opened) -> Void = { _ in }
+        public var closed: @Sendable (Closed) -> Void
+
+        public init(
+            report: @escaping @Sendable (String) -> Void, opened: @escaping @Sendable (Opened) -> Void = { _ in },
+            closed: @escaping @Sendable (Closed) -> Void
+        ) {
+            self.report = report
+            self.opened = opened
+            self.closed = closed
+        }
+    }
+
+    public let settings: Settings
+    var broker: BrokerURL { settings.broker }
+    var devices: Set<String>? { settings.devices }
+    var directory: String { settings.directory }
+    var edgeToken: String? { settings.edgeToken }
+    private let hooks: Hooks
+    private let client: MQTTClient
+    private let state = Mutex(ArchiveState())
+
+    public init(settings: Settings, options: MQTTOptions, hooks: Hooks) throws(MQTTError) {
+        self.settings = settings
+        self.hooks = hooks
         let box = ArchiverBox()
         var o = options
-        if o.clientID.isEmpty { o.clientID = "mosquito-archive-\(site ?? "all")" }
+        if o.clientID.isEmpty { o.clientID = "mosquito-archive-\(settings.site ?? "all")" }
         o.persistentSession = true
-        let pattern = "\(DeviceTopics.root)/\(site ?? "+")/+/+"
+        let pattern = "\(DeviceTopics.root)/\(settings.site ?? "+")/+/+"
         client = try MQTTClient(
             options: o,
             onConnect: { _ in try? box.client?.subscribe(pattern, qos: .atLeastOnce) },
@@ -73,6 +90,8 @@ public final class Archiver: Sendable {
         box.client = client
         box.archiver = self
     }
+
+    private func report(_ line: String) { hooks.report(line) }
 
     public func start() throws(MQTTError) { try client.start(host: broker.host, port: broker.port) }
 
@@ -173,7 +192,7 @@ public final class Archiver: Sendable {
                 do throws(RecordingError) {
                     d.run = try ArchivedRun(
                         path: path, meta: meta, metaID: id, uri: "\(broker.scheme.rawValue)://\(broker.host):\(broker.port)/\(siteName)/\(serial)",
-                        commandLine: s.commandLine, softwareVersion: s.softwareVersion, startIndex: continuation?.startIndex ?? 0)
+                        commandLine: settings.commandLine, softwareVersion: settings.softwareVersion, startIndex: continuation?.startIndex ?? 0)
                 } catch {
                     return "\(serial): cannot create \(path): \(error)"
                 }
@@ -185,7 +204,7 @@ public final class Archiver: Sendable {
                     firstPath: continuation != nil ? resumed?.firstPath ?? path : path, path: path, part: continuation?.part ?? 1,
                     metaID: hex, source: d.run?.source)
                 d.run?.marker.write(folder: folder, serial: serial)
-                opened(Opened(serial: serial, path: path, startIndex: continuation?.startIndex ?? 0))
+                hooks.opened(Opened(serial: serial, path: path, startIndex: continuation?.startIndex ?? 0))
             }
             do throws(RecordingError) {
                 try d.run?.append(message, fill: d.run.flatMap { filler(for: $0, serial: serial) })
@@ -217,7 +236,8 @@ public final class Archiver: Sendable {
     /// Back-fill for `run`'s gaps from its edge's file, when the edge said where and this archive has a token.
     private func filler(for run: ArchivedRun, serial: String) -> ((Range<UInt64>) -> [DataMessage])? {
         guard let source = run.source, let token = edgeToken else { return nil }
-        return { [report] missing in
+        let report = hooks.report
+        return { missing in
             do throws(EdgeRows.Failure) {
                 let rows = try backfill(missing, from: source, token: token)
                 let n = rows.reduce(0) { $0 + $1.indices.count }
@@ -245,7 +265,7 @@ public final class Archiver: Sendable {
         }
         do throws(RecordingError) { try run.close() } catch { report("\(serial): closing \(run.path): \(error)") }
         if finished { RunMarker.remove(folder: (run.marker.path as NSString).deletingLastPathComponent, serial: serial) }
-        closedRun(Closed(serial: serial, path: run.path, samples: run.samples, gaps: run.gapCount, backfilled: run.backfilled))
+        hooks.closed(Closed(serial: serial, path: run.path, samples: run.samples, gaps: run.gapCount, backfilled: run.backfilled))
     }
 
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
@@ -283,8 +303,6 @@ public final class Archiver: Sendable {
 }
 
 struct ArchiveState: @unchecked Sendable {
-    var commandLine: [String]
-    var softwareVersion: String
     var devices: [String: DeviceState] = [:]
 }
 

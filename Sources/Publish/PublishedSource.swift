@@ -17,23 +17,13 @@ public struct PublishedSource: Sendable {
     public var clock: @Sendable () -> ClockMapping?
     /// Where the stream ends, when the owner knows (a run of a given duration): samples missing at the very
     /// end show as no index jump, so the publisher says them from this.
-    public var endIndex: @Sendable () -> UInt64?
+    public var endIndex: @Sendable () -> UInt64? = { nil }
     /// Where an archive fetches rows the broker lost: the base URL of the edge's `serve` (docs/mqtt.md
     /// "Back-fill"); nil when the edge serves no HTTP API. It may be known only once the server listens.
-    public var api: @Sendable () -> String?
+    public var api: @Sendable () -> String? = { nil }
 
-    public init(
-        describe: @escaping @Sendable (String) -> DeviceMeta, mode: @escaping @Sendable () -> String,
-        recordingFile: @escaping @Sendable () -> String?, clock: @escaping @Sendable () -> ClockMapping?,
-        endIndex: @escaping @Sendable () -> UInt64? = { nil }, api: @escaping @Sendable () -> String? = { nil }
-    ) {
-        self.endIndex = endIndex
-        self.api = api
-        self.describe = describe
-        self.mode = mode
-        self.recordingFile = recordingFile
-        self.clock = clock
-    }
+    // Made by ``recording(_:output:softwareVersion:certificate:)`` and ``hub(_:api:)`` only, through the
+    // memberwise initialiser.
 
     /// A device of a recording run: always recording, to `output`.
     public static func recording(

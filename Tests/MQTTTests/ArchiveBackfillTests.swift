@@ -135,6 +135,37 @@ import TestSupport
         #expect(!line.contains(" 0 network gaps") && !line.contains("back-filled"), "\(line)")
     }
 
+    /// `serve --archive DIR` lists an archive's recordings beside its own as `archive.SITE.FILE.h5` and reads them
+    /// through the same recording routes; a new recording may not take such a name.
+    @Test func serveShowsAnArchiveBesideItsOwnRecordings() throws {
+        let folder = scratchPath("served-archive")
+        let site = folder + "/archive/lab13"
+        try FileManager.default.createDirectory(atPath: site, withIntermediateDirectories: true)
+        let recorded = try Processes.mosquito([
+            "record", "--device", "sim?serial=ARC-1", "--duration", "1", "--output", site + "/ARC-1-20260101T000000Z.h5",
+        ])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let token = try Processes.mosquito([
+            "serve", "token", "create", "--agent", "ops", "--role", "operator", "--tokens", folder + "/tokens.json",
+        ]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let serve = try Processes.Running(TestEnvironment.mosquito.path, [
+            "serve", "--device", "sim?serial=LOCAL-1", "--idle", "--bind", "127.0.0.1:0", "--recordings", folder + "/rec",
+            "--tokens", folder + "/tokens.json", "--archive", folder + "/archive",
+        ])
+        let p = serve.process
+        #expect(waitFor { serve.stdout.contains("mosquito serve: http") || !p.isRunning }, "\(serve.stderrText)")
+        let base = try #require(serve.stdout.split(separator: " ").first { $0.hasPrefix("http://") }).trimmingCharacters(in: .init(charactersIn: "/"))
+        let name = "archive.lab13.ARC-1-20260101T000000Z.h5"
+        let list = try httpGet(base + "/api/recordings", token: nil)
+        #expect(list.status == 200 && String(decoding: list.body, as: UTF8.self).contains(name), "\(String(decoding: list.body, as: UTF8.self))")
+        let summary = try httpGet(base + "/api/recordings/\(name)/summary", token: nil)
+        #expect(summary.status == 200 && String(decoding: summary.body, as: UTF8.self).contains("ARC-1"))
+        let refused = try httpPost(base + "/api/recordings", token: token, json: #"{"device":"LOCAL-1","name":"\#(name)"}"#)
+        #expect(refused == 400)
+        p.terminate()
+        #expect(serve.finish().status == 0)
+    }
+
     private func compare(_ archive: String, _ edges: [String]) throws -> [String: [String: Any]] {
         let script = TestEnvironment.packageRoot + "/Tests/MQTTTests/Support/compare_archive.py"
         let compared = try Processes.Running(TestEnvironment.python, [script, archive] + edges).finish()

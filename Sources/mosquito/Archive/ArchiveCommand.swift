@@ -68,17 +68,22 @@ struct ArchiveCommand: ParsableCommand {
         let chosenSite = site ?? (url.site.isEmpty ? nil : url.site)
         let archiver: Archiver
         do throws(MQTTError) {
-            archiver = try Archiver(
-                broker: url, site: chosenSite, devices: serials, directory: output, options: options,
-                commandLine: CommandLine.arguments, softwareVersion: MosquitoVersion.string, edgeToken: edgeToken,
+            var settings = Archiver.Settings(broker: url, directory: output)
+            settings.site = chosenSite
+            settings.devices = serials
+            settings.edgeToken = edgeToken
+            settings.commandLine = CommandLine.arguments
+            settings.softwareVersion = MosquitoVersion.string
+            let hooks = Archiver.Hooks(
                 report: { Console.error("archive: \($0)") },
+                opened: { o in
+                    Console.line("archiving \(o.serial): \(o.path)\(o.startIndex > 0 ? " (continuing the run from index \(o.startIndex))" : "")")
+                },
                 closed: { c in
                     let filled = c.backfilled > 0 ? ", \(c.backfilled) back-filled from the edge" : ""
                     Console.line("archived \(c.serial): \(c.path) (\(c.samples) samples, \(c.gaps) network gaps\(filled))")
                 })
-            archiver.opened = { o in
-                Console.line("archiving \(o.serial): \(o.path)\(o.startIndex > 0 ? " (continuing the run from index \(o.startIndex))" : "")")
-            }
+            archiver = try Archiver(settings: settings, options: options, hooks: hooks)
             try archiver.start()
         } catch {
             throw CLIError("--broker \(url): \(error)")

@@ -36,6 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
     var requireTokens = false
     @Flag(name: .long, help: "Open the devices but do not start streaming.")
     var idle = false
+    @Option(name: .long, help: "An MQTT archive's folder (`mosquito archive --output`): its recordings are listed and read beside the local ones, as archive.SITE.FILE.h5.")
+    var archive: String?
     @Option(name: .long, help: "File whose first line is a secret an archive presents to back-fill rows (GET /api/recordings/NAME/rows); tokens of --tokens work too.")
     var archiveTokenFile: String?
     @Option(name: .long, help: "Base URL archives reach this server at, published in each device's MQTT status (default: http://BIND-HOST:PORT).")
@@ -95,7 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let folder: RecordingsFolder
-        do throws(WebError) { folder = try RecordingsFolder(directory: recordings) } catch { throw CLIError(error.description) }
+        do throws(WebError) { folder = try RecordingsFolder(directory: recordings, archive: archive) } catch { throw CLIError(error.description) }
         let server = WebServer(
             configuration: .init(
                 host: host, port: port, requireTokensForReads: !loopback || requireTokens, archiveToken: archiveToken),
