@@ -56,7 +56,8 @@ import Testing
         let output = command == "record" ? ["--output", out] : []
         for (args, message) in [(["--duration", "0"], "--duration must be a positive number of seconds"),
                                 (["--duration", "nan"], "--duration must be a positive number of seconds"),
-                                (["--rate", "0"], "--rate must be positive")] {
+                                (["--rate", "0"], "--rate must be positive"),
+                                (["--duration", "1e300"], "--duration × --rate must be fewer than 2^64 samples")] {
             try expectRefused([command, "--device", "sim"] + args + output, output: out, containing: message)
         }
     }
