@@ -13,6 +13,7 @@ enum RecordingAdapter {
                 rateHz: s.pipeline.outputRate,
                 channels: s.channels.map { ChannelDescription(id.channels[$0]) }),
             pipeline: ["acquire \(s.rateHz) Hz"] + s.pipeline.description.stages.map(\.summary),
+            decimation: s.pipeline.spec.decimationFactor,
             calibration: zip(s.channels, s.calibrations).map { c, cal in
                 RecordedCalibration(
                     channel: id.channels[c].name, degree: Int(cal.degree), coefficients: cal.coefficients,

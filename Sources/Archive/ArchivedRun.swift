@@ -56,6 +56,8 @@ final class ArchivedRun {
                     ChannelDescription(name: $0.name, kind: $0.kind, unit: $0.unit, adcBits: $0.adc_bits, rawMin: $0.raw_min, rawMax: $0.raw_max)
                 }),
             pipeline: meta.pipeline,
+            // `data` carries the counts before the edge's pipeline (docs/mqtt.md): every sample is a row here.
+            decimation: 1,
             calibration: meta.calibration.map {
                 RecordedCalibration(
                     channel: $0.channel, degree: $0.degree, coefficients: $0.coefficients,

@@ -14,8 +14,13 @@ struct ReplayDevice: Sendable, Equatable {
     init(_ device: RecordedDevice) throws(ReplayError) {
         let configuration = device.configuration
         // Decimated recordings keep every Nth source row: replaying them would look like constant loss.
-        if let step = device.pipeline.first(where: { $0.hasPrefix("decimate") }) {
-            throw .unsupported("its values were decimated (\(step)); only undecimated recordings replay")
+        switch device.decimation {
+        case 1?: break
+        case let factor?: throw .unsupported("its values were decimated by \(factor); only undecimated recordings replay")
+        case nil:
+            if let step = Self.legacyDecimationStep(device.pipeline) {
+                throw .unsupported("its values were decimated (\(step)); only undecimated recordings replay")
+            }
         }
         guard configuration.rateHz >= 1, configuration.rateHz == configuration.rateHz.rounded(),
               configuration.rateHz <= Double(UInt32.max) else {
@@ -40,6 +45,15 @@ struct ReplayDevice: Sendable, Equatable {
                 throw .unsupported("channel \(record.channel) calibration cannot be sent over MWP/1: \(error)")
             }
         }
+    }
+}
+
+extension ReplayDevice {
+    /// The decimation step of a file written before recordings carried a typed `decimation` attribute: then the
+    /// pipeline's human-readable summaries (`"decimate by 10 (…)"`, or older `"decimate 10"`) are the only record
+    /// of it. Never consulted for a file that has the attribute.
+    static func legacyDecimationStep(_ pipeline: [String]) -> String? {
+        pipeline.first { $0.hasPrefix("decimate") }
     }
 }
 

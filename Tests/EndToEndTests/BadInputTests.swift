@@ -50,6 +50,18 @@ import Testing
         #expect(help.stdout.contains("--buffer"))
     }
 
+    /// `record` and `stream` check `--duration` and `--rate` alike (one option group), before opening anything.
+    @Test(arguments: ["record", "stream"]) func durationAndRateAreCheckedAlike(_ command: String) throws {
+        let out = temporaryPath("x.csv")
+        let output = command == "record" ? ["--output", out] : []
+        for (args, message) in [(["--duration", "0"], "--duration must be a positive number of seconds"),
+                                (["--duration", "nan"], "--duration must be a positive number of seconds"),
+                                (["--rate", "0"], "--rate must be positive"),
+                                (["--duration", "1e300"], "--duration × --rate must be fewer than 2^64 samples")] {
+            try expectRefused([command, "--device", "sim"] + args + output, output: out, containing: message)
+        }
+    }
+
     @Test func unknownChannel() throws {
         let out = temporaryPath("x.csv")
         try expectRefused(["record", "--device", "sim", "--channels", "0,9", "--duration", "1", "--output", out], output: out, containing: "no channel 9")

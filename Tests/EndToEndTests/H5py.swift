@@ -41,6 +41,7 @@ enum H5py {
                 "device_uris": [s(u) for u in f.attrs["device_uris"]],
                 "device": {k: s(d.attrs[k]) for k in ("serial", "design", "hardware_revision", "firmware_version", "uri")},
                 "rate_hz": float(d.attrs["rate_hz"]),
+                "decimation": int(d.attrs["decimation"]) if "decimation" in d.attrs else None,
                 "channel_names": [s(c) for c in d.attrs["channel_names"]],
                 "value_units": [s(c) for c in d["values"].attrs["channel_units"]],
                 "raw_shape": list(d["raw"].shape), "raw_dtype": str(d["raw"].dtype), "values_dtype": str(d["values"].dtype),

@@ -48,12 +48,13 @@ import Testing
         let again = temporaryPath("again.h5")
         _ = try Mosquito.run(["record", "--device", "replay:\(source.path):0", "--output", again])
         let a = try H5py.run(H5py.dump, [source.path]), b = try H5py.run(H5py.dump, [again])
-        for key in ["index", "device_time_us", "raw", "values", "channel_names", "value_units", "calibration", "rate_hz"] {
+        for key in ["index", "device_time_us", "raw", "values", "channel_names", "value_units", "calibration", "rate_hz", "decimation"] {
             #expect("\(a[key]!)" == "\(b[key]!)", "\(key) differs")
         }
         let (da, db) = (a["device"] as! [String: String], b["device"] as! [String: String])
         for key in ["serial", "design", "hardware_revision", "firmware_version"] { #expect(da[key] == db[key]) }
         #expect(db["uri"] == "replay:\(source.path):0")
+        #expect(b["decimation"] as? Int == 1)
         #expect((b["gaps"] as! [[Any]]).count == (a["gaps"] as! [[Any]]).count - 1)
     }
 
@@ -127,4 +128,43 @@ import Testing
         #expect(missing.errorLines.count == 1)
         #expect(missing.errorLines.first?.contains("no device NOPE") == true)
     }
+
+    /// `record --decimate` says so in the typed `decimation` attribute, and replay refuses the file by it: with the
+    /// pipeline's prose rewritten to say nothing of decimation, still refused. A file without the attribute (written
+    /// before it existed) is refused by its prose.
+    @Test func replayRefusesADecimatedRecordingByItsDecimationAttribute() throws {
+        let source = temporaryPath("decimated.h5")
+        let recorded = try Mosquito.run(["record", "--device", HDF5RecordTests.uri(HDF5RecordTests.clean), "--duration", "1",
+                                         "--rate", "1000", "--decimate", "10", "--output", source])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        #expect(try H5py.run(H5py.dump, [source])["decimation"] as? Int == 10)
+        func replay() throws -> Mosquito.Result {
+            try Mosquito.run(["record", "--device", "replay:\(source):0", "--output", temporaryPath("replayed.csv")])
+        }
+        _ = try H5py.run(Self.rewritePipeline, [source, "acquire 1000 Hz"])
+        let typed = try replay()
+        #expect(typed.status != 0)
+        #expect(typed.errorLines.count == 1)
+        #expect(typed.errorLines.first?.contains("its values were decimated by 10") == true, "\(typed.errorLines)")
+
+        _ = try H5py.run(Self.rewritePipeline, [source, "acquire 1000 Hz", "decimate 10", "--legacy"])
+        #expect(try H5py.run(H5py.dump, [source])["decimation"] is NSNull)
+        let legacy = try replay()
+        #expect(legacy.status != 0)
+        #expect(legacy.errorLines.count == 1)
+        #expect(legacy.errorLines.first?.contains("its values were decimated (decimate 10)") == true, "\(legacy.errorLines)")
+    }
+
+    /// Sets the first device's `pipeline` to `argv[2:]` (less a trailing `--legacy`, which also removes `decimation`,
+    /// as in a file written before the attribute existed).
+    static let rewritePipeline = """
+        import h5py, json, sys
+        steps = [s for s in sys.argv[2:] if s != "--legacy"]
+        with h5py.File(sys.argv[1], "r+") as f:
+            d = f["devices"][f.attrs["device_groups"][0]]
+            d.attrs.create("pipeline", steps, dtype=h5py.string_dtype())
+            if "--legacy" in sys.argv:
+                del d.attrs["decimation"]
+        print(json.dumps({}))
+        """
 }

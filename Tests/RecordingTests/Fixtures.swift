@@ -15,6 +15,7 @@ enum Fixtures {
             identity: UnitIdentity(serial: serial, design: "mosquito-4", hardwareRevision: 11, firmware: FirmwareVersion(major: 1, minor: 2, patch: 3)),
             configuration: DeviceConfiguration(rateHz: rate, channels: described),
             pipeline: ["lowpass fc=100Hz order=2", "decimate 2"],
+            decimation: 2,
             calibration: (0..<channels).map {
                 RecordedCalibration(channel: "ch\($0)", degree: 1, coefficients: [0.5, 1e-4 * Double($0 + 1)],
                                   calibratedAt: 1_780_000_000, technician: "Ada",

@@ -23,6 +23,7 @@ import Testing
             let format: String, version: Int, software: String, host: String, start: String, stop: String
             let commandLine: String, uris: [String], groups: [String]
             let serial: String, design: String, hw: String, fw: String, rate: Double, pipeline: [String]
+            let decimation: Int, decimationDtype: String
             let names: [String], kinds: [String], units: [String], bits: [Int], rawMin: [Int], rawMax: [Int]
             let valueNames: [String], valueUnits: [String]
             let rawShape: [Int], rawDtype: String, valuesDtype: String, indexDtype: String, hostDtype: String
@@ -48,6 +49,7 @@ import Testing
           commandLine=f.attrs["command_line"], uris=s(f.attrs["device_uris"]), groups=sorted(f["devices"].keys()),
           serial=d.attrs["serial"], design=d.attrs["design"], hw=d.attrs["hardware_revision"], fw=d.attrs["firmware_version"],
           rate=float(d.attrs["rate_hz"]), pipeline=s(d.attrs["pipeline"]),
+          decimation=int(d.attrs["decimation"]), decimationDtype=str(d.attrs["decimation"].dtype),
           names=s(d.attrs["channel_names"]), kinds=s(d.attrs["channel_kinds"]), units=s(d.attrs["channel_units"]),
           bits=d.attrs["channel_adc_bits"].tolist(), rawMin=d.attrs["channel_raw_min"].tolist(), rawMax=d.attrs["channel_raw_max"].tolist(),
           valueNames=s(v.attrs["channel_names"]), valueUnits=s(v.attrs["channel_units"]),
@@ -79,6 +81,7 @@ import Testing
         #expect(report.serial == "MQ-1" && report.design == "mosquito-4" && report.hw == "11" && report.fw == "1.2.3")
         #expect(report.rate == 1000)
         #expect(report.pipeline == ["lowpass fc=100Hz order=2", "decimate 2"])
+        #expect(report.decimation == 2 && report.decimationDtype == "int64")
         #expect(report.names == ["ch0", "ch1", "ch2"] && report.kinds == ["voltage", "current", "voltage"])
         #expect(report.units == ["V", "mA", "V"] && report.valueNames == report.names && report.valueUnits == report.units)
         #expect(report.bits == [16, 16, 16] && report.rawMin == [-32768, -32768, -32768] && report.rawMax == [32767, 32767, 32767])

@@ -146,4 +146,24 @@ import Testing
             """, arguments: [path])
         #expect(seen.trimmingCharacters(in: .whitespacesAndNewlines) == "[] (0,) (0, 2)")
     }
+
+    /// A device whose decimation is unknown (a file from before the attribute) is written without one, read back
+    /// as unknown, and a file whose attribute is no factor is refused rather than read as some decimation.
+    @Test func unknownDecimationStaysUnknownAndAFactorBelowOneIsRefused() throws {
+        let path = Fixtures.temporaryPath("legacy.h5")
+        var device = Fixtures.device(serial: "MQ-0", channels: 1)
+        device.decimation = nil
+        let writer = try HDF5RecordingWriter(path: path, header: Fixtures.header([device]))
+        try writer.close(stopTime: Date())
+        #expect(try HDF5RecordingReader(path: path).devices.map(\.device.decimation) == [nil])
+        let seen = try Python.run("""
+            import h5py, sys
+            with h5py.File(sys.argv[1], "r+") as f:
+                d = f["devices/MQ-0"]
+                print("decimation" in d.attrs)
+                d.attrs["decimation"] = 0
+            """, arguments: [path])
+        #expect(seen.trimmingCharacters(in: .whitespacesAndNewlines) == "False")
+        #expect(throws: RecordingError.self) { try HDF5RecordingReader(path: path) }
+    }
 }

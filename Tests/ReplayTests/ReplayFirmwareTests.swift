@@ -17,6 +17,7 @@ import Testing
             ChannelDescription(name: "x", kind: "made-up", unit: "V", adcBits: 16, rawMin: 0, rawMax: 65535),
         ]),
         pipeline: ["acquire 1000 Hz"],
+        decimation: 1,
         calibration: [
             RecordedCalibration(channel: "temp", degree: 1, coefficients: [-12.5, 0.025], calibratedAt: 1_767_225_600,
                                         technician: "factory"),
@@ -98,11 +99,29 @@ import Testing
 
     @Test func recordingsThatCannotBeAnInstrumentAreRefused() throws {
         var decimated = Self.recorded
-        decimated.pipeline.append("decimate by 10 (anti-alias Butterworth low-pass, order 8, cutoff 40 Hz)")
-        #expect(throws: ReplayError.self) { try ReplayDevice(decimated) }
+        decimated.decimation = 10
+        #expect(throws: ReplayError.unsupported("its values were decimated by 10; only undecimated recordings replay")) {
+            try ReplayDevice(decimated)
+        }
         var fractional = Self.recorded
         fractional.configuration.rateHz = 333.5
         #expect(throws: ReplayError.self) { try ReplayDevice(fractional) }
+    }
+
+    /// The typed factor decides; the pipeline's prose is read only for a file that has no factor (written before
+    /// recordings carried one), so an archive's undecimated rows replay even when the edge's own file was decimated.
+    @Test func decimationIsReadFromTheTypedFactorAndFromProseOnlyForLegacyFiles() throws {
+        let step = "decimate by 10 (anti-alias Butterworth low-pass, order 8, cutoff 40 Hz)"
+        var undecimatedRowsOfADecimatingEdge = Self.recorded
+        undecimatedRowsOfADecimatingEdge.pipeline.append(step)
+        #expect(try ReplayDevice(undecimatedRowsOfADecimatingEdge).rateHz == 1000)
+        var legacy = undecimatedRowsOfADecimatingEdge
+        legacy.decimation = nil
+        #expect(throws: ReplayError.unsupported("its values were decimated (\(step)); only undecimated recordings replay")) {
+            try ReplayDevice(legacy)
+        }
+        legacy.pipeline = ["acquire 1000 Hz"]
+        #expect(try ReplayDevice(legacy).rateHz == 1000)
     }
 
     /// A recorded unit's firmware is typed, so text that no instrument could send is refused where it is read

@@ -27,6 +27,7 @@ def test_values_are_the_calibration_of_raw_to_the_last_bit(recordings: Dict[str,
     with mosquito.open(recordings[name]) as rec:
         for dev in rec.devices:
             assert [p for p in dev.pipeline if not p.startswith("acquire ")] == []
+            assert dev.decimation == 1
             s = dev.samples()
             for c, channel in enumerate(s.channels):
                 assert channel.calibration is not None
@@ -40,6 +41,7 @@ def test_processed_values_are_not_the_calibration_of_raw(recordings: Dict[str, P
     with mosquito.open(recordings["decimated"]) as rec:
         dev = rec.devices[0]
         assert any(p.startswith("decimate by 10") for p in dev.pipeline)
+        assert dev.decimation == 10
         s = dev.samples()
         calibrated = mosquito.evaluate(dev.channels[0].calibration.coefficients, s.raw[:, 0])
         assert not np.array_equal(calibrated, s.values[:, 0])

@@ -10,15 +10,19 @@ public struct RecordedDevice: Sendable, Codable, Equatable {
     /// The processing applied before values were recorded, one human-readable step per entry
     /// (e.g. `"lowpass fc=1000Hz order=4"`, `"decimate 10"`). Empty when values are unfiltered.
     public var pipeline: [String]
+    /// How many acquired samples each recorded row stands for: 1 when every sample is a row, N after `--decimate N`.
+    /// `nil` when unknown: a file written before recordings said it (its `pipeline` prose is all there is).
+    public var decimation: Int?
     /// The calibration in effect per channel; channels without one record raw-derived values as given.
     public var calibration: [RecordedCalibration]
 
     public init(uri: String, identity: UnitIdentity, configuration: DeviceConfiguration,
-                pipeline: [String] = [], calibration: [RecordedCalibration] = []) {
+                pipeline: [String] = [], decimation: Int?, calibration: [RecordedCalibration] = []) {
         self.uri = uri
         self.identity = identity
         self.configuration = configuration
         self.pipeline = pipeline
+        self.decimation = decimation
         self.calibration = calibration
     }
 }

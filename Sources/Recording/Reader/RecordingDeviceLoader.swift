@@ -37,7 +37,18 @@ enum RecordingDeviceLoader {
             identity: try identity(in: group),
             configuration: DeviceConfiguration(rateHz: try HDF5Attribute.readDouble(D.rateHz, on: group), channels: channels),
             pipeline: try HDF5Attribute.readStrings(D.pipeline, on: group),
+            decimation: try decimation(in: group),
             calibration: try calibration(in: group))
+    }
+
+    /// `nil` for a file written before the attribute existed; a factor below 1 describes no recording.
+    private static func decimation(in group: hid_t) throws -> Int? {
+        typealias D = RecordingLayout.Device
+        guard try HDF5Attribute.exists(D.decimation, on: group) else { return nil }
+        guard let factor = try HDF5Attribute.readInt64s(D.decimation, on: group).first, factor >= 1 else {
+            throw RecordingError.invalidInput("decimation is not a factor of at least 1")
+        }
+        return Int(factor)
     }
 
     /// The file keeps the revision and firmware as text; a unit's are numbers, so other text is not a recording.

@@ -77,6 +77,8 @@ final class DeviceDatasets {
         try HDF5Attribute.write(D.firmwareVersion, string: device.identity.firmware.description, on: group)
         try HDF5Attribute.write(D.rateHz, double: device.configuration.rateHz, on: group)
         try HDF5Attribute.write(D.pipeline, strings: device.pipeline, on: group)
+        // Unknown stays unknown: a legacy file's device, exported or copied, gains no claim it never made.
+        if let decimation = device.decimation { try HDF5Attribute.write(D.decimation, int64: Int64(decimation), on: group) }
         try HDF5Attribute.write(D.channelNames, strings: channels.map(\.name), on: group)
         try HDF5Attribute.write(D.channelKinds, strings: channels.map(\.kind), on: group)
         try HDF5Attribute.write(D.channelUnits, strings: channels.map(\.unit), on: group)

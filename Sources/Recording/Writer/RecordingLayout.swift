@@ -15,6 +15,8 @@ enum RecordingLayout {
     enum Device {
         static let uri = "uri", serial = "serial", design = "design", hardwareRevision = "hardware_revision"
         static let firmwareVersion = "firmware_version", rateHz = "rate_hz", pipeline = "pipeline"
+        /// int64, the factor of `RecordedDevice.decimation`; absent in files written before it existed.
+        static let decimation = "decimation"
         static let channelNames = "channel_names", channelKinds = "channel_kinds", channelUnits = "channel_units"
         static let channelADCBits = "channel_adc_bits", channelRawMin = "channel_raw_min"
         static let channelRawMax = "channel_raw_max"

@@ -95,6 +95,16 @@ public struct PipelineSpec: Sendable, Hashable, Codable {
         }
     }
 
+    /// How many input samples each output sample stands for: the product of every decimation stage's factor,
+    /// 1 when nothing is decimated. A product beyond `Int.max` (no pipeline could run it) saturates there.
+    public var decimationFactor: Int {
+        stages.reduce(1) { product, stage in
+            guard case .decimate(let factor) = stage else { return product }
+            let (next, overflow) = product.multipliedReportingOverflow(by: factor)
+            return overflow ? Int.max : next
+        }
+    }
+
     /// Rate after every decimation stage.
     public func outputRate(inputRate: Double) -> Double {
         stages.reduce(inputRate) { rate, stage in

@@ -24,9 +24,7 @@ struct RecordCommand: ParsableCommand {
         time, 0 as fast as possible; it accepts only the recorded --rate and channels, and ends when the recording does).
         """)
     var devices: [String] = ["sim"]
-    @Option(help: "Seconds to record (exactly seconds × rate samples); omit to record until Ctrl-C.")
-    var duration: Double?
-    @Option(help: "Sampling rate in Hz.") var rate: UInt32 = 1000
+    @OptionGroup var sampling: SamplingOptions
     @Option(help: "Channels to record, e.g. 0,2,3 (default: all).") var channels: String?
     @Option(help: "Output file: .h5/.hdf5 or .csv.") var output: String
     @Flag(help: "CSV: write raw ADC counts instead of calibrated values.") var raw = false
@@ -53,8 +51,6 @@ struct RecordCommand: ParsableCommand {
     @OptionGroup var publish: PublishOptions
 
     func validate() throws {
-        if let d = duration, !(d > 0 && d.isFinite) { throw ValidationError("--duration must be a positive number of seconds") }
-        if rate == 0 { throw ValidationError("--rate must be positive") }
         if !(buffer > 0 && buffer <= 600) { throw ValidationError("--buffer must be between 0 and 600 seconds") }
         if RecordingFormat(path: output) == nil { throw ValidationError("--output must end in .h5, .hdf5 or .csv") }
     }
@@ -74,7 +70,7 @@ struct RecordCommand: ParsableCommand {
             }
         }
         var plan = AcquisitionPlan(
-            rateHz: rate, channels: channelList, pipeline: spec, durationSeconds: duration, output: output,
+            rateHz: sampling.rate, channels: channelList, pipeline: spec, durationSeconds: sampling.duration, output: output,
             options: RecordingOptions(compress: compress, overwrite: overwrite, csvRawCounts: raw),
             softwareVersion: MosquitoVersion.string, bufferSeconds: buffer,
             certificateLookup: { serial, record in

@@ -19,17 +19,10 @@ struct StreamCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("device"), help: "Instrument URI (repeatable): sim[?options], serial:PATH, usb:VID:PID[:SERIAL].")
     var devices: [String] = ["sim"]
-    @Option(help: "Seconds to stream (until that many seconds of samples have arrived); omit to stream until Ctrl-C.")
-    var duration: Double?
-    @Option(help: "Sampling rate in Hz.") var rate: UInt32 = 1000
+    @OptionGroup var sampling: SamplingOptions
     @OptionGroup var pipeline: PipelineArguments
     @OptionGroup var lsl: LSLOptions
     @OptionGroup var publish: PublishOptions
-
-    func validate() throws {
-        if let d = duration, !(d > 0 && d.isFinite) { throw ValidationError("--duration must be a positive number of seconds") }
-        if rate == 0 { throw ValidationError("--rate must be positive") }
-    }
 
     func run() async throws {
         let spec = try pipeline.spec()
@@ -43,20 +36,20 @@ struct StreamCommand: AsyncParsableCommand {
             }
         }
         // Subscribed before the devices start, so the publishers' pipelines begin at each stream's first sample.
-        let published = try await lsl.attach(hubs, rateHz: rate, pipeline: spec)
+        let published = try await lsl.attach(hubs, rateHz: sampling.rate, pipeline: spec)
         let publishing = try publish.publishing()
         for hub in hubs { try publishing?.attach(hub) }
         let stop = StopRequest()
         let interrupts = InterruptWatch { stop.flag.store(true, ordering: .releasing) }
         defer { interrupts.cancel() }
         for hub in hubs {
-            do throws(StreamHub.Refusal) { try hub.startStreaming(rateHz: rate) } catch {
+            do throws(StreamHub.Refusal) { try hub.startStreaming(rateHz: sampling.rate) } catch {
                 await published?.finish()
                 try? publishing?.finish()
                 throw CLIError(error.description)
             }
         }
-        let end = duration.map { UInt64(($0 * Double(rate)).rounded()) }
+        let end = sampling.sampleCount
         let started = Date()
         var lastLine = Date.distantPast
         var lastProgress = (value: UInt64(0), at: Date())

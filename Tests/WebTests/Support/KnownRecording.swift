@@ -31,6 +31,7 @@ enum KnownRecording {
                 ChannelDescription(name: $0.0, kind: $0.1, unit: $0.2, adcBits: 16, rawMin: -32768, rawMax: 32767)
             }),
             pipeline: [],
+            decimation: 1,
             calibration: channels.enumerated().map { c, ch in
                 RecordedCalibration(channel: ch.0, degree: 1, coefficients: [Double(c), 0.001], calibratedAt: 1_780_000_000,
                                   technician: "Ada", certificateID: c == 0 ? "MQC-TEST-1" : nil)

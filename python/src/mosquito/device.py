@@ -49,6 +49,9 @@ class Device:
         self.rate_hz = float(a["rate_hz"])
         #: The processing steps before values were recorded, e.g. ``["acquire 1000 Hz", "lowpass …"]``.
         self.pipeline: Tuple[str, ...] = tuple(attribute_texts(a["pipeline"])) if len(a["pipeline"]) else ()
+        #: How many acquired samples each row stands for (1: every sample; N after ``--decimate N``). ``None`` for a
+        #: file written before recordings said it: then only :attr:`pipeline` tells.
+        self.decimation: Optional[int] = int(a["decimation"]) if "decimation" in a else None
         self.channels = Channels(self._read_channels())
         self._count = 0
         self.refresh()
