@@ -19,16 +19,10 @@ public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
     public var description: String { code }
 
     public init(from decoder: any Decoder) throws {
-        let code = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(code) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
+        self = try decoder.decodeChecked { text throws(LedgerError) in try Currency(text) }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(code)
-    }
+    public func encode(to encoder: any Encoder) throws { try encoder.encodeText(code) }
 
     /// Renders minor units as "195.00".
     public func format(_ minor: Int64) -> String {

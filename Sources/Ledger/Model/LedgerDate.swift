@@ -43,14 +43,8 @@ public struct LedgerDate: Sendable, Hashable, Codable, Comparable, CustomStringC
     public static func < (lhs: LedgerDate, rhs: LedgerDate) -> Bool { lhs.text < rhs.text }
 
     public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
+        self = try decoder.decodeChecked { text throws(LedgerError) in try LedgerDate(text) }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
-    }
+    public func encode(to encoder: any Encoder) throws { try encoder.encodeText(text) }
 }

@@ -46,20 +46,32 @@ struct RowReader {
         tampered(column: column < source.columns.count ? source.columns[column] : "#\(column + 1)", problem)
     }
 
-    mutating func int() throws(LedgerError) -> Int64 {
+    /// The next cell as `T`, nil when it is NULL; any other kind of cell is tampering ("… is not `expected`").
+    private mutating func optionalCell<T>(_ expected: String, _ cast: (SQLValue) -> T?) throws(LedgerError) -> T? {
         let (value, column) = next()
-        guard case .integer(let integer) = value else { throw tampered(column, "\(value.shown()) is not an exact 64-bit integer") }
-        return integer
+        if case .null = value { return nil }
+        guard let typed = cast(value) else { throw tampered(column, "\(value.shown()) is not \(expected)") }
+        return typed
     }
 
-    mutating func optionalInt() throws(LedgerError) -> Int64? {
-        let (value, column) = next()
-        switch value {
-        case .null: return nil
-        case .integer(let integer): return integer
-        default: throw tampered(column, "\(value.shown()) is not an exact 64-bit integer")
-        }
+    private mutating func cell<T>(_ expected: String, _ cast: (SQLValue) -> T?) throws(LedgerError) -> T {
+        guard let typed = try optionalCell(expected, cast) else { throw tampered(index - 1, "NULL is not \(expected)") }
+        return typed
     }
+
+    /// The text just read as a value of its column's type; text that does not parse is tampering.
+    private func parsed<T>(_ text: String, _ expected: String, _ parse: (String) -> T?) throws(LedgerError) -> T {
+        guard let value = parse(text) else { throw tampered(index - 1, "'\(text)' is not \(expected)") }
+        return value
+    }
+
+    private static let anInteger = "an exact 64-bit integer", aDecimal = "a decimal", aDate = "a date YYYY-MM-DD"
+    private static func integerCell(_ value: SQLValue) -> Int64? { if case .integer(let integer) = value { integer } else { nil } }
+    private static func textCell(_ value: SQLValue) -> String? { if case .text(let text) = value { text } else { nil } }
+
+    mutating func int() throws(LedgerError) -> Int64 { try cell(Self.anInteger, Self.integerCell) }
+
+    mutating func optionalInt() throws(LedgerError) -> Int64? { try optionalCell(Self.anInteger, Self.integerCell) }
 
     /// Money the ledger only ever adds to a row (claim values, balances, payments): a negative one is tampering.
     mutating func nonNegative() throws(LedgerError) -> Int64 {
@@ -68,55 +80,39 @@ struct RowReader {
         return integer
     }
 
-    mutating func text() throws(LedgerError) -> String {
-        let (value, column) = next()
-        guard case .text(let text) = value else { throw tampered(column, "\(value.shown()) is not text") }
-        return text
-    }
+    mutating func text() throws(LedgerError) -> String { try cell("text", Self.textCell) }
 
-    mutating func optionalText() throws(LedgerError) -> String? {
-        let (value, column) = next()
-        switch value {
-        case .null: return nil
-        case .text(let text): return text
-        default: throw tampered(column, "\(value.shown()) is not text")
-        }
-    }
+    mutating func optionalText() throws(LedgerError) -> String? { try optionalCell("text", Self.textCell) }
 
     mutating func decimal() throws(LedgerError) -> LedgerDecimal {
         let text = try self.text()
-        guard let value = LedgerDecimal(text) else { throw tampered(index - 1, "'\(text)' is not a decimal") }
-        return value
+        return try parsed(text, Self.aDecimal) { LedgerDecimal($0) }
     }
 
     mutating func optionalDecimal() throws(LedgerError) -> LedgerDecimal? {
         guard let text = try optionalText() else { return nil }
-        guard let value = LedgerDecimal(text) else { throw tampered(index - 1, "'\(text)' is not a decimal") }
-        return value
+        return try parsed(text, Self.aDecimal) { LedgerDecimal($0) }
     }
 
     mutating func date() throws(LedgerError) -> LedgerDate {
         let text = try self.text()
-        do { return try LedgerDate(text) } catch { throw tampered(index - 1, "'\(text)' is not a date YYYY-MM-DD") }
+        return try parsed(text, Self.aDate) { try? LedgerDate($0) }
     }
 
     mutating func optionalDate() throws(LedgerError) -> LedgerDate? {
         guard let text = try optionalText() else { return nil }
-        do { return try LedgerDate(text) } catch { throw tampered(index - 1, "'\(text)' is not a date YYYY-MM-DD") }
+        return try parsed(text, Self.aDate) { try? LedgerDate($0) }
     }
 
     mutating func currency() throws(LedgerError) -> Currency {
         let text = try self.text()
-        do { return try Currency(text) } catch { throw tampered(index - 1, "'\(text)' is not an ISO 4217 currency code") }
+        return try parsed(text, "an ISO 4217 currency code") { try? Currency($0) }
     }
 
     /// One of a closed set of names (an event kind, a claim rule, an agent kind).
     mutating func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type) throws(LedgerError) -> T where T.RawValue == String {
         let text = try self.text()
-        guard let value = T(rawValue: text) else {
-            throw tampered(index - 1, "'\(text)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return value
+        return try parsed(text, "one of \(T.allCases.map(\.rawValue).joined(separator: ", "))") { T(rawValue: $0) }
     }
 }
 

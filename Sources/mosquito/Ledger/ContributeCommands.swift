@@ -23,7 +23,7 @@ struct ContributeCommand: AsyncParsableCommand {
     @Option(help: "YYYY-MM-DD (default: today, UTC).") var date: LedgerDate?
 
     func run() async throws {
-        try await options.run { ledger throws(LedgerError) in
+        try await options.show { ledger throws(LedgerError) in
             guard let kind = ContributionKind(rawValue: kind) else {
                 throw .invalid("unknown contribution kind '\(kind)' (work, material, cash, expense, use, cite)")
             }
@@ -52,12 +52,11 @@ struct ContributeCommand: AsyncParsableCommand {
             default:
                 throw .invalid("quantity: give both --quantity and --measure (one, box, portion, kg, g, l, ml, h)")
             }
-            let event = try await ledger.contribute(ContributionDraft(
+            return try await ledger.contribute(ContributionDraft(
                 date: date ?? todayUTC(), agent: agent, project: project, kind: kind, hours: parsedHours,
                 workType: workType, value: minor, design: design, unit: unit, lot: lot.count == 1 ? lot[0] : nil, note: note,
                 quantity: given, gift: gift, lots: lot.count > 1 ? lot : [], split: try split.map(Self.weights)))
-            options.emit(event) { "event \(event.id) recorded: \(event.kind.rawValue) by \(event.agent), value \(event.value) minor units" }
-        }
+        } text: { event in "event \(event.id) recorded: \(event.kind.rawValue) by \(event.agent), value \(event.value) minor units" }
     }
 }
 
@@ -178,10 +177,9 @@ struct SaleCommand: AsyncParsableCommand {
         @Option(help: "YYYY-MM-DD (default: today, UTC).") var date: LedgerDate?
 
         func run() async throws {
-            try await options.run { ledger throws(LedgerError) in
-                let reversal = try await ledger.reverseSale(try recordNumber(sale, "--sale"), date: date ?? todayUTC(), note: note)
-                options.emit(reversal) { "sale \(reversal.sale) reversed on \(reversal.date)" }
-            }
+            try await options.show { ledger throws(LedgerError) in
+                try await ledger.reverseSale(try recordNumber(sale, "--sale"), date: date ?? todayUTC(), note: note)
+            } text: { reversal in "sale \(reversal.sale) reversed on \(reversal.date)" }
         }
     }
 }
@@ -194,10 +192,9 @@ struct DistributeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Compute and show, write nothing.") var dryRun = false
 
     func run() async throws {
-        try await options.run { ledger throws(LedgerError) in
-            let distribution = try await ledger.distribute(sale: try recordNumber(sale, "--sale"), dryRun: dryRun)
-            options.emit(distribution) { LedgerText.distribution(distribution, dryRun: dryRun) }
-        }
+        try await options.show { ledger throws(LedgerError) in
+            try await ledger.distribute(sale: try recordNumber(sale, "--sale"), dryRun: dryRun)
+        } text: { distribution in LedgerText.distribution(distribution, dryRun: dryRun) }
     }
 }
 

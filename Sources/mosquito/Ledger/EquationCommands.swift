@@ -48,10 +48,9 @@ struct EquationCommand: AsyncParsableCommand {
         @Option var file: String
 
         func run() async throws {
-            try await options.run { ledger throws(LedgerError) in
-                let equation = try await ledger.setEquation(json: try EquationCommand.read(file))
-                options.emit(equation) { "equation version \(equation.version) set for \(equation.project)" }
-            }
+            try await options.show { ledger throws(LedgerError) in
+                try await ledger.setEquation(json: try EquationCommand.read(file))
+            } text: { equation in "equation version \(equation.version) set for \(equation.project)" }
         }
     }
 }

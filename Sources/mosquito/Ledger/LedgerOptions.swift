@@ -27,6 +27,14 @@ struct LedgerOptions: ParsableArguments {
         }
     }
 
+    /// What most subcommands are: open the ledger, do one thing, print what it returns as text or (`--json`) JSON.
+    func show<T: Encodable>(_ action: (Ledger) async throws(LedgerError) -> T, text: (T) -> String) async throws {
+        try await run { ledger throws(LedgerError) in
+            let value = try await action(ledger)
+            emit(value) { text(value) }
+        }
+    }
+
     func emit<T: Encodable>(_ value: T, text: () -> String) {
         if json {
             let encoder = JSONEncoder()

@@ -15,11 +15,10 @@ struct LotCommand: AsyncParsableCommand {
         @Option(help: "YYYY-MM-DD; nothing of the lot is sold after it.") var expires: LedgerDate?
 
         func run() async throws {
-            try await options.run { ledger throws(LedgerError) in
-                let lot = try await ledger.addLot(id: id, design: design, quantity: try quantityArgument(quantity),
-                                                  measure: unit, expires: expires)
-                options.emit(lot) { "lot \(lot.id) added: \(lot.quantity) \(lot.measure) of \(lot.design)" }
-            }
+            try await options.show { ledger throws(LedgerError) in
+                try await ledger.addLot(id: id, design: design, quantity: try quantityArgument(quantity),
+                                        measure: unit, expires: expires)
+            } text: { lot in "lot \(lot.id) added: \(lot.quantity) \(lot.measure) of \(lot.design)" }
         }
     }
 
@@ -33,11 +32,10 @@ struct LotCommand: AsyncParsableCommand {
         @Option(help: "YYYY-MM-DD (default: today, UTC).") var date: LedgerDate?
 
         func run() async throws {
-            try await options.run { ledger throws(LedgerError) in
-                let writeOff = try await ledger.writeOff(lot: lot, quantity: try quantityArgument(quantity),
-                                                         date: date ?? todayUTC(), reason: reason)
-                options.emit(writeOff) { "write-off \(writeOff.id): \(writeOff.quantity) of lot \(writeOff.lot) (\(writeOff.reason))" }
-            }
+            try await options.show { ledger throws(LedgerError) in
+                try await ledger.writeOff(lot: lot, quantity: try quantityArgument(quantity),
+                                          date: date ?? todayUTC(), reason: reason)
+            } text: { writeOff in "write-off \(writeOff.id): \(writeOff.quantity) of lot \(writeOff.lot) (\(writeOff.reason))" }
         }
     }
 
@@ -47,12 +45,9 @@ struct LotCommand: AsyncParsableCommand {
         @Option var lot: String
 
         func run() async throws {
-            try await options.run { ledger throws(LedgerError) in
-                let report = try await ledger.lotReport(lot)
-                options.emit(report) {
-                    ([report.stock.summary] + report.writeOffs.map { "  written off \($0.quantity) on \($0.date): \($0.reason)" })
-                        .joined(separator: "\n")
-                }
+            try await options.show { ledger throws(LedgerError) in try await ledger.lotReport(lot) } text: { report in
+                ([report.stock.summary] + report.writeOffs.map { "  written off \($0.quantity) on \($0.date): \($0.reason)" })
+                    .joined(separator: "\n")
             }
         }
     }

@@ -13,11 +13,10 @@ struct AgentCommand: AsyncParsableCommand {
         @Option(help: "person or organization.") var kind: String = "person"
 
         func run() async throws {
-            try await options.run { ledger throws(LedgerError) in
+            try await options.show { ledger throws(LedgerError) in
                 guard let kind = Agent.Kind(rawValue: kind) else { throw .invalid("kind must be person or organization") }
-                let agent = try await ledger.addAgent(id: id, name: name, kind: kind)
-                options.emit(agent) { "agent \(agent.id) added" }
-            }
+                return try await ledger.addAgent(id: id, name: name, kind: kind)
+            } text: { agent in "agent \(agent.id) added" }
         }
     }
 }
@@ -35,11 +34,10 @@ struct ProjectCommand: AsyncParsableCommand {
         @Option(help: "Agent receiving what the equation leaves unallocated.") var fund: String
 
         func run() async throws {
-            try await options.run { ledger throws(LedgerError) in
-                let project = try await ledger.addProject(id: id, name: name, currency: currency, custodian: custodian,
-                                                          fundAgent: fund)
-                options.emit(project) { "project \(project.id) added (\(project.currency))" }
-            }
+            try await options.show { ledger throws(LedgerError) in
+                try await ledger.addProject(id: id, name: name, currency: currency, custodian: custodian,
+                                            fundAgent: fund)
+            } text: { project in "project \(project.id) added (\(project.currency))" }
         }
     }
 }
@@ -56,12 +54,10 @@ struct WorkTypeCommand: AsyncParsableCommand {
         @Option(help: "Set this agent's personal rate instead.") var agent: String?
 
         func run() async throws {
-            try await options.run { ledger throws(LedgerError) in
+            try await options.show { ledger throws(LedgerError) in
                 try await ledger.setWorkType(project: project, name: name, rate: rate, agent: agent)
-                options.emit(["project": project, "work_type": name, "rate": rate, "agent": agent ?? ""]) {
-                    "work type \(name) rate \(rate)" + (agent.map { " for \($0)" } ?? "")
-                }
-            }
+                return ["project": project, "work_type": name, "rate": rate, "agent": agent ?? ""]
+            } text: { _ in "work type \(name) rate \(rate)" + (agent.map { " for \($0)" } ?? "") }
         }
     }
 }
@@ -79,7 +75,7 @@ struct DesignCommand: AsyncParsableCommand {
         var cites: String?
 
         func run() async throws {
-            try await options.run { ledger throws(LedgerError) in
+            try await options.show { ledger throws(LedgerError) in
                 var weight: LedgerDecimal?
                 if let cites {
                     guard let value = LedgerDecimal(cites) else {
@@ -87,10 +83,9 @@ struct DesignCommand: AsyncParsableCommand {
                     }
                     weight = value
                 }
-                let design = try await ledger.addDesign(id: id, name: name, parent: parent, cites: weight)
-                options.emit(design) {
-                    "design \(design.id) added" + (design.parent.map { " (from \($0)" + (design.cites.map { ", cites \($0))" } ?? ")") } ?? "")
-                }
+                return try await ledger.addDesign(id: id, name: name, parent: parent, cites: weight)
+            } text: { design in
+                "design \(design.id) added" + (design.parent.map { " (from \($0)" + (design.cites.map { ", cites \($0))" } ?? ")") } ?? "")
             }
         }
     }
@@ -110,10 +105,9 @@ struct UnitCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (serial, design) = try identify()
-            try await options.run { ledger throws(LedgerError) in
-                let unit = try await ledger.registerUnit(serial: serial, design: design)
-                options.emit(unit) { "unit \(unit.serial) registered (\(unit.design))" }
-            }
+            try await options.show { ledger throws(LedgerError) in
+                try await ledger.registerUnit(serial: serial, design: design)
+            } text: { unit in "unit \(unit.serial) registered (\(unit.design))" }
         }
 
         /// The serial and design exactly as the instrument reports them (MWP/1 identity), or as given.

@@ -14,19 +14,16 @@ struct AgentReportCommand: AsyncParsableCommand {
     @Argument var id: String
 
     func run() async throws {
-        try await options.run { ledger throws(LedgerError) in
-            let report = try await ledger.agentReport(id)
-            options.emit(report) {
-                var text = ["agent \(report.agent)"]
-                for e in report.earnings {
-                    text.append("  sale \(e.sale) (\(e.unit)) \(e.bucket ?? "network-fund"): \(Self.money(e.amount, e.currency))")
-                }
-                for (currency, total) in report.totals.sorted(by: { $0.key < $1.key }) {
-                    text.append("  total earned: \(Self.money(total, currency))")
-                }
-                text.append("  outstanding debt/once claims: \(report.outstandingClaims.count)")
-                return text.joined(separator: "\n")
+        try await options.show { ledger throws(LedgerError) in try await ledger.agentReport(id) } text: { report in
+            var text = ["agent \(report.agent)"]
+            for e in report.earnings {
+                text.append("  sale \(e.sale) (\(e.unit)) \(e.bucket ?? "network-fund"): \(Self.money(e.amount, e.currency))")
             }
+            for (currency, total) in report.totals.sorted(by: { $0.key < $1.key }) {
+                text.append("  total earned: \(Self.money(total, currency))")
+            }
+            text.append("  outstanding debt/once claims: \(report.outstandingClaims.count)")
+            return text.joined(separator: "\n")
         }
     }
 }
@@ -44,26 +41,23 @@ struct UnitReportCommand: AsyncParsableCommand {
     @Argument var serial: String
 
     func run() async throws {
-        try await options.run { ledger throws(LedgerError) in
-            let report = try await ledger.unitReport(serial)
-            options.emit(report) {
-                var text = ["unit \(report.unit.serial) (\(report.unit.design)), \(report.contributions.count) contributions"]
-                for breakdown in report.sales {
-                    if let reversal = breakdown.reversal {
-                        text.append("sale \(breakdown.sale.id): reversed on \(reversal.date)" + (reversal.note.map { " (\($0))" } ?? ""))
-                    }
-                    if let d = breakdown.distribution {
-                        text.append(LedgerText.distribution(d))
-                        for p in d.payments {
-                            let event = breakdown.events.first { $0.id == p.event }
-                            text.append("    \(p.bucket) ← event \(p.event) (\(event?.kind.rawValue ?? "?") by \(p.agent)): \(d.currency.format(p.amount))")
-                        }
-                    } else if breakdown.reversal == nil {
-                        text.append("sale \(breakdown.sale.id): not distributed yet")
-                    }
+        try await options.show { ledger throws(LedgerError) in try await ledger.unitReport(serial) } text: { report in
+            var text = ["unit \(report.unit.serial) (\(report.unit.design)), \(report.contributions.count) contributions"]
+            for breakdown in report.sales {
+                if let reversal = breakdown.reversal {
+                    text.append("sale \(breakdown.sale.id): reversed on \(reversal.date)" + (reversal.note.map { " (\($0))" } ?? ""))
                 }
-                return text.joined(separator: "\n")
+                if let d = breakdown.distribution {
+                    text.append(LedgerText.distribution(d))
+                    for p in d.payments {
+                        let event = breakdown.events.first { $0.id == p.event }
+                        text.append("    \(p.bucket) ← event \(p.event) (\(event?.kind.rawValue ?? "?") by \(p.agent)): \(d.currency.format(p.amount))")
+                    }
+                } else if breakdown.reversal == nil {
+                    text.append("sale \(breakdown.sale.id): not distributed yet")
+                }
             }
+            return text.joined(separator: "\n")
         }
     }
 }
@@ -74,14 +68,11 @@ struct ProjectReportCommand: AsyncParsableCommand {
     @Argument var id: String
 
     func run() async throws {
-        try await options.run { ledger throws(LedgerError) in
-            let report = try await ledger.projectReport(id)
-            options.emit(report) {
-                let c = report.project.currency
-                var text = ["project \(report.project.id): \(report.sales) sales, \(report.distributed) distributed, income \(c.format(report.income)) \(c)"]
-                for row in report.perAgent { text.append("  \(row.agent.padding(toLength: 16, withPad: " ", startingAt: 0)) \(c.format(row.amount))") }
-                return text.joined(separator: "\n")
-            }
+        try await options.show { ledger throws(LedgerError) in try await ledger.projectReport(id) } text: { report in
+            let c = report.project.currency
+            var text = ["project \(report.project.id): \(report.sales) sales, \(report.distributed) distributed, income \(c.format(report.income)) \(c)"]
+            for row in report.perAgent { text.append("  \(row.agent.padding(toLength: 16, withPad: " ", startingAt: 0)) \(c.format(row.amount))") }
+            return text.joined(separator: "\n")
         }
     }
 }
@@ -112,14 +103,14 @@ struct LedgerVerifyCommand: AsyncParsableCommand {
     @OptionGroup var options: LedgerOptions
 
     func run() async throws {
-        try await options.run { ledger throws(LedgerError) in
+        try await options.show { ledger throws(LedgerError) in
             let report = try await ledger.store.verifyChain()
             if let problem = report.problem { throw .tampered("ledger tampered: \(problem)") }
-            options.emit(report) {
-                let asFound = report.distributions - report.recomputed
-                return "ledger intact: \(report.events) events and \(report.distributions) distributions, hash chains verified, "
-                    + "\(report.recomputed) distributions recomputed" + (asFound > 0 ? " (\(asFound) chained as found at migration)" : "")
-            }
+            return report
+        } text: { report in
+            let asFound = report.distributions - report.recomputed
+            return "ledger intact: \(report.events) events and \(report.distributions) distributions, hash chains verified, "
+                + "\(report.recomputed) distributions recomputed" + (asFound > 0 ? " (\(asFound) chained as found at migration)" : "")
         }
     }
 }
@@ -132,14 +123,12 @@ struct DemoCommand: AsyncParsableCommand {
     var network: String = "mosquito"
 
     func run() async throws {
-        try await options.run { ledger throws(LedgerError) in
-            let distributions: [Distribution]
+        try await options.show { ledger throws(LedgerError) in
             switch network {
-            case "mosquito": distributions = try await ledger.runDemo()
-            case "food": distributions = try await ledger.runFoodDemo()
+            case "mosquito": return try await ledger.runDemo()
+            case "food": return try await ledger.runFoodDemo()
             default: throw .invalid("--network '\(network)' is not one of mosquito, food")
             }
-            options.emit(distributions) { distributions.map { LedgerText.distribution($0) }.joined(separator: "\n") }
-        }
+        } text: { distributions in distributions.map { LedgerText.distribution($0) }.joined(separator: "\n") }
     }
 }
