@@ -143,7 +143,10 @@ public final class Archiver: Sendable {
                 s.devices[serial]?.sawStatus = true
                 // The edge no longer writes the recording this run is: the run is over once its last frames are in.
                 if let run = s.devices[serial]?.run, let mine = run.source, source != mine { run.edgeFinished = true }
-                guard let run = s.devices[serial]?.run, run.awaitingStatus else { return }
+                // A run opened by data that overtook its edge's "recording" status (they are separate topics) has
+                // no source yet: the first status naming a recording gives it one, or the run could neither
+                // back-fill nor ever learn that its recording ended.
+                guard let run = s.devices[serial]?.run, run.awaitingStatus || (run.source == nil && source != nil) else { return }
                 run.awaitingStatus = false
                 run.source = source
                 run.marker.source = source
