@@ -19,8 +19,21 @@ final class EmulatedMosquito: @unchecked Sendable {
     private let epochNs = MonotonicClock.nowNs()
     private(set) var address: UInt8 = 0
 
+    /// How many emulators exist. A testbed is process-wide (umockdev's environment points at the newest one and
+    /// freeing one unsets it), and the last reference to an emulator may be its pump thread's, dropped a pump step
+    /// after the test that made it ended: the next test waits for that release before making its own testbed.
+    private static let living = NSCondition()
+    nonisolated(unsafe) private static var livingCount = 0
+
     /// Creates the testbed (before any libusb context exists) and plugs the device in at `address`.
-    init(config: SimulatorConfig = SimulatorConfig(serial: EmulatedMosquito.serial), address: UInt8 = 2) throws {
+    /// `alongside`: this emulator is meant to exist beside another one (a test of two testbeds).
+    init(config: SimulatorConfig = SimulatorConfig(serial: EmulatedMosquito.serial), address: UInt8 = 2, alongside: Bool = false) throws {
+        Self.living.lock()
+        // A last guard only: an emulator a test still holds is reported by that test, not waited on forever.
+        let until = Date().addingTimeInterval(10)
+        while !alongside && Self.livingCount > 0 && Self.living.wait(until: until) {}
+        Self.livingCount += 1
+        Self.living.unlock()
         emulator = mq_emulator_new()
         instrument = SimulatedInstrument(config: config)
         try plug(address: address)
@@ -33,7 +46,13 @@ final class EmulatedMosquito: @unchecked Sendable {
         thread.start()
     }
 
-    deinit { mq_emulator_free(emulator) }
+    deinit {
+        mq_emulator_free(emulator)
+        Self.living.lock()
+        Self.livingCount -= 1
+        Self.living.broadcast()
+        Self.living.unlock()
+    }
 
     var root: String { String(cString: mq_emulator_root(emulator)) }
 

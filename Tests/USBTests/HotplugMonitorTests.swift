@@ -36,7 +36,7 @@ extension USBEmulatedDeviceTests {
     @Test func hotplugMonitorPollingSeesAUnitLibusbWasNeverToldAbout() throws {
         let earlier = try EmulatedMosquito()
         let bystander = try USBHost()  // the process's udev monitor now listens to `earlier`'s testbed
-        let device = try EmulatedMosquito()
+        let device = try EmulatedMosquito(alongside: true)
         let host = try USBHost()
         let monitor = try USBHotplugMonitor(host: host, pollIntervalMs: 100, forcePolling: true)
         defer { monitor.stop() }
