@@ -16,7 +16,7 @@ PYTHON3 ?= python3
 FUZZ_SECONDS ?= 60
 FUZZ_DIR ?= .build-fuzz
 FUZZ_BIN := $(FUZZ_DIR)/mwp-fuzzer
-FUZZ_SOURCES := $(wildcard Sources/MWP/*.swift) Tests/CodecCrossCheckTests/FuzzChecks.swift Fuzz/MWPFuzzer.swift
+FUZZ_SOURCES := $(wildcard Sources/MWP/*.swift) $(wildcard Sources/MosquitoModel/*.swift) Tests/CodecCrossCheckTests/FuzzChecks.swift Fuzz/MWPFuzzer.swift
 # MWP imports CMWPAccel (hardware CRC-32C): compiled here as one object, its module map found through -I.
 CLANG ?= clang
 FUZZ_ACCEL := $(FUZZ_DIR)/cmwpaccel.o

@@ -1,4 +1,7 @@
+// mk/fuzz.mk compiles MWP and the model into one module for libFuzzer, where there is no model to import.
+#if !MWP_FUZZ_SINGLE_MODULE
 import MosquitoModel
+#endif
 
 /// A channel's polynomial from raw counts r to physical units: value = c0 + c1·r + c2·r² + c3·r³.
 public struct CalibrationRecord: Sendable, Equatable, Codable {

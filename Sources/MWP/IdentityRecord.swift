@@ -1,4 +1,7 @@
+// mk/fuzz.mk compiles MWP and the model into one module for libFuzzer, where there is no model to import.
+#if !MWP_FUZZ_SINGLE_MODULE
 import MosquitoModel
+#endif
 
 extension ChannelDescriptor {
     /// kind, adc_bits, unit[8], name[16], raw_min, raw_max.
