@@ -27,15 +27,29 @@ public final class ClockSync: @unchecked Sendable {
         let exchange = ClockExchange(hostSendNs: p.hostSendNs, hostReceiveNs: p.hostReceiveNs, deviceTimeUs: p.deviceTimeUs)
         lock.withLock {
             state.mapper.add(exchange)
+            state.timeline.adopt(state.mapper.mapping)
             // Outside a recording nobody takes them: a session streaming for days must not grow without bound.
             if state.keepingExchanges { state.pending.append(exchange) }
         }
     }
 
-    public var mapping: ClockMapping? { lock.withLock { state.mapper.mapping } }
+    /// The newest fit: for status and descriptions. Stamping a sample goes through ``hostTimes(throughDeviceNs:)``.
+    public var mapping: ClockMapping? { lock.withLock { state.timeline.current } }
+
+    /// Host times for every sample up to device time `lastDeviceNs`, the same for every reader of the session
+    /// however late it reads (``ClockTimeline``). A reader calls it with the last device time it is about to stamp.
+    public func hostTimes(throughDeviceNs lastDeviceNs: UInt64) -> HostTimes {
+        lock.withLock { state.timeline.claim(throughDeviceNs: lastDeviceNs) }
+    }
 
     /// A reconnected instrument's clock started again: forget the old mapping (the exchanges stay recorded).
-    public func reset() { lock.withLock { state.mapper = ClockMapper() } }
+    /// Readers drain the old device's samples while the link is down, long before it comes back.
+    public func reset() {
+        lock.withLock {
+            state.mapper = ClockMapper()
+            state.timeline = ClockTimeline()
+        }
+    }
 
     /// A recording starts: from now on every exchange is kept for its clock table.
     public func startKeepingExchanges() {
@@ -64,6 +78,7 @@ public final class ClockSync: @unchecked Sendable {
 
 struct ClockState {
     var mapper = ClockMapper()
+    var timeline = ClockTimeline()
     var pending: [ClockExchange] = []
     var keepingExchanges = false
 }

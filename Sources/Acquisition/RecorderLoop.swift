@@ -84,13 +84,13 @@ final class RecorderLoop: @unchecked Sendable {
         for p in s.clock.takeExchanges() {
             try sink.record(p.shifted(byNs: utcMinusMonotonicNs), device: d)
         }
-        let mapping = s.clock.mapping
         var failure: RecordingError?
         let consumed = s.ring.read { spans in
+            let times = spans.lastDeviceTimeNs.map { s.clock.hostTimes(throughDeviceNs: $0) } ?? .unknown
             var taken = 0
             spans.forEach { span in
                 guard failure == nil else { return }
-                do throws(RecordingError) { try write(span, of: s, device: d, mapping: mapping) } catch { failure = error }
+                do throws(RecordingError) { try write(span, of: s, device: d, times: times) } catch { failure = error }
                 taken += span.count
             }
             return taken
@@ -99,7 +99,7 @@ final class RecorderLoop: @unchecked Sendable {
         return consumed
     }
 
-    private func write(_ span: FrameSpan, of s: DeviceStream, device d: Int, mapping: ClockMapping?) throws(RecordingError) {
+    private func write(_ span: FrameSpan, of s: DeviceStream, device d: Int, times: HostTimes) throws(RecordingError) {
         index.removeAll(keepingCapacity: true)
         deviceTimeUs.removeAll(keepingCapacity: true)
         hostTimeNs.removeAll(keepingCapacity: true)
@@ -111,7 +111,7 @@ final class RecorderLoop: @unchecked Sendable {
                 let deviceNs = out.deviceTimeNs(ofFrame: k)
                 deviceTimeUs.append(deviceNs / 1000)
                 // Unknown (no exchange yet) is written as 0, never as a guess.
-                hostTimeNs.append(mapping.map { Int64($0.hostNs(deviceNs: deviceNs).rounded()) + utcMinusMonotonicNs } ?? 0)
+                hostTimeNs.append(times.hostTimeNs(deviceNs: deviceNs, utcMinusMonotonicNs: utcMinusMonotonicNs))
                 raw.append(contentsOf: out.sourceRawValues(ofFrame: k))
             }
             values.append(contentsOf: out.values)

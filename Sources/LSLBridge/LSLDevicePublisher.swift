@@ -156,14 +156,17 @@ public final class LSLDevicePublisher: @unchecked Sendable {
     /// Pushes everything published so far; returns how many frames it took.
     private func drain() -> Int {
         // Without a mapping there is no honest host time: the frames wait (and, if it never comes, drop counted).
-        guard let mapping = source.clock.mapping else { return 0 }
+        guard source.clock.mapping != nil else { return 0 }
         threadIndices.removeAll(keepingCapacity: true)
         threadStamps.removeAll(keepingCapacity: true)
         threadValues.removeAll(keepingCapacity: true)
         threadRaw.removeAll(keepingCapacity: true)
         threadJumps.removeAll(keepingCapacity: true)
         let consumed = subscription.ring.read { spans in
-            spans.forEach { span in take(span, mapping: mapping) }
+            guard let last = spans.lastDeviceTimeNs else { return 0 }
+            // The file and the MQTT messages stamp the same samples through the same claims: equal host times.
+            let times = source.clock.hostTimes(throughDeviceNs: last)
+            spans.forEach { span in take(span, times: times) }
             return spans.count
         }
         guard consumed > 0 else { return 0 }
@@ -174,33 +177,38 @@ public final class LSLDevicePublisher: @unchecked Sendable {
 
     /// Splits `span` where the stream restarted (indices going back: a hub that began a recording) and runs each
     /// part through the pipeline; notes every jump forward.
-    private func take(_ span: FrameSpan, mapping: ClockMapping) {
+    private func take(_ span: FrameSpan, times: HostTimes) {
         var start = 0
         for i in 0..<span.count {
             let index = span.indices[i]
             if let last = threadLastIndex {
                 if index <= last {
-                    if i > start { process(span.slice(start..<i), mapping: mapping) }
+                    if i > start { process(span.slice(start..<i), times: times) }
                     start = i
                     pipeline.reset()
                     mark(LSLMarker("restart", [("first_index", .number(index))]))
                 } else if index != last &+ 1 {
                     let missing = index - last - 1
-                    let stamp = mapping.hostNs(deviceNs: span.deviceTimesNs[i]) / 1e9
+                    let stamp = Self.stamp(times, deviceNs: span.deviceTimesNs[i])
                     threadJumps.append((last + 1, missing, stamp - Double(missing) / Double(source.rateHz)))
                 }
             }
             threadLastIndex = index
         }
         if span.count > 0 { threadLastDeviceNs = span.deviceTimesNs[span.count - 1] }
-        if start < span.count { process(span.slice(start..<span.count), mapping: mapping) }
+        if start < span.count { process(span.slice(start..<span.count), times: times) }
     }
 
-    private func process(_ span: FrameSpan, mapping: ClockMapping) {
+    /// LSL stamps every sample, so one taken before the clock was first known gets the first fit.
+    private static func stamp(_ times: HostTimes, deviceNs: UInt64) -> Double {
+        (times.earliestKnown(atDeviceNs: deviceNs)?.hostNs(deviceNs: deviceNs) ?? 0) / 1e9
+    }
+
+    private func process(_ span: FrameSpan, times: HostTimes) {
         pipeline.process(span) { out in
             for k in 0..<out.frameCount {
                 threadIndices.append(out.sourceIndex(ofFrame: k) / decimation)
-                threadStamps.append(mapping.hostNs(deviceNs: out.deviceTimeNs(ofFrame: k)) / 1e9)
+                threadStamps.append(Self.stamp(times, deviceNs: out.deviceTimeNs(ofFrame: k)))
                 if raw != nil { threadRaw.append(contentsOf: out.sourceRawValues(ofFrame: k)) }
             }
             threadValues.append(contentsOf: out.values)
@@ -284,10 +292,10 @@ public final class LSLDevicePublisher: @unchecked Sendable {
     /// A recording's trigger fired at `index`: announced once the bridge has taken that sample, at the sample's
     /// own host time (samples are evenly spaced in device time back from the last one taken).
     private func announceTrigger(at index: UInt64) {
-        guard let last = threadLastIndex, index <= last, let mapping = source.clock.mapping, source.rateHz > 0 else { return }
+        guard let last = threadLastIndex, index <= last, source.clock.mapping != nil, source.rateHz > 0 else { return }
         let back = UInt64((Double(last - index) * 1e9 / Double(source.rateHz)).rounded())
         let device = threadLastDeviceNs >= back ? threadLastDeviceNs - back : 0
-        mark(LSLMarker("trigger", [("index", .number(index))]), at: mapping.hostNs(deviceNs: device) / 1e9)
+        mark(LSLMarker("trigger", [("index", .number(index))]), at: Self.stamp(source.clock.hostTimes(throughDeviceNs: device), deviceNs: device))
         threadObservation.triggeredAt = index
     }
 

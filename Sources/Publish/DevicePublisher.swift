@@ -153,7 +153,7 @@ public final class DevicePublisher: @unchecked Sendable {
             metaIsStale = true
             announce(source)
         }
-        sendData(mapping: source.clock())
+        sendData()
         let now = MonotonicClock.nowNs()
         if now - lastSummary >= 1_000_000_000 {
             lastSummary = now
@@ -192,11 +192,12 @@ public final class DevicePublisher: @unchecked Sendable {
     /// broker's default limits even after a stall.
     private var framesPerMessage: Int { max(1, (1 << 20) / DataMessageEncoder.frameLength(channels: outlets.channelCount)) }
 
-    private func sendData(mapping: ClockMapping?) {
+    private func sendData() {
         guard var encoder else { return }
         var batches: [(first: UInt64, count: UInt64)] = []
         var jumps: [Range<UInt64>] = []
         subscription.ring.read { spans in
+            let times = spans.lastDeviceTimeNs.map { source?.clock.hostTimes(throughDeviceNs: $0) ?? .unknown } ?? .unknown
             spans.forEach { span in
                 for k in 0..<span.count {
                     let index = span.indices[k]
@@ -214,7 +215,7 @@ public final class DevicePublisher: @unchecked Sendable {
                     if index > nextIndex { jumps.append(nextIndex..<index) }
                     nextIndex = index &+ 1
                     let deviceNs = span.deviceTimesNs[k]
-                    let host = mapping.map { Int64($0.hostNs(deviceNs: deviceNs).rounded()) + utcMinusMonotonicNs } ?? 0
+                    let host = times.hostTimeNs(deviceNs: deviceNs, utcMinusMonotonicNs: utcMinusMonotonicNs)
                     let raw = span.values(ofFrame: k)
                     encoder.append(index: index, deviceTimeNs: deviceNs, hostTimeNs: host, raw: raw)
                     summaryIndices = (summaryIndices?.first ?? index, index)

@@ -13,8 +13,8 @@ public struct PublishedSource: Sendable {
     public var mode: @Sendable () -> String
     /// The local recording's file name, while one is written.
     public var recordingFile: @Sendable () -> String?
-    /// The device→host clock mapping, if the owner keeps one.
-    public var clock: @Sendable () -> ClockMapping?
+    /// The session's clock: messages stamp host times through it, so they agree with the file's.
+    public var clock: ClockSync
     /// Where the stream ends, when the owner knows (a run of a given duration): samples missing at the very
     /// end show as no index jump, so the publisher says them from this.
     public var endIndex: @Sendable () -> UInt64? = { nil }
@@ -39,7 +39,7 @@ public struct PublishedSource: Sendable {
                     pipeline: ["acquire \(stream.rateHz) Hz"] + stream.pipeline.description.stages.map(\.summary),
                     clock: stream.clock.mapping, softwareVersion: softwareVersion, host: ProcessInfo.processInfo.hostName)
             },
-            mode: { "recording" }, recordingFile: { file }, clock: { stream.clock.mapping },
+            mode: { "recording" }, recordingFile: { file }, clock: stream.clock,
             endIndex: { stream.ingest.endIndex })
     }
 
@@ -58,6 +58,6 @@ public struct PublishedSource: Sendable {
                 let m = hub.status().mode
                 return m == .idle ? "online" : m.rawValue
             },
-            recordingFile: { hub.status().recording }, clock: { hub.clock.mapping }, api: api)
+            recordingFile: { hub.status().recording }, clock: hub.clock, api: api)
     }
 }

@@ -26,6 +26,7 @@ import TestSupport
         try lab.broker.relaunch()
         // Each run closes once its edge, back on the broker, says the recording is over: the archive fetches what
         // it lacks, the end included (the edges stay up to answer).
+        for edge in edges { #expect(try edge.stopRecording() == 200) }
         for edge in edges {
             #expect(waitFor(seconds: 120) { archive.stdout.contains("archived \(edge.serial):") || !archive.process.isRunning }, "\(archive.stdout)")
         }
@@ -82,7 +83,8 @@ import TestSupport
         let lab = try Lab(site: "lab11")
         var archive = try lab.archive()
         let edges = try ["EDGE-K", "EDGE-L"].map { try lab.edge(serial: $0) }
-        for edge in edges { #expect(try edge.startRecording(seconds: 10) == 201) }
+        // Recordings long enough to be running whatever the machine's pace: each is stopped once the archive is back.
+        for edge in edges { #expect(try edge.startRecording(seconds: 600) == 201) }
         for edge in edges {
             #expect(waitFor { archive.stdout.contains("archiving \(edge.serial):") || !archive.process.isRunning }, "\(archive.stderrText)")
         }
@@ -94,6 +96,7 @@ import TestSupport
         for edge in edges {
             #expect(waitFor { archive.stdout.contains("continuing the run") && archive.stdout.contains("archiving \(edge.serial):") || !archive.process.isRunning }, "\(archive.stdout) \(archive.stderrText)")
         }
+        for edge in edges { #expect(try edge.stopRecording() == 200) }
         for edge in edges {
             #expect(waitFor(seconds: 120) { archive.stdout.contains("archived \(edge.serial):") || !archive.process.isRunning }, "\(archive.stdout)")
         }
@@ -107,7 +110,7 @@ import TestSupport
         for edge in edges {
             let v = try #require(verdict[edge.serial], "\(verdict)")
             #expect(v["archive_files"] as? Int == 1 && v["parts"] as? Int == 2, "\(edge.serial): \(v)")
-            #expect(v["edge_rows"] as? Int == 10_000, "\(edge.serial): \(v)")
+            #expect((v["edge_rows"] as? Int ?? 0) >= 3000, "\(edge.serial): \(v)")
             #expect(v["equal"] as? Bool == true, "\(edge.serial): \(v)")
             #expect(v["gaps_equal"] as? Bool == true, "\(edge.serial): \(v)")
         }
@@ -232,6 +235,11 @@ struct Edge {
     func startRecording(seconds: Int) throws -> Int {
         try httpPost(base + "/api/recordings", token: operatorToken,
                  json: #"{"device":"\#(serial)","name":"edge-\#(serial).h5","durationSeconds":\#(seconds)}"#)
+    }
+
+    /// Ends the recording now (`POST /api/recordings/stop`).
+    func stopRecording() throws -> Int {
+        try httpPost(base + "/api/recordings/stop", token: operatorToken, json: #"{"device":"\#(serial)"}"#)
     }
 
     /// The recording's file is closed (the hub closes it as soon as its duration is reached).

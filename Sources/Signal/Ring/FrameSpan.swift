@@ -62,6 +62,12 @@ public struct FrameSpans {
     public var count: Int { first.count + second.count }
     public var isEmpty: Bool { count == 0 }
 
+    /// The newest frame's device time: what a reader claims host times through (``ClockTimeline``).
+    public var lastDeviceTimeNs: UInt64? {
+        let newest = second.isEmpty ? first : second
+        return newest.isEmpty ? nil : newest.deviceTimesNs[newest.count - 1]
+    }
+
     /// Calls `body` with each non-empty span, oldest first.
     public func forEach(_ body: (FrameSpan) throws -> Void) rethrows {
         if !first.isEmpty { try body(first) }
