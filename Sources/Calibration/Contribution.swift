@@ -1,6 +1,7 @@
 /// A calibration as work done on a unit: what the contribution ledger credits to the technician. The credit
 /// rule lives here, so every shell that credits a calibration (the CLI, the server) credits it the same way;
-/// turning it into a ledger event is the shell's, since calibration knows no ledger.
+/// turning it into a ledger event is the shell's, since calibration knows no ledger. Shells make one from a history
+/// entry (`init?(entry:)`), so its memberwise init is internal.
 public struct CalibrationContribution: Sendable, Equatable, Codable {
     public var technician: String
     public var unitSerial: String
@@ -25,14 +26,6 @@ public struct CalibrationContribution: Sendable, Equatable, Codable {
 
     /// What the ledger event says, so the certificate can be found from it.
     public var creditNote: String { "calibration certificate \(certificateID)" }
-
-    public init(technician: String, unitSerial: String, certificateID: String, startedAt: UInt64, finishedAt: UInt64) {
-        self.technician = technician
-        self.unitSerial = unitSerial
-        self.certificateID = certificateID
-        self.startedAt = startedAt
-        self.finishedAt = finishedAt
-    }
 }
 
 extension CalibrationContribution {

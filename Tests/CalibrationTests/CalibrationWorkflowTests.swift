@@ -1,4 +1,4 @@
-import Calibration
+@testable import Calibration
 import Device
 import Foundation
 import MWP

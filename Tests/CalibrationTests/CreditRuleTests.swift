@@ -1,4 +1,4 @@
-import Calibration
+@testable import Calibration
 import Testing
 
 /// The calibration → ledger credit rule: hours to the nearest hundredth (half up), never below 0.01 h, on the

@@ -1,5 +1,5 @@
 import Foundation
-import Ledger
+@testable import Ledger
 import Testing
 import TestSupport
 
@@ -86,10 +86,11 @@ struct AmountBoundPropertyTests {
         let project = Project(id: "p", name: "p", currency: try Currency("CAD"), custodian: nil, fundAgent: "fund")
         var events = [ContributionEvent]()
         for id in 1...Int64.random(in: 1...12, using: &rng) {
-            events.append(ContributionEvent(
-                id: id, date: try LedgerDate("2026-01-10"), agent: agents.randomElement(using: &rng)!, project: "p",
+            let record = EventRecord(
+                date: try LedgerDate("2026-01-10"), agent: agents.randomElement(using: &rng)!, project: "p",
                 kind: ContributionKind.allCases.filter { $0 != .work }.randomElement(using: &rng)!, hours: nil, workType: nil,
-                rate: nil, value: Self.amount(&rng), design: "D1", unit: "U1", note: nil, reverses: nil, previousHash: "", hash: ""))
+                rate: nil, value: Self.amount(&rng), design: "D1", unit: "U1", note: nil, reverses: nil)
+            events.append(ContributionEvent(id: id, record: record, previousHash: "", hash: ""))
         }
         let equation = PropertyTests.randomEquation(&rng, agents: agents)
         // Claims as earlier sales (or a factor in the thousands) leave them: originals, balances and payments
@@ -106,8 +107,9 @@ struct AmountBoundPropertyTests {
             }
         }
         let price = Self.amount(&rng)
-        let sale = Sale(id: 1, project: "p", unit: "U1", price: price, currency: project.currency,
-                        date: try LedgerDate("2026-02-01"), buyer: "b", directCosts: Int64.random(in: 0...price, using: &rng))
+        let sale = Sale(id: 1, draft: SaleDraft(
+            project: "p", unit: "U1", price: price, currency: project.currency, date: try LedgerDate("2026-02-01"), buyer: "b",
+            directCosts: Int64.random(in: 0...price, using: &rng)))
         do throws(LedgerError) {
             let plan = try DistributionEngine.plan(DistributionInput(
                 sale: sale, project: project, equation: equation, lineage: ["D1"], events: events, claims: claims))

@@ -1,5 +1,5 @@
 import Foundation
-import Ledger
+@testable import Ledger
 import Testing
 
 /// Every amount is bounded at input by `AmountLimit.maximum`, and every sum the ledger takes is checked.
@@ -57,17 +57,18 @@ struct AmountLimitTests {
     @Test("an equity claim whose payments would pass Int64 stops the distribution with a clear error, not a trap")
     func equityPaidOverflow() throws {
         let project = Project(id: "p", name: "p", currency: try Currency("CAD"), custodian: nil, fundAgent: "fund")
-        let event = ContributionEvent(id: 1, date: try LedgerDate("2026-01-01"), agent: "a", project: "p", kind: .cash,
-                                      hours: nil, workType: nil, rate: nil, value: Self.max, design: nil, unit: nil,
-                                      note: nil, reverses: nil, previousHash: "", hash: "")
+        let record = EventRecord(date: try LedgerDate("2026-01-01"), agent: "a", project: "p", kind: .cash,
+                                 hours: nil, workType: nil, rate: nil, value: Self.max, design: nil, unit: nil,
+                                 note: nil, reverses: nil)
+        let event = ContributionEvent(id: 1, record: record, previousHash: "", hash: "")
         let equation = ValueEquation(project: "p", version: 1, mode: .straight, buckets: [
             Bucket(id: "d", percent: LedgerDecimal(100), filter: .projectDates(from: nil, to: nil),
                    rules: [ClaimRuleSpec(event: .cash, claim: .equity)])])
         // As paid by some 9,223 earlier sales at the maximum.
         let claim = Claim(project: "p", bucket: "d", event: 1, agent: "a", rule: .equity, original: Self.max,
                           balance: Self.max, paid: Int64.max - 10)
-        let sale = Sale(id: 9224, project: "p", unit: "U1", price: Self.max, currency: project.currency,
-                        date: try LedgerDate("2026-02-01"), buyer: "b", directCosts: 0)
+        let sale = Sale(id: 9224, draft: SaleDraft(project: "p", unit: "U1", price: Self.max, currency: project.currency,
+                                                   date: try LedgerDate("2026-02-01"), buyer: "b", directCosts: 0))
         #expect(throws: LedgerError.amountTooLarge(
             "what the claim of bucket 'd' on event 1 has been paid exceeds 9223372036854775807 minor units, more than the ledger can total exactly")) {
             try DistributionEngine.plan(DistributionInput(sale: sale, project: project, equation: equation, lineage: [],

@@ -1,5 +1,5 @@
 import Foundation
-import Ledger
+@testable import Ledger
 import Testing
 
 /// End-to-end distributions through the storage protocol, on every backend.

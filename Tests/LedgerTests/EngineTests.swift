@@ -1,4 +1,4 @@
-import Ledger
+@testable import Ledger
 import Testing
 
 /// The pure engine on hand-built inputs: the rules where the reference is silent.
@@ -8,15 +8,16 @@ struct EngineTests {
 
     func event(_ id: Int64, _ agent: String, _ kind: ContributionKind, _ value: Int64,
                design: String? = nil, unit: String? = "U1") -> ContributionEvent {
-        ContributionEvent(id: id, date: try! LedgerDate("2026-01-01"), agent: agent, project: "p", kind: kind,
-                          hours: nil, workType: nil, rate: nil, value: value, design: design, unit: unit,
-                          note: nil, reverses: nil, previousHash: "", hash: "")
+        let record = EventRecord(date: try! LedgerDate("2026-01-01"), agent: agent, project: "p", kind: kind,
+                                 hours: nil, workType: nil, rate: nil, value: value, design: design, unit: unit,
+                                 note: nil, reverses: nil)
+        return ContributionEvent(id: id, record: record, previousHash: "", hash: "")
     }
 
     func plan(_ mode: ValueEquation.Mode, _ buckets: [Bucket], _ events: [ContributionEvent], price: Int64,
               lineage: [String] = ["D1"]) throws -> Distribution {
-        let sale = Sale(id: 1, project: "p", unit: "U1", price: price, currency: project.currency,
-                        date: try LedgerDate("2026-02-01"), buyer: "b", directCosts: 0)
+        let sale = Sale(id: 1, draft: SaleDraft(project: "p", unit: "U1", price: price, currency: project.currency,
+                                                date: try LedgerDate("2026-02-01"), buyer: "b", directCosts: 0))
         return try DistributionEngine.plan(DistributionInput(
             sale: sale, project: project, equation: ValueEquation(project: "p", version: 1, mode: mode, buckets: buckets),
             lineage: lineage, events: events, claims: [:])).distribution
@@ -55,8 +56,8 @@ struct EngineTests {
     }
 
     @Test func saleInAnotherCurrencyIsRefused() throws {
-        let sale = Sale(id: 1, project: "p", unit: "U1", price: 100, currency: try Currency("EUR"),
-                        date: try LedgerDate("2026-02-01"), buyer: "b", directCosts: 0)
+        let sale = Sale(id: 1, draft: SaleDraft(project: "p", unit: "U1", price: 100, currency: try Currency("EUR"),
+                                                date: try LedgerDate("2026-02-01"), buyer: "b", directCosts: 0))
         #expect(throws: LedgerError.currencyMismatch(sale: "EUR", project: "CAD")) {
             try DistributionEngine.plan(DistributionInput(
                 sale: sale, project: project, equation: ValueEquation(project: "p", version: 1, mode: .straight, buckets: [unitBucket]),

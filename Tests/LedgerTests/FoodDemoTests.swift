@@ -1,5 +1,5 @@
 import Foundation
-import Ledger
+@testable import Ledger
 import Testing
 
 /// The community kitchen (issue 18's second worked example, docs/ledger.md "A second worked example"): every line

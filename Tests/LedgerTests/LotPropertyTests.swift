@@ -1,5 +1,5 @@
 import Foundation
-import Ledger
+@testable import Ledger
 import Testing
 import TestSupport
 
@@ -28,9 +28,12 @@ struct LotPropertyTests {
         let produced = Int64.random(in: 1...(Bool.random(using: &rng) ? 7 : 1_000), using: &rng)
         let writtenOff = Bool.random(using: &rng) ? Int64.random(in: 0..<produced, using: &rng) : 0
         let events = try (1...Int64.random(in: 1...6, using: &rng)).map { id in
-            ContributionEvent(id: id, date: try LedgerDate("2026-01-02"), agent: "a\(id % 3)", project: "p", kind: .material,
-                              hours: nil, workType: nil, rate: nil, value: Int64.random(in: 1...100_000, using: &rng),
-                              design: nil, unit: "L", note: nil, reverses: nil, previousHash: "", hash: "")
+            ContributionEvent(
+                id: id,
+                record: EventRecord(date: try LedgerDate("2026-01-02"), agent: "a\(id % 3)", project: "p", kind: .material,
+                                    hours: nil, workType: nil, rate: nil, value: Int64.random(in: 1...100_000, using: &rng),
+                                    design: nil, unit: "L", note: nil, reverses: nil),
+                previousHash: "", hash: "")
         }
         let total = events.reduce(0) { $0 + $1.value }
         // Every part priced to pay every debt's share in full, or each part at a random price that may not.
@@ -38,8 +41,9 @@ struct LotPropertyTests {
         var claims = [ClaimKey: Claim]()
         for (index, quantity) in Self.parts(of: produced - writtenOff, &rng).enumerated() {
             let price = generous ? total : Int64.random(in: 0...total, using: &rng)
-            let sale = Sale(id: Int64(index + 1), project: "p", unit: "L", price: price, currency: project.currency,
-                            date: try LedgerDate("2026-02-01"), buyer: "b", directCosts: 0, quantity: quantity)
+            let sale = Sale(id: Int64(index + 1), draft: SaleDraft(
+                project: "p", unit: "L", price: price, currency: project.currency, date: try LedgerDate("2026-02-01"),
+                buyer: "b", directCosts: 0, quantity: quantity))
             let plan = try DistributionEngine.plan(DistributionInput(
                 sale: sale, project: project, equation: equation, lineage: ["D"],
                 lotShare: LotShare(sold: quantity, produced: produced), events: events, claims: claims))

@@ -1,4 +1,4 @@
-import Ledger
+@testable import Ledger
 import Testing
 import TestSupport
 
@@ -55,23 +55,24 @@ struct PropertyTests {
             let kind = ContributionKind.allCases.randomElement(using: &rng)!
             let hours = LedgerDecimal(mantissa: Int64.random(in: 1...4000, using: &rng), scale: 2)
             let rate = LedgerDecimal(mantissa: Int64.random(in: 0...9000, using: &rng), scale: 2)
-            events.append(ContributionEvent(
-                id: id, date: try LedgerDate("2026-01-\(String(format: "%02d", Int.random(in: 1...28, using: &rng)))"),
+            let record = EventRecord(
+                date: try LedgerDate("2026-01-\(String(format: "%02d", Int.random(in: 1...28, using: &rng)))"),
                 agent: agents.randomElement(using: &rng)!, project: "p", kind: kind,
                 hours: kind == .work ? hours : nil, workType: kind == .work ? "eng" : nil, rate: kind == .work ? rate : nil,
                 value: Int64.random(in: 1...50_000, using: &rng),
                 design: Bool.random(using: &rng) ? lineage.randomElement(using: &rng) : nil,
                 unit: Bool.random(using: &rng) ? units.randomElement(using: &rng) : nil,
-                note: nil, reverses: nil, previousHash: "", hash: ""))
+                note: nil, reverses: nil)
+            events.append(ContributionEvent(id: id, record: record, previousHash: "", hash: ""))
         }
         let equation = Self.randomEquation(&rng, agents: agents)
         try equation.validate()
         var claims = [ClaimKey: Claim]()
         for saleID in 1...Int64.random(in: 1...5, using: &rng) {
             let price = Int64.random(in: 0...200_000, using: &rng)
-            let sale = Sale(id: saleID, project: "p", unit: units.randomElement(using: &rng)!, price: price,
-                            currency: project.currency, date: try LedgerDate("2026-02-01"), buyer: "b",
-                            directCosts: Int64.random(in: 0...price, using: &rng))
+            let sale = Sale(id: saleID, draft: SaleDraft(
+                project: "p", unit: units.randomElement(using: &rng)!, price: price, currency: project.currency,
+                date: try LedgerDate("2026-02-01"), buyer: "b", directCosts: Int64.random(in: 0...price, using: &rng)))
             let plan = try DistributionEngine.plan(DistributionInput(
                 sale: sale, project: project, equation: equation,
                 lineage: Array(lineage.suffix(Int.random(in: 1...3, using: &rng))),

@@ -33,15 +33,12 @@ public struct Claim: Sendable, Hashable, Codable {
     public var isLive: Bool { balance > 0 }
 }
 
-/// One payment in a distribution: per recipient per bucket (bucket nil = network fund).
+/// One payment in a distribution: per recipient per bucket (bucket nil = network fund). Only the engine and the
+/// store make one, so its memberwise init is internal.
 public struct DistributionLine: Sendable, Hashable, Codable {
     public var bucket: String?
     public var agent: String
     public var amount: Int64
-
-    public init(bucket: String?, agent: String, amount: Int64) {
-        self.bucket = bucket; self.agent = agent; self.amount = amount
-    }
 }
 
 /// Per-claim payment, kept so reports can say which event earned what.

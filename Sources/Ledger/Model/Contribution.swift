@@ -16,47 +16,38 @@ public enum ContributionKind: String, Sendable, Codable, CaseIterable {
     }
 }
 
-/// An immutable, hash-chained contribution. Corrections are new events with `reverses` set.
-public struct ContributionEvent: Sendable, Hashable, Codable {
+/// An immutable, hash-chained contribution: a record as the ledger appended it, with its number in the chain and
+/// the hashes that chain it. Corrections are new events with `reverses` set. Its record's fields read as its own
+/// (`event.date`), and it encodes as one flat object. Only the store makes one, so its memberwise init is internal.
+@dynamicMemberLookup
+public struct ContributionEvent: Sendable, Hashable {
     public var id: Int64
-    public var date: LedgerDate
-    public var agent: String
-    public var project: String
-    public var kind: ContributionKind
-    /// Hours for work; nil otherwise.
-    public var hours: LedgerDecimal?
-    public var workType: String?
-    /// The hourly rate in force for this agent when the work was logged (override or work type).
-    public var rate: LedgerDecimal?
-    /// Minor units of the project's currency; negative only on a reversal.
-    public var value: Int64
-    public var design: String?
-    public var unit: String?
-    public var note: String?
-    public var reverses: Int64?
-    /// When the ledger appended it (UTC, ISO 8601); part of the hashed content.
-    public var recordedAt: String
+    public var record: EventRecord
     public var previousHash: String
     public var hash: String
-    /// What was given, in a unit of measure (12 kg of lentils, 3 h of kitchen use), beside its value; negated on
-    /// a reversal.
-    public var quantity: EventQuantity?
-    /// A gift creates no claim: the ledger records who gave what, and no bucket pays it.
-    public var gift: Bool
-    /// Work shared across lots (one delivery round for several batches): each lot with its weight; nil for a
-    /// contribution to one product or none. `unit` is nil then.
-    public var lots: [LotSplit]?
 
-    public init(id: Int64, date: LedgerDate, agent: String, project: String, kind: ContributionKind,
-                hours: LedgerDecimal?, workType: String?, rate: LedgerDecimal?, value: Int64, design: String?,
-                unit: String?, note: String?, reverses: Int64?, recordedAt: String = "", previousHash: String, hash: String,
-                quantity: EventQuantity? = nil, gift: Bool = false, lots: [LotSplit]? = nil) {
-        self.recordedAt = recordedAt
-        self.quantity = quantity; self.gift = gift; self.lots = lots
-        self.id = id; self.date = date; self.agent = agent; self.project = project; self.kind = kind
-        self.hours = hours; self.workType = workType; self.rate = rate; self.value = value
-        self.design = design; self.unit = unit; self.note = note; self.reverses = reverses
-        self.previousHash = previousHash; self.hash = hash
+    public subscript<Field>(dynamicMember field: WritableKeyPath<EventRecord, Field>) -> Field {
+        get { record[keyPath: field] }
+        set { record[keyPath: field] = newValue }
+    }
+}
+
+extension ContributionEvent: Codable {
+    private enum CodingKeys: String, CodingKey { case id, previousHash, hash }
+
+    public init(from decoder: any Decoder) throws {
+        let chain = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try chain.decode(Int64.self, forKey: .id), record: try EventRecord(from: decoder),
+                  previousHash: try chain.decode(String.self, forKey: .previousHash),
+                  hash: try chain.decode(String.self, forKey: .hash))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try record.encode(to: encoder)
+        var chain = encoder.container(keyedBy: CodingKeys.self)
+        try chain.encode(id, forKey: .id)
+        try chain.encode(previousHash, forKey: .previousHash)
+        try chain.encode(hash, forKey: .hash)
     }
 }
 
@@ -93,24 +84,32 @@ public struct ContributionDraft: Sendable, Hashable {
     }
 }
 
-/// A complete event before the store assigns its id and chain hashes.
-public struct EventRecord: Sendable, Hashable {
+/// A complete event before the store assigns its id and chain hashes; every field is part of the hashed content.
+public struct EventRecord: Sendable, Hashable, Codable {
     public var date: LedgerDate
     public var agent: String
     public var project: String
     public var kind: ContributionKind
+    /// Hours for work; nil otherwise.
     public var hours: LedgerDecimal?
     public var workType: String?
+    /// The hourly rate in force for this agent when the work was logged (override or work type).
     public var rate: LedgerDecimal?
+    /// Minor units of the project's currency; negative only on a reversal.
     public var value: Int64
     public var design: String?
     public var unit: String?
     public var note: String?
     public var reverses: Int64?
-    /// Set by the store when it appends the event.
+    /// When the ledger appended it (UTC, ISO 8601); set by the store when it appends the event.
     public var recordedAt: String = ""
+    /// What was given, in a unit of measure (12 kg of lentils, 3 h of kitchen use), beside its value; negated on
+    /// a reversal.
     public var quantity: EventQuantity? = nil
+    /// A gift creates no claim: the ledger records who gave what, and no bucket pays it.
     public var gift: Bool = false
+    /// Work shared across lots (one delivery round for several batches): each lot with its weight; nil for a
+    /// contribution to one product or none. `unit` is nil then.
     public var lots: [LotSplit]? = nil
 
     /// A record for `LedgerStore.append`, which checks nothing: `Ledger.contribute` is where drafts are checked.
@@ -149,8 +148,8 @@ extension ContributionEvent {
     /// The part of this event that belongs to `product`: all of it when it went to that unit or lot, its weight
     /// over the weights' sum when it is shared across lots including it, nil when it has no part in it.
     public func part(in product: String) -> LotFraction? {
-        if unit == product { return .whole }
-        guard let lots, let own = lots.first(where: { $0.lot == product }) else { return nil }
+        if record.unit == product { return .whole }
+        guard let lots = record.lots, let own = lots.first(where: { $0.lot == product }) else { return nil }
         let scale = LedgerDecimal.maxScale
         // Weights are positive decimals of at most 12 digits and 6 decimals: each at scale 6 is below 10^19,
         // and at most `LotSplit.maximumLots` of them sum below 10^21.

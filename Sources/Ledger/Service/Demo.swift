@@ -2,13 +2,7 @@ import Foundation
 
 /// `mosquito ledger demo`: a small, realistic Mosquito network selling three units.
 extension Ledger {
-    public static let demoEquationJSON = """
-    {
-      "format": "mosquito-value-equation/1",
-      "project": "mosquito",
-      "version": 1,
-      "mode": "straight",
-      "buckets": [
+    public static let demoEquationJSON = demoEquation(project: "mosquito", buckets: """
         {"id": "custodian-fee", "percent": "5", "agent": "tactus"},
         {"id": "build", "percent": "45", "filter": {"kind": "unit"},
          "rules": [{"event": "material", "claim": "debt"},
@@ -20,9 +14,23 @@ extension Ledger {
                    {"event": "material", "claim": "debt"}]},
         {"id": "community", "percent": "5", "filter": {"kind": "project_dates", "from": "2026-01-01"},
          "rules": [{"event": "cash", "claim": "debt"}, {"event": "expense", "claim": "debt"}]}
-      ]
+    """)
+
+    /// A demo network's value equation: version 1 of `project`'s, in straight mode, dividing by `buckets` (the
+    /// bucket objects, comma-separated).
+    static func demoEquation(project: String, buckets: String) -> String {
+        """
+        {
+          "format": "mosquito-value-equation/1",
+          "project": "\(project)",
+          "version": 1,
+          "mode": "straight",
+          "buckets": [
+        \(buckets)
+          ]
+        }
+        """
     }
-    """
 
     /// Builds the demo network in an empty ledger and distributes three sales.
     public func runDemo() async throws(LedgerError) -> [Distribution] {

@@ -4,13 +4,7 @@ import Foundation
 /// kitchen, cooks' and packers' work on batches, a driver's round shared across two batches, recipes citing their parents, a spoiled
 /// batch written off, boxes sold in quantities and one mixed box. docs/ledger.md walks through it.
 extension Ledger {
-    public static let foodEquationJSON = """
-    {
-      "format": "mosquito-value-equation/1",
-      "project": "kitchen",
-      "version": 1,
-      "mode": "straight",
-      "buckets": [
+    public static let foodEquationJSON = demoEquation(project: "kitchen", buckets: """
         {"id": "co-op-fee", "percent": "5", "agent": "co-op"},
         {"id": "batch", "percent": "60", "filter": {"kind": "unit"},
          "rules": [{"event": "material", "claim": "debt"}, {"event": "use", "claim": "debt"}, {"event": "work", "claim": "debt"}]},
@@ -22,9 +16,7 @@ extension Ledger {
          "rules": [{"event": "work", "claim": "equity"}]},
         {"id": "running-costs", "percent": "5", "filter": {"kind": "contribution", "kinds": ["expense"]},
          "rules": [{"event": "expense", "claim": "debt"}]}
-      ]
-    }
-    """
+    """)
 
     /// Builds the kitchen network in an empty ledger and distributes its four sales.
     public func runFoodDemo() async throws(LedgerError) -> [Distribution] {

@@ -27,14 +27,6 @@ public enum HashChain {
     }
 }
 
-extension ContributionEvent {
-    var record: EventRecord {
-        EventRecord(date: date, agent: agent, project: project, kind: kind, hours: hours, workType: workType,
-                    rate: rate, value: value, design: design, unit: unit, note: note, reverses: reverses,
-                    recordedAt: recordedAt, quantity: quantity, gift: gift, lots: lots)
-    }
-}
-
 /// The outcome of `ledger verify`.
 public struct ChainReport: Sendable, Codable, Equatable {
     public var events: Int

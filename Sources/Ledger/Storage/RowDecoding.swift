@@ -158,12 +158,15 @@ enum Rows {
         var r = RowReader(row, events)
         let id = try r.int(), date = try r.date(), agent = try r.text(), project = try r.text()
         let kind = try r.choice(ContributionKind.self)
-        return ContributionEvent(
-            id: id, date: date, agent: agent, project: project, kind: kind, hours: try r.optionalDecimal(),
+        var record = EventRecord(
+            date: date, agent: agent, project: project, kind: kind, hours: try r.optionalDecimal(),
             workType: try r.optionalText(), rate: try r.optionalDecimal(), value: try r.int(), design: try r.optionalText(),
             unit: try r.optionalText(), note: try r.optionalText(), reverses: try r.optionalInt(), recordedAt: try r.text(),
-            previousHash: try r.text(), hash: try r.text(), quantity: try eventQuantity(&r), gift: try r.optionalInt() != nil,
             lots: lots)
+        let previousHash = try r.text(), hash = try r.text()
+        record.quantity = try eventQuantity(&r)
+        record.gift = try r.optionalInt() != nil
+        return ContributionEvent(id: id, record: record, previousHash: previousHash, hash: hash)
     }
 
     /// The quantity columns: both NULL, or a decimal and a unit of measure.
@@ -192,8 +195,8 @@ enum Rows {
                 throw r.tampered(column: "quantity", "\(quantity) is not a quantity greater than 0")
             }
         }
-        return Sale(id: id, project: project, unit: unit, price: price, currency: currency, date: date, buyer: buyer,
-                    directCosts: directCosts, quantity: quantity)
+        return Sale(id: id, draft: SaleDraft(project: project, unit: unit, price: price, currency: currency, date: date,
+                                             buyer: buyer, directCosts: directCosts, quantity: quantity))
     }
 
     /// (sale id, line) of one row of `sale_lines`.

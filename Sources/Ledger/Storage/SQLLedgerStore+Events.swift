@@ -40,12 +40,8 @@ extension SQLLedgerStore {
 
     /// The event `record` becomes as number `seq` after the event whose hash is `previous`.
     private static func chained(_ record: EventRecord, seq: Int64, previous: String) -> ContributionEvent {
-        ContributionEvent(
-            id: seq, date: record.date, agent: record.agent, project: record.project, kind: record.kind,
-            hours: record.hours, workType: record.workType, rate: record.rate, value: record.value,
-            design: record.design, unit: record.unit, note: record.note, reverses: record.reverses,
-            recordedAt: record.recordedAt, previousHash: previous, hash: HashChain.hash(seq: seq, record: record, previous: previous),
-            quantity: record.quantity, gift: record.gift, lots: record.lots)
+        ContributionEvent(id: seq, record: record, previousHash: previous,
+                          hash: HashChain.hash(seq: seq, record: record, previous: previous))
     }
 
     /// The newest event's sequence number and hash (0 and the genesis hash in an empty ledger).

@@ -12,9 +12,6 @@ extension SQLLedgerStore {
                 }
             }
             let id = try await Self.nextSaleID(s)
-            let stored = Sale(id: id, project: sale.project, unit: sale.unit, price: sale.price, currency: sale.currency,
-                              date: sale.date, buyer: sale.buyer, directCosts: sale.directCosts, quantity: sale.quantity,
-                              lines: sale.lines)
             try await s.execute("INSERT INTO sales (\(Rows.sales.list)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 [.integer(id), .text(sale.project), .text(sale.unit), .integer(sale.price),
                                  .text(sale.currency.code), .text(sale.date.text), .text(sale.buyer),
@@ -24,7 +21,7 @@ extension SQLLedgerStore {
                                     [.integer(id), .integer(Int64(index + 1)), .text(line.unit), SQLValue(line.quantity),
                                      .integer(line.price)])
             }
-            return stored
+            return Sale(id: id, draft: sale)
         }
     }
 

@@ -30,12 +30,20 @@ enum WebResources {
         return response(d, type: type)
     }
 
+    /// A lane page (the live view, the recording viewer): the head and navigation bar the two share, titled
+    /// `title`, then the page's own `name`.
+    static func lanePage(_ name: String, title: String) throws -> Response {
+        guard let head = data("lanes-head.html"), let page = data(name) else { throw WebError.notFound("no page \(name)") }
+        let titled = String(decoding: head, as: UTF8.self).replacingOccurrences(of: "{{title}}", with: title)
+        return response(Data(titled.utf8) + page, type: "text/html; charset=utf-8")
+    }
+
     static func html(_ text: String) -> Response { response(Data(text.utf8), type: "text/html; charset=utf-8") }
 }
 
 extension WebServer {
     func addPageRoutes(to router: Routes) {
-        router.get("/", .open) { _, _ in try WebResources.page("live.html") }
+        router.get("/", .open) { _, _ in try WebResources.lanePage("live.html", title: "Live") }
         router.get("/device/:id", .open) { _, _ in try WebResources.page("device.html") }
         router.get("/ledger/contribute", .open) { _, _ in try WebResources.page("contribute.html") }
         router.get("/assets/:name", .open) { _, context in

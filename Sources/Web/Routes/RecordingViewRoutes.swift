@@ -38,7 +38,7 @@ extension WebServer {
     /// Browsing recordings: the page, the envelope of any window (min/max per bucket, computed here from the
     /// file), and a window exported as CSV or HDF5. Every file read runs off the cooperative pool.
     func addRecordingViewRoutes(to router: Routes) {
-        router.get("/recording/:name", .open) { _, _ in try WebResources.page("recording.html") }
+        router.get("/recording/:name", .open) { _, _ in try WebResources.lanePage("recording.html", title: "Recording") }
 
         router.get("/api/recordings/:name/range", .read) { request, context in
             let name = try context.parameters.require("name")
