@@ -6,12 +6,6 @@ public struct SimulatedChannel: Sendable, Equatable {
     public var descriptor: ChannelDescriptor
     public var sensor: SensorModel
     public var signal: SignalShape
-
-    public init(descriptor: ChannelDescriptor, sensor: SensorModel, signal: SignalShape) {
-        self.descriptor = descriptor
-        self.sensor = sensor
-        self.signal = signal
-    }
 }
 
 /// Everything that makes one simulated unit what it is.
