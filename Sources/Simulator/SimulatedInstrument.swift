@@ -108,7 +108,7 @@ public struct SimulatedInstrument: Sendable {
         framesGenerated += 1
         let k = framesGenerated
         let faults = config.faults
-        if faults.overrunEveryNFrames > 0 && k % faults.overrunEveryNFrames == 0 {
+        if faults.strikes(.overrun, frame: k) {
             nextIndex += UInt64(faults.overrunSamples)
             droppedTotal &+= UInt32(faults.overrunSamples)
             send(.status(DeviceStatus(flags: .bufferOverrun, droppedTotal: droppedTotal, temperatureCentiC: 2315)))
@@ -119,7 +119,7 @@ public struct SimulatedInstrument: Sendable {
         let header = SamplesHeader(
             firstIndex: faults.firstIndex &+ first, deviceTimeUs: startUs + first * 1_000_000 / UInt64(rateHz),
             channelMask: channelMask, count: UInt16(count))
-        let dropped = faults.dropEveryNFrames > 0 && k % faults.dropEveryNFrames == 0
+        let dropped = faults.strikes(.drop, frame: k)
         let held = lateFrame
         lateFrame.removeAll()
         if !dropped {
@@ -131,15 +131,15 @@ public struct SimulatedInstrument: Sendable {
             }
             let frameStart = output.count
             valueScratch.withUnsafeBufferPointer { wire.sendSamples(header, values: $0, into: &output) }
-            if faults.corruptEveryNFrames > 0 && k % faults.corruptEveryNFrames == 0 {
+            if faults.strikes(.corrupt, frame: k) {
                 // Flip a byte in the middle of the frame, never into a delimiter, so exactly one frame fails its CRC.
                 let i = frameStart + (output.count - 1 - frameStart) / 2
                 output[i] = output[i] == 0x01 ? 0x02 : output[i] ^ 0x01
             }
-            if faults.repeatEveryNFrames > 0 && k % faults.repeatEveryNFrames == 0 {
+            if faults.strikes(.repeat, frame: k) {
                 output.append(contentsOf: output[frameStart...])
             }
-            if faults.lateEveryNFrames > 0 && k % faults.lateEveryNFrames == 0 {
+            if faults.strikes(.late, frame: k) {
                 lateFrame = Array(output[frameStart...])
                 output.removeSubrange(frameStart...)
             }
