@@ -45,6 +45,14 @@ public enum Message: Sendable, Equatable {
         }
     }
 
+    /// A host-to-device request: what a device acts on (``FirmwareWire`` answers anything else itself).
+    public var isRequest: Bool {
+        switch self {
+        case .hello, .configure, .start, .stop, .getCalibration, .setCalibration, .ping: true
+        default: false
+        }
+    }
+
     /// Checks what the wire format cannot carry, before anything is encoded.
     public func validate() throws(MessageError) {
         switch self {

@@ -13,8 +13,7 @@ struct ReplayFirmware: Sendable {
     private(set) var starts = 0
     private(set) var channelMask: UInt32 = 0
 
-    private var decoder = FrameDecoder()
-    private var encoder = FrameEncoder()
+    private var wire = FirmwareWire()
     private var selected: [Int] = []
     private var scratch: [Int32] = []
 
@@ -22,14 +21,8 @@ struct ReplayFirmware: Sendable {
 
     /// Host bytes; `deviceNowUs` answers PING.
     mutating func receive(_ bytes: UnsafeRawBufferPointer, deviceNowUs: UInt64) {
-        decoder.append(bytes)
-        while true {
-            switch decoder.next() {
-            case .needMoreData: return
-            case .error: continue  // As firmware does: drop a damaged request; the host times out.
-            case .frame(let frame): handle(frame, deviceNowUs: deviceNowUs)
-            }
-        }
+        wire.receive(bytes)
+        while let request = wire.nextRequest(answeringInto: &output) { handle(request, deviceNowUs: deviceNowUs) }
     }
 
     /// Sends recorded rows `rows` of `raw` (row-major, every recorded channel) as one SAMPLES frame.
@@ -43,7 +36,7 @@ struct ReplayFirmware: Sendable {
         let header = SamplesHeader(
             firstIndex: firstIndex, deviceTimeUs: deviceTimeUs, channelMask: channelMask, count: UInt16(rows))
         // The frame is built from recorded rows the cutter sized to fit; it always encodes.
-        try! scratch.withUnsafeBufferPointer { try encoder.encodeSamples(header, values: $0, into: &output) }
+        scratch.withUnsafeBufferPointer { wire.sendSamples(header, values: $0, into: &output) }
     }
 
     /// Says, as firmware does, that the device dropped samples itself: the host blames the next index jump
@@ -67,13 +60,8 @@ struct ReplayFirmware: Sendable {
     /// The recording has no more rows: the instrument stops streaming on its own.
     mutating func endOfRecording() { isStreaming = false }
 
-    private mutating func handle(_ frame: Frame, deviceNowUs: UInt64) {
-        let message: Message
-        do throws(MessageError) { message = try frame.message() } catch {
-            if let reply = frame.errorReply(for: error) { send(reply) }
-            return
-        }
-        switch message {
+    private mutating func handle(_ request: Message, deviceNowUs: UInt64) {
+        switch request {
         case .hello(let version):
             send(version == MWP.version ? .identity(.ok, device.identity) : .identity(.unsupportedVersion, nil))
         case .configure(let rate, let mask):
@@ -103,13 +91,9 @@ struct ReplayFirmware: Sendable {
             send(.setCalibrationReply(.storageFailed))
         case .ping(let hostTime):
             send(.pong(.ok, hostTimeNs: hostTime, deviceTimeUs: deviceNowUs))
-        default:
-            if !frame.type.isReply { send(.errorReply(frame.type.reply, .unknownType)) }
+        default: break  // `wire` hands over requests only.
         }
     }
 
-    private mutating func send(_ message: Message) {
-        // Replies are built from a validated identity and calibration; they always encode.
-        try! encoder.encode(message, into: &output)
-    }
+    private mutating func send(_ message: Message) { wire.send(message, into: &output) }
 }

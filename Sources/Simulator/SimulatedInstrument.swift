@@ -12,8 +12,7 @@ public struct SimulatedInstrument: Sendable {
     public private(set) var isDisconnected = false
     public private(set) var calibrations: [CalibrationRecord]
 
-    private var decoder = FrameDecoder()
-    private var encoder = FrameEncoder()
+    private var wire = FirmwareWire()
     private var rateHz: UInt32 = 0
     private var channelMask: UInt32 = 0
     private var streaming = false
@@ -72,14 +71,8 @@ public struct SimulatedInstrument: Sendable {
     /// Bytes from the host, received at device time `nowUs`.
     public mutating func receive(_ bytes: UnsafeRawBufferPointer, nowUs: UInt64) {
         guard !isDisconnected else { return }
-        decoder.append(bytes)
-        while true {
-            switch decoder.next() {
-            case .needMoreData: return
-            case .error: continue  // Firmware drops a damaged request; the host times out and retries.
-            case .frame(let frame): handle(frame, nowUs: nowUs)
-            }
-        }
+        wire.receive(bytes)
+        while let request = wire.nextRequest(answeringInto: &output) { handle(request, nowUs: nowUs) }
     }
 
     public mutating func receive(_ bytes: [UInt8], nowUs: UInt64) {
@@ -115,7 +108,7 @@ public struct SimulatedInstrument: Sendable {
         framesGenerated += 1
         let k = framesGenerated
         let faults = config.faults
-        if faults.overrunEveryNFrames > 0 && k % faults.overrunEveryNFrames == 0 {
+        if faults.strikes(.overrun, frame: k) {
             nextIndex += UInt64(faults.overrunSamples)
             droppedTotal &+= UInt32(faults.overrunSamples)
             send(.status(DeviceStatus(flags: .bufferOverrun, droppedTotal: droppedTotal, temperatureCentiC: 2315)))
@@ -126,7 +119,7 @@ public struct SimulatedInstrument: Sendable {
         let header = SamplesHeader(
             firstIndex: faults.firstIndex &+ first, deviceTimeUs: startUs + first * 1_000_000 / UInt64(rateHz),
             channelMask: channelMask, count: UInt16(count))
-        let dropped = faults.dropEveryNFrames > 0 && k % faults.dropEveryNFrames == 0
+        let dropped = faults.strikes(.drop, frame: k)
         let held = lateFrame
         lateFrame.removeAll()
         if !dropped {
@@ -137,16 +130,16 @@ public struct SimulatedInstrument: Sendable {
                 }
             }
             let frameStart = output.count
-            try! valueScratch.withUnsafeBufferPointer { try encoder.encodeSamples(header, values: $0, into: &output) }
-            if faults.corruptEveryNFrames > 0 && k % faults.corruptEveryNFrames == 0 {
+            valueScratch.withUnsafeBufferPointer { wire.sendSamples(header, values: $0, into: &output) }
+            if faults.strikes(.corrupt, frame: k) {
                 // Flip a byte in the middle of the frame, never into a delimiter, so exactly one frame fails its CRC.
                 let i = frameStart + (output.count - 1 - frameStart) / 2
                 output[i] = output[i] == 0x01 ? 0x02 : output[i] ^ 0x01
             }
-            if faults.repeatEveryNFrames > 0 && k % faults.repeatEveryNFrames == 0 {
+            if faults.strikes(.repeat, frame: k) {
                 output.append(contentsOf: output[frameStart...])
             }
-            if faults.lateEveryNFrames > 0 && k % faults.lateEveryNFrames == 0 {
+            if faults.strikes(.late, frame: k) {
                 lateFrame = Array(output[frameStart...])
                 output.removeSubrange(frameStart...)
             }
@@ -161,15 +154,8 @@ public struct SimulatedInstrument: Sendable {
         }
     }
 
-    private mutating func handle(_ frame: Frame, nowUs: UInt64) {
-        let message: Message
-        do throws(MessageError) {
-            message = try frame.message()
-        } catch {
-            if let reply = frame.errorReply(for: error) { send(reply) }
-            return
-        }
-        switch message {
+    private mutating func handle(_ request: Message, nowUs: UInt64) {
+        switch request {
         case .hello(let v):
             send(v == MWP.version ? .identity(.ok, config.identity) : .identity(.unsupportedVersion, nil))
         case .configure(let rate, let mask):
@@ -211,14 +197,9 @@ public struct SimulatedInstrument: Sendable {
             send(.setCalibrationReply(.ok))
         case .ping(let t):
             send(.pong(.ok, hostTimeNs: t, deviceTimeUs: nowUs))
-        default:
-            // Replies and device-to-host messages sent to the device are not requests.
-            if !frame.type.isReply { send(.errorReply(frame.type.reply, .unknownType)) }
+        default: break  // `wire` hands over requests only.
         }
     }
 
-    private mutating func send(_ message: Message) {
-        // Everything the firmware sends it built itself, so it always encodes.
-        try! encoder.encode(message, into: &output)
-    }
+    private mutating func send(_ message: Message) { wire.send(message, into: &output) }
 }

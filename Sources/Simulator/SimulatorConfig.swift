@@ -6,37 +6,23 @@ public struct SimulatedChannel: Sendable, Equatable {
     public var descriptor: ChannelDescriptor
     public var sensor: SensorModel
     public var signal: SignalShape
-
-    public init(descriptor: ChannelDescriptor, sensor: SensorModel, signal: SignalShape) {
-        self.descriptor = descriptor
-        self.sensor = sensor
-        self.signal = signal
-    }
 }
 
 /// Everything that makes one simulated unit what it is.
 public struct SimulatorConfig: Sendable, Equatable {
     /// Which unit HELLO says it is.
     public var unit: UnitIdentity
-    public var maxRateHz: UInt32
-    public var channels: [SimulatedChannel]
-    public var seed: UInt64
-    public var faults: FaultPlan
+    public var maxRateHz: UInt32 = 100_000
+    public var channels = SimulatorConfig.defaultChannels(count: 4)
+    public var seed: UInt64 = 1
+    public var faults = FaultPlan()
     /// The device clock runs fast or slow by this much, so clock mapping has something to find.
-    public var clockDriftPPM: Double
+    public var clockDriftPPM: Double = 0
 
-    public init(
-        serial: String = "MQ-SIM-0001", design: String = "MQ-FORCE", hardwareRevision: UInt16 = 2,
-        firmware: FirmwareVersion = FirmwareVersion(major: 1, minor: 0, patch: 0), maxRateHz: UInt32 = 100_000,
-        channels: [SimulatedChannel] = SimulatorConfig.defaultChannels(count: 4), seed: UInt64 = 1,
-        faults: FaultPlan = FaultPlan(), clockDriftPPM: Double = 0
-    ) {
-        unit = UnitIdentity(serial: serial, design: design, hardwareRevision: hardwareRevision, firmware: firmware)
-        self.maxRateHz = maxRateHz
-        self.channels = channels
-        self.seed = seed
-        self.faults = faults
-        self.clockDriftPPM = clockDriftPPM
+    /// A force-sensing unit with four channels, fault-free; the other properties change the rest.
+    public init(serial: String = "MQ-SIM-0001") {
+        unit = UnitIdentity(
+            serial: serial, design: "MQ-FORCE", hardwareRevision: 2, firmware: FirmwareVersion(major: 1, minor: 0, patch: 0))
     }
 
     public var identity: IdentityRecord {
@@ -75,25 +61,31 @@ public struct SimulatorConfig: Sendable, Equatable {
     }
 }
 
+/// A fault the simulated firmware commits on every Nth SAMPLES frame. The raw value is its simulator option.
+public enum PeriodicFault: String, Sendable, Hashable, CaseIterable {
+    /// The frame is not sent (the host sees an index gap).
+    case drop = "drop_every"
+    /// One byte of the frame is flipped on the wire (the host sees a CRC error and a gap).
+    case corrupt = "corrupt_every"
+    /// The device's own buffer overruns and loses `FaultPlan.overrunSamples` samples, reported in STATUS.
+    case overrun = "overrun_every"
+    /// The frame is sent twice (the host sees a duplicate frame).
+    case `repeat` = "repeat_every"
+    /// The frame is held back and sent after the next one (the host sees a gap, then a late frame inside it).
+    case late = "late_every"
+}
+
 /// Faults a technician or a test asks the simulated firmware to commit. Zero means never.
 public struct FaultPlan: Sendable, Equatable {
-    /// Do not send every Nth SAMPLES frame (the host sees an index gap).
-    public var dropEveryNFrames: Int = 0
-    /// Flip one byte of every Nth SAMPLES frame on the wire (the host sees a CRC error and a gap).
-    public var corruptEveryNFrames: Int = 0
+    /// Every how many SAMPLES frames each periodic fault strikes; a fault not listed never does.
+    public var every: [PeriodicFault: Int] = [:]
+    /// Samples the device loses at each `.overrun`.
+    public var overrunSamples: Int = 10
     /// After this many SAMPLES frames, send nothing for `stallMilliseconds`, then catch up.
     public var stallAfterFrames: Int = 0
     public var stallMilliseconds: Int = 0
     /// Close the link after this many SAMPLES frames.
     public var disconnectAfterFrames: Int = 0
-    /// Every Nth frame the device's own buffer overruns and loses `overrunSamples` samples, reported in STATUS.
-    public var overrunEveryNFrames: Int = 0
-    public var overrunSamples: Int = 10
-    /// Send every Nth SAMPLES frame twice (the host sees a duplicate frame).
-    public var repeatEveryNFrames: Int = 0
-    /// Hold every Nth SAMPLES frame back and send it after the next one (the host sees a gap, then a late
-    /// frame inside it).
-    public var lateEveryNFrames: Int = 0
     /// START counts sample indices from here instead of 0, and the firmware's u64 counter wraps past 2^64 - 1:
     /// a broken or hostile instrument (the host must not trap on its indices).
     public var firstIndex: UInt64 = 0
@@ -102,7 +94,11 @@ public struct FaultPlan: Sendable, Equatable {
 
     public init() {}
 
-    public var isEmpty: Bool { self == FaultPlan() }
+    /// Whether `fault` strikes the `frame`th SAMPLES frame (counted from 1 since START).
+    func strikes(_ fault: PeriodicFault, frame: Int) -> Bool {
+        guard let n = every[fault], n > 0 else { return false }
+        return frame % n == 0
+    }
 }
 
 public enum CalibrationStorageFault: String, Sendable, Equatable, CaseIterable {

@@ -33,15 +33,11 @@ extension SimulatorConfig {
             config.channels[ch].signal = try SignalShape(parsing: value)
         }
         var f = FaultPlan()
-        f.dropEveryNFrames = try int("drop_every") ?? 0
-        f.corruptEveryNFrames = try int("corrupt_every") ?? 0
+        for fault in PeriodicFault.allCases { f.every[fault] = try int(fault.rawValue) }
         f.stallAfterFrames = try int("stall_after") ?? 0
         f.stallMilliseconds = try int("stall_ms", 0...600_000) ?? 0
         f.disconnectAfterFrames = try int("disconnect_after") ?? 0
-        f.overrunEveryNFrames = try int("overrun_every") ?? 0
         f.overrunSamples = try int("overrun_samples", 1...1_000_000) ?? f.overrunSamples
-        f.repeatEveryNFrames = try int("repeat_every") ?? 0
-        f.lateEveryNFrames = try int("late_every") ?? 0
         if let text = options["first_index"] {
             guard let v = UInt64(text) else {
                 throw .badOption("first_index must be a whole number in 0...\(UInt64.max), not '\(text)'")
@@ -55,11 +51,10 @@ extension SimulatorConfig {
             f.calibrationStorage = v
         }
         config.faults = f
-        let known: Set<String> = [
-            "channels", "serial", "design", "seed", "max_rate", "drift_ppm", "drop_every", "corrupt_every",
-            "stall_after", "stall_ms", "disconnect_after", "overrun_every", "overrun_samples", "calibration_storage",
-            "repeat_every", "late_every", "first_index",
-        ]
+        let known = Set(PeriodicFault.allCases.map(\.rawValue)).union([
+            "channels", "serial", "design", "seed", "max_rate", "drift_ppm", "stall_after", "stall_ms",
+            "disconnect_after", "overrun_samples", "calibration_storage", "first_index",
+        ])
         if let unknown = options.keys.filter({ !known.contains($0) && !$0.hasPrefix("signal") }).sorted().first {
             throw .badOption("unknown simulator option '\(unknown)'")
         }

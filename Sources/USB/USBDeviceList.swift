@@ -17,14 +17,11 @@ struct USBDeviceList: ~Copyable {
     deinit { libusb_free_device_list(list, 1) }
 }
 
-/// Facts libusb knows about a device without opening it.
+/// Facts libusb knows about a device without opening it: the device as `mosquito list` shows it, but for the
+/// strings only an opened device states, and where to read those.
 struct USBDeviceFacts {
-    let vendorID: UInt16
-    let productID: UInt16
-    let bus: UInt8
-    let address: UInt8
-    let portPath: String
-    let speed: USBSpeed
+    /// No strings yet; access `.ok` until an open says otherwise.
+    let info: USBDeviceInfo
     let serialIndex: UInt8
     let manufacturerIndex: UInt8
     let productIndex: UInt8
@@ -32,18 +29,27 @@ struct USBDeviceFacts {
     init(_ device: OpaquePointer) throws(USBError) {
         var d = libusb_device_descriptor()
         try USBCall.check("libusb_get_device_descriptor", libusb_get_device_descriptor(device, &d))
-        vendorID = d.idVendor
-        productID = d.idProduct
         serialIndex = d.iSerialNumber
         manufacturerIndex = d.iManufacturer
         productIndex = d.iProduct
-        bus = libusb_get_bus_number(device)
-        address = libusb_get_device_address(device)
+        let bus = libusb_get_bus_number(device)
         var ports = [UInt8](repeating: 0, count: 8)
         let depth = ports.withUnsafeMutableBufferPointer { libusb_get_port_numbers(device, $0.baseAddress, Int32($0.count)) }
-        portPath = "\(bus)-" + ports.prefix(max(0, Int(depth))).map(String.init).joined(separator: ".")
-        speed = USBSpeed(libusb: libusb_get_device_speed(device))
+        info = USBDeviceInfo(
+            bus: bus, address: libusb_get_device_address(device),
+            portPath: "\(bus)-" + ports.prefix(max(0, Int(depth))).map(String.init).joined(separator: "."),
+            vendorID: d.idVendor, productID: d.idProduct, serial: nil, manufacturer: nil, product: nil,
+            speed: USBSpeed(libusb: libusb_get_device_speed(device)), access: .ok)
     }
 
-    var isMosquito: Bool { vendorID == USBIdentity.vendorID && productID == USBIdentity.productID }
+    var isMosquito: Bool { info.vendorID == USBIdentity.vendorID && info.productID == USBIdentity.productID }
+
+    /// The device with the strings `handle` (opened on it) states.
+    func described(by handle: borrowing USBDeviceHandle) -> USBDeviceInfo {
+        var described = info
+        described.serial = handle.string(index: serialIndex)
+        described.manufacturer = handle.string(index: manufacturerIndex)
+        described.product = handle.string(index: productIndex)
+        return described
+    }
 }

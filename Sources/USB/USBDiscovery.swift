@@ -17,22 +17,17 @@ public enum USBDiscovery {
 
     /// Opens `device` briefly to read its strings.
     static func describe(_ device: OpaquePointer, facts: USBDeviceFacts) -> USBDeviceInfo {
-        var info = USBDeviceInfo(
-            bus: facts.bus, address: facts.address, portPath: facts.portPath, vendorID: facts.vendorID,
-            productID: facts.productID, serial: nil, manufacturer: nil, product: nil, speed: facts.speed, access: .ok)
         do throws(USBError) {
-            let handle = try USBDeviceHandle(device: device)
-            info.serial = handle.string(index: facts.serialIndex)
-            info.manufacturer = handle.string(index: facts.manufacturerIndex)
-            info.product = handle.string(index: facts.productIndex)
+            return facts.described(by: try USBDeviceHandle(device: device))
         } catch {
+            var info = facts.info
             info.access = error.code == .access ? .permissionDenied(fix: USBDeviceInfo.permissionFix) : .failed(error.description)
-            let sysfs = "/sys/bus/usb/devices/" + facts.portPath + "/"
+            let sysfs = "/sys/bus/usb/devices/" + info.portPath + "/"
             info.serial = sysfsAttribute(sysfs + "serial")
             info.manufacturer = sysfsAttribute(sysfs + "manufacturer")
             info.product = sysfsAttribute(sysfs + "product")
+            return info
         }
-        return info
     }
 
     private static func sysfsAttribute(_ path: String) -> String? {

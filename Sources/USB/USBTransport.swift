@@ -42,20 +42,15 @@ public final class USBTransport: Transport, @unchecked Sendable {
         do { list = try USBDeviceList(host: host) } catch { throw error.transportError("USB") }
         var refusal: TransportError?
         for device in list.devices {
-            guard let facts = try? USBDeviceFacts(device), facts.vendorID == vid, facts.productID == pid else { continue }
+            guard let facts = try? USBDeviceFacts(device), facts.info.vendorID == vid, facts.info.productID == pid else { continue }
             let handle: USBDeviceHandle
-            let where_ = "USB Mosquito at bus \(facts.bus) address \(facts.address)"
             do { handle = try USBDeviceHandle(device: device) } catch {
                 refusal = refusal ?? error.transportError(
-                    where_ + String(format: " (/dev/bus/usb/%03d/%03d)", facts.bus, facts.address))
+                    "USB Mosquito at bus \(facts.info.bus) address \(facts.info.address) (\(facts.info.nodePath))")
                 continue
             }
-            let unitSerial = handle.string(index: facts.serialIndex)
-            if let serial, unitSerial != serial { continue }
-            let info = USBDeviceInfo(
-                bus: facts.bus, address: facts.address, portPath: facts.portPath, vendorID: vid, productID: pid,
-                serial: unitSerial, manufacturer: handle.string(index: facts.manufacturerIndex),
-                product: handle.string(index: facts.productIndex), speed: facts.speed, access: .ok)
+            let info = facts.described(by: handle)
+            if let serial, info.serial != serial { continue }
             let packet = Int(libusb_get_max_packet_size(device, USBIdentity.bulkIn))
             try self.init(handle: handle, info: info, maxPacketSize: packet > 0 ? packet : 512, host: host,
                           transfersInFlight: transfersInFlight, sendTimeoutMs: sendTimeoutMs)

@@ -116,8 +116,8 @@ final class CollectingConsumer: StreamConsumer, @unchecked Sendable {
 
     @Test func injectedFaultsShowUpExactly() throws {
         var config = SimulatorConfig()
-        config.faults.dropEveryNFrames = 5
-        config.faults.corruptEveryNFrames = 7
+        config.faults.every[.drop] = 5
+        config.faults.every[.corrupt] = 7
         let (s, _) = session(config)
         defer { s.close() }
         try s.identify()

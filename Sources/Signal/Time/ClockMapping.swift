@@ -12,17 +12,6 @@ public struct ClockMapping: Sendable, Hashable, Codable {
     /// Exchanges the fit rests on (the lowest-round-trip ones).
     public var exchangesUsed: Int
 
-    public init(
-        deviceReferenceUs: UInt64, hostReferenceNs: Double, hostNsPerDeviceUs: Double,
-        clockOffsetUncertaintyNs: Double, exchangesUsed: Int
-    ) {
-        self.deviceReferenceUs = deviceReferenceUs
-        self.hostReferenceNs = hostReferenceNs
-        self.hostNsPerDeviceUs = hostNsPerDeviceUs
-        self.clockOffsetUncertaintyNs = clockOffsetUncertaintyNs
-        self.exchangesUsed = exchangesUsed
-    }
-
     /// Device clock rate error relative to the host clock, parts per million (positive: device slow).
     public var driftPPM: Double { (hostNsPerDeviceUs / 1000 - 1) * 1e6 }
 
