@@ -18,7 +18,7 @@ let benchmarks: @Sendable () -> Void = {
     let device = RecordedDevice(
         uri: "bench:", identity: UnitIdentity(serial: "BENCH", design: "mosquito", hardwareRevision: 1, firmware: FirmwareVersion(major: 0, minor: 0, patch: 0)),
         configuration: DeviceConfiguration(rateHz: Double(samplesPerSecond), channels: (0..<channels).map {
-            ChannelDescription(name: "ch\($0)", kind: "voltage", unit: "V", adcBits: 16, rawMin: -32768, rawMax: 32767)
+            ChannelDescriptor(kind: .voltage, adcBits: 16, unit: "V", name: "ch\($0)", rawMin: -32768, rawMax: 32767)
         }))
     let header = RecordingHeader(softwareVersion: "bench", host: "bench", startTime: Date(),
                                  commandLine: ["bench"], devices: [device])

@@ -11,7 +11,7 @@ enum RecordingAdapter {
             identity: id.unit,
             configuration: DeviceConfiguration(
                 rateHz: s.pipeline.outputRate,
-                channels: s.channels.map { ChannelDescription(id.channels[$0]) }),
+                channels: s.channels.map { id.channels[$0] }),
             pipeline: ["acquire \(s.rateHz) Hz"] + s.pipeline.description.stages.map(\.summary),
             decimation: s.pipeline.spec.decimationFactor,
             calibration: zip(s.channels, s.calibrations).map { c, cal in

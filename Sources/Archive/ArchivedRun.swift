@@ -53,7 +53,7 @@ final class ArchivedRun {
             configuration: DeviceConfiguration(
                 rateHz: Double(meta.rate_hz),
                 channels: meta.channels.map {
-                    ChannelDescription(name: $0.name, kind: $0.kind, unit: $0.unit, adcBits: $0.adc_bits, rawMin: $0.raw_min, rawMax: $0.raw_max)
+                    ChannelDescriptor(kind: ChannelKind(name: $0.kind), adcBits: $0.adc_bits, unit: $0.unit, name: $0.name, rawMin: $0.raw_min, rawMax: $0.raw_max)
                 }),
             pipeline: meta.pipeline,
             // `data` carries the counts before the edge's pipeline (docs/mqtt.md): every sample is a row here.

@@ -8,20 +8,20 @@ public struct InstrumentDescription: Codable, Sendable, Equatable {
     /// calibration it holds.
     public struct Channel: Codable, Sendable, Equatable {
         public var index: Int
-        public var channel: ChannelDescription
+        public var channel: ChannelDescriptor
         /// value = c0 + c1·r + c2·r² + c3·r³; nil when the instrument would not say.
         public var calibration: CalibrationRecord?
 
         private enum CodingKeys: String, CodingKey { case index, calibration }
 
-        init(index: Int, channel: ChannelDescription, calibration: CalibrationRecord?) {
+        init(index: Int, channel: ChannelDescriptor, calibration: CalibrationRecord?) {
             self.index = index
             self.channel = channel
             self.calibration = calibration
         }
 
         public init(from decoder: any Decoder) throws {
-            channel = try ChannelDescription(from: decoder)
+            channel = try ChannelDescriptor(from: decoder)
             let c = try decoder.container(keyedBy: CodingKeys.self)
             index = try c.decode(Int.self, forKey: .index)
             calibration = try c.decodeIfPresent(CalibrationRecord.self, forKey: .calibration)
@@ -52,7 +52,7 @@ public struct InstrumentDescription: Codable, Sendable, Equatable {
         firmware = identity.firmware.description
         maxRateHz = identity.maxRateHz
         channels = identity.channels.enumerated().map { i, c in
-            Channel(index: i, channel: ChannelDescription(c), calibration: i < calibrations.count ? calibrations[i] : nil)
+            Channel(index: i, channel: c, calibration: i < calibrations.count ? calibrations[i] : nil)
         }
     }
 }

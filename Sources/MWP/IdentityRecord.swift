@@ -9,7 +9,7 @@ extension ChannelDescriptor {
 }
 
 /// Who the instrument is: the answer to HELLO.
-public struct IdentityRecord: Sendable, Equatable, Codable {
+public struct IdentityRecord: Sendable, Equatable {
     public var serial: String
     public var design: String
     public var hardwareRevision: UInt16
@@ -62,7 +62,7 @@ public struct IdentityRecord: Sendable, Equatable, Codable {
     }
 
     /// A 32-bit sample holds at most 32 bits of ADC; 0 bits measures nothing.
-    public static let adcBitsRange: ClosedRange<UInt8> = 1...32
+    public static let adcBitsRange: ClosedRange<Int> = 1...32
 
     public func encode(into w: inout WireWriter) {
         w.fixedString(serial, width: 16)
@@ -74,8 +74,8 @@ public struct IdentityRecord: Sendable, Equatable, Codable {
         w.u8(UInt8(channels.count))
         w.u32(maxRateHz)
         for c in channels {
-            w.u8(c.kind.rawValue)
-            w.u8(c.adcBits)
+            w.u8(c.kind.code)
+            w.u8(UInt8(clamping: c.adcBits))
             w.fixedString(c.unit, width: 8)
             w.fixedString(c.name, width: 16)
             w.i32(c.rawMin)
@@ -99,10 +99,10 @@ public struct IdentityRecord: Sendable, Equatable, Codable {
         channels.reserveCapacity(count)
         for i in 0..<count {
             let rawKind = try r.u8()
-            guard let kind = ChannelKind(rawValue: rawKind) else {
+            guard let kind = ChannelKind(code: rawKind) else {
                 throw .invalidValue("channel \(i) has unknown kind \(rawKind)")
             }
-            let bits = try r.u8()
+            let bits = Int(try r.u8())
             guard adcBitsRange.contains(bits) else { throw .invalidValue("channel \(i) adc_bits \(bits) is outside 1-32") }
             let unit = try r.fixedString(width: 8, field: "channel \(i) unit")
             let name = try r.fixedString(width: 16, field: "channel \(i) name")
@@ -114,5 +114,53 @@ public struct IdentityRecord: Sendable, Equatable, Codable {
         return IdentityRecord(
             serial: serial, design: design, hardwareRevision: revision, firmware: firmware,
             maxRateHz: maxRate, channels: channels)
+    }
+}
+
+/// JSON as the calibration history has always stored an identity (a history line is never rewritten): each
+/// channel as the wire carries it, the kind by its number.
+extension IdentityRecord: Codable {
+    private enum CodingKeys: String, CodingKey { case serial, design, hardwareRevision, firmware, maxRateHz, channels }
+    private enum ChannelKeys: String, CodingKey { case kind, adcBits, unit, name, rawMin, rawMax }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        var list = try c.nestedUnkeyedContainer(forKey: .channels)
+        var channels: [ChannelDescriptor] = []
+        while !list.isAtEnd {
+            let ch = try list.nestedContainer(keyedBy: ChannelKeys.self)
+            let code = try ch.decode(UInt8.self, forKey: .kind)
+            guard let kind = ChannelKind(code: code) else {
+                throw DecodingError.dataCorruptedError(forKey: .kind, in: ch, debugDescription: "unknown channel kind \(code)")
+            }
+            channels.append(ChannelDescriptor(
+                kind: kind, adcBits: Int(try ch.decode(UInt8.self, forKey: .adcBits)), unit: try ch.decode(String.self, forKey: .unit),
+                name: try ch.decode(String.self, forKey: .name), rawMin: try ch.decode(Int32.self, forKey: .rawMin),
+                rawMax: try ch.decode(Int32.self, forKey: .rawMax)))
+        }
+        self.init(
+            serial: try c.decode(String.self, forKey: .serial), design: try c.decode(String.self, forKey: .design),
+            hardwareRevision: try c.decode(UInt16.self, forKey: .hardwareRevision),
+            firmware: try c.decode(FirmwareVersion.self, forKey: .firmware), maxRateHz: try c.decode(UInt32.self, forKey: .maxRateHz),
+            channels: channels)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(serial, forKey: .serial)
+        try c.encode(design, forKey: .design)
+        try c.encode(hardwareRevision, forKey: .hardwareRevision)
+        try c.encode(firmware, forKey: .firmware)
+        try c.encode(maxRateHz, forKey: .maxRateHz)
+        var list = c.nestedUnkeyedContainer(forKey: .channels)
+        for channel in channels {
+            var ch = list.nestedContainer(keyedBy: ChannelKeys.self)
+            try ch.encode(channel.kind.code, forKey: .kind)
+            try ch.encode(UInt8(clamping: channel.adcBits), forKey: .adcBits)
+            try ch.encode(channel.unit, forKey: .unit)
+            try ch.encode(channel.name, forKey: .name)
+            try ch.encode(channel.rawMin, forKey: .rawMin)
+            try ch.encode(channel.rawMax, forKey: .rawMax)
+        }
     }
 }

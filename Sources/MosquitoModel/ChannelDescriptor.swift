@@ -1,19 +1,46 @@
-/// One channel as the instrument describes it.
-public struct ChannelDescriptor: Sendable, Equatable, Codable {
+/// One channel, as the instrument describes it on the wire and as a recording, `inspect --json`, `info --json`
+/// and the API describe it (the kind by its name there; a kind read from a file may be one this version does
+/// not know).
+public struct ChannelDescriptor: Sendable, Equatable {
     public var kind: ChannelKind
-    public var adcBits: UInt8
+    /// Bits of the ADC; the wire carries 1 to 32, a file says what it says.
+    public var adcBits: Int
+    /// Unit of the calibrated value, e.g. `V`.
     public var unit: String
     public var name: String
     public var rawMin: Int32
     public var rawMax: Int32
 
-    public init(kind: ChannelKind, adcBits: UInt8, unit: String, name: String, rawMin: Int32, rawMax: Int32) {
+    public init(kind: ChannelKind, adcBits: Int, unit: String, name: String, rawMin: Int32, rawMax: Int32) {
         self.kind = kind
         self.adcBits = adcBits
         self.unit = unit
         self.name = name
         self.rawMin = rawMin
         self.rawMax = rawMax
+    }
+}
+
+/// JSON as a recording describes a channel (`inspect --json`, `info --json`, the API): the kind by its name.
+extension ChannelDescriptor: Codable {
+    private enum CodingKeys: String, CodingKey { case name, kind, unit, adcBits, rawMin, rawMax }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            kind: ChannelKind(name: try c.decode(String.self, forKey: .kind)), adcBits: try c.decode(Int.self, forKey: .adcBits),
+            unit: try c.decode(String.self, forKey: .unit), name: try c.decode(String.self, forKey: .name),
+            rawMin: try c.decode(Int32.self, forKey: .rawMin), rawMax: try c.decode(Int32.self, forKey: .rawMax))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(kind.name, forKey: .kind)
+        try c.encode(unit, forKey: .unit)
+        try c.encode(adcBits, forKey: .adcBits)
+        try c.encode(rawMin, forKey: .rawMin)
+        try c.encode(rawMax, forKey: .rawMax)
     }
 }
 

@@ -27,7 +27,7 @@ struct ReplayDevice: Sendable, Equatable {
             throw .unsupported("its rate \(configuration.rateHz) Hz is not a whole number of hertz")
         }
         rateHz = UInt32(configuration.rateHz)
-        identity = IdentityRecord(unit: device.identity, maxRateHz: rateHz, channels: configuration.channels.map(\.descriptor))
+        identity = IdentityRecord(unit: device.identity, maxRateHz: rateHz, channels: configuration.channels)
         do throws(MessageError) { try identity.validate() } catch {
             throw .unsupported("its identity cannot be sent over MWP/1: \(error)")
         }

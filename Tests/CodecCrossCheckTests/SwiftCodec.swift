@@ -97,9 +97,9 @@ enum SwiftCodec {
             serial: f.serial!, design: f.design!, hardwareRevision: f.hardware_revision!,
             firmware: FirmwareVersion(major: v[0], minor: v[1], patch: v[2]), maxRateHz: f.max_rate_hz!,
             channels: try f.channels!.map { c in
-                guard let kind = ChannelKind(rawValue: c.kind) else { throw Unrepresentable(description: "kind \(c.kind)") }
+                guard let kind = ChannelKind(code: c.kind) else { throw Unrepresentable(description: "kind \(c.kind)") }
                 return ChannelDescriptor(
-                    kind: kind, adcBits: c.adc_bits, unit: c.unit, name: c.name, rawMin: c.raw_min, rawMax: c.raw_max)
+                    kind: kind, adcBits: Int(c.adc_bits), unit: c.unit, name: c.name, rawMin: c.raw_min, rawMax: c.raw_max)
             })
     }
 
@@ -124,7 +124,7 @@ enum SwiftCodec {
                 f.max_rate_hz = r.maxRateHz
                 f.channels = r.channels.map {
                     Fields.Channel(
-                        kind: $0.kind.rawValue, adc_bits: $0.adcBits, unit: $0.unit, name: $0.name, raw_min: $0.rawMin,
+                        kind: $0.kind.code, adc_bits: UInt8($0.adcBits), unit: $0.unit, name: $0.name, raw_min: $0.rawMin,
                         raw_max: $0.rawMax)
                 }
             }

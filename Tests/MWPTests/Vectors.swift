@@ -100,7 +100,7 @@ func expectedMessage(_ e: VectorFile.Entry) -> Message {
         let channels = f["channels"]!.array.map { c -> ChannelDescriptor in
             let o = c.object
             return ChannelDescriptor(
-                kind: ChannelKind(rawValue: UInt8(o["kind"]!.int))!, adcBits: UInt8(o["adc_bits"]!.int),
+                kind: ChannelKind(code: UInt8(o["kind"]!.int))!, adcBits: Int(o["adc_bits"]!.int),
                 unit: o["unit"]!.string, name: o["name"]!.string,
                 rawMin: Int32(o["raw_min"]!.int), rawMax: Int32(o["raw_max"]!.int))
         }

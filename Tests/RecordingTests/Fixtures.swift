@@ -7,8 +7,8 @@ import TestSupport
 enum Fixtures {
     static func device(serial: String, channels: Int, rate: Double = 1000) -> RecordedDevice {
         let described = (0..<channels).map {
-            ChannelDescription(name: "ch\($0)", kind: $0 % 2 == 0 ? "voltage" : "current",
-                               unit: $0 % 2 == 0 ? "V" : "mA", adcBits: 16, rawMin: -32768, rawMax: 32767)
+            ChannelDescriptor(kind: ChannelKind(name: $0 % 2 == 0 ? "voltage" : "current"), adcBits: 16,
+                              unit: $0 % 2 == 0 ? "V" : "mA", name: "ch\($0)", rawMin: -32768, rawMax: 32767)
         }
         return RecordedDevice(
             uri: "sim:\(serial)",

@@ -12,9 +12,9 @@ import Testing
         uri: "sim",
         identity: UnitIdentity(serial: "MQ-R-1", design: "MQ-FORCE", hardwareRevision: 2, firmware: FirmwareVersion(major: 1, minor: 4, patch: 2)),
         configuration: DeviceConfiguration(rateHz: 1000, channels: [
-            ChannelDescription(name: "force", kind: "force", unit: "N", adcBits: 24, rawMin: -8_388_608, rawMax: 8_388_607),
-            ChannelDescription(name: "temp", kind: "temperature", unit: "degC", adcBits: 12, rawMin: 0, rawMax: 4095),
-            ChannelDescription(name: "x", kind: "made-up", unit: "V", adcBits: 16, rawMin: 0, rawMax: 65535),
+            ChannelDescriptor(kind: .force, adcBits: 24, unit: "N", name: "force", rawMin: -8_388_608, rawMax: 8_388_607),
+            ChannelDescriptor(kind: .temperature, adcBits: 12, unit: "degC", name: "temp", rawMin: 0, rawMax: 4095),
+            ChannelDescriptor(kind: ChannelKind(name: "made-up"), adcBits: 16, unit: "V", name: "x", rawMin: 0, rawMax: 65535),
         ]),
         pipeline: ["acquire 1000 Hz"],
         decimation: 1,

@@ -30,9 +30,9 @@ public struct RecordedDevice: Sendable, Codable, Equatable {
 public struct DeviceConfiguration: Sendable, Codable, Equatable {
     /// Sample rate of the recorded stream (after any decimation), in Hz.
     public var rateHz: Double
-    public var channels: [ChannelDescription]
+    public var channels: [ChannelDescriptor]
 
-    public init(rateHz: Double, channels: [ChannelDescription]) {
+    public init(rateHz: Double, channels: [ChannelDescriptor]) {
         self.rateHz = rateHz
         self.channels = channels
     }

@@ -29,8 +29,8 @@ enum RecordingDeviceLoader {
             throw RecordingError.invalidInput("channel attributes disagree in length")
         }
         let channels = (0..<count).map {
-            ChannelDescription(name: names[$0], kind: kinds[$0], unit: units[$0], adcBits: Int(bits[$0]),
-                               rawMin: Int32(clamping: rawMin[$0]), rawMax: Int32(clamping: rawMax[$0]))
+            ChannelDescriptor(kind: ChannelKind(name: kinds[$0]), adcBits: Int(bits[$0]), unit: units[$0], name: names[$0],
+                              rawMin: Int32(clamping: rawMin[$0]), rawMax: Int32(clamping: rawMax[$0]))
         }
         return RecordedDevice(
             uri: try HDF5Attribute.readString(D.uri, on: group),

@@ -37,7 +37,7 @@ final class DeviceDatasets {
             let opened = try HDF5Dataset(opening: dataset, in: g)
             try HDF5Attribute.write(RecordingLayout.Device.channelNames, strings: channels.map(\.name), on: opened.id)
             try HDF5Attribute.write(RecordingLayout.Device.channelUnits, strings: channels.map(\.unit), on: opened.id)
-            try HDF5Attribute.write(RecordingLayout.Device.channelKinds, strings: channels.map(\.kind), on: opened.id)
+            try HDF5Attribute.write(RecordingLayout.Device.channelKinds, strings: channels.map(\.kind.name), on: opened.id)
         }
 
         try CalibrationTable.write(device.calibration, groupPath: "\(groupPath)/\(RecordingLayout.Calibration.group)",
@@ -80,7 +80,7 @@ final class DeviceDatasets {
         // Unknown stays unknown: a legacy file's device, exported or copied, gains no claim it never made.
         if let decimation = device.decimation { try HDF5Attribute.write(D.decimation, int64: Int64(decimation), on: group) }
         try HDF5Attribute.write(D.channelNames, strings: channels.map(\.name), on: group)
-        try HDF5Attribute.write(D.channelKinds, strings: channels.map(\.kind), on: group)
+        try HDF5Attribute.write(D.channelKinds, strings: channels.map(\.kind.name), on: group)
         try HDF5Attribute.write(D.channelUnits, strings: channels.map(\.unit), on: group)
         try HDF5Attribute.write(D.channelADCBits, int64s: channels.map { Int64($0.adcBits) }, on: group)
         try HDF5Attribute.write(D.channelRawMin, int64s: channels.map { Int64($0.rawMin) }, on: group)

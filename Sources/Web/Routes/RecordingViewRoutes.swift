@@ -56,7 +56,7 @@ extension WebServer {
                 return RecordingRange(
                     recording: name, device: recorded.device.identity.serial, group: recorded.group,
                     rateHz: recorded.device.configuration.rateHz,
-                    channels: recorded.device.configuration.channels.map { .init(name: $0.name, kind: $0.kind, unit: $0.unit) },
+                    channels: recorded.device.configuration.channels.map { .init(name: $0.name, kind: $0.kind.name, unit: $0.unit) },
                     closedCleanly: file.reader.metadata.stopTime != nil, startTime: file.reader.metadata.startTime,
                     envelope: envelope)
             }

@@ -28,7 +28,7 @@ enum KnownRecording {
             uri: "sim?serial=\(serial)",
             identity: UnitIdentity(serial: serial, design: "MQ-FORCE", hardwareRevision: 2, firmware: FirmwareVersion(major: 1, minor: 0, patch: 0)),
             configuration: DeviceConfiguration(rateHz: 1000, channels: channels.map {
-                ChannelDescription(name: $0.0, kind: $0.1, unit: $0.2, adcBits: 16, rawMin: -32768, rawMax: 32767)
+                ChannelDescriptor(kind: ChannelKind(name: $0.1), adcBits: 16, unit: $0.2, name: $0.0, rawMin: -32768, rawMax: 32767)
             }),
             pipeline: [],
             decimation: 1,
