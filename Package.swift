@@ -108,7 +108,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         .testTarget(
-            name: "MQTTTests", dependencies: ["MQTT", "Publish", "TestSupport"],
+            name: "MQTTTests", dependencies: ["MQTT", "Publish", "Archive", "TestSupport"],
             exclude: ["Support/subscriber.py", "Support/compare_archive.py"]),
         .systemLibrary(name: "CMalloc"),
         .executableTarget(

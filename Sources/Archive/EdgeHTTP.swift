@@ -81,6 +81,7 @@ enum EdgeHTTP {
             return readable(first.error)
         case let io as IOError: return String(cString: strerror(io.errnoCode))
         case ChannelError.connectTimeout: return "no connection within the time allowed"
+        case let parse as HTTPParserError: return "not an HTTP answer, or one cut short (\(parse))"
         case let tls as NIOSSLError: return "TLS: \(tls)"
         case let tls as BoringSSLError: return "TLS: \(tls)"
         default: return "\(error)"
