@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
     ],
     targets: [
         // The C99 reference codec that instrument firmware links (firmware-protocol/README.md).
@@ -84,9 +85,9 @@ let package = Package(
         .target(name: "Calibration", dependencies: ["MosquitoModel", "Acquisition", "Device", "MWP", "Signal"]),
         // A recording played back as an instrument (`replay:run.h5[:speed]`), speaking MWP/1.
         .target(name: "Replay", dependencies: ["MosquitoModel", "Recording", "Device", "MWP"]),
-        // MQTT on Eclipse libmosquitto (Debian libmosquitto-dev): one seam, typed errors, broker URLs. Knows no device.
-        .systemLibrary(
-            name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        // MQTT on Eclipse libmosquitto: one seam, typed errors, broker URLs. Knows no device. Its header comes from
+        // Debian libmosquitto-dev; the library (libmosquitto1) is loaded when the first client is made, not linked.
+        .target(name: "CMosquitto"),
         .target(name: "MQTT", dependencies: ["CMosquitto"]),
         // A device's stream on a broker: one more newest-wins subscriber of its StreamOutlets.
         .target(
@@ -96,9 +97,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // `mosquito archive`: the published streams of a site, back into recordings.
-        .target(name: "Archive", dependencies: ["MosquitoModel", "Publish", "MQTT", "Recording"]),
+        // It fetches back-fill from an edge's `serve` API over SwiftNIO: FoundationNetworking (libcurl) stays out of the binary.
+        .target(
+            name: "Archive",
+            dependencies: [
+                "MosquitoModel", "Publish", "MQTT", "Recording",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         .testTarget(
-            name: "MQTTTests", dependencies: ["MQTT", "Publish", "TestSupport"],
+            name: "MQTTTests", dependencies: ["MQTT", "Publish", "Archive", "TestSupport"],
             exclude: ["Support/subscriber.py", "Support/compare_archive.py"]),
         .systemLibrary(name: "CMalloc"),
         .executableTarget(

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Publish
 
 /// Where an edge's own recording of a run can be read back: its `serve` API and the file's name, as its
@@ -38,36 +35,23 @@ struct EdgeRows {
             URLQueryItem(name: "count", value: "\(count)"),
         ]
         guard let url = parts?.url else { throw Failure(description: "bad edge API URL '\(source.api)'") }
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        let answer = Answer()
-        let done = DispatchSemaphore(value: 0)
-        URLSession.shared.dataTask(with: request) { data, response, error in
-            answer.set(data, response as? HTTPURLResponse, error)
-            done.signal()
-        }.resume()
-        done.wait()
-        let (data, response, error) = answer.get()
-        guard let response, let data else { throw Failure(description: "\(url.host ?? source.api): \(error?.localizedDescription ?? "no answer")") }
-        guard response.statusCode == 200 else {
-            let why = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["message"] as? String
-            throw Failure(description: "\(url.absoluteString.split(separator: "?")[0]): HTTP \(response.statusCode)\(why.map { " (\($0))" } ?? "")")
+        let answer: EdgeHTTP.Response
+        do throws(EdgeHTTP.Failure) {
+            answer = try EdgeHTTP.get(url, headers: [("Authorization", "Bearer \(token)")], timeout: timeout)
+        } catch {
+            throw Failure(description: "\(url.host ?? source.api): \(error.reason)")
         }
-        let decoded = data.withUnsafeBytes { p in Result { () throws(DataMessage.DecodeError) in try DataMessage(decoding: p) } }
+        guard answer.status == 200 else {
+            let why = (try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any])?["message"] as? String
+            throw Failure(description: "\(url.absoluteString.split(separator: "?")[0]): HTTP \(answer.status)\(why.map { " (\($0))" } ?? "")")
+        }
+        let decoded = answer.body.withUnsafeBytes { p in Result { () throws(DataMessage.DecodeError) in try DataMessage(decoding: p) } }
         guard case .success(let rows) = decoded else {
             throw Failure(description: "the edge's rows do not decode: \(decoded)")
         }
         return EdgeRows(
-            rows: rows, lastIndexOnDisk: (response.value(forHTTPHeaderField: "X-Mosquito-Last-Index")).flatMap { UInt64($0) },
-            closed: response.value(forHTTPHeaderField: "X-Mosquito-Closed") == "true")
-    }
-
-    /// The completion handler's results, handed to the waiting thread.
-    private final class Answer: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: (Data?, HTTPURLResponse?, (any Error)?) = (nil, nil, nil)
-        func set(_ d: Data?, _ r: HTTPURLResponse?, _ e: (any Error)?) { lock.withLock { value = (d, r, e) } }
-        func get() -> (Data?, HTTPURLResponse?, (any Error)?) { lock.withLock { value } }
+            rows: rows, lastIndexOnDisk: answer.header("X-Mosquito-Last-Index").flatMap { UInt64($0) },
+            closed: answer.header("X-Mosquito-Closed") == "true")
     }
 }
 

@@ -4,6 +4,7 @@ import Synchronization
 
 /// What the C callbacks reach through libmosquitto's `obj` pointer.
 final class CallbackBox: Sendable {
+    let mosquitto: LibMosquitto
     let maxQueued: Int
     let maxQueuedBytes: Int
     /// Sizes of the messages in flight, oldest first: libmosquitto names a finished message only by its id, and
@@ -14,7 +15,11 @@ final class CallbackBox: Sendable {
     private let state = Mutex(MQTTClient.Counters())
     private let isStopping = Atomic<Bool>(false)
 
-    init(maxQueued: Int, maxQueuedBytes: Int, onConnect: MQTTClient.ConnectHandler?, onMessage: MQTTClient.MessageHandler?) {
+    init(
+        mosquitto: LibMosquitto, maxQueued: Int, maxQueuedBytes: Int, onConnect: MQTTClient.ConnectHandler?,
+        onMessage: MQTTClient.MessageHandler?
+    ) {
+        self.mosquitto = mosquitto
         self.maxQueued = maxQueued
         self.maxQueuedBytes = maxQueuedBytes
         self.onConnect = onConnect
@@ -73,7 +78,7 @@ final class CallbackBox: Sendable {
 
     func connected(rc: Int32, sessionPresent: Bool) {
         guard rc == 0 else {
-            fail("the broker refused the connection: \(String(cString: mosquitto_reason_string(rc)))")
+            fail("the broker refused the connection: \(mosquitto.describe(reason: rc))")
             return
         }
         state.withLock { s in

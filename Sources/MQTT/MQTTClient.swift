@@ -33,6 +33,7 @@ public final class MQTTClient: Sendable {
     /// libmosquitto's handle: its network thread and any caller may use it at once (`mosquitto_loop_start` puts
     /// it in threaded mode, where publish and subscribe lock internally); only `deinit` destroys it.
     nonisolated(unsafe) private let handle: OpaquePointer
+    private let mosquitto: LibMosquitto
     private let box: Unmanaged<CallbackBox>
     private let started = Atomic<Bool>(false)
 
@@ -42,59 +43,60 @@ public final class MQTTClient: Sendable {
     public init(
         options: MQTTOptions, onConnect: ConnectHandler? = nil, onMessage: MessageHandler? = nil
     ) throws(MQTTError) {
-        MQTTLibrary.initialise()
+        let mosquitto = try LibMosquitto.load()
+        self.mosquitto = mosquitto
         self.options = options
         let callbacks = CallbackBox(
-            maxQueued: options.maxQueuedMessages, maxQueuedBytes: options.maxQueuedBytes, onConnect: onConnect, onMessage: onMessage)
+            mosquitto: mosquitto, maxQueued: options.maxQueuedMessages, maxQueuedBytes: options.maxQueuedBytes, onConnect: onConnect, onMessage: onMessage)
         let box = Unmanaged.passRetained(callbacks)
-        guard let h = mosquitto_new(options.clientID, !options.persistentSession, box.toOpaque()) else {
+        guard let h = mosquitto.new(options.clientID, !options.persistentSession, box.toOpaque()) else {
             box.release()
             throw MQTTError(code: Int32(MOSQ_ERR_ERRNO.rawValue), call: "mosquitto_new", systemError: errno)
         }
         handle = h
         self.box = box
         do throws(MQTTError) { try configure(options) } catch {
-            mosquitto_destroy(h)
+            mosquitto.destroy(h)
             box.release()
             throw error
         }
-        mosquitto_connect_v5_callback_set(h, onConnectC)
-        mosquitto_disconnect_v5_callback_set(h, onDisconnectC)
-        mosquitto_publish_v5_callback_set(h, onPublishC)
-        mosquitto_message_v5_callback_set(h, onMessageC)
-        mosquitto_log_callback_set(h, onLogC)
-        mosquitto_subscribe_v5_callback_set(h, onSubscribeC)
+        mosquitto.connect_v5_callback_set(h, onConnectC)
+        mosquitto.disconnect_v5_callback_set(h, onDisconnectC)
+        mosquitto.publish_v5_callback_set(h, onPublishC)
+        mosquitto.message_v5_callback_set(h, onMessageC)
+        mosquitto.log_callback_set(h, onLogC)
+        mosquitto.subscribe_v5_callback_set(h, onSubscribeC)
     }
 
     private func configure(_ o: MQTTOptions) throws(MQTTError) {
         let version = o.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
-        try MQTTCall.check("protocol version", mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version))
+        try MQTTCall.check("protocol version", mosquitto.int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version))
         if o.username != nil || o.password != nil {
-            try MQTTCall.check("user name and password", mosquitto_username_pw_set(handle, o.username, o.password))
+            try MQTTCall.check("user name and password", mosquitto.username_pw_set(handle, o.username, o.password))
         }
         if let tls = o.tls {
             if tls.caFile == nil {
-                try MQTTCall.check("system CAs", mosquitto_int_option(handle, MOSQ_OPT_TLS_USE_OS_CERTS, 1))
+                try MQTTCall.check("system CAs", mosquitto.int_option(handle, MOSQ_OPT_TLS_USE_OS_CERTS, 1))
             }
             for file in [tls.caFile, tls.certificateFile, tls.keyFile].compactMap({ $0 }) where access(file, R_OK) != 0 {
                 throw MQTTError(code: Int32(MOSQ_ERR_ERRNO.rawValue), call: file, systemError: errno)
             }
             try MQTTCall.check(
-                "TLS setup", mosquitto_tls_set(handle, tls.caFile, nil, tls.certificateFile, tls.keyFile, nil))
+                "TLS setup", mosquitto.tls_set(handle, tls.caFile, nil, tls.certificateFile, tls.keyFile, nil))
         }
         if let will = o.will {
             let rc = will.payload.withUnsafeBytes { p in
-                mosquitto_will_set(handle, will.topic, Int32(p.count), p.baseAddress, will.qos.rawValue, will.retain)
+                mosquitto.will_set(handle, will.topic, Int32(p.count), p.baseAddress, will.qos.rawValue, will.retain)
             }
             try MQTTCall.check("last will", rc)
         }
         try MQTTCall.check(
-            "reconnect delay", mosquitto_reconnect_delay_set(handle, o.reconnectMinSeconds, o.reconnectMaxSeconds, true))
+            "reconnect delay", mosquitto.reconnect_delay_set(handle, o.reconnectMinSeconds, o.reconnectMaxSeconds, true))
     }
 
     deinit {
         stop()
-        mosquitto_destroy(handle)
+        mosquitto.destroy(handle)
         box.release()
     }
 
@@ -102,13 +104,13 @@ public final class MQTTClient: Sendable {
     /// reached now is retried in the background (see ``counters`` for why it failed).
     public func start(host: String, port: Int) throws(MQTTError) {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let rc = mosquitto_connect_async(handle, host, Int32(port), options.keepAliveSeconds)
+        let rc = mosquitto.connect_async(handle, host, Int32(port), options.keepAliveSeconds)
         if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
             // Not fatal: the network thread keeps trying, and the reason is kept for the caller.
             let e = MQTTError(code: rc, call: "connect to \(host):\(port)", systemError: rc == Int32(MOSQ_ERR_ERRNO.rawValue) ? errno : 0)
             box.takeUnretainedValue().fail(e.description, withLog: true)
         }
-        try MQTTCall.check("mosquitto_loop_start", mosquitto_loop_start(handle))
+        try MQTTCall.check("mosquitto_loop_start", mosquitto.loop_start(handle))
     }
 
     /// Waits until everything queued is delivered or `seconds` pass (a last guard when the broker is gone),
@@ -118,8 +120,9 @@ public final class MQTTClient: Sendable {
         let callbacks = box.takeUnretainedValue()
         if seconds > 0 { callbacks.waitUntilDrained(seconds: seconds) }
         callbacks.stopping()
-        mosquitto_disconnect(handle)
-        mosquitto_loop_stop(handle, false)
+        // Neither can fail in a way left to handle here: no connection is already what is asked for.
+        _ = mosquitto.disconnect(handle)
+        _ = mosquitto.loop_stop(handle, false)
     }
 
     /// Queues one message. Never blocks; returns whether libmosquitto took it (otherwise it is counted dropped).
@@ -128,7 +131,7 @@ public final class MQTTClient: Sendable {
         let callbacks = box.takeUnretainedValue()
         guard callbacks.reserve(bytes: payload.count) else { return false }
         var mid: Int32 = 0
-        let rc = mosquitto_publish(handle, &mid, topic, Int32(payload.count), payload.baseAddress, qos.rawValue, retain)
+        let rc = mosquitto.publish(handle, &mid, topic, Int32(payload.count), payload.baseAddress, qos.rawValue, retain)
         callbacks.published(rc: rc, qos: qos)
         return rc == Int32(MOSQ_ERR_SUCCESS.rawValue) || (rc == Int32(MOSQ_ERR_NO_CONN.rawValue) && qos == .atLeastOnce)
     }
@@ -140,14 +143,9 @@ public final class MQTTClient: Sendable {
 
     /// Subscribes now if connected; call it from `onConnect` so a reconnection subscribes again.
     public func subscribe(_ pattern: String, qos: QoS) throws(MQTTError) {
-        try MQTTCall.check("subscribe \(pattern)", mosquitto_subscribe(handle, nil, pattern, qos.rawValue))
+        try MQTTCall.check("subscribe \(pattern)", mosquitto.subscribe(handle, nil, pattern, qos.rawValue))
     }
 
     public var counters: Counters { box.takeUnretainedValue().counters }
 }
 
-/// `mosquitto_lib_init` once per process, before the first handle.
-enum MQTTLibrary {
-    private static let once: Void = { mosquitto_lib_init() }()
-    static func initialise() { _ = once }
-}

@@ -16,11 +16,22 @@ public struct MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
         self.systemError = systemError
     }
 
+    /// The `code` of a failure to load libmosquitto itself (then `call` is the loader's reason): below every
+    /// `mosq_err_t`, which run from −4 up.
+    public static let libraryMissingCode = Int32.min
+
+    static func libraryMissing(_ why: String) -> MQTTError { MQTTError(code: libraryMissingCode, call: why) }
+
     public var description: String {
+        if code == Self.libraryMissingCode {
+            return "MQTT needs libmosquitto (\(call)): install the Debian package libmosquitto1"
+        }
         if code == Int32(MOSQ_ERR_ERRNO.rawValue), systemError != 0 {
             return "\(call): \(String(cString: strerror(systemError)))"
         }
-        return "\(call): \(String(cString: mosquitto_strerror(code)))"
+        // Any other code came from a call into the library, so it is loaded.
+        guard let mosquitto = try? LibMosquitto.load() else { return "\(call): libmosquitto error \(code)" }
+        return "\(call): \(mosquitto.describe(error: code))"
     }
 }
 

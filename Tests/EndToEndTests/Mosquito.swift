@@ -16,13 +16,15 @@ enum Mosquito {
     /// Output goes to files, not pipes: a pipe's write end inherited by another test's long-lived child
     /// (tests run in parallel) would keep EOF from ever arriving.
     /// `timeout` is a last guard against a hang, not a measure of how long a run should take.
-    static func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> Result {
+    /// `environment`: added to the test runner's own.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Result {
         let outPath = temporaryPath("stdout"), errPath = temporaryPath("stderr")
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         try p.run()

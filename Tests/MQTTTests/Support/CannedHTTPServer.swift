@@ -1,0 +1,93 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A server for one connection on 127.0.0.1: it reads the request head, answers `reply` byte for byte and closes.
+/// With no reply it says nothing and keeps the connection open until it goes away (a silent edge).
+final class CannedHTTPServer {
+    let port: Int
+    private let listener: Int32
+    private let exchange = Exchange()
+
+    struct Failure: Error { let call: String }
+
+    init(reply: String?) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(call: "socket") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { a in
+                bind(fd, a, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, a, &length) == 0
+            }
+        }
+        guard bound else {
+            close(fd)
+            throw Failure(call: "bind")
+        }
+        listener = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let bytes = reply.map { Array($0.utf8) }
+        let shared = exchange
+        Thread.detachNewThread { Self.serve(fd, bytes, shared) }
+    }
+
+    deinit {
+        exchange.released.signal()
+        shutdown(listener, Int32(SHUT_RDWR))  // wakes an accept that still waits
+        close(listener)
+    }
+
+    /// The request head as it arrived.
+    var received: String { exchange.lock.withLock { exchange.request } }
+
+    /// A port on 127.0.0.1 that nothing listens on (bound a moment, never listened on, closed).
+    static func closedPort() throws -> Int {
+        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(s) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { a in bind(s, a, length) == 0 && getsockname(s, a, &length) == 0 }
+        }
+        guard s >= 0, bound else { throw Failure(call: "bind") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// What the serving thread shares with the test.
+    private final class Exchange: @unchecked Sendable {
+        // @unchecked Sendable: `request` is written by the serving thread and read, both under `lock`.
+        let lock = NSLock()
+        var request = ""
+        let released = DispatchSemaphore(value: 0)
+    }
+
+    private static func serve(_ listener: Int32, _ reply: [UInt8]?, _ exchange: Exchange) {
+        let connection = accept(listener, nil, nil)
+        guard connection >= 0 else { return }
+        defer { close(connection) }
+        var head: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !String(decoding: head, as: UTF8.self).contains("\r\n\r\n") {
+            let n = read(connection, &buffer, buffer.count)
+            if n <= 0 { break }
+            head += buffer[0..<n]
+        }
+        exchange.lock.withLock { exchange.request = String(decoding: head, as: UTF8.self) }
+        guard let reply else {
+            exchange.released.wait()
+            return
+        }
+        var sent = 0
+        while sent < reply.count {
+            let n = reply[sent...].withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
+            if n <= 0 { return }
+            sent += n
+        }
+    }
+}
