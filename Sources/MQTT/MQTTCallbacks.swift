@@ -28,10 +28,10 @@ final class CallbackBox: Sendable {
 
     var counters: MQTTClient.Counters { state.withLock { $0 } }
 
-    /// Takes a queue slot and its bytes, or counts the message dropped.
-    func reserve(bytes: Int) -> Bool {
+    /// Takes a queue slot and its bytes, or counts the message dropped. A control message always gets one.
+    func reserve(bytes: Int, control: Bool) -> Bool {
         state.withLock { s in
-            guard s.queued < maxQueued, s.queuedBytes + bytes <= maxQueuedBytes || s.queued == 0 else {
+            guard control || s.queued < maxQueued, control || s.queuedBytes + bytes <= maxQueuedBytes || s.queued == 0 else {
                 s.dropped += 1
                 return false
             }

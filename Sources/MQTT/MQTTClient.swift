@@ -126,10 +126,12 @@ public final class MQTTClient: Sendable {
     }
 
     /// Queues one message. Never blocks; returns whether libmosquitto took it (otherwise it is counted dropped).
+    /// A `control` message (a device's status or meta: small and rare) is queued even past the bound, since the
+    /// data queued after it cannot be read without it; it still counts in the queue until delivered.
     @discardableResult
-    public func publish(topic: String, payload: UnsafeRawBufferPointer, qos: QoS, retain: Bool = false) -> Bool {
+    public func publish(topic: String, payload: UnsafeRawBufferPointer, qos: QoS, retain: Bool = false, control: Bool = false) -> Bool {
         let callbacks = box.takeUnretainedValue()
-        guard callbacks.reserve(bytes: payload.count) else { return false }
+        guard callbacks.reserve(bytes: payload.count, control: control) else { return false }
         var mid: Int32 = 0
         let rc = mosquitto.publish(handle, &mid, topic, Int32(payload.count), payload.baseAddress, qos.rawValue, retain)
         callbacks.published(rc: rc, qos: qos)
@@ -137,8 +139,8 @@ public final class MQTTClient: Sendable {
     }
 
     @discardableResult
-    public func publish(topic: String, bytes: [UInt8], qos: QoS, retain: Bool = false) -> Bool {
-        bytes.withUnsafeBytes { publish(topic: topic, payload: $0, qos: qos, retain: retain) }
+    public func publish(topic: String, bytes: [UInt8], qos: QoS, retain: Bool = false, control: Bool = false) -> Bool {
+        bytes.withUnsafeBytes { publish(topic: topic, payload: $0, qos: qos, retain: retain, control: control) }
     }
 
     /// Subscribes now if connected; call it from `onConnect` so a reconnection subscribes again.

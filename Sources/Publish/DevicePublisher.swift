@@ -103,7 +103,7 @@ public final class DevicePublisher: @unchecked Sendable {
             wake.signal()
             done.wait()
         }
-        client.publish(topic: topics.status, bytes: Self.statusJSON(state: "offline", serial: serial, softwareVersion: softwareVersion, clean: true), qos: .atLeastOnce, retain: true)
+        client.publish(topic: topics.status, bytes: Self.statusJSON(state: "offline", serial: serial, softwareVersion: softwareVersion, clean: true), qos: .atLeastOnce, retain: true, control: true)
         client.stop(drainingFor: drainSeconds)
         let report = Report(serial: serial, framesSent: framesSent, framesDropped: framesDropped, client: client.counters)
         reportBox.withLock { $0 = report }
@@ -184,8 +184,8 @@ public final class DevicePublisher: @unchecked Sendable {
         let status = Self.statusJSON(
             state: source.mode(), serial: serial, softwareVersion: softwareVersion, clean: true, recording: source.recordingFile(),
             api: source.api())
-        client.publish(topic: topics.status, bytes: status, qos: .atLeastOnce, retain: true)
-        client.publish(topic: topics.meta, bytes: metaJSON, qos: .atLeastOnce, retain: true)
+        client.publish(topic: topics.status, bytes: status, qos: .atLeastOnce, retain: true, control: true)
+        client.publish(topic: topics.meta, bytes: metaJSON, qos: .atLeastOnce, retain: true, control: true)
     }
 
     /// At most this many frames per message (about 1 MB at 32 channels), so one message never outgrows a
@@ -207,7 +207,7 @@ public final class DevicePublisher: @unchecked Sendable {
                     // A new stream (or the first) under a changed owner: its meta, then its frames.
                     if metaIsStale && (index < nextIndex || nextIndex == 0), let source {
                         describe(source)
-                        client.publish(topic: topics.meta, bytes: metaJSON, qos: .atLeastOnce, retain: true)
+                        client.publish(topic: topics.meta, bytes: metaJSON, qos: .atLeastOnce, retain: true, control: true)
                         metaIsStale = false
                         if let fresh = self.encoder { encoder = fresh }
                     }
