@@ -11,6 +11,13 @@ import PackageDescription
 //   MQTT (libmosquitto) knows no device; Acquisition + MQTT <- Publish (a device's stream on a broker);
 //   Publish + Recording <- Archive;
 //   the `mosquito` executable is a thin shell over all of them.
+/// Where Debian keeps this machine's libraries (HDF5's static archive among them).
+#if arch(arm64)
+let debianMultiarch = "aarch64-linux-gnu"
+#else
+let debianMultiarch = "x86_64-linux-gnu"
+#endif
+
 let package = Package(
     name: "mosquito",
     platforms: [.macOS(.v15)],
@@ -69,15 +76,17 @@ let package = Package(
         .target(name: "CUSBEmulator", dependencies: ["CUMockdev"]),
         // Ring, DSP, gap accounting, clock mapping. Knows no transport; depends on nothing.
         .target(name: "Signal", dependencies: ["MosquitoModel"]),
-        // HDF5 (Debian libhdf5-dev, 1.10 serial): the system library gives include path and link flags;
-        // the shim exposes what the C API only offers as macros (H5T_NATIVE_*, H5P_*, H5F_ACC_*).
-        .systemLibrary(
-            name: "CHDF5System",
-            path: "Sources/CHDF5/System",
-            pkgConfig: "hdf5",
-            providers: [.apt(["libhdf5-dev"])]
-        ),
-        .target(name: "CHDF5", dependencies: ["CHDF5System"], path: "Sources/CHDF5/Shim"),
+        // HDF5 (Debian libhdf5-dev, 1.10 serial), linked statically: Debian's shared libhdf5 needs libcurl and
+        // OpenSSL for its S3 driver, which loads the whole TLS stack (≈5 MB resident) into every process, `record`
+        // included; the static archive pulls in only what the recorder calls. The shim exposes what the C API only
+        // offers as macros (H5T_NATIVE_*, H5P_*, H5F_ACC_*).
+        .systemLibrary(name: "CHDF5System", path: "Sources/CHDF5/System", providers: [.apt(["libhdf5-dev"])]),
+        .target(
+            name: "CHDF5", dependencies: ["CHDF5System"], path: "Sources/CHDF5/Shim",
+            linkerSettings: [
+                .unsafeFlags(["-L/usr/lib/\(debianMultiarch)/hdf5/serial"]),
+                .linkedLibrary(":libhdf5.a"), .linkedLibrary("sz"), .linkedLibrary("z"), .linkedLibrary("dl"), .linkedLibrary("m"),
+            ]),
         // Recordings: HDF5 with provenance, CSV; reading them back.
         .target(name: "Recording", dependencies: ["CHDF5", "MosquitoModel"]),
         // Device streams through the pipeline into recordings, with exact loss accounting.

@@ -4,7 +4,7 @@
 #ifndef CHDF5_H
 #define CHDF5_H
 
-#include <hdf5.h>
+#include <hdf5/serial/hdf5.h>
 #include <stddef.h>
 
 hid_t chdf5_default(void);            /* H5P_DEFAULT, H5S_ALL, H5E_DEFAULT are all 0 */
