@@ -55,8 +55,7 @@ final class ArchivedRun {
                 channels: meta.channels.map {
                     ChannelDescriptor(kind: ChannelKind(name: $0.kind), adcBits: $0.adc_bits, unit: $0.unit, name: $0.name, rawMin: $0.raw_min, rawMax: $0.raw_max)
                 }),
-            pipeline: meta.pipeline,
-            // `data` carries the counts before the edge's pipeline (docs/mqtt.md): every sample is a row here.
+            pipeline: Self.pipeline(meta),
             decimation: 1,
             calibration: meta.calibration.map {
                 RecordedCalibration(
@@ -66,6 +65,26 @@ final class ArchivedRun {
         let header = RecordingHeader(
             softwareVersion: softwareVersion, host: meta.host, startTime: Date(), commandLine: commandLine, devices: [device])
         sink = try openRecordingSink(path: path, header: header)
+        do throws(RecordingError) { try recordEdgePipeline(meta, at: startIndex) } catch {
+            try? sink.close(stopTime: Date())
+            throw error
+        }
+    }
+
+    /// What this file's rows went through. `data` carries the counts before the edge's pipeline (docs/mqtt.md):
+    /// every sample at the device's rate is a row here, its value the meta's calibration of its counts, whatever
+    /// filters or decimation the edge's own recording applied.
+    static func pipeline(_ meta: DeviceMeta) -> [String] { ["acquire \(meta.rate_hz) Hz"] }
+
+    /// The edge's own recording pipeline, when it did more than this file's: provenance of where the stream came
+    /// from, never a claim about these rows. One `edge_pipeline` event per step, in order, on the file's first
+    /// sample (Recording keeps a file's provenance in its events, as an `export` slice names its source).
+    private func recordEdgePipeline(_ meta: DeviceMeta, at index: UInt64) throws(RecordingError) {
+        guard meta.pipeline != Self.pipeline(meta) else { return }
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        for step in meta.pipeline {
+            try sink.record(RecordingEvent(sampleIndex: index, hostTimeNs: now, kind: "edge_pipeline", detail: step), device: 0)
+        }
     }
 
     /// The unit a meta message names; a revision or firmware that no instrument could have sent is refused.
