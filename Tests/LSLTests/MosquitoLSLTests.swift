@@ -226,12 +226,23 @@ extension LSLProcessSuites {
             #expect(!FileManager.default.fileExists(atPath: output))
 
             // Two ports in the range (a device's values and Markers streams), held by a stream that waits for an inlet
-            // that never comes.
-            let port = 40_000 + Int.random(in: 0..<20_000)
-            try "[ports]\nBasePort = \(port)\nPortRange = 2\n".write(toFile: config, atomically: true, encoding: .utf8)
-            let holder = try MosquitoProcess(
-                ["stream", "--device", "sim?serial=\(Self.serial())", "--lsl", "--lsl-wait-inlet", "600"], environment: ["LSLAPICFG": config])
-            #expect(await holder.stderrEventually { $0.contains("lsl: waiting up to") }, "\(holder.stderr)")
+            // that never comes. A random pair may be taken by something else on the machine (it lies in the
+            // kernel's ephemeral range): then the holder says so, and another pair is tried.
+            var port = 0
+            var found: MosquitoProcess?
+            for _ in 0..<20 where found == nil {
+                port = 40_000 + Int.random(in: 0..<20_000)
+                try "[ports]\nBasePort = \(port)\nPortRange = 2\n".write(toFile: config, atomically: true, encoding: .utf8)
+                let candidate = try MosquitoProcess(
+                    ["stream", "--device", "sim?serial=\(Self.serial())", "--lsl", "--lsl-wait-inlet", "600"], environment: ["LSLAPICFG": config])
+                if await candidate.stderrEventually({ $0.contains("lsl: waiting up to") }) {
+                    found = candidate
+                } else {
+                    _ = await candidate.exit()
+                    #expect(candidate.stderr.contains("no free LSL port"), "\(candidate.stderr)")
+                }
+            }
+            let holder = try #require(found, "no free pair of ports in 20 tries")
             let taken = try MosquitoProcess(["record", "--device", "sim", "--duration", "1", "--output", output, "--lsl"], environment: ["LSLAPICFG": config])
             #expect(await taken.exit() == 1)
             holder.interrupt()
