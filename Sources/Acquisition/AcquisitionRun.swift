@@ -140,8 +140,9 @@ public final class AcquisitionRun: @unchecked Sendable {
         let elapsed = Double(MonotonicClock.nowNs() - startedNs) / 1e9
         let written = recorder.written
         let overrun = recorder.hostOverrun
+        let unwritten = recorder.writeFailed
         let snaps = streams.map { $0.ingest.snapshot() }
-        let accounts = snaps.indices.map { DeviceAccount(snaps[$0], hostOverrun: overrun[$0]) }
+        let accounts = snaps.indices.map { DeviceAccount(snaps[$0], hostOverrun: overrun[$0], writeFailed: unwritten[$0]) }
         // Summed across devices, each of which may count up to 2^64 - 1: saturating, never trapping.
         return RunStatus(
             elapsedSeconds: elapsed,
@@ -162,12 +163,16 @@ public final class AcquisitionRun: @unchecked Sendable {
         for s in streams { s.clock.stopKeepingExchanges() }
         var closeError: String?
         do throws(RecordingError) { try sink.close(stopTime: Date()) } catch { closeError = error.description }
+        // Written is what the file holds now that it is closed (or went back to its last flush), not what was
+        // handed to it.
+        recorder.settle()
         let elapsed = Double(MonotonicClock.nowNs() - startedNs) / 1e9
         let written = recorder.written
         let overrun = recorder.hostOverrun
+        let unwritten = recorder.writeFailed
         let devices = streams.enumerated().map { d, s in
             let snap = s.ingest.snapshot()
-            let account = DeviceAccount(snap, hostOverrun: overrun[d])
+            let account = DeviceAccount(snap, hostOverrun: overrun[d], writeFailed: unwritten[d])
             return DeviceSummary(
                 uri: s.uri, serial: s.identity.serial, rateHz: s.rateHz, outputRateHz: s.pipeline.outputRate,
                 channels: s.channels.map { s.identity.channels[$0].name }, samplesExpected: s.ingest.endIndex,

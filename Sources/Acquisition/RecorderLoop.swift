@@ -11,8 +11,10 @@ final class RecorderLoop: @unchecked Sendable {
     /// UTC minus monotonic, fixed at start: host times in the file are UTC, intervals stay monotonic.
     let utcMinusMonotonicNs: Int64
     private let stopRequested = Mutex(false)
-    /// Samples written and lost to host overrun per device; read live by the status line.
-    private let progress: Mutex<(written: [UInt64], hostOverrun: [UInt64])>
+    /// Per device, read live by the status line: sample rows written (once a write failed, the rows the file
+    /// went back to), samples lost to host overrun, and input frames that never made it into the file because a
+    /// write failed.
+    private let progress: Mutex<(written: [UInt64], hostOverrun: [UInt64], writeFailed: [UInt64])>
     /// Why the loop stopped writing, once it did: set by the recorder thread, read by the supervisor and the shells.
     private let failureBox = Mutex<RecordingError?>(nil)
     var failure: RecordingError? { failureBox.withLock { $0 } }
@@ -25,16 +27,30 @@ final class RecorderLoop: @unchecked Sendable {
     private var raw: [Int32] = []
     private var values: [Double] = []
 
+    // Recorder thread only (and `settle()`, once the thread is done). Per device: rows handed to the sink, input
+    // frames taken from the ring, and how many of those frames the file held the last time it held every row
+    // handed to it. A sink commits whole appends, so that is exact at each commit.
+    private var appended: [UInt64]
+    private var taken: [UInt64]
+    private var takenWhenDurable: [UInt64]
+    /// After a failed write the file takes nothing more: frames taken from then on are never durable, even when
+    /// the failure came before any row was handed over since the last commit.
+    private var stoppedWriting = false
+
     init(streams: [DeviceStream], sink: any RecordingSink, utcMinusMonotonicNs: Int64) {
         self.streams = streams
         self.sink = sink
         self.utcMinusMonotonicNs = utcMinusMonotonicNs
         let zeros = [UInt64](repeating: 0, count: streams.count)
-        progress = Mutex((zeros, zeros))
+        progress = Mutex((zeros, zeros, zeros))
+        appended = zeros
+        taken = zeros
+        takenWhenDurable = zeros
     }
 
     var written: [UInt64] { progress.withLock { $0.written } }
     var hostOverrun: [UInt64] { progress.withLock { $0.hostOverrun } }
+    var writeFailed: [UInt64] { progress.withLock { $0.writeFailed } }
 
     func start() {
         let thread = Thread { [self] in
@@ -57,6 +73,7 @@ final class RecorderLoop: @unchecked Sendable {
                 var moved = 0
                 for (d, stream) in streams.enumerated() { moved += try drain(stream, device: d) }
                 try sink.flushIfDue(now: .now)
+                noteDurable()
                 if moved == 0 {
                     if stopping { return }
                     usleep(2000)
@@ -64,6 +81,54 @@ final class RecorderLoop: @unchecked Sendable {
             }
         } catch {
             failureBox.withLock { $0 = error }
+        }
+        // Not a moment of durability: the frames of the span whose write failed are taken, its rows not handed over.
+        stoppedWriting = true
+        settle()
+        discardUntilStopped()
+    }
+
+    /// Once the file took its last write, the devices still send until the run stops them: their frames are
+    /// taken and counted as lost to the failed write, so none waits in a ring or overflows it as host overrun.
+    private func discardUntilStopped() {
+        while true {
+            let stopping = stopRequested.withLock { $0 }
+            var moved = 0
+            for (d, s) in streams.enumerated() {
+                _ = s.ingest.takeReports()
+                _ = s.clock.takeExchanges()
+                while let gap = s.ring.popGap() { progress.withLock { $0.hostOverrun[d] += gap.count } }
+                let consumed = s.ring.read { spans in
+                    var count = 0
+                    spans.forEach { count += $0.count }
+                    return count
+                }
+                taken[d] += UInt64(consumed)
+                moved += consumed
+            }
+            if moved > 0 { settle() }
+            if moved == 0 {
+                if stopping { return }
+                usleep(2000)
+            }
+        }
+    }
+
+    /// While every row handed to the sink is in the file, so are the frames taken so far.
+    private func noteDurable() {
+        guard !stoppedWriting else { return }
+        for d in streams.indices where sink.durableSampleCount(device: d) == appended[d] { takenWhenDurable[d] = taken[d] }
+    }
+
+    /// Makes `written` the rows in the file and `writeFailed` the frames taken that are not. Called by the recorder
+    /// thread after a failure, and by the run once the thread is done and the sink closed (a close writes too).
+    func settle() {
+        noteDurable()
+        let durable = streams.indices.map { sink.durableSampleCount(device: $0) }
+        let lost = streams.indices.map { taken[$0] - takenWhenDurable[$0] }
+        progress.withLock {
+            $0.written = durable
+            $0.writeFailed = lost
         }
     }
 
@@ -90,6 +155,7 @@ final class RecorderLoop: @unchecked Sendable {
             var taken = 0
             spans.forEach { span in
                 guard failure == nil else { return }
+                self.taken[d] += UInt64(span.count)
                 do throws(RecordingError) { try write(span, of: s, device: d, times: times) } catch { failure = error }
                 taken += span.count
             }
@@ -122,6 +188,8 @@ final class RecorderLoop: @unchecked Sendable {
             raw: raw, values: values)
         try sink.append(block, device: d)
         let n = UInt64(index.count)
+        appended[d] += n
+        noteDurable()
         progress.withLock { $0.written[d] += n }
     }
 }

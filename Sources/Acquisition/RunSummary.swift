@@ -35,8 +35,10 @@ public struct DeviceSummary: Sendable, Codable {
     /// One past the last index accounted for: `samplesReceived + lost.total == nextIndex`, always. Equals
     /// `samplesExpected` when the run ran to its end.
     public var nextIndex: UInt64
-    /// Samples that reached the recorder, each index once (a duplicate is never received twice).
+    /// Samples that reached the recorder, each index once (a duplicate is never received twice). When a write
+    /// failed, those the file lost with it are not among them: they count as lost, `write_failed`.
     public var samplesReceived: UInt64
+    /// Sample rows in the file as it was left: after a failed write, the rows of its last good flush.
     public var samplesWritten: UInt64
     public var framesReceived: UInt64
     public var crcErrors: UInt64

@@ -31,7 +31,11 @@ public enum GapCause: String, Sendable, Hashable, Codable, CaseIterable {
     case hostOverrun = "host_overrun"
     /// Never reached an archive over the network (`mosquito archive`); the edge's own recording may hold them.
     case network = "network"
+    /// Received, but not in the file: the recording's write failed (disk full, I/O error), the file went back to
+    /// its last flush, and what came after it was discarded. Counted in a run's summary, never in a file's gaps
+    /// table (the disk that would hold it just refused a write).
+    case writeFailed = "write_failed"
 
-    /// The causes an acquisition itself can declare (everything but `network`).
+    /// The causes an acquisition itself declares as gaps in the file (everything but `network` and `writeFailed`).
     public static let acquisition: [GapCause] = [.transportGap, .crcError, .deviceOverrun, .hostOverrun]
 }

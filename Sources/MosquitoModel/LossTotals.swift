@@ -6,6 +6,7 @@ public struct LossTotals: Sendable, Hashable {
     public var deviceOverrun: UInt64 = 0
     public var hostOverrun: UInt64 = 0
     public var network: UInt64 = 0
+    public var writeFailed: UInt64 = 0
 
     public init() {}
 
@@ -28,6 +29,7 @@ public struct LossTotals: Sendable, Hashable {
             case .deviceOverrun: deviceOverrun
             case .hostOverrun: hostOverrun
             case .network: network
+            case .writeFailed: writeFailed
             }
         }
         set {
@@ -37,15 +39,18 @@ public struct LossTotals: Sendable, Hashable {
             case .deviceOverrun: deviceOverrun = newValue
             case .hostOverrun: hostOverrun = newValue
             case .network: network = newValue
+            case .writeFailed: writeFailed = newValue
             }
         }
     }
 
     /// By the name a recording's gaps table gives each cause: every cause an acquisition declares, zeros
-    /// included, and `network` when there is any.
+    /// included, and `network` or `write_failed` when there is any.
     public var byName: [String: UInt64] {
         var named: [String: UInt64] = [:]
-        for cause in GapCause.allCases where cause != .network || network > 0 { named[cause.rawValue] = self[cause] }
+        for cause in GapCause.allCases where GapCause.acquisition.contains(cause) || self[cause] > 0 {
+            named[cause.rawValue] = self[cause]
+        }
         return named
     }
 
@@ -54,9 +59,11 @@ public struct LossTotals: Sendable, Hashable {
 }
 
 /// JSON (`record --json`): the acquisition's four causes and their total, as it always was; `network` only
-/// when an archive counted any.
+/// when an archive counted any, `writeFailed` only when a recording's write failed.
 extension LossTotals: Codable {
-    private enum CodingKeys: String, CodingKey { case transportGap, crcError, deviceOverrun, hostOverrun, network, total }
+    private enum CodingKeys: String, CodingKey {
+        case transportGap, crcError, deviceOverrun, hostOverrun, network, writeFailed, total
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -65,6 +72,7 @@ extension LossTotals: Codable {
         deviceOverrun = try c.decode(UInt64.self, forKey: .deviceOverrun)
         hostOverrun = try c.decode(UInt64.self, forKey: .hostOverrun)
         network = try c.decodeIfPresent(UInt64.self, forKey: .network) ?? 0
+        writeFailed = try c.decodeIfPresent(UInt64.self, forKey: .writeFailed) ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -74,6 +82,7 @@ extension LossTotals: Codable {
         try c.encode(deviceOverrun, forKey: .deviceOverrun)
         try c.encode(hostOverrun, forKey: .hostOverrun)
         if network > 0 { try c.encode(network, forKey: .network) }
+        if writeFailed > 0 { try c.encode(writeFailed, forKey: .writeFailed) }
         try c.encode(total, forKey: .total)
     }
 }

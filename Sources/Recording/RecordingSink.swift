@@ -15,6 +15,9 @@ public protocol RecordingSink: AnyObject {
     /// Makes everything appended so far durable if the flush interval has passed since the last flush.
     func flushIfDue(now: ContinuousClock.Instant) throws(RecordingError)
     func close(stopTime: Date) throws(RecordingError)
+    /// Sample rows of `device` that are in the file for good: those of the last successful flush. After a failed
+    /// write that is what the file went back to, not what was appended; after a clean close, every row.
+    func durableSampleCount(device: Int) -> UInt64
 }
 
 public struct RecordingOptions: Sendable {

@@ -183,7 +183,7 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
                     let (sum, pastMax) = overrun.addingReportingOverflow(gap.count)
                     overrun = pastMax ? .max : sum
                 case .crcError: damaged = true
-                case .transportGap, .hostOverrun, .network: break
+                case .transportGap, .hostOverrun, .network, .writeFailed: break
                 }
             }
             gapCursor += 1

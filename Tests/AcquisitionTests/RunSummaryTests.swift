@@ -23,6 +23,19 @@ import Testing
         #expect(account.received + account.loss.total == 107)
     }
 
+    /// A write that failed took the file back to its last flush: the samples taken after it moved from received to
+    /// lost as `write_failed`, so received is what the file holds and every index is still counted once.
+    @Test func aFailedWriteMovesWhatTheFileLostFromReceivedToLost() {
+        var loss = LossTotals()
+        loss.transportGap = 7
+        let account = DeviceAccount(snapshot(received: 100, loss: loss), hostOverrun: 30, writeFailed: 50)
+        #expect(account.received == 20)
+        #expect(account.loss.writeFailed == 50 && account.loss.hostOverrun == 30 && account.loss.transportGap == 7)
+        #expect(account.received + account.loss.total == 107)
+        let clamped = DeviceAccount(snapshot(received: 10, loss: LossTotals()), hostOverrun: 4, writeFailed: .max)
+        #expect(clamped.received == 0 && clamped.loss.writeFailed == 6 && clamped.loss.total == 10)
+    }
+
     @Test func anOverrunCountedBeforeItsSamplesWereIsClampedNotTrapped() {
         // Read live, the recorder may have popped a drop the ingest's snapshot does not count as received yet.
         let account = DeviceAccount(snapshot(received: 5, loss: LossTotals()), hostOverrun: 9)
@@ -63,7 +76,8 @@ import Testing
     /// The acquisition declares gaps in the type the file stores, so each cause's name is the file's: these
     /// are the names recordings already on disk hold, and `record --json` keeps its camel-case keys.
     @Test func everyLossCauseKeepsItsNameInTheFileAndTheJSON() throws {
-        #expect(GapCause.allCases.map(\.rawValue) == ["transport_gap", "crc_error", "device_overrun", "host_overrun", "network"])
+        #expect(GapCause.allCases.map(\.rawValue)
+                == ["transport_gap", "crc_error", "device_overrun", "host_overrun", "network", "write_failed"])
         var totals = LossTotals()
         for (k, cause) in GapCause.acquisition.enumerated() { totals[cause] = UInt64(k + 1) }
         #expect(totals.byName == ["transport_gap": 1, "crc_error": 2, "device_overrun": 3, "host_overrun": 4])
@@ -71,5 +85,12 @@ import Testing
         #expect(json == ["transportGap": 1, "crcError": 2, "deviceOverrun": 3, "hostOverrun": 4, "total": 10])
         totals.network = 5
         #expect(totals.byName["network"] == 5 && totals.total == 15)
+        // A failed write's loss is named only when there is one, so every other run's JSON keeps its keys.
+        #expect(totals.byName["write_failed"] == nil)
+        totals.writeFailed = 6
+        #expect(totals.byName["write_failed"] == 6 && totals.total == 21)
+        let failed = try JSONSerialization.jsonObject(with: JSONEncoder().encode(totals)) as? [String: UInt64]
+        #expect(failed?["writeFailed"] == 6 && failed?["total"] == 21)
+        #expect(try JSONDecoder().decode(LossTotals.self, from: JSONEncoder().encode(totals)) == totals)
     }
 }

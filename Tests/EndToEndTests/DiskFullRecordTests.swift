@@ -12,23 +12,33 @@ import Glibc
 /// On a small tmpfs (root, as in CI); elsewhere the same run under a file-size limit (`ulimit -f`), where the
 /// kernel refuses the write with "File too large" instead.
 @Suite struct DiskFullRecordTests {
-    @Test func recordOntoAFullDiskStopsWithOneLineAndAFileOfRealRows() throws {
-        let tmpfs = SmallTmpfs.mount(bytes: 16 << 20)
-        defer { tmpfs?.unmount() }
-        let arguments = ["record", "--device", "sim?channels=16", "--rate", "10000", "--duration", "30"]
+    /// One run of `record` onto 16 MiB (a tmpfs, else a file-size limit) and the disk's words for running out.
+    struct FullDiskRun {
         let path: String
         let result: Mosquito.Result
         let cause: String
+        /// Unmount once the file has been read back.
+        let tmpfs: SmallTmpfs?
+    }
+
+    static func recordOntoAFullDisk(_ extra: [String] = []) throws -> FullDiskRun {
+        let tmpfs = SmallTmpfs.mount(bytes: 16 << 20)
+        let arguments = ["record", "--device", "sim?channels=16", "--rate", "10000", "--duration", "30"] + extra
         if let tmpfs {
-            path = tmpfs.directory + "/full.h5"
-            result = try Mosquito.run(arguments + ["--output", path], timeout: 120)
-            cause = "No space left on device"
-        } else {
-            path = temporaryPath("limited.h5")
-            // 16 MiB in 512-byte blocks; SIGXFSZ ignored so the write fails with EFBIG instead of killing the run.
-            result = try Self.runUnderFileSizeLimit(blocks: 32768, arguments + ["--output", path])
-            cause = "File too large"
+            let path = tmpfs.directory + "/full.h5"
+            let result = try Mosquito.run(arguments + ["--output", path], timeout: 120)
+            return FullDiskRun(path: path, result: result, cause: "No space left on device", tmpfs: tmpfs)
         }
+        let path = temporaryPath("limited.h5")
+        // 16 MiB in 512-byte blocks; SIGXFSZ ignored so the write fails with EFBIG instead of killing the run.
+        let result = try Self.runUnderFileSizeLimit(blocks: 32768, arguments + ["--output", path])
+        return FullDiskRun(path: path, result: result, cause: "File too large", tmpfs: nil)
+    }
+
+    @Test func recordOntoAFullDiskStopsWithOneLineAndAFileOfRealRows() throws {
+        let run = try Self.recordOntoAFullDisk()
+        defer { run.tmpfs?.unmount() }
+        let (path, result, cause) = (run.path, run.result, run.cause)
 
         #expect(result.status != 0)
         #expect(result.errorLines.count == 1, "\(result.stderr)")
@@ -54,6 +64,43 @@ import Glibc
         #expect(device["firstIndex"] as? Int == seen["first"] as? Int)
         #expect(device["lastIndex"] as? Int == seen["last"] as? Int)
         #expect(summary["closedCleanly"] as? Bool == false)
+
+        // The summary (stdout) and the final status line (stderr) count as written the rows the file holds, and the
+        // summary names what the failed write lost.
+        #expect(result.stdout.contains(", written \(count), "), "\(result.stdout)")
+        #expect(result.stdout.contains(", write failed "), "\(result.stdout)")
+        let status = result.stderr.split(separator: "\n").last { $0.contains(" s  written ") }
+        #expect(status?.contains(" written \(count) ") == true, "\(String(describing: status)), file: \(count) rows")
+    }
+
+    /// `--json` after the disk filled up says what the file holds, as h5py reads it back: written is the file's
+    /// rows (not the rows handed to the writer, which the rollback to the last flush took back), and what the run
+    /// received after that flush is lost as `writeFailed`, so every index is still counted once.
+    @Test func theSummaryOfARunOntoAFullDiskIsWhatTheFileHolds() throws {
+        let run = try Self.recordOntoAFullDisk(["--json"])
+        defer { run.tmpfs?.unmount() }
+        #expect(run.result.status != 0)
+        #expect(run.result.errorLines.count == 1, "\(run.result.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(run.result.stdout.utf8)) as? [String: Any])
+        #expect((summary["recordingError"] as? String)?.contains(run.cause) == true, "\(summary)")
+        let device = try #require((summary["devices"] as? [[String: Any]])?.first)
+        let lost = try #require(device["lost"] as? [String: Int])
+        let written = try #require(device["samplesWritten"] as? Int)
+        let received = try #require(device["samplesReceived"] as? Int)
+        let nextIndex = try #require(device["nextIndex"] as? Int)
+        let total = try #require(lost["total"])
+
+        let seen = try H5py.run(Self.rows, [run.path])
+        let rows = try #require((seen["rows"] as? [String: Int])?["index"])
+        let last = try #require(seen["last"] as? Int)
+        #expect(written == rows, "summary says \(written) written, the file holds \(rows) rows")
+        // No decimation and no trigger: each sample received is a row in the file.
+        #expect(received == written, "\(received) received, \(written) written")
+        #expect(received + total == nextIndex, "\(received) received + \(total) lost vs \(nextIndex) accounted for")
+        let writeFailed = try #require(lost["writeFailed"], "\(lost)")
+        #expect(writeFailed > 0)
+        // What the failed write lost comes after the file's last row.
+        #expect(writeFailed <= nextIndex - (last + 1), "\(writeFailed) lost after index \(last), next index \(nextIndex)")
     }
 
     /// `mosquito` with a file-size limit of `blocks` × 512 bytes, SIGXFSZ ignored so the write fails with EFBIG

@@ -16,6 +16,8 @@ import Testing
         var created = true
         var error: RecordingError?
         var committedRows = 0
+        /// The rows the writer says the file holds once the run ended (`durableSampleCount`).
+        var durableRows: UInt64 = 0
     }
 
     static func run(path: String, disk: any RecordingDisk) -> Outcome {
@@ -44,9 +46,11 @@ import Testing
             } catch {
                 outcome.error = error
                 do throws(RecordingError) { try writer.close(stopTime: Date()) } catch { outcome.error = error }
+                outcome.durableRows = writer.durableSampleCount(device: 0)
                 return outcome
             }
         }
+        outcome.durableRows = writer.durableSampleCount(device: 0)
         return outcome
     }
 
@@ -77,6 +81,8 @@ import Testing
                     sourceLocation: sourceLocation)
             return
         }
+        // What a run's summary reports as written: the rows the file holds, not the rows handed to the writer.
+        #expect(outcome.durableRows == UInt64(outcome.committedRows), sourceLocation: sourceLocation)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.hasSuffix("\n"), "ends inside a line", sourceLocation: sourceLocation)
         let expected = try expectedText(rows: outcome.committedRows)

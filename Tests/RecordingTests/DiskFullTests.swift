@@ -37,6 +37,8 @@ import Glibc
                 default:
                     Issue.record("size \(size): \(String(describing: outcome.error))")
                 }
+                // What a run's summary reports as written; h5py checks below that the file holds exactly these rows.
+                #expect(outcome.durableRows == UInt64(outcome.expected.rows), "size \(size)")
                 // Kept off the tmpfs, which goes away when this closure returns; all are read back together.
                 let copy = Fixtures.temporaryPath("size-\(size).h5")
                 try FileManager.default.copyItem(atPath: path, toPath: copy)

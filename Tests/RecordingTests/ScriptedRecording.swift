@@ -50,6 +50,8 @@ enum ScriptedRecording {
         var writesDuring: [String: Int] = [:]
         /// The file's size after each step that went through, in order.
         var sizes: [Int] = []
+        /// The rows the writer says the file holds once the run ended (`durableSampleCount`): must be `expected`'s.
+        var durableRows: UInt64 = 0
     }
 
     /// Runs the script into `path` through `disk`. The flush clock never moves: only the script's flushes flush.
@@ -96,9 +98,11 @@ enum ScriptedRecording {
                 outcome.error = error
                 // As the recorder does: after a failure, close has nothing left to do and must not fail again.
                 do throws(RecordingError) { try writer.close(stopTime: Date()) } catch { outcome.error = error }
+                outcome.durableRows = writer.durableSampleCount(device: 0)
                 return outcome
             }
         }
+        outcome.durableRows = writer.durableSampleCount(device: 0)
         return outcome
     }
 }

@@ -15,6 +15,9 @@ public final class CSVRecordingWriter: RecordingSink {
     private let channelCount: Int
     private var output: FileOutput?
     private var buffer = ""
+    /// Rows in `buffer`, and rows the file holds (every successful write ends on a row).
+    private var bufferedRows: UInt64 = 0
+    private var durableRows: UInt64 = 0
     private var lastFlush = ContinuousClock.now
     private var hasFailed = false
 
@@ -48,9 +51,12 @@ public final class CSVRecordingWriter: RecordingSink {
             throw .invalidInput("CSV recording has one device with \(channelCount) channels")
         }
         CSVFormat.appendRows(of: block, columns: Array(0..<channelCount), rawCounts: options.csvRawCounts, to: &buffer)
+        bufferedRows += UInt64(block.sampleCount)
         if buffer.utf8.count >= 1 << 20 { try writeBuffer() }
         try flushIfDue(now: .now)
     }
+
+    public func durableSampleCount(device: Int) -> UInt64 { device == 0 ? durableRows : 0 }
 
     public func record(_ gap: Gap, device: Int) throws(RecordingError) {}
     public func record(_ event: RecordingEvent, device: Int) throws(RecordingError) {}
@@ -81,6 +87,8 @@ public final class CSVRecordingWriter: RecordingSink {
         do {
             try output!.write(buffer)
             buffer.removeAll(keepingCapacity: true)
+            durableRows += bufferedRows
+            bufferedRows = 0
         } catch {
             output = nil
             hasFailed = true

@@ -21,6 +21,8 @@ public final class HDF5RecordingWriter: RecordingSink {
     private let journal: RollbackJournal
     private var file: HDF5File?
     private var devices: [DeviceDatasets]
+    /// Each device's sample rows as of the last commit: what a failure returns the file to.
+    private var durableRows: [UInt64]
     private var lastFlush: ContinuousClock.Instant
     private var isUsable = true
     /// Set by a failed write: the file was already released, so `close` has nothing left to do.
@@ -49,6 +51,7 @@ public final class HDF5RecordingWriter: RecordingSink {
         self.disk = disk
         let journal = RollbackJournal(disk: disk)
         self.journal = journal
+        durableRows = Array(repeating: 0, count: header.devices.count)
         try Self.preflight(path, overwrite: options.overwrite)
         let created: HDF5File
         do { created = try HDF5File(creating: path, overwrite: options.overwrite, journal: journal) } catch {
@@ -142,6 +145,11 @@ public final class HDF5RecordingWriter: RecordingSink {
             try HDF5.call("H5Fflush") { H5Fflush(fileID, H5F_SCOPE_GLOBAL) }
         }
         do { try journal.commit() } catch { throw abandon(error) }
+        durableRows = devices.map(\.sampleRows)
+    }
+
+    public func durableSampleCount(device: Int) -> UInt64 {
+        durableRows.indices.contains(device) ? durableRows[device] : 0
     }
 
     /// Ends the recording. After a write failure this is a no-op (the file is as of its last flush).

@@ -9,7 +9,7 @@ enum SummaryText {
             let expected = d.samplesExpected.map { " of \($0)" } ?? ""
             Console.line("  \(d.uri) (\(d.serial)) \(d.rateHz) Hz → \(formatRate(d.outputRateHz)) Hz, channels \(d.channels.joined(separator: ","))")
             Console.line("    samples received \(d.samplesReceived)\(expected), written \(d.samplesWritten), frames \(d.framesReceived)")
-            Console.line("    lost \(d.lost.total): transport gap \(d.lost.transportGap), CRC error \(d.lost.crcError), device overrun \(d.lost.deviceOverrun), host overrun \(d.lost.hostOverrun)")
+            Console.line("    lost \(d.lost.total): transport gap \(d.lost.transportGap), CRC error \(d.lost.crcError), device overrun \(d.lost.deviceOverrun), host overrun \(d.lost.hostOverrun)\(writeFailed(d.lost.writeFailed))")
             Console.line("    CRC errors \(d.crcErrors), malformed frames \(d.malformedFrames)")
             let violations = Self.violations(d.indexViolations)
             if !violations.isEmpty { Console.line("    index: " + violations.joined(separator: "; ")) }
@@ -27,15 +27,19 @@ enum SummaryText {
 
     static func causes(_ s: RunSummary) -> String {
         // Across devices, each of which may count up to 2^64 - 1: saturating.
-        var t = (gap: UInt64(0), crc: UInt64(0), dev: UInt64(0), host: UInt64(0))
+        var t = (gap: UInt64(0), crc: UInt64(0), dev: UInt64(0), host: UInt64(0), write: UInt64(0))
         for d in s.devices {
             t.gap = t.gap.addingSaturating(d.lost.transportGap)
             t.crc = t.crc.addingSaturating(d.lost.crcError)
             t.dev = t.dev.addingSaturating(d.lost.deviceOverrun)
             t.host = t.host.addingSaturating(d.lost.hostOverrun)
+            t.write = t.write.addingSaturating(d.lost.writeFailed)
         }
-        return "transport gap \(t.gap), CRC error \(t.crc), device overrun \(t.dev), host overrun \(t.host)"
+        return "transport gap \(t.gap), CRC error \(t.crc), device overrun \(t.dev), host overrun \(t.host)\(writeFailed(t.write))"
     }
+
+    /// Named only when a write failed, so a run that wrote everything reads as it always did.
+    private static func writeFailed(_ n: UInt64) -> String { n > 0 ? ", write failed \(n)" : "" }
 
     /// What broke the index rule, one phrase per kind; empty when nothing did.
     static func violations(_ v: IndexViolations) -> [String] {
