@@ -85,6 +85,20 @@ struct OpenAPIConformanceTests {
             _ = try await call(.get, "/api/ledger/lots/NOPE", as: "/api/ledger/lots/{id}")
             _ = try await call(.get, "/api/ledger/distributions", as: "/api/ledger/distributions")
             _ = try await call(.post, "/api/ledger/sales/1/distribute", as: "/api/ledger/sales/{id}/distribute", role: .custodian)
+            let reverseEvent = "/api/ledger/contributions/{id}/reverse", reverseSale = "/api/ledger/sales/{id}/reverse"
+            _ = try await call(.post, "/api/ledger/contributions/2/reverse", as: reverseEvent, role: .operator, #"{"date":"2026-03-01","note":"typo"}"#)
+            _ = try await call(.post, "/api/ledger/contributions/5/reverse", as: reverseEvent, role: .steward)
+            _ = try await call(.post, "/api/ledger/contributions/2/reverse", as: reverseEvent, role: .operator)
+            _ = try await call(.post, "/api/ledger/contributions/999/reverse", as: reverseEvent, role: .steward)
+            _ = try await call(.post, "/api/ledger/contributions/3/reverse", as: reverseEvent, role: .viewer)
+            _ = try await call(.post, "/api/ledger/contributions/3/reverse", as: reverseEvent, role: .operator, #"{"date":"03/01/2026"}"#)
+            _ = try await call(.post, "/api/ledger/sales/2/reverse", as: reverseSale, role: .custodian, #"{"date":"2026-06-01","note":"returned"}"#)
+            _ = try await call(.post, "/api/ledger/sales/3/reverse", as: reverseSale, role: .custodian)
+            _ = try await call(.post, "/api/ledger/sales/2/reverse", as: reverseSale, role: .custodian)
+            _ = try await call(.post, "/api/ledger/sales/999/reverse", as: reverseSale, role: .custodian)
+            _ = try await call(.post, "/api/ledger/sales/2/reverse", as: reverseSale, role: .custodian, #"{"date":"June"}"#)
+            _ = try await call(.post, "/api/ledger/sales/2/reverse", as: reverseSale, role: .steward)
+            _ = try await call(.post, "/api/ledger/sales/2/reverse", as: reverseSale)
             _ = try await call(.post, "/api/session", as: "/api/session", role: .viewer)
             _ = try await call(.post, "/api/session", as: "/api/session")
             return captured
@@ -93,6 +107,9 @@ struct OpenAPIConformanceTests {
         #expect(captured.count >= 30)
         let statuses = Set(captured.map(\.status))
         #expect(statuses.isSuperset(of: [200, 201, 400, 401, 403, 404, 409]))
+        let reached = Dictionary(grouping: captured, by: \.path).mapValues { Set($0.map(\.status)) }
+        #expect(reached["/api/ledger/contributions/{id}/reverse"] == [201, 400, 403, 404, 409])
+        #expect(reached["/api/ledger/sales/{id}/reverse"] == [201, 400, 401, 403, 404, 409])
         let out = NSTemporaryDirectory() + "mosquito-captured-\(UUID().uuidString).json"
         try JSONEncoder().encode(captured).write(to: URL(fileURLWithPath: out))
         defer { try? FileManager.default.removeItem(atPath: out) }

@@ -119,6 +119,9 @@ struct PathSpellingTests {
             "/api/ledger/projects/{id}": "/api/ledger/projects/\(sale.project)",
             "/api/ledger/projects/{id}/equation": "/api/ledger/projects/\(sale.project)/equation",
             "/api/ledger/sales/{id}/distribute": "/api/ledger/sales/\(sale.id)/distribute",
+            "/api/ledger/sales/{id}/reverse": "/api/ledger/sales/\(sale.id)/reverse",
+            // The demo's event 2 is ben's (the operator's) cash.
+            "/api/ledger/contributions/{id}/reverse": "/api/ledger/contributions/2/reverse",
             "/api/ledger/lots/{id}": "/api/ledger/lots/\(lot.id)",
             "/api/ledger/lots/{id}/write-offs": "/api/ledger/lots/\(lot.id)/write-offs",
             "/ws/devices/{id}": "/ws/devices/\(serial)",
@@ -143,6 +146,8 @@ struct PathSpellingTests {
             Route(method: "POST", template: "/api/ledger/sales"):
                 (.custodian, #"{"project":"mosquito","unit":"MQ-SWEEP-1","price":100,"currency":"EUR","date":"2026-05-01","buyer":"lab"}"#),
             Route(method: "POST", template: "/api/ledger/sales/{id}/distribute"): (.custodian, nil),
+            Route(method: "POST", template: "/api/ledger/sales/{id}/reverse"): (.custodian, #"{"date":"2026-06-01"}"#),
+            Route(method: "POST", template: "/api/ledger/contributions/{id}/reverse"): (.operator, nil),
             Route(method: "POST", template: "/api/ledger/lots"):
                 (.custodian, #"{"id":"LOT-SWEEP-2","design":"MQ-FORCE-r2","quantity":3,"measure":"box"}"#),
             Route(method: "POST", template: "/api/ledger/lots/{id}/write-offs"):

@@ -118,5 +118,6 @@ extension WebServer {
             return try await self.ledgerCall(status: .created) { try await $0.distribute(sale: id) }
         }
         addLotRoutes(to: router)
+        addReversalRoutes(to: router)
     }
 }

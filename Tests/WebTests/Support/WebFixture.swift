@@ -19,10 +19,13 @@ struct WebFixture {
     let server: WebServer
     let tokens: [Role: String]
     let agents: [Role: String]
+    /// Closes the ledger and removes it (a PostgreSQL ledger lives in a schema of its own, dropped here).
+    var closeLedger: @Sendable () async -> Void = {}
 
     /// `foodNetwork`: the ledger holds the community kitchen (`ledger demo --network food`) instead of the Mosquito demo.
+    /// `backend`: where the demo ledger lives (SQLite in the folder, or a PostgreSQL schema of its own).
     static func make(devices deviceURIs: [String] = [simURI], streamRate: UInt32? = 1000, demoLedger: Bool = true,
-                     foodNetwork: Bool = false) async throws -> WebFixture {
+                     foodNetwork: Bool = false, backend: LedgerBackend = .sqlite) async throws -> WebFixture {
         let folder = NSTemporaryDirectory() + "mosquito-web-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var store = try TokenStore(path: folder + "/tokens.json")
@@ -38,21 +41,23 @@ struct WebFixture {
             devices.append(live)
         }
         var ledger: Ledger?
+        var closeLedger: @Sendable () async -> Void = {}
         if demoLedger {
-            let l = try await Ledger.open(folder + "/ledger.sqlite")
-            _ = foodNetwork ? try await l.runFoodDemo() : try await l.runDemo()
+            let (l, close) = try await backend.open(sqlitePath: folder + "/ledger.sqlite")
+            do { _ = foodNetwork ? try await l.runFoodDemo() : try await l.runDemo() } catch { await close(); throw error }
             ledger = l
+            closeLedger = close
         }
         let server = WebServer(
             configuration: .init(host: "127.0.0.1", port: 0), devices: devices, ledger: ledger, tokens: try TokenFile(path: store.path),
             recordings: try RecordingsFolder(directory: folder + "/recordings"),
             calibrationHistory: CalibrationHistory(path: folder + "/history.jsonl"))
-        return WebFixture(folder: folder, server: server, tokens: tokens, agents: agents)
+        return WebFixture(folder: folder, server: server, tokens: tokens, agents: agents, closeLedger: closeLedger)
     }
 
     func tearDown() async {
         server.shutdownDevices()
-        await server.ledger?.close()
+        await closeLedger()
         try? FileManager.default.removeItem(atPath: folder)
     }
 
