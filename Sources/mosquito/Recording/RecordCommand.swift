@@ -131,7 +131,9 @@ struct RecordCommand: ParsableCommand {
             if Date().timeIntervalSince(lastLine) >= 0.5 {
                 lastLine = Date()
                 if s.elapsedSeconds - lastWritten.t > 0 {
-                    rateShown = Double(s.samplesWritten - lastWritten.n) / (s.elapsedSeconds - lastWritten.t)
+                    // Written falls back to the last flush when the disk refuses a write: no rate then.
+                    let grown = s.samplesWritten >= lastWritten.n ? s.samplesWritten - lastWritten.n : 0
+                    rateShown = Double(grown) / (s.elapsedSeconds - lastWritten.t)
                 }
                 lastWritten = (s.samplesWritten, s.elapsedSeconds)
                 Console.status(String(

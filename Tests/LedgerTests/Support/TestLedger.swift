@@ -1,24 +1,13 @@
 import Foundation
 import Ledger
 import Testing
+import TestSupport
 
 /// The storage backends every scenario runs against.
-enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite, postgres
-    var testDescription: String { rawValue }
+typealias Backend = DatabaseBackend
 
-    /// PostgreSQL runs when a server is configured, and always under CI (where a missing URL fails loudly).
-    static var enabled: [Backend] {
-        let environment = ProcessInfo.processInfo.environment
-        if environment["MOSQUITO_TEST_POSTGRES_URL"] != nil || environment["CI"] != nil { return [.sqlite, .postgres] }
-        return [.sqlite]
-    }
-}
-
-struct MissingPostgres: Error, CustomStringConvertible {
-    var description: String {
-        "CI is set but MOSQUITO_TEST_POSTGRES_URL is missing: run `make postgres-up` and export the URL it prints"
-    }
+extension DatabaseBackend: CustomTestStringConvertible {
+    public var testDescription: String { rawValue }
 }
 
 /// A fresh, empty ledger on `backend`, with raw SQL access for tamper tests; removed afterwards.
@@ -33,7 +22,7 @@ func withLedger(_ backend: Backend, _ body: (Ledger, any SQLDatabase) async thro
         do { try await body(ledger, database) } catch { await ledger.close(); throw error }
         await ledger.close()
     case .postgres:
-        guard let url = ProcessInfo.processInfo.environment["MOSQUITO_TEST_POSTGRES_URL"] else { throw MissingPostgres() }
+        let url = try DatabaseBackend.postgresURL()
         let schema = "ledger_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let database = try await PostgresDatabase(url: url, schema: schema)
         let ledger = Ledger(store: try await opened(database, dropping: schema))
@@ -116,7 +105,7 @@ func withTwoLedgers(_ backend: Backend, _ body: (Ledger, Ledger) async throws ->
         do { try await body(first, second) } catch { await first.close(); await second.close(); throw error }
         await first.close(); await second.close()
     case .postgres:
-        guard let url = ProcessInfo.processInfo.environment["MOSQUITO_TEST_POSTGRES_URL"] else { throw MissingPostgres() }
+        let url = try DatabaseBackend.postgresURL()
         let schema = "ledger_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let firstDatabase = try await PostgresDatabase(url: url, schema: schema)
         let first = Ledger(store: try await opened(firstDatabase, dropping: schema))

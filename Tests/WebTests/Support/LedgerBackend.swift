@@ -1,25 +1,16 @@
 import Foundation
 import Ledger
 import Testing
+import TestSupport
 
-/// The databases a ledger route is tested against, as the Ledger suite's own `Backend`: PostgreSQL runs when a
-/// server is configured, and always under CI (where a missing URL fails loudly).
-enum LedgerBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite, postgres
-    var testDescription: String { rawValue }
+/// The databases a ledger route is tested against, as the Ledger suite's.
+typealias LedgerBackend = DatabaseBackend
 
-    static var enabled: [LedgerBackend] {
-        let environment = ProcessInfo.processInfo.environment
-        if environment["MOSQUITO_TEST_POSTGRES_URL"] != nil || environment["CI"] != nil { return [.sqlite, .postgres] }
-        return [.sqlite]
-    }
+extension DatabaseBackend: CustomTestStringConvertible {
+    public var testDescription: String { rawValue }
+}
 
-    struct MissingPostgres: Error, CustomStringConvertible {
-        var description: String {
-            "CI is set but MOSQUITO_TEST_POSTGRES_URL is missing: run `make postgres-up` and export the URL it prints"
-        }
-    }
-
+extension DatabaseBackend {
     /// A fresh, empty ledger (SQLite: `path`; PostgreSQL: a schema of its own), and what closes and removes it.
     func open(sqlitePath path: String) async throws -> (Ledger, @Sendable () async -> Void) {
         switch self {
@@ -27,7 +18,7 @@ enum LedgerBackend: String, CaseIterable, CustomTestStringConvertible, Sendable 
             let ledger = try await Ledger.open(path)
             return (ledger, { await ledger.close(); try? FileManager.default.removeItem(atPath: path) })
         case .postgres:
-            guard let url = ProcessInfo.processInfo.environment["MOSQUITO_TEST_POSTGRES_URL"] else { throw MissingPostgres() }
+            let url = try DatabaseBackend.postgresURL()
             let schema = "web_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             let database = try await PostgresDatabase(url: url, schema: schema)
             let store: SQLLedgerStore
