@@ -57,7 +57,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
         self.subscription = subscription
         self.pipeline = pipeline
         self.format = format
-        decimation = UInt64(max(1, (pipeline.inputRate / pipeline.outputRate).rounded()))
+        decimation = UInt64(max(1, pipeline.spec.decimationFactor))
         threadObservation = source.observe()
     }
 
