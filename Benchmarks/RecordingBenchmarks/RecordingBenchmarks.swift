@@ -19,7 +19,7 @@ let benchmarks: @Sendable () -> Void = {
         uri: "bench:", identity: UnitIdentity(serial: "BENCH", design: "mosquito", hardwareRevision: 1, firmware: FirmwareVersion(major: 0, minor: 0, patch: 0)),
         configuration: DeviceConfiguration(rateHz: Double(samplesPerSecond), channels: (0..<channels).map {
             ChannelDescriptor(kind: .voltage, adcBits: 16, unit: "V", name: "ch\($0)", rawMin: -32768, rawMax: 32767)
-        }))
+        }), decimation: 1)
     let header = RecordingHeader(softwareVersion: "bench", host: "bench", startTime: Date(),
                                  commandLine: ["bench"], devices: [device])
 
