@@ -27,7 +27,8 @@ public final class ClockSync: @unchecked Sendable {
         let exchange = ClockExchange(hostSendNs: p.hostSendNs, hostReceiveNs: p.hostReceiveNs, deviceTimeUs: p.deviceTimeUs)
         lock.withLock {
             state.mapper.add(exchange)
-            state.timeline.adopt(state.mapper.mapping)
+            let (deviceNs, overflow) = p.deviceTimeUs.multipliedReportingOverflow(by: 1000)
+            state.timeline.adopt(state.mapper.mapping, exchangeDeviceNs: overflow ? .max : deviceNs)
             // Outside a recording nobody takes them: a session streaming for days must not grow without bound.
             if state.keepingExchanges { state.pending.append(exchange) }
         }

@@ -1,3 +1,5 @@
+import MosquitoModel
+
 /// Which device→host clock mapping gives the host time of which sample, so that every reader of one stream (the
 /// file, an LSL outlet, an MQTT publisher) stamps a sample with the same host time however late it reads it.
 ///
@@ -6,23 +8,31 @@
 /// device time any reader has claimed: what a reader was once answered for never changes.
 ///
 /// Keyed by device time, which rises through a session (indices restart when a hub begins a recording; the device
-/// clock does not). A reconnected instrument's clock starts again: the owner then begins a new timeline.
+/// clock does not). A reconnected instrument's clock starts again: the owner then begins a new timeline, and a
+/// claim no exchange of this clock has come near (a reader still draining the old device's samples, or samples
+/// taken before the first exchange) is not recorded, so it cannot push this clock's fits past its own samples.
 public struct ClockTimeline: Sendable {
     /// The mappings in force, oldest first; the first applies to every device time before the second's start.
     private var epochs: [ClockEpoch] = [ClockEpoch(fromDeviceNs: 0, mapping: nil)]
     /// The latest device time a reader has been given host times for.
     private var claimedThroughNs: UInt64?
+    /// The device time of the latest exchange with this clock.
+    private var exchangedAtNs: UInt64?
 
     /// Old fits a reader far behind may still need (a fit a ping, eight per round every two seconds): minutes.
     static let keptEpochs = 256
+    /// How far past the latest exchange a sample may be and still be this clock's: pings come every two seconds,
+    /// so this leaves room for many missed rounds.
+    static let claimHorizonNs: UInt64 = 30_000_000_000
 
     public init() {}
 
     /// The newest fit (for status, descriptions, "is the clock known yet").
     public var current: ClockMapping? { epochs[epochs.count - 1].mapping }
 
-    /// A new fit, for every device time no reader has claimed yet.
-    public mutating func adopt(_ mapping: ClockMapping?) {
+    /// A new fit from an exchange at device time `exchangeDeviceNs`, for every device time no reader has claimed yet.
+    public mutating func adopt(_ mapping: ClockMapping?, exchangeDeviceNs: UInt64) {
+        exchangedAtNs = max(exchangedAtNs ?? 0, exchangeDeviceNs)
         let from = claimedThroughNs.map { $0 == .max ? .max : $0 + 1 } ?? 0
         if epochs[epochs.count - 1].fromDeviceNs >= from {
             epochs[epochs.count - 1].mapping = mapping
@@ -34,7 +44,9 @@ public struct ClockTimeline: Sendable {
 
     /// The host times of every sample up to device time `lastDeviceNs`, fixed from now on for every reader.
     public mutating func claim(throughDeviceNs lastDeviceNs: UInt64) -> HostTimes {
-        claimedThroughNs = max(claimedThroughNs ?? 0, lastDeviceNs)
+        if let exchanged = exchangedAtNs, lastDeviceNs <= exchanged.addingSaturating(Self.claimHorizonNs) {
+            claimedThroughNs = max(claimedThroughNs ?? 0, lastDeviceNs)
+        }
         return HostTimes(epochs: epochs)
     }
 }
