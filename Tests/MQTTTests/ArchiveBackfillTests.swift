@@ -17,21 +17,14 @@ import TestSupport
         let archive = try lab.archive()
         let edges = try ["EDGE-A", "EDGE-B"].map { try lab.edge(serial: $0) }
         for edge in edges { #expect(try edge.startRecording(seconds: 10) == 201) }
-        for edge in edges {
-            #expect(waitFor { archive.stdout.contains("archiving \(edge.serial):") || !archive.process.isRunning }, "\(archive.stderrText)")
-        }
+        waitUntilArchiving(archive, edges)
         lab.broker.vanish()
         // The outage itself (not a wait for anything): the edges' queues overflow and drop what the broker misses.
         Thread.sleep(forTimeInterval: 5)
         try lab.broker.relaunch()
         // Each run closes once its edge, back on the broker, says the recording is over: the archive fetches what
         // it lacks, the end included (the edges stay up to answer).
-        for edge in edges {
-            #expect(waitFor(seconds: 120) { archive.stdout.contains("archived \(edge.serial):") || !archive.process.isRunning }, "\(archive.stdout)")
-        }
-        for edge in edges { try edge.stop() }
-        archive.process.interrupt()
-        let result = archive.finish()
+        let result = try closeRuns(of: edges, in: archive)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("back-filled"), "the archive fetched rows from the edges: \(result.stderr)")
 
@@ -84,9 +77,7 @@ import TestSupport
         let edges = try ["EDGE-K", "EDGE-L"].map { try lab.edge(serial: $0) }
         // Recordings long enough to be running whatever the machine's pace: each is stopped once the archive is back.
         for edge in edges { #expect(try edge.startRecording(seconds: 600) == 201) }
-        for edge in edges {
-            #expect(waitFor { archive.stdout.contains("archiving \(edge.serial):") || !archive.process.isRunning }, "\(archive.stderrText)")
-        }
+        waitUntilArchiving(archive, edges)
         // Killed three seconds into the recordings (by the edges' own count), its files a few flushes long.
         for edge in edges { #expect(waitFor { edge.samplesRecorded() >= 3000 }, "\(edge.serial) never got 3 s into its recording") }
         kill(archive.process.processIdentifier, SIGKILL)
@@ -96,12 +87,7 @@ import TestSupport
             #expect(waitFor { archive.stdout.contains("continuing the run") && archive.stdout.contains("archiving \(edge.serial):") || !archive.process.isRunning }, "\(archive.stdout) \(archive.stderrText)")
         }
         for edge in edges { #expect(try edge.stopRecording() == 200) }
-        for edge in edges {
-            #expect(waitFor(seconds: 120) { archive.stdout.contains("archived \(edge.serial):") || !archive.process.isRunning }, "\(archive.stdout)")
-        }
-        for edge in edges { try edge.stop() }
-        archive.process.interrupt()
-        let result = archive.finish()
+        let result = try closeRuns(of: edges, in: archive)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains(".part2.h5"), "\(result.stdout)")
 
@@ -124,14 +110,11 @@ import TestSupport
         let archive = try lab.archive(secretFile: wrong)
         let edge = try lab.edge(serial: "EDGE-W")
         #expect(try edge.startRecording(seconds: 8) == 201)
-        #expect(waitFor { archive.stdout.contains("archiving EDGE-W:") || !archive.process.isRunning }, "\(archive.stderrText)")
+        waitUntilArchiving(archive, [edge])
         lab.broker.vanish()
         Thread.sleep(forTimeInterval: 3)
         try lab.broker.relaunch()
-        #expect(waitFor(seconds: 120) { archive.stdout.contains("archived EDGE-W:") || !archive.process.isRunning }, "\(archive.stdout)")
-        try edge.stop()
-        archive.process.interrupt()
-        let result = archive.finish()
+        let result = try closeRuns(of: [edge], in: archive)
         #expect(result.stderr.contains("HTTP 401"), "\(result.stderr)")
         let line = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("archived EDGE-W:") })
         #expect(!line.contains(" 0 network gaps") && !line.contains("back-filled"), "\(line)")
@@ -166,6 +149,23 @@ import TestSupport
         #expect(refused == 400)
         p.terminate()
         #expect(serve.finish().status == 0)
+    }
+
+    /// Waits until `archive` has opened a run for each of `edges`.
+    private func waitUntilArchiving(_ archive: Processes.Running, _ edges: [Edge]) {
+        for edge in edges {
+            #expect(waitFor { archive.stdout.contains("archiving \(edge.serial):") || !archive.process.isRunning }, "\(archive.stderrText)")
+        }
+    }
+
+    /// Waits until each edge's run is archived (closed), then stops the edges and the archive: its last words.
+    private func closeRuns(of edges: [Edge], in archive: Processes.Running) throws -> Processes.Result {
+        for edge in edges {
+            #expect(waitFor(seconds: 120) { archive.stdout.contains("archived \(edge.serial):") || !archive.process.isRunning }, "\(archive.stdout)")
+        }
+        for edge in edges { try edge.stop() }
+        archive.process.interrupt()
+        return archive.finish()
     }
 
     private func compare(_ archive: String, _ edges: [String]) throws -> [String: [String: Any]] {
