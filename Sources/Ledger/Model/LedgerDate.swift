@@ -1,6 +1,17 @@
+import Foundation
+
 /// A UTC calendar date, "YYYY-MM-DD"; its text sorts in date order.
 public struct LedgerDate: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
     public let text: String
+
+    /// Today in UTC: what a record is dated when its caller (the CLI's `--date`, an HTTP body's `date`) names no day.
+    public static func today() -> LedgerDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        // A calendar's own year, month and day always make a valid date.
+        let c = calendar.dateComponents([.year, .month, .day], from: Date())
+        return try! LedgerDate(String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!))
+    }
 
     public init(_ text: String) throws(LedgerError) {
         guard let (year, month, day) = Self.fields(text), year >= 1, (1...12).contains(month),

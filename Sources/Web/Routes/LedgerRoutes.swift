@@ -90,9 +90,7 @@ extension WebServer {
             let principal = try self.authenticate(request)
             let body = try await JSON.decode(ContributionBody.self, from: request)
             let agent = body.agent ?? principal.agent
-            guard agent == principal.agent || principal.role == .steward else {
-                throw WebError.forbidden("'\(principal.agent)' may log only their own contributions, not '\(agent)'s")
-            }
+            try Self.requireOwnContribution(of: agent, by: principal, "log")
             let draft = ContributionDraft(
                 date: body.date, agent: agent, project: body.project, kind: body.kind, hours: body.hours,
                 workType: body.workType, value: body.value, design: body.design, unit: body.unit, lot: body.lot, note: body.note,
@@ -114,7 +112,7 @@ extension WebServer {
             return try await self.ledgerCall { try await $0.store.distributions(project: project) }
         }
         router.post("/api/ledger/sales/:id/distribute", .write(.distribute)) { _, context in
-            guard let id = Int64(try context.parameters.require("id")) else { throw WebError.badRequest("sale id must be a number") }
+            let id = try Self.recordNumber(context, "sale")
             return try await self.ledgerCall(status: .created) { try await $0.distribute(sale: id) }
         }
         addLotRoutes(to: router)

@@ -19,7 +19,7 @@ extension WebServer {
             let id = try Self.recordNumber(context, "sale")
             let body = try await JSON.decodeOptional(ReversalBody.self, from: request) ?? ReversalBody()
             return try await self.ledgerCall(status: .created) { ledger throws(LedgerError) in
-                try await ledger.reverseSale(id, date: body.date ?? Self.todayUTC(), note: body.note)
+                try await ledger.reverseSale(id, date: body.date ?? LedgerDate.today(), note: body.note)
             }
         }
         router.post("/api/ledger/contributions/:id/reverse", .write(.logContribution)) { request, context in
@@ -31,12 +31,17 @@ extension WebServer {
             let event: ContributionEvent?
             do throws(LedgerError) { event = try await ledger.store.event(id) } catch { throw WebError(error) }
             guard let event else { throw WebError.notFound("no event \(id)") }
-            guard event.agent == principal.agent || principal.role == .steward else {
-                throw WebError.forbidden("'\(principal.agent)' may reverse only their own contributions, not '\(event.agent)'s")
-            }
+            try Self.requireOwnContribution(of: event.agent, by: principal, "reverse")
             return try await self.ledgerCall(status: .created) { ledger throws(LedgerError) in
-                try await ledger.reverse(event: id, date: body.date ?? Self.todayUTC(), note: body.note)
+                try await ledger.reverse(event: id, date: body.date ?? LedgerDate.today(), note: body.note)
             }
+        }
+    }
+
+    /// A contribution is its agent's: only they, or a steward, may log or reverse one.
+    static func requireOwnContribution(of agent: String, by principal: Principal, _ verb: String) throws(WebError) {
+        guard agent == principal.agent || principal.role == .steward else {
+            throw WebError.forbidden("'\(principal.agent)' may \(verb) only their own contributions, not '\(agent)'s")
         }
     }
 
@@ -44,14 +49,5 @@ extension WebServer {
     static func recordNumber(_ context: Context, _ what: String) throws -> Int64 {
         guard let id = Int64(try context.parameters.require("id")) else { throw WebError.badRequest("\(what) id must be a number") }
         return id
-    }
-
-    /// Today's UTC date, the CLI's default for records.
-    static func todayUTC() -> LedgerDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        // A calendar's own year, month and day always make a valid date.
-        let c = calendar.dateComponents([.year, .month, .day], from: Date())
-        return try! LedgerDate(String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!))
     }
 }

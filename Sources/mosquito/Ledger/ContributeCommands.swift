@@ -53,7 +53,7 @@ struct ContributeCommand: AsyncParsableCommand {
                 throw .invalid("quantity: give both --quantity and --measure (one, box, portion, kg, g, l, ml, h)")
             }
             return try await ledger.contribute(ContributionDraft(
-                date: date ?? todayUTC(), agent: agent, project: project, kind: kind, hours: parsedHours,
+                date: date ?? LedgerDate.today(), agent: agent, project: project, kind: kind, hours: parsedHours,
                 workType: workType, value: minor, design: design, unit: unit, lot: lot.count == 1 ? lot[0] : nil, note: note,
                 quantity: given, gift: gift, lots: lot.count > 1 ? lot : [], split: try split.map(Self.weights)))
         } text: { event in "event \(event.id) recorded: \(event.kind.rawValue) by \(event.agent), value \(event.value) minor units" }
@@ -83,7 +83,7 @@ struct ReverseCommand: AsyncParsableCommand {
     func run() async throws {
         try await options.run { ledger throws(LedgerError) in
             let event = try recordNumber(event, "--event")
-            let reversal = try await ledger.reverse(event: event, date: date ?? todayUTC(), note: note)
+            let reversal = try await ledger.reverse(event: event, date: date ?? LedgerDate.today(), note: note)
             options.emit(reversal) { "event \(reversal.id) reverses event \(event)" }
         }
     }
@@ -128,7 +128,7 @@ struct SaleCommand: AsyncParsableCommand {
                 let currency = try Currency(currency)
                 let sale = try await ledger.recordSale(SaleDraft(
                     project: project, unit: product, price: try currency.parse(price, field: "price"), currency: currency,
-                    date: date ?? todayUTC(), buyer: buyer, directCosts: try currency.parse(directCosts, field: "direct costs"),
+                    date: date ?? LedgerDate.today(), buyer: buyer, directCosts: try currency.parse(directCosts, field: "direct costs"),
                     quantity: sold))
                 options.emit(sale) {
                     "sale \(sale.id) recorded: " + (sold.map { "\($0) of " } ?? "") + "\(product) for \(currency.format(sale.price)) \(currency)"
@@ -160,7 +160,7 @@ struct SaleCommand: AsyncParsableCommand {
                 lines.append(SaleLine(unit: product, quantity: sold, price: linePrice))
             }
             let sale = try await ledger.recordSale(SaleDraft(
-                project: project, lines: lines, currency: currency, date: date ?? todayUTC(), buyer: buyer,
+                project: project, lines: lines, currency: currency, date: date ?? LedgerDate.today(), buyer: buyer,
                 directCosts: try currency.parse(directCosts, field: "direct costs")))
             options.emit(sale) {
                 "sale \(sale.id) recorded: \(lines.count) lines for \(currency.format(sale.price)) \(currency)"
@@ -178,7 +178,7 @@ struct SaleCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.show { ledger throws(LedgerError) in
-                try await ledger.reverseSale(try recordNumber(sale, "--sale"), date: date ?? todayUTC(), note: note)
+                try await ledger.reverseSale(try recordNumber(sale, "--sale"), date: date ?? LedgerDate.today(), note: note)
             } text: { reversal in "sale \(reversal.sale) reversed on \(reversal.date)" }
         }
     }

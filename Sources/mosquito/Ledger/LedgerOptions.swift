@@ -57,10 +57,3 @@ func recordNumber(_ text: String, _ option: String) throws(LedgerError) -> Int64
     return number
 }
 
-/// Today's UTC date, the default for records.
-func todayUTC() -> LedgerDate {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    let c = calendar.dateComponents([.year, .month, .day], from: Date())
-    return try! LedgerDate(String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!))
-}

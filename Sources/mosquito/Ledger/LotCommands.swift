@@ -34,7 +34,7 @@ struct LotCommand: AsyncParsableCommand {
         func run() async throws {
             try await options.show { ledger throws(LedgerError) in
                 try await ledger.writeOff(lot: lot, quantity: try quantityArgument(quantity),
-                                          date: date ?? todayUTC(), reason: reason)
+                                          date: date ?? LedgerDate.today(), reason: reason)
             } text: { writeOff in "write-off \(writeOff.id): \(writeOff.quantity) of lot \(writeOff.lot) (\(writeOff.reason))" }
         }
     }
