@@ -31,7 +31,7 @@ final class CallbackBox: Sendable {
     /// Takes a queue slot and its bytes, or counts the message dropped. A control message always gets one.
     func reserve(bytes: Int, control: Bool) -> Bool {
         state.withLock { s in
-            guard control || s.queued < maxQueued, control || s.queuedBytes + bytes <= maxQueuedBytes || s.queued == 0 else {
+            guard control || (s.queued < maxQueued && (s.queuedBytes + bytes <= maxQueuedBytes || s.queued == 0)) else {
                 s.dropped += 1
                 return false
             }
