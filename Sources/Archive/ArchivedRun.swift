@@ -51,16 +51,13 @@ final class ArchivedRun {
             uri: uri,
             identity: try Self.unit(meta),
             configuration: DeviceConfiguration(
-                rateHz: Double(meta.rate_hz),
-                channels: meta.channels.map {
-                    ChannelDescriptor(kind: ChannelKind(name: $0.kind), adcBits: $0.adc_bits, unit: $0.unit, name: $0.name, rawMin: $0.raw_min, rawMax: $0.raw_max)
-                }),
+                rateHz: Double(meta.rateHz), channels: meta.channels),
             pipeline: Self.pipeline(meta),
             decimation: 1,
             calibration: meta.calibration.map {
                 RecordedCalibration(
                     channel: $0.channel, degree: $0.degree, coefficients: $0.coefficients,
-                    calibratedAt: Int64(clamping: $0.calibrated_at), technician: $0.technician, certificateID: $0.certificate_id)
+                    calibratedAt: Int64(clamping: $0.calibratedAt), technician: $0.technician, certificateID: $0.certificateId)
             })
         let header = RecordingHeader(
             softwareVersion: softwareVersion, host: meta.host, startTime: Date(), commandLine: commandLine, devices: [device])
@@ -74,7 +71,7 @@ final class ArchivedRun {
     /// What this file's rows went through. `data` carries the counts before the edge's pipeline (docs/mqtt.md):
     /// every sample at the device's rate is a row here, its value the meta's calibration of its counts, whatever
     /// filters or decimation the edge's own recording applied.
-    static func pipeline(_ meta: DeviceMeta) -> [String] { ["acquire \(meta.rate_hz) Hz"] }
+    static func pipeline(_ meta: DeviceMeta) -> [String] { ["acquire \(meta.rateHz) Hz"] }
 
     /// The edge's own recording pipeline, when it did more than this file's: provenance of where the stream came
     /// from, never a claim about these rows. One `edge_pipeline` event per step, in order, on the file's first
@@ -87,12 +84,13 @@ final class ArchivedRun {
         }
     }
 
-    /// The unit a meta message names; a revision or firmware that no instrument could have sent is refused.
+    /// The unit a meta message names; firmware that no instrument could have sent is refused (a revision past
+    /// 16 bits already was, when the meta was decoded).
     private static func unit(_ meta: DeviceMeta) throws(RecordingError) -> UnitIdentity {
-        guard let revision = UInt16(exactly: meta.hardware_revision), let firmware = FirmwareVersion(meta.firmware) else {
-            throw .invalidInput("meta names hardware revision \(meta.hardware_revision), firmware '\(meta.firmware)'")
+        guard let firmware = FirmwareVersion(meta.firmware) else {
+            throw .invalidInput("meta names firmware '\(meta.firmware)'")
         }
-        return UnitIdentity(serial: meta.serial, design: meta.design, hardwareRevision: revision, firmware: firmware)
+        return UnitIdentity(serial: meta.serial, design: meta.design, hardwareRevision: meta.hardwareRevision, firmware: firmware)
     }
 
     /// Samples written from the edge's own file rather than from the broker.

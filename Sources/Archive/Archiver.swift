@@ -115,7 +115,7 @@ public final class Archiver: Sendable {
         if let devices, !devices.contains(serial) { return }
         switch kind {
         case "meta":
-            guard let meta = try? JSONDecoder().decode(DeviceMeta.self, from: Data(payload)), let id = meta.meta_id else {
+            guard let meta = DeviceMeta.decode(Data(payload)), let id = meta.metaId else {
                 report("\(serial): unreadable meta ignored")
                 return
             }
