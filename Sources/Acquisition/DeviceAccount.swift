@@ -17,9 +17,9 @@ struct DeviceAccount {
         let moved = min(hostOverrun, snap.samplesReceived)
         received = snap.samplesReceived - moved
         loss = snap.loss
-        loss.hostOverrun = loss.hostOverrun.addingSaturating(moved)
+        loss[.hostOverrun] = loss[.hostOverrun].addingSaturating(moved)
         let unwritten = min(writeFailed, received)
         received -= unwritten
-        loss.writeFailed = loss.writeFailed.addingSaturating(unwritten)
+        loss[.writeFailed] = loss[.writeFailed].addingSaturating(unwritten)
     }
 }

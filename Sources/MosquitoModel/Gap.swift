@@ -38,4 +38,17 @@ public enum GapCause: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The causes an acquisition itself declares as gaps in the file (everything but `network` and `writeFailed`).
     public static let acquisition: [GapCause] = [.transportGap, .crcError, .deviceOverrun, .hostOverrun]
+
+    /// Where `LossTotals` keeps this cause's count.
+    var position: Int {
+        // Every case is in `allCases`; a stored copy, so no array is built per lookup.
+        GapCause.ordered.firstIndex(of: self)!
+    }
+    private static let ordered = allCases
+
+    /// The case's name in Swift (`transportGap` for `transport_gap`): how `record --json` has always keyed it.
+    var swiftName: String {
+        let words = rawValue.split(separator: "_")
+        return words.prefix(1).joined() + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
 }

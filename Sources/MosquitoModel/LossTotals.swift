@@ -1,12 +1,9 @@
 /// Exact counts of missing samples per cause: the one type for loss by cause, in a run's summary, a hub's
 /// status, a recording's summary and an LSL or MQTT outlet.
 public struct LossTotals: Sendable, Hashable {
-    public var transportGap: UInt64 = 0
-    public var crcError: UInt64 = 0
-    public var deviceOverrun: UInt64 = 0
-    public var hostOverrun: UInt64 = 0
-    public var network: UInt64 = 0
-    public var writeFailed: UInt64 = 0
+    /// One count per cause, in `GapCause.allCases` order: loss accounting as data, so a cause added to
+    /// `GapCause` is counted, summed, named and encoded with no other edit here.
+    private var counts = [UInt64](repeating: 0, count: GapCause.allCases.count)
 
     public init() {}
 
@@ -15,74 +12,61 @@ public struct LossTotals: Sendable, Hashable {
         for gap in gaps { self[gap.cause] = self[gap.cause].addingSaturating(gap.count) }
     }
 
+    public subscript(cause: GapCause) -> UInt64 {
+        get { counts[cause.position] }
+        set { counts[cause.position] = newValue }
+    }
+
     /// The causes cover disjoint indices of one stream, so the sum fits; it saturates rather than trap if a
     /// caller adds up totals that are not disjoint.
-    public var total: UInt64 {
-        GapCause.allCases.reduce(0) { $0.addingSaturating(self[$1]) }
+    public var total: UInt64 { counts.reduce(0) { $0.addingSaturating($1) } }
+
+    /// Cause by cause, saturating: the totals of several devices each may reach 2⁶⁴ − 1.
+    public func addingSaturating(_ other: LossTotals) -> LossTotals {
+        var sum = self
+        for i in counts.indices { sum.counts[i] = counts[i].addingSaturating(other.counts[i]) }
+        return sum
     }
 
-    public subscript(cause: GapCause) -> UInt64 {
-        get {
-            switch cause {
-            case .transportGap: transportGap
-            case .crcError: crcError
-            case .deviceOverrun: deviceOverrun
-            case .hostOverrun: hostOverrun
-            case .network: network
-            case .writeFailed: writeFailed
-            }
-        }
-        set {
-            switch cause {
-            case .transportGap: transportGap = newValue
-            case .crcError: crcError = newValue
-            case .deviceOverrun: deviceOverrun = newValue
-            case .hostOverrun: hostOverrun = newValue
-            case .network: network = newValue
-            case .writeFailed: writeFailed = newValue
-            }
-        }
+    /// The causes a summary names, in order: every cause an acquisition declares, zeros included, and the
+    /// others (`network`, `write_failed`) only when they lost something.
+    public var reported: [GapCause] {
+        GapCause.allCases.filter { GapCause.acquisition.contains($0) || self[$0] > 0 }
     }
 
-    /// By the name a recording's gaps table gives each cause: every cause an acquisition declares, zeros
-    /// included, and `network` or `write_failed` when there is any.
+    /// By the name a recording's gaps table gives each cause, for the causes `reported` names.
     public var byName: [String: UInt64] {
-        var named: [String: UInt64] = [:]
-        for cause in GapCause.allCases where GapCause.acquisition.contains(cause) || self[cause] > 0 {
-            named[cause.rawValue] = self[cause]
-        }
-        return named
+        Dictionary(uniqueKeysWithValues: reported.map { ($0.rawValue, self[$0]) })
     }
 
     /// Only the causes that lost something, by name.
     public var nonzeroByName: [String: UInt64] { byName.filter { $0.value > 0 } }
 }
 
-/// JSON (`record --json`): the acquisition's four causes and their total, as it always was; `network` only
-/// when an archive counted any, `writeFailed` only when a recording's write failed.
+/// JSON (`record --json`): the causes `reported` names, by their Swift names (`transportGap`), then `total`, as
+/// it always was.
 extension LossTotals: Codable {
-    private enum CodingKeys: String, CodingKey {
-        case transportGap, crcError, deviceOverrun, hostOverrun, network, writeFailed, total
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+        init(_ cause: GapCause) { stringValue = cause.swiftName }
+        static let total = Key(stringValue: "total")
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        transportGap = try c.decode(UInt64.self, forKey: .transportGap)
-        crcError = try c.decode(UInt64.self, forKey: .crcError)
-        deviceOverrun = try c.decode(UInt64.self, forKey: .deviceOverrun)
-        hostOverrun = try c.decode(UInt64.self, forKey: .hostOverrun)
-        network = try c.decodeIfPresent(UInt64.self, forKey: .network) ?? 0
-        writeFailed = try c.decodeIfPresent(UInt64.self, forKey: .writeFailed) ?? 0
+        let c = try decoder.container(keyedBy: Key.self)
+        for cause in GapCause.allCases {
+            self[cause] = GapCause.acquisition.contains(cause)
+                ? try c.decode(UInt64.self, forKey: Key(cause))
+                : try c.decodeIfPresent(UInt64.self, forKey: Key(cause)) ?? 0
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(transportGap, forKey: .transportGap)
-        try c.encode(crcError, forKey: .crcError)
-        try c.encode(deviceOverrun, forKey: .deviceOverrun)
-        try c.encode(hostOverrun, forKey: .hostOverrun)
-        if network > 0 { try c.encode(network, forKey: .network) }
-        if writeFailed > 0 { try c.encode(writeFailed, forKey: .writeFailed) }
+        var c = encoder.container(keyedBy: Key.self)
+        for cause in reported { try c.encode(self[cause], forKey: Key(cause)) }
         try c.encode(total, forKey: .total)
     }
 }

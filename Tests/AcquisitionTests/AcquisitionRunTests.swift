@@ -54,7 +54,7 @@ import Testing
         let d = o.summary.devices[0]
         #expect(d.nextIndex == 500 && d.samplesExpected == 500)
         // 22 late frames: their 2 samples are a proven gap when the next frame arrives, and stay lost.
-        #expect(d.lost.transportGap == 44)
+        #expect(d.lost[.transportGap] == 44)
         #expect(d.samplesReceived == 456)
         // 35 repeats and 22 late arrivals (frames 77, 154 and 231 are both, and arrive late twice).
         #expect(d.indexViolations.duplicateFrames == 57)
@@ -71,7 +71,7 @@ import Testing
         let d = o.summary.devices[0]
         #expect(o.index == Array(UInt64.max - 499 ..< UInt64.max - 1))
         #expect(d.nextIndex == UInt64.max - 1)
-        #expect(d.lost.transportGap == UInt64.max - 499)
+        #expect(d.lost[.transportGap] == UInt64.max - 499)
         #expect(d.indexViolations.overflowFrames == 1 && d.indexViolations.overflowSamples == 2)
         #expect(d.indexViolations.duplicateFrames == 50 && d.indexViolations.duplicateSamples == 100)
         #expect(o.events.filter { $0.kind == "index_overflow" }.count == 1)

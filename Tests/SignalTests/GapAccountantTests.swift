@@ -22,7 +22,7 @@ import Testing
         accountant.observeBlock(firstIndex: 0, count: 64) { gaps.append($0) }
         #expect(accountant.observeBlock(firstIndex: 192, count: 64) { gaps.append($0) } == .afterGap(missing: 128))
         #expect(gaps == [Gap(firstMissingIndex: 64, count: 128, cause: .transportGap)])
-        #expect(accountant.totals.transportGap == 128)
+        #expect(accountant.totals[.transportGap] == 128)
     }
 
     @Test func firstBlockAfterStartMustBeginAtZero() {
@@ -47,8 +47,8 @@ import Testing
             Gap(firstMissingIndex: 128, count: 32, cause: .transportGap),
         ])
         #expect(accountant.crcErrorCount == 2)
-        #expect(accountant.totals.crcError == 32)
-        #expect(accountant.totals.transportGap == 32)
+        #expect(accountant.totals[.crcError] == 32)
+        #expect(accountant.totals[.transportGap] == 32)
     }
 
     @Test func deviceOverrunTakesTheFrontOfTheJump() {
@@ -94,7 +94,7 @@ import Testing
             index += count
         }
         accountant.observeBlock(firstIndex: index, count: 1) { gaps.append($0) }
-        #expect(accountant.totals.transportGap == dropped)
+        #expect(accountant.totals[.transportGap] == dropped)
         #expect(gaps.reduce(0) { $0 + $1.count } == dropped)
         #expect(accountant.samplesReceived == delivered + 1)
         #expect(zip(gaps, gaps.dropFirst()).allSatisfy { $0.endIndex < $1.firstMissingIndex })

@@ -48,7 +48,7 @@ import Signal
         #expect(gaps == [Gap(firstMissingIndex: 20, count: 20, cause: .transportGap)])
         #expect(admitted.last == .duplicate(samples: 20))
         #expect(index.samplesReceived + index.loss.total == index.nextIndex)
-        #expect(index.loss.transportGap == 20)
+        #expect(index.loss[.transportGap] == 20)
         #expect(index.violations.duplicateSamples == 20)
     }
 

@@ -70,7 +70,7 @@ struct GapAccountant: Sendable {
         let deviceShare = min(deviceDroppedNotYetSeen, missing)
         if deviceShare > 0 {
             report(Gap(firstMissingIndex: start, count: deviceShare, cause: .deviceOverrun))
-            totals.deviceOverrun += deviceShare
+            totals[.deviceOverrun] += deviceShare
             deviceDroppedNotYetSeen -= deviceShare
             start += deviceShare
         }

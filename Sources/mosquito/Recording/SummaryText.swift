@@ -1,5 +1,6 @@
 import Acquisition
 import Foundation
+import MosquitoModel
 import Signal
 
 enum SummaryText {
@@ -9,7 +10,7 @@ enum SummaryText {
             let expected = d.samplesExpected.map { " of \($0)" } ?? ""
             Console.line("  \(d.uri) (\(d.serial)) \(d.rateHz) Hz → \(formatRate(d.outputRateHz)) Hz, channels \(d.channels.joined(separator: ","))")
             Console.line("    samples received \(d.samplesReceived)\(expected), written \(d.samplesWritten), frames \(d.framesReceived)")
-            Console.line("    lost \(d.lost.total): transport gap \(d.lost.transportGap), CRC error \(d.lost.crcError), device overrun \(d.lost.deviceOverrun), host overrun \(d.lost.hostOverrun)\(writeFailed(d.lost.writeFailed))")
+            Console.line("    lost \(d.lost.total): \(causes(d.lost))")
             Console.line("    CRC errors \(d.crcErrors), malformed frames \(d.malformedFrames)")
             let violations = Self.violations(d.indexViolations)
             if !violations.isEmpty { Console.line("    index: " + violations.joined(separator: "; ")) }
@@ -25,21 +26,27 @@ enum SummaryText {
         }
     }
 
+    /// Across devices, cause by cause.
     static func causes(_ s: RunSummary) -> String {
-        // Across devices, each of which may count up to 2^64 - 1: saturating.
-        var t = (gap: UInt64(0), crc: UInt64(0), dev: UInt64(0), host: UInt64(0), write: UInt64(0))
-        for d in s.devices {
-            t.gap = t.gap.addingSaturating(d.lost.transportGap)
-            t.crc = t.crc.addingSaturating(d.lost.crcError)
-            t.dev = t.dev.addingSaturating(d.lost.deviceOverrun)
-            t.host = t.host.addingSaturating(d.lost.hostOverrun)
-            t.write = t.write.addingSaturating(d.lost.writeFailed)
-        }
-        return "transport gap \(t.gap), CRC error \(t.crc), device overrun \(t.dev), host overrun \(t.host)\(writeFailed(t.write))"
+        causes(s.devices.reduce(LossTotals()) { $0.addingSaturating($1.lost) })
     }
 
-    /// Named only when a write failed, so a run that wrote everything reads as it always did.
-    private static func writeFailed(_ n: UInt64) -> String { n > 0 ? ", write failed \(n)" : "" }
+    /// "transport gap 0, CRC error 2, …": the causes the totals report (write failures only when there were any,
+    /// so a run that wrote everything reads as it always did).
+    static func causes(_ lost: LossTotals) -> String {
+        lost.reported.map { "\(phrase($0)) \(lost[$0])" }.joined(separator: ", ")
+    }
+
+    private static func phrase(_ cause: GapCause) -> String {
+        switch cause {
+        case .transportGap: "transport gap"
+        case .crcError: "CRC error"
+        case .deviceOverrun: "device overrun"
+        case .hostOverrun: "host overrun"
+        case .network: "network"
+        case .writeFailed: "write failed"
+        }
+    }
 
     /// What broke the index rule, one phrase per kind; empty when nothing did.
     static func violations(_ v: IndexViolations) -> [String] {
