@@ -74,9 +74,7 @@ public final class DeviceStream: @unchecked Sendable {
             throw .device(uri, error.description)
         }
         self.calibrations = calibrations
-        let polynomials = calibrations.map {
-            CalibrationPolynomial(c0: $0.coefficients[0], c1: $0.coefficients[1], c2: $0.coefficients[2], c3: $0.coefficients[3])
-        }
+        let polynomials = calibrations.map(\.polynomial)
         do throws(PipelineSpecError) {
             pipeline = try Pipeline(spec: spec, calibration: polynomials, inputRate: Double(rateHz))
         } catch {

@@ -69,9 +69,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
         do throws(PipelineSpecError) {
             pipeline = try Pipeline(
                 spec: source.pipeline,
-                calibration: source.calibrations.map {
-                    CalibrationPolynomial(c0: $0.coefficients[0], c1: $0.coefficients[1], c2: $0.coefficients[2], c3: $0.coefficients[3])
-                },
+                calibration: source.calibrations.map(\.polynomial),
                 inputRate: Double(source.rateHz))
         } catch {
             throw .pipeline(error.description)

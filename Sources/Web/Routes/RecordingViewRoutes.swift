@@ -5,10 +5,10 @@ import MosquitoModel
 import NIOCore
 import Recording
 
-/// One device's envelope over a window of a recording (`GET /api/recordings/{name}/range`): which recording and
-/// device, its channels, and the ``RangeEnvelope`` fields beside them in one JSON object.
-struct RecordingRange: Encodable {
-    struct Channel: Codable { var name: String; var kind: String; var unit: String }
+/// Which recording and device an envelope (`GET /api/recordings/{name}/range`) is of, and its channels; the
+/// response is this beside the ``RangeEnvelope``'s fields, in one JSON object (``SideBySide``).
+struct RecordingRange: Encodable, Sendable {
+    struct Channel: Codable, Sendable { var name: String; var kind: String; var unit: String }
     var recording: String
     var device: String
     var group: String
@@ -17,21 +17,6 @@ struct RecordingRange: Encodable {
     /// False while the recording is still being written, and for one whose recorder was killed.
     var closedCleanly: Bool
     var startTime: String
-    var envelope: RangeEnvelope
-
-    private enum Keys: String, CodingKey { case recording, device, group, rateHz, channels, closedCleanly, startTime }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(recording, forKey: .recording)
-        try c.encode(device, forKey: .device)
-        try c.encode(group, forKey: .group)
-        try c.encode(rateHz, forKey: .rateHz)
-        try c.encode(channels, forKey: .channels)
-        try c.encode(closedCleanly, forKey: .closedCleanly)
-        try c.encode(startTime, forKey: .startTime)
-        try envelope.encode(to: encoder)
-    }
 }
 
 extension WebServer {
@@ -53,12 +38,12 @@ extension WebServer {
                     try r.envelope(device: device, fromSeconds: from, toSeconds: to, points: points)
                 }
                 let recorded = file.reader.devices[device]
-                return RecordingRange(
+                let range = RecordingRange(
                     recording: name, device: recorded.device.identity.serial, group: recorded.group,
                     rateHz: recorded.device.configuration.rateHz,
                     channels: recorded.device.configuration.channels.map { .init(name: $0.name, kind: $0.kind.name, unit: $0.unit) },
-                    closedCleanly: file.reader.metadata.stopTime != nil, startTime: file.reader.metadata.startTime,
-                    envelope: envelope)
+                    closedCleanly: file.reader.metadata.stopTime != nil, startTime: file.reader.metadata.startTime)
+                return SideBySide(range, envelope)
             }
             return try JSON.response(range)
         }
