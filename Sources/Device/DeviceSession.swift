@@ -67,10 +67,9 @@ public final class DeviceSession: @unchecked Sendable {
         guard status == .ok else {
             var why = ""
             if status == .badArgument, let id = identity {
-                let fits = id.channels.count >= 32 || channelMask >> UInt32(id.channels.count) == 0
                 why = rateHz > id.maxRateHz
                     ? "rate \(rateHz) Hz is above the instrument's maximum of \(id.maxRateHz) Hz"
-                    : !fits ? "channel mask 0x\(String(channelMask, radix: 16)) does not fit \(id.channels.count) channels"
+                    : !id.fits(channelMask: channelMask) ? "channel mask 0x\(String(channelMask, radix: 16)) does not fit \(id.channels.count) channels"
                     // A replayed recording plays only the rate it was recorded at.
                     : "rate \(rateHz) Hz is not one the instrument offers (a replay offers only its recorded \(id.maxRateHz) Hz)"
             }

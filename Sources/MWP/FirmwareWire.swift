@@ -21,6 +21,8 @@ public struct FirmwareWire: Sendable {
             case .frame(let frame):
                 do throws(MessageError) {
                     let message = try frame.message()
+                    // HELLO starts a conversation, and the device's seq with it (PROTOCOL.md §7).
+                    if case .hello = message { encoder = FrameEncoder() }
                     if message.isRequest { return message }
                     if !frame.type.isReply { send(.errorReply(frame.type.reply, .unknownType), into: &output) }
                 } catch {

@@ -45,6 +45,11 @@ public struct IdentityRecord: Sendable, Equatable {
         UnitIdentity(serial: serial, design: design, hardwareRevision: hardwareRevision, firmware: firmware)
     }
 
+    /// Whether a CONFIGURE mask names at least one channel and only channels this instrument has.
+    public func fits(channelMask mask: UInt32) -> Bool {
+        mask != 0 && (channels.count >= 32 || mask >> UInt32(channels.count) == 0)
+    }
+
     public func validate() throws(MessageError) {
         try FixedString.validate(serial, width: 16, field: "serial")
         try FixedString.validate(design, width: 16, field: "design")

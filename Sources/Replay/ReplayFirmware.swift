@@ -4,7 +4,7 @@ import MWP
 /// accepts only the recorded rate and channels, and sends the rows it is handed as SAMPLES frames.
 ///
 /// Pure: no I/O and no clock. The transport feeds it host bytes and rows, and sends what it puts in `output`.
-struct ReplayFirmware: Sendable {
+struct ReplayFirmware: EmulatedFirmware, Sendable {
     let device: ReplayDevice
     /// Bytes to send to the host, in order; the driver removes what it has sent.
     var output: [UInt8] = []
@@ -22,7 +22,7 @@ struct ReplayFirmware: Sendable {
     /// Host bytes; `deviceNowUs` answers PING.
     mutating func receive(_ bytes: UnsafeRawBufferPointer, deviceNowUs: UInt64) {
         wire.receive(bytes)
-        while let request = wire.nextRequest(answeringInto: &output) { handle(request, deviceNowUs: deviceNowUs) }
+        while let request = wire.nextRequest(answeringInto: &output) { send(reply(to: request, deviceNowUs: deviceNowUs)) }
     }
 
     /// Sends recorded rows `rows` of `raw` (row-major, every recorded channel) as one SAMPLES frame.
@@ -60,40 +60,31 @@ struct ReplayFirmware: Sendable {
     /// The recording has no more rows: the instrument stops streaming on its own.
     mutating func endOfRecording() { isStreaming = false }
 
-    private mutating func handle(_ request: Message, deviceNowUs: UInt64) {
-        switch request {
-        case .hello(let version):
-            send(version == MWP.version ? .identity(.ok, device.identity) : .identity(.unsupportedVersion, nil))
-        case .configure(let rate, let mask):
-            if isStreaming { send(.configureReply(.busy)); return }
-            let channels = device.identity.channels.count
-            guard rate == device.rateHz, mask != 0, channels >= 32 || mask >> UInt32(channels) == 0 else {
-                send(.configureReply(.badArgument))
-                return
-            }
-            channelMask = mask
-            selected = (0..<channels).filter { mask & (1 << UInt32($0)) != 0 }
-            send(.configureReply(.ok))
-        case .start:
-            if isStreaming { send(.startReply(.busy)); return }
-            guard channelMask != 0 else { send(.startReply(.notConfigured)); return }
-            isStreaming = true
-            starts += 1
-            send(.startReply(.ok))
-        case .stop:
-            isStreaming = false
-            send(.stopReply(.ok))
-        case .getCalibration(let channel):
-            guard Int(channel) < device.calibrations.count else { send(.calibration(.badArgument, nil)); return }
-            send(.calibration(.ok, device.calibrations[Int(channel)]))
-        case .setCalibration:
-            // A recording is history: its calibration cannot be rewritten.
-            send(.setCalibrationReply(.storageFailed))
-        case .ping(let hostTime):
-            send(.pong(.ok, hostTimeNs: hostTime, deviceTimeUs: deviceNowUs))
-        default: break  // `wire` hands over requests only.
-        }
+    // MARK: What this instrument decides (EmulatedFirmware); the conversation's rules are MWP's.
+
+    var identity: IdentityRecord { device.identity }
+
+    /// Only the recorded rate: the rows are what they are.
+    mutating func configure(rateHz: UInt32, channelMask: UInt32) -> Bool {
+        guard rateHz == device.rateHz else { return false }
+        self.channelMask = channelMask
+        selected = (0..<identity.channels.count).filter { channelMask & (1 << UInt32($0)) != 0 }
+        return true
     }
+
+    mutating func start(deviceNowUs: UInt64) -> Status {
+        guard channelMask != 0 else { return .notConfigured }
+        isStreaming = true
+        starts += 1
+        return .ok
+    }
+
+    mutating func stop() { isStreaming = false }
+
+    func calibration(channel: Int) -> CalibrationRecord { device.calibrations[channel] }
+
+    /// A recording is history: its calibration cannot be rewritten.
+    mutating func store(_ record: CalibrationRecord) -> Status { .storageFailed }
 
     private mutating func send(_ message: Message) { wire.send(message, into: &output) }
 }

@@ -5,7 +5,7 @@ import MWP
 ///
 /// Pure: no I/O, no clock of its own. A driver feeds it host bytes and the current device time, and sends on
 /// whatever it puts in `output`.
-public struct SimulatedInstrument: Sendable {
+public struct SimulatedInstrument: EmulatedFirmware, Sendable {
     public private(set) var config: SimulatorConfig
     /// Bytes the device has to send, in order. The driver removes what it has sent.
     public var output: [UInt8] = []
@@ -72,7 +72,7 @@ public struct SimulatedInstrument: Sendable {
     public mutating func receive(_ bytes: UnsafeRawBufferPointer, nowUs: UInt64) {
         guard !isDisconnected else { return }
         wire.receive(bytes)
-        while let request = wire.nextRequest(answeringInto: &output) { handle(request, nowUs: nowUs) }
+        while let request = wire.nextRequest(answeringInto: &output) { send(reply(to: request, deviceNowUs: nowUs)) }
     }
 
     public mutating func receive(_ bytes: [UInt8], nowUs: UInt64) {
@@ -154,51 +154,46 @@ public struct SimulatedInstrument: Sendable {
         }
     }
 
-    private mutating func handle(_ request: Message, nowUs: UInt64) {
-        switch request {
-        case .hello(let v):
-            send(v == MWP.version ? .identity(.ok, config.identity) : .identity(.unsupportedVersion, nil))
-        case .configure(let rate, let mask):
-            if streaming { send(.configureReply(.busy)); return }
-            let valid = rate > 0 && rate <= config.maxRateHz && mask != 0
-                && mask >> UInt32(config.channels.count) == 0
-            guard valid else { send(.configureReply(.badArgument)); return }
-            rateHz = rate
-            channelMask = mask
-            send(.configureReply(.ok))
-        case .start:
-            if streaming { send(.startReply(.busy)); return }
-            guard rateHz > 0 else { send(.startReply(.notConfigured)); return }
-            streaming = true
-            startUs = nowUs
-            nextIndex = 0
-            framesGenerated = 0
-            droppedTotal = 0
-            send(.startReply(.ok))
-        case .stop:
-            streaming = false
-            stallUntilUs = nil
-            lateFrame.removeAll()
-            send(.stopReply(.ok))
-        case .getCalibration(let c):
-            guard Int(c) < calibrations.count else { send(.calibration(.badArgument, nil)); return }
-            send(.calibration(.ok, calibrations[Int(c)]))
-        case .setCalibration(let record):
-            if streaming { send(.setCalibrationReply(.busy)); return }
-            guard Int(record.channel) < calibrations.count else { send(.setCalibrationReply(.badArgument)); return }
-            switch config.faults.calibrationStorage {
-            case .healthy: calibrations[Int(record.channel)] = record
-            case .refuses: send(.setCalibrationReply(.storageFailed)); return
-            case .corrupts:
-                var damaged = record
-                damaged.coefficients[0] += 1e-3
-                calibrations[Int(record.channel)] = damaged
-            }
-            send(.setCalibrationReply(.ok))
-        case .ping(let t):
-            send(.pong(.ok, hostTimeNs: t, deviceTimeUs: nowUs))
-        default: break  // `wire` hands over requests only.
+    // MARK: What this instrument decides (EmulatedFirmware); the conversation's rules are MWP's.
+
+    package var identity: IdentityRecord { config.identity }
+
+    /// Any rate up to the maximum the rules already checked: the signal is computed, not recorded.
+    package mutating func configure(rateHz: UInt32, channelMask: UInt32) -> Bool {
+        self.rateHz = rateHz
+        self.channelMask = channelMask
+        return true
+    }
+
+    package mutating func start(deviceNowUs: UInt64) -> Status {
+        guard rateHz > 0 else { return .notConfigured }
+        streaming = true
+        startUs = deviceNowUs
+        nextIndex = 0
+        framesGenerated = 0
+        droppedTotal = 0
+        return .ok
+    }
+
+    package mutating func stop() {
+        streaming = false
+        stallUntilUs = nil
+        lateFrame.removeAll()
+    }
+
+    package func calibration(channel: Int) -> CalibrationRecord { calibrations[channel] }
+
+    /// Stored as the `calibration_storage` fault says: kept, refused, or kept with its offset damaged.
+    package mutating func store(_ record: CalibrationRecord) -> Status {
+        switch config.faults.calibrationStorage {
+        case .healthy: calibrations[Int(record.channel)] = record
+        case .refuses: return .storageFailed
+        case .corrupts:
+            var damaged = record
+            damaged.coefficients[0] += 1e-3
+            calibrations[Int(record.channel)] = damaged
         }
+        return .ok
     }
 
     private mutating func send(_ message: Message) { wire.send(message, into: &output) }

@@ -87,6 +87,17 @@ import Testing
         #expect(!host.firmware.isStreaming)
     }
 
+    /// A host that says HELLO to a streaming replay (one that restarted) finds it stopped, as firmware does.
+    @Test func helloStopsAStreamingReplay() throws {
+        var host = try Host()
+        _ = try host.send(.configure(rateHz: 1000, channelMask: 0b1))
+        _ = try host.send(.start)
+        #expect(host.firmware.isStreaming)
+        #expect(try host.send(.hello(hostVersion: MWP.version)).count == 1)
+        #expect(!host.firmware.isStreaming)
+        #expect(try host.send(.start) == [.startReply(.ok)] && host.firmware.starts == 2)
+    }
+
     @Test func samplesCarryTheConfiguredChannelsOfTheRecordedRows() throws {
         var host = try Host()
         _ = try host.send(.configure(rateHz: 1000, channelMask: 0b101))
