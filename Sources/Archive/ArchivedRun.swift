@@ -43,10 +43,7 @@ final class ArchivedRun {
         nextIndex = startIndex
         marker = RunMarker(firstPath: path, path: path, part: 1, metaID: "", source: nil)
         self.metaID = metaID
-        polynomials = meta.channels.map { ch in
-            guard let cal = meta.calibration.first(where: { $0.channel == ch.name }), cal.coefficients.count == 4 else { return .identity }
-            return CalibrationPolynomial(coefficients: cal.coefficients)
-        }
+        polynomials = meta.polynomials
         let device = RecordedDevice(
             uri: uri,
             identity: try Self.unit(meta),

@@ -66,6 +66,15 @@ public struct DeviceMeta: Codable, Sendable, Equatable {
         self.host = host
     }
 
+    /// Each channel's calibration, in the order data carries them; raw counts unchanged for a channel the meta
+    /// gives none (or not the four coefficients the message always carries).
+    public var polynomials: [CalibrationPolynomial] {
+        channels.map { ch in
+            guard let cal = calibration.first(where: { $0.channel == ch.name }), cal.coefficients.count == 4 else { return .identity }
+            return CalibrationPolynomial(coefficients: cal.coefficients)
+        }
+    }
+
     /// A meta message as it arrives; nil for one that is not JSON of this shape.
     public static func decode(_ json: Data) -> DeviceMeta? {
         let decoder = JSONDecoder()

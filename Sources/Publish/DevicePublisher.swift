@@ -50,7 +50,7 @@ public final class DevicePublisher: @unchecked Sendable {
     private var lastSummary = MonotonicClock.nowNs()
     /// The first and last sample index the summary being gathered covers.
     var summaryIndices: (first: UInt64, last: UInt64)?
-    private var calibrations: [(c0: Double, c1: Double, c2: Double, c3: Double)] = []
+    private var calibrations: [CalibrationPolynomial] = []
     var names: [String] = [], units: [String] = []
     private var shownMode = ""
     private var shownFile: String?
@@ -168,12 +168,7 @@ public final class DevicePublisher: @unchecked Sendable {
         encoder = DataMessageEncoder(channelCount: outlets.channelCount, metaID: sealed.id)
         names = meta.channels.map(\.name)
         units = meta.channels.map(\.unit)
-        calibrations = meta.channels.map { ch in
-            guard let cal = meta.calibration.first(where: { $0.channel == ch.name }), cal.coefficients.count == 4 else {
-                return (0, 1, 0, 0)
-            }
-            return (cal.coefficients[0], cal.coefficients[1], cal.coefficients[2], cal.coefficients[3])
-        }
+        calibrations = meta.polynomials
     }
 
     private var metaJSON: [UInt8] = []
@@ -219,10 +214,7 @@ public final class DevicePublisher: @unchecked Sendable {
                     let raw = span.values(ofFrame: k)
                     encoder.append(index: index, deviceTimeNs: deviceNs, hostTimeNs: host, raw: raw)
                     summaryIndices = (summaryIndices?.first ?? index, index)
-                    for c in 0..<raw.count {
-                        let p = calibrations[c], r = Double(raw[c])
-                        summary.add(channel: c, p.c0 + r * (p.c1 + r * (p.c2 + r * p.c3)))
-                    }
+                    for c in 0..<raw.count { summary.add(channel: c, calibrations[c].value(raw: raw[c])) }
                     if encoder.frameCount >= framesPerMessage {
                         batches.append(flush(&encoder))
                     }

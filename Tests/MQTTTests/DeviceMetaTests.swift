@@ -44,6 +44,16 @@ import Testing
         #expect(unsealed == meta)
     }
 
+    /// The counts a data message carries are calibrated by the meta's polynomial of their channel, by name;
+    /// a channel without one keeps its counts.
+    @Test func polynomialsFollowTheDataOrder() throws {
+        let meta = try Self.meta()
+        #expect(meta.polynomials == [CalibrationPolynomial(c0: 0.5, c1: 0.01), .identity])
+        var malformed = meta
+        malformed.calibration[0].coefficients = [1, 2, 3, 4, 5]
+        #expect(malformed.polynomials == [.identity, .identity])
+    }
+
     /// A revision no instrument could send (the wire's is 16 bits), or a message of another shape, is refused.
     @Test func refusesWhatNoEdgeSends() throws {
         let outOfRange = Self.documented.replacingOccurrences(of: "\"hardware_revision\":3", with: "\"hardware_revision\":70000")
