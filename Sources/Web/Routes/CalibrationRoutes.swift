@@ -32,7 +32,7 @@ struct CalibrationHistoryItem: Codable {
         method = e.method
         maxAsFoundError = e.calibration?.maxAsFoundError
         maxAsLeftError = e.calibration?.maxAsLeftError
-        maxVerificationError = e.verification.map { $0.rows.map { abs($0.error) }.max() ?? 0 }
+        maxVerificationError = e.verification?.maxError
         expandedUncertainty = e.calibration?.expandedUncertainty
         coefficients = e.written?.coefficients
         certificateURL = e.kind == .calibration ? "/api/calibration/certificates/\(e.id)" : nil
