@@ -13,9 +13,14 @@ extension Browser {
     /// thread: the server under test answers the browser from the same process's cooperative threads, and a
     /// blocked one (there are as many as cores) could starve it.
     static func runChromium(_ url: String, width: Int, height: Int, milliseconds: Int, _ extra: [String]) async throws -> String {
+        try await runOffPool(url, window: (width, height), milliseconds: milliseconds, extra)
+    }
+
+    /// `runBlocking` on a Dispatch thread, awaited: never on a cooperative thread the server needs.
+    static func runOffPool(_ url: String, window: (width: Int, height: Int)?, milliseconds: Int, _ extra: [String]) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try runBlocking(url, window: (width, height), milliseconds: milliseconds, extra) })
+                continuation.resume(with: Result { try runBlocking(url, window: window, milliseconds: milliseconds, extra) })
             }
         }
     }
