@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 /// A server for one connection on 127.0.0.1: it reads the request head, answers `reply` byte for byte and closes.
-/// With no reply it says nothing and keeps the connection open until it goes away (a silent edge).
+/// With no reply it says nothing and keeps the connection open until it goes away (a silent edge). A `held` reply
+/// waits for ``release()`` (an edge slow to answer, for as long as the test wants).
 final class CannedHTTPServer {
     let port: Int
     private let listener: Int32
@@ -12,7 +13,9 @@ final class CannedHTTPServer {
 
     struct Failure: Error { let call: String }
 
-    init(reply: String?) throws {
+    convenience init(reply: String?) throws { try self.init(bytes: reply.map { Array($0.utf8) }, held: false) }
+
+    init(bytes: [UInt8]?, held: Bool) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(call: "socket") }
         var address = sockaddr_in()
@@ -30,9 +33,8 @@ final class CannedHTTPServer {
         }
         listener = fd
         port = Int(UInt16(bigEndian: address.sin_port))
-        let bytes = reply.map { Array($0.utf8) }
         let shared = exchange
-        Thread.detachNewThread { Self.serve(fd, bytes, shared) }
+        Thread.detachNewThread { Self.serve(fd, bytes, held, shared) }
     }
 
     deinit {
@@ -43,6 +45,12 @@ final class CannedHTTPServer {
 
     /// The request head as it arrived.
     var received: String { exchange.lock.withLock { exchange.request } }
+
+    /// Whether a request's head arrived within `seconds`.
+    func waitForRequest(seconds: Double) -> Bool { exchange.arrived.wait(timeout: .now() + seconds) == .success }
+
+    /// A held reply goes out now.
+    func release() { exchange.released.signal() }
 
     /// A port on 127.0.0.1 that nothing listens on (bound a moment, never listened on, closed).
     static func closedPort() throws -> Int {
@@ -65,9 +73,10 @@ final class CannedHTTPServer {
         let lock = NSLock()
         var request = ""
         let released = DispatchSemaphore(value: 0)
+        let arrived = DispatchSemaphore(value: 0)
     }
 
-    private static func serve(_ listener: Int32, _ reply: [UInt8]?, _ exchange: Exchange) {
+    private static func serve(_ listener: Int32, _ reply: [UInt8]?, _ held: Bool, _ exchange: Exchange) {
         let connection = accept(listener, nil, nil)
         guard connection >= 0 else { return }
         defer { close(connection) }
@@ -79,10 +88,12 @@ final class CannedHTTPServer {
             head += buffer[0..<n]
         }
         exchange.lock.withLock { exchange.request = String(decoding: head, as: UTF8.self) }
+        exchange.arrived.signal()
         guard let reply else {
             exchange.released.wait()
             return
         }
+        if held { exchange.released.wait() }
         var sent = 0
         while sent < reply.count {
             let n = reply[sent...].withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
