@@ -10,6 +10,10 @@ import Synchronization
 ///
 /// Its session on the broker is persistent (a client ID fixed by its configuration: the caller's, else one per
 /// site), so an archive restarted within the broker's queue limits receives what was published while it was away.
+///
+/// Each device's messages are worked through on its own queue (``DeviceArchive``), in the order the broker
+/// delivered them: one edge slow to answer a back-fill holds up only its own device, never the others or the
+/// connection.
 public final class Archiver: Sendable {
     public struct Closed: Sendable, Equatable {
         public var serial: String
@@ -41,6 +45,11 @@ public final class Archiver: Sendable {
         /// Recorded in each file's provenance.
         public var commandLine: [String] = []
         public var softwareVersion = ""
+        /// Payload bytes of data messages one device may have waiting to be written (its back-fill or its disk
+        /// slow); past it its data messages are dropped, said through `report`, and the indices they held are a
+        /// jump that back-fill asks the edge for. Minutes of a fast device (10 kHz, 8 channels: 560 kB/s), far
+        /// longer than a back-fill's deadlines.
+        public var deviceQueueBytes = 64 << 20
 
         public init(broker: BrokerURL, directory: String) {
             self.broker = broker

@@ -8,7 +8,7 @@ import Synchronization
 /// up only itself: not the other devices, and not libmosquitto's network thread, which must go on answering the
 /// broker (keepalive, acknowledgements) and delivering everyone else's messages.
 ///
-/// What waits in the queue is bounded by `maxQueuedBytes`: a device that falls that far behind loses data
+/// What waits in the queue is bounded (`Settings.deviceQueueBytes`): a device that falls that far behind loses data
 /// messages, counted and reported, never meta, status or events (small, rare, and what follows needs them).
 /// A dropped message's samples are an index jump for the next one, which back-fill fetches from the edge.
 final class DeviceArchive: @unchecked Sendable {
@@ -37,10 +37,6 @@ final class DeviceArchive: @unchecked Sendable {
         var finishCheckQueued = false
     }
 
-    /// Payload bytes one device may have waiting: minutes of a fast device's data (10 kHz, 8 channels: 560 kB/s),
-    /// far more than a back-fill's longest wait for its edge.
-    static let maxQueuedBytes = 64 << 20
-
     init(serial: String, settings: Archiver.Settings, hooks: Archiver.Hooks) {
         self.serial = serial
         self.settings = settings
@@ -57,7 +53,7 @@ final class DeviceArchive: @unchecked Sendable {
         let size = payload.count
         let (admitted, droppedBefore, dropped) = intake.withLock { i -> (Bool, UInt64, UInt64) in
             // One message is always let in however large: the bound holds back what piles up, not what is big.
-            if kind == .data, i.bytes > 0, i.bytes + size > Self.maxQueuedBytes {
+            if kind == .data, i.bytes > 0, i.bytes + size > settings.deviceQueueBytes {
                 i.droppedInARow += 1
                 i.dropped += 1
                 return (false, i.droppedInARow, i.dropped)
@@ -69,13 +65,11 @@ final class DeviceArchive: @unchecked Sendable {
         }
         if !admitted {
             if droppedBefore == 1 {
-                report("\(serial): the archive is \(Self.maxQueuedBytes >> 20) MiB behind on this device: its data messages are dropped until it catches up; their samples are network gaps unless back-filled")
+                report("\(serial): the archive has fallen \(settings.deviceQueueBytes) bytes behind on this device: its data messages are dropped until it catches up; the samples they hold are back-filled from the edge or stay network gaps")
             }
             return
         }
-        if droppedBefore > 0 {
-            report("\(serial): \(droppedBefore) data messages dropped while the archive was behind (\(dropped) in all)")
-        }
+        if droppedBefore > 0 { reportDropped(droppedBefore, of: dropped) }
         let bytes = [UInt8](payload)
         queue.async { [self] in
             process(kind, site: site, payload: bytes)
@@ -102,12 +96,21 @@ final class DeviceArchive: @unchecked Sendable {
     /// The archive stops: once everything already received is written, the open run is closed (complete and
     /// readable). `group` is left when that is done.
     func finish(in group: DispatchGroup) {
+        let (unsaid, dropped) = intake.withLock { i in
+            defer { i.droppedInARow = 0 }
+            return (i.droppedInARow, i.dropped)
+        }
+        if unsaid > 0 { reportDropped(unsaid, of: dropped) }
         queue.async(group: group) { [self] in
             guard let run = device.run else { return }
             device.run = nil
             // Its run goes on at the edge: the marker stays, and the next archive continues the file.
             close(run, finished: false)
         }
+    }
+
+    private func reportDropped(_ count: UInt64, of total: UInt64) {
+        report("\(serial): \(count) data message\(count == 1 ? "" : "s") dropped while the archive was behind (\(total) in all)")
     }
 
     // MARK: On the queue

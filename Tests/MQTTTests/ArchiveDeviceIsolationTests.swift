@@ -17,21 +17,13 @@ import TestSupport
         defer { broker.stop() }
         let site = "lab14"
         let meta = try Self.meta(serial: "EDGE-A", site: site)
-        let edgeA = try CannedHTTPServer(bytes: Self.rowsReply(Self.frames(10..<20, metaID: meta.id)), held: true)
+        let edgeA = try CannedHTTPServer(replies: [Self.rowsReply(Self.frames(10..<20, metaID: meta.id))], holdingFirst: true)
         let directory = scratchPath("isolation-archive")
 
         let heard = Heard()
-        var settings = Archiver.Settings(broker: BrokerURL(scheme: .mqtt, host: "127.0.0.1", port: broker.port, site: site), directory: directory)
-        settings.site = site
-        settings.edgeToken = "archive-secret"
-        let archiver = try Archiver(settings: settings, options: Self.options("isolation-archive"), hooks: heard.hooks)
-        try archiver.start()
-        #expect(waitFor { archiver.counters.subscriptionsAcknowledged > 0 }, "\(archiver.counters)")
-
-        let edges = try MQTTClient(options: Self.options("isolation-edges"))
-        try edges.start(host: "127.0.0.1", port: broker.port)
+        let archiver = try Self.archiver(broker, site: site, directory: directory, heard: heard)
+        let edges = try Self.publisher(broker)
         defer { edges.stop() }
-        #expect(waitFor { edges.counters.connected }, "\(edges.counters)")
 
         // A: its recording is on the held server; sequence 1 (indices 10…19) never arrives.
         let a = DeviceTopics(site: site, serial: "EDGE-A")
@@ -66,6 +58,72 @@ import TestSupport
         // The back-filled rows are the edge's: their raw counts as the server sent them.
         let raw = try Processes.Running(TestEnvironment.python, ["-c", Self.rawOfIndex, closedA.path, "15"]).finish()
         #expect(raw.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[15, -15]", "\(raw.stderr)")
+    }
+
+    /// EDGE-A's back-fill is held while its messages keep coming, past its bound: its next large data message is
+    /// dropped, and said to be, and its `offline` status (never dropped) still comes through. Released, the run
+    /// closes with its end fetched from the edge, the dropped samples included: 140 rows, none lost.
+    @Test func aDeviceTooFarBehindDropsDataMessagesAndSaysSo() throws {
+        let broker = try TestBroker()
+        defer { broker.stop() }
+        let site = "lab15"
+        let meta = try Self.meta(serial: "EDGE-A", site: site)
+        let edgeA = try CannedHTTPServer(
+            replies: [Self.rowsReply(Self.frames(10..<20, metaID: meta.id)), Self.rowsReply(Self.frames(40..<140, metaID: meta.id))],
+            holdingFirst: true)
+        let a = DeviceTopics(site: site, serial: "EDGE-A")
+        let status = Array(#"{"state":"recording","api":"http://127.0.0.1:\#(edgeA.port)","recording":"edge-A.h5"}"#.utf8)
+        let opening = [
+            (a.status, status), (a.meta, meta.json), (a.data, Self.frames(0..<10, metaID: meta.id, sequence: 0)),
+            (a.data, Self.frames(20..<30, metaID: meta.id, sequence: 2)),
+        ]
+        // The bound: the opening fits whatever the archive has worked through yet. Once it waits on the back-fill,
+        // only the message that revealed the gap is waiting: a next small one fits beside it, a large one not.
+        let bound = opening.reduce(0) { $0 + $1.1.count }
+        let small = Self.frames(30..<40, metaID: meta.id, sequence: 3), large = Self.frames(40..<140, metaID: meta.id, sequence: 4)
+        try #require(2 * small.count <= bound && 2 * small.count + large.count > bound, "\(bound)")
+        let heard = Heard()
+        let archiver = try Self.archiver(broker, site: site, directory: scratchPath("behind-archive"), heard: heard, queueBytes: bound)
+        let edges = try Self.publisher(broker)
+        defer { edges.stop() }
+
+        for (topic, bytes) in opening { edges.publish(topic: topic, bytes: bytes, qos: .atLeastOnce) }
+        #expect(edgeA.waitForRequest(seconds: 60), "the archive never asked EDGE-A for its rows: \(heard.lines)")
+        edges.publish(topic: a.data, bytes: small, qos: .atLeastOnce)
+        edges.publish(topic: a.data, bytes: large, qos: .atLeastOnce)
+        #expect(waitFor { heard.lines.contains { $0.hasPrefix("EDGE-A: the archive has fallen \(bound) bytes behind") } }, "\(heard.lines)")
+        edges.publish(topic: a.status, bytes: Array(#"{"state":"offline"}"#.utf8), qos: .atLeastOnce)
+        edgeA.release()
+
+        #expect(waitFor { heard.closed("EDGE-A") != nil }, "EDGE-A's run never closed: \(heard.lines)")
+        archiver.stop()
+        // Once when dropping begins; how many, when the next one gets in or (here) when the archive stops.
+        #expect(heard.lines.filter { $0.contains("fallen") }.count == 1, "\(heard.lines)")
+        #expect(heard.lines.contains("EDGE-A: 1 data message dropped while the archive was behind (1 in all)"), "\(heard.lines)")
+        let closedA = try #require(heard.closed("EDGE-A"))
+        #expect(closedA.samples == 140 && closedA.backfilled == 110 && closedA.gaps == 0, "\(closedA) \(heard.lines)")
+        let rows = try Processes.Running(TestEnvironment.python, ["-c", Self.indicesAndGaps, closedA.path]).finish()
+        #expect(rows.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(Array(0..<140)) 0", "\(rows.stderr)")
+    }
+
+    /// An archive of `site` with an edge token, subscribed when this returns.
+    static func archiver(_ broker: TestBroker, site: String, directory: String, heard: Heard, queueBytes: Int? = nil) throws -> Archiver {
+        var settings = Archiver.Settings(broker: BrokerURL(scheme: .mqtt, host: "127.0.0.1", port: broker.port, site: site), directory: directory)
+        settings.site = site
+        settings.edgeToken = "archive-secret"
+        if let queueBytes { settings.deviceQueueBytes = queueBytes }
+        let archiver = try Archiver(settings: settings, options: Self.options("archive-\(site)"), hooks: heard.hooks)
+        try archiver.start()
+        #expect(waitFor { archiver.counters.subscriptionsAcknowledged > 0 }, "\(archiver.counters)")
+        return archiver
+    }
+
+    /// The edges' one connection, connected when this returns: the test publishes their messages itself.
+    static func publisher(_ broker: TestBroker) throws -> MQTTClient {
+        let edges = try MQTTClient(options: Self.options("edges"))
+        try edges.start(host: "127.0.0.1", port: broker.port)
+        #expect(waitFor { edges.counters.connected }, "\(edges.counters)")
+        return edges
     }
 
     /// What the archive's hooks said, from whichever thread said it.
@@ -111,7 +169,8 @@ import TestSupport
 
     /// The rows API's answer for a finished recording (docs/mqtt.md "Back-fill").
     static func rowsReply(_ body: [UInt8]) -> [UInt8] {
-        Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.count)\r\nX-Mosquito-Closed: true\r\nX-Mosquito-Last-Index: 29\r\n\r\n".utf8) + body
+        let last = (try? body.withUnsafeBytes { try DataMessage(decoding: $0) })?.indices.last ?? 0
+        return Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.count)\r\nX-Mosquito-Closed: true\r\nX-Mosquito-Last-Index: \(last)\r\n\r\n".utf8) + body
     }
 
     /// The file's first device: its indices and how many gaps it lists.
