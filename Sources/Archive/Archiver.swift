@@ -50,6 +50,9 @@ public final class Archiver: Sendable {
         /// jump that back-fill asks the edge for. Minutes of a fast device (10 kHz, 8 channels: 560 kB/s), far
         /// longer than a back-fill's deadlines.
         public var deviceQueueBytes = 64 << 20
+        /// How long one request to an edge's rows API may take before its back-fill gives up (the samples stay
+        /// network gaps). A request only holds up its own device.
+        public var backfillRequestSeconds: Double = 10
 
         public init(broker: BrokerURL, directory: String) {
             self.broker = broker

@@ -225,10 +225,10 @@ final class DeviceArchive: @unchecked Sendable {
     /// Back-fill for `run`'s gaps from its edge's file, when the edge said where and this archive has a token.
     private func filler(for run: ArchivedRun) -> ((Range<UInt64>) -> [DataMessage])? {
         guard let source = run.source, let token = settings.edgeToken else { return nil }
-        let report = hooks.report, serial = serial
+        let report = hooks.report, serial = serial, timeout = settings.backfillRequestSeconds
         return { missing in
             do throws(EdgeRows.Failure) {
-                let rows = try backfill(missing, from: source, token: token)
+                let rows = try backfill(missing, from: source, token: token, timeout: timeout)
                 let n = rows.reduce(0) { $0 + $1.indices.count }
                 report("\(serial): back-filled \(n) of \(missing.count) missing samples (\(missing.lowerBound)…\(missing.upperBound - 1)) from \(source.api)")
                 return rows
@@ -246,7 +246,8 @@ final class DeviceArchive: @unchecked Sendable {
         if finished, let source = run.source, let token = settings.edgeToken {
             do throws(EdgeRows.Failure) {
                 let before = run.samples
-                for rows in try backfillTail(from: run.nextIndex, of: source, token: token) { try? run.append(rows, backfilled: true) }
+                for rows in try backfillTail(
+                    from: run.nextIndex, of: source, token: token, timeout: settings.backfillRequestSeconds) { try? run.append(rows, backfilled: true) }
                 if run.samples > before { report("\(serial): back-filled \(run.samples - before) samples at the end of the run from \(source.api)") }
             } catch {
                 report("\(serial): back-fill of the run's end from \(source.api) failed (\(error))")

@@ -112,6 +112,8 @@ import TestSupport
         settings.site = site
         settings.edgeToken = "archive-secret"
         if let queueBytes { settings.deviceQueueBytes = queueBytes }
+        // The test releases the held request itself: no deadline may end it first, however loaded the machine.
+        settings.backfillRequestSeconds = 600
         let archiver = try Archiver(settings: settings, options: Self.options("archive-\(site)"), hooks: heard.hooks)
         try archiver.start()
         #expect(waitFor { archiver.counters.subscriptionsAcknowledged > 0 }, "\(archiver.counters)")
