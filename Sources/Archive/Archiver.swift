@@ -1,7 +1,6 @@
 import Foundation
 import MQTT
 import Publish
-import Recording
 import Synchronization
 
 /// `mosquito archive`: subscribes to every device of a site (or those named) and writes each device's run to
@@ -11,6 +10,10 @@ import Synchronization
 ///
 /// Its session on the broker is persistent (a client ID fixed by its configuration: the caller's, else one per
 /// site), so an archive restarted within the broker's queue limits receives what was published while it was away.
+///
+/// Each device's messages are worked through on its own queue (``DeviceArchive``), in the order the broker
+/// delivered them: one edge slow to answer a back-fill holds up only its own device, never the others or the
+/// connection.
 public final class Archiver: Sendable {
     public struct Closed: Sendable, Equatable {
         public var serial: String
@@ -42,6 +45,14 @@ public final class Archiver: Sendable {
         /// Recorded in each file's provenance.
         public var commandLine: [String] = []
         public var softwareVersion = ""
+        /// Payload bytes of data messages one device may have waiting to be written (its back-fill or its disk
+        /// slow); past it its data messages are dropped, said through `report`, and the indices they held are a
+        /// jump that back-fill asks the edge for. Minutes of a fast device (10 kHz, 8 channels: 560 kB/s), far
+        /// longer than a back-fill's deadlines.
+        public var deviceQueueBytes = 64 << 20
+        /// How long one request to an edge's rows API may take before its back-fill gives up (the samples stay
+        /// network gaps). A request only holds up its own device.
+        public var backfillRequestSeconds: Double = 10
 
         public init(broker: BrokerURL, directory: String) {
             self.broker = broker
@@ -67,13 +78,12 @@ public final class Archiver: Sendable {
     }
 
     public let settings: Settings
-    var broker: BrokerURL { settings.broker }
     var devices: Set<String>? { settings.devices }
-    var directory: String { settings.directory }
-    var edgeToken: String? { settings.edgeToken }
     private let hooks: Hooks
     private let client: MQTTClient
-    private let state = Mutex(ArchiveState())
+    /// Each device's own worker, made on its first message. The lock is held only to find or add one, never
+    /// while a device's work runs.
+    private let workers = Mutex([String: DeviceArchive]())
 
     public init(settings: Settings, options: MQTTOptions, hooks: Hooks) throws(MQTTError) {
         self.settings = settings
@@ -91,184 +101,45 @@ public final class Archiver: Sendable {
         box.archiver = self
     }
 
-    private func report(_ line: String) { hooks.report(line) }
-
-    public func start() throws(MQTTError) { try client.start(host: broker.host, port: broker.port) }
+    public func start() throws(MQTTError) { try client.start(host: settings.broker.host, port: settings.broker.port) }
 
     public var counters: MQTTClient.Counters { client.counters }
 
-    /// Disconnects, then closes every open file (each is complete and readable).
+    /// Disconnects, lets every device write what it had received, then closes every open file (each is complete
+    /// and readable).
     public func stop() {
+        // Joins the network thread: nothing arrives after this.
         client.stop()
-        let runs = state.withLock { s in
-            defer { s.devices.removeAll() }
-            return s.devices.compactMap { serial, d in d.run.map { (serial, $0) } }
+        let all = workers.withLock { w in
+            defer { w.removeAll() }
+            return Array(w.values)
         }
-        // Their runs go on at the edges: the markers stay, and the next archive continues each file.
-        for (serial, run) in runs { close(run, serial: serial, finished: false) }
+        let done = DispatchGroup()
+        for worker in all { worker.finish(in: done) }
+        done.wait()
     }
 
+    /// On libmosquitto's network thread: names the message's device and hands it over, in arrival order.
     func received(topic: String, payload: UnsafeRawBufferPointer) {
         let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
-        guard levels.count == 5 else { return }
-        let siteName = String(levels[2]), serial = String(levels[3]), kind = String(levels[4])
+        guard levels.count == 5, let kind = DeviceArchive.Kind(rawValue: String(levels[4])) else { return }
+        let site = String(levels[2]), serial = String(levels[3])
         if let devices, !devices.contains(serial) { return }
-        switch kind {
-        case "meta":
-            guard let meta = DeviceMeta.decode(Data(payload)), let id = meta.metaId else {
-                report("\(serial): unreadable meta ignored")
-                return
-            }
-            let waiting = state.withLock { s in
-                s.devices[serial, default: DeviceState()].meta = (meta, Self.bytes(hex: id))
-                defer { s.devices[serial]?.pending.removeAll() }
-                return s.devices[serial]?.pending ?? []
-            }
-            // Data that came before its meta (a persistent session's queue is delivered before the retained meta).
-            for message in waiting { data(message, site: siteName, serial: serial) }
-        case "data":
-            let message: DataMessage
-            do throws(DataMessage.DecodeError) { message = try DataMessage(decoding: payload) } catch {
-                report("\(serial): data message refused: \(error)")
-                return
-            }
-            data(message, site: siteName, serial: serial)
-        case "status":
-            guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else { return }
-            let source = (object["api"] as? String).flatMap { api in
-                (object["recording"] as? String).map { EdgeSource(api: api, recording: $0, serial: serial) }
-            }
-            state.withLock { s in
-                s.devices[serial, default: DeviceState()].source = source
-                s.devices[serial]?.sawStatus = true
-                // The edge no longer writes the recording this run is: the run is over once its last frames are in.
-                if let run = s.devices[serial]?.run, let mine = run.source, source != mine { run.edgeFinished = true }
-                // A run opened by data that overtook its edge's "recording" status (they are separate topics) has
-                // no source yet: the first status naming a recording gives it one, or the run could neither
-                // back-fill nor ever learn that its recording ended.
-                guard let run = s.devices[serial]?.run, run.awaitingStatus || (run.source == nil && source != nil) else { return }
-                run.awaitingStatus = false
-                run.source = source
-                run.marker.source = source
-                run.marker.write(folder: (run.path as NSString).deletingLastPathComponent, serial: serial)
-            }
-            guard object["state"] as? String == "offline" else { return }
-            let run = state.withLock { s in
-                defer { s.devices[serial]?.run = nil }
-                return s.devices[serial]?.run
-            }
-            if let run { close(run, serial: serial) }
-        case "events":
-            guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else { return }
-            let kind = object["event"] as? String ?? "event"
-            let detail = String(decoding: payload, as: UTF8.self)
-            state.withLock { s in
-                try? s.devices[serial]?.run?.record(event: kind, detail: detail, hostTimeNs: (object["time_ns"] as? NSNumber)?.int64Value ?? 0)
-            }
-        default:
-            return
+        let worker = workers.withLock { w in
+            if let known = w[serial] { return known }
+            let made = DeviceArchive(serial: serial, settings: settings, hooks: hooks)
+            w[serial] = made
+            return made
         }
-    }
-
-    private func data(_ message: DataMessage, site siteName: String, serial: String) {
-        var closedOld: ArchivedRun?
-        let outcome: String? = state.withLock { s in
-            var d = s.devices[serial, default: DeviceState()]
-            defer { s.devices[serial] = d }
-            guard let (meta, id) = d.meta, id == message.metaID else {
-                guard d.pending.count < Self.maxPending else {
-                    return "\(serial): data for an unknown meta_id ignored (\(message.indices.count) samples)"
-                }
-                d.pending.append(message)
-                return nil
-            }
-            if let run = d.run, run.metaID != id || run.isNewStream(message) {
-                closedOld = run
-                d.run = nil
-            }
-            if d.run == nil {
-                let folder = (directory as NSString).appendingPathComponent(siteName)
-                let hex = Self.hex(id)
-                let resumed = RunMarker.read(folder: folder, serial: serial)
-                let continuation = resumed?.continuation(metaID: hex, firstIncoming: message.indices.first ?? 0)
-                let path = continuation?.path ?? Self.runPath(directory: directory, site: siteName, serial: serial)
-                do throws(RecordingError) {
-                    d.run = try ArchivedRun(
-                        path: path, meta: meta, metaID: id, uri: "\(broker.scheme.rawValue)://\(broker.host):\(broker.port)/\(siteName)/\(serial)",
-                        commandLine: settings.commandLine, softwareVersion: settings.softwareVersion, startIndex: continuation?.startIndex ?? 0)
-                } catch {
-                    return "\(serial): cannot create \(path): \(error)"
-                }
-                d.run?.source = (continuation != nil ? resumed?.source : nil) ?? d.source
-                // Before any status (a persistent session's queue comes before the retained messages), the first
-                // status to arrive says where this run's recording is.
-                d.run?.awaitingStatus = !d.sawStatus && d.run?.source == nil
-                d.run?.marker = RunMarker(
-                    firstPath: continuation != nil ? resumed?.firstPath ?? path : path, path: path, part: continuation?.part ?? 1,
-                    metaID: hex, source: d.run?.source)
-                d.run?.marker.write(folder: folder, serial: serial)
-                hooks.opened(Opened(serial: serial, path: path, startIndex: continuation?.startIndex ?? 0))
-            }
-            do throws(RecordingError) {
-                try d.run?.append(message, fill: d.run.flatMap { filler(for: $0, serial: serial) })
-                try d.run?.flushIfDue()
-            } catch {
-                return "\(serial): \(d.run?.path ?? ""): \(error)"
-            }
-            return nil
-        }
-        if let closedOld { close(closedOld, serial: serial) }
-        if let outcome { report(outcome) }
+        worker.receive(kind, site: site, payload: payload)
     }
 
     /// Closes the runs whose edge said their recording is over and whose data has been quiet for `seconds`: an
     /// edge left idle after its recording sends nothing more that would end the run (and after an outage the
-    /// last frames may only be in the edge's file). Call it now and then.
+    /// last frames may only be in the edge's file). Call it now and then; each device closes its run after what
+    /// it already has waiting (this returns at once).
     public func closeFinishedRuns(quietFor seconds: Double = 2) {
-        let now = Date()
-        let done = state.withLock { s -> [(String, ArchivedRun)] in
-            let finished = s.devices.compactMap { serial, d in
-                d.run.flatMap { $0.edgeFinished && now.timeIntervalSince($0.lastData) >= seconds ? (serial, $0) : nil }
-            }
-            for (serial, _) in finished { s.devices[serial]?.run = nil }
-            return finished
-        }
-        for (serial, run) in done { close(run, serial: serial) }
-    }
-
-    /// Back-fill for `run`'s gaps from its edge's file, when the edge said where and this archive has a token.
-    private func filler(for run: ArchivedRun, serial: String) -> ((Range<UInt64>) -> [DataMessage])? {
-        guard let source = run.source, let token = edgeToken else { return nil }
-        let report = hooks.report
-        return { missing in
-            do throws(EdgeRows.Failure) {
-                let rows = try backfill(missing, from: source, token: token)
-                let n = rows.reduce(0) { $0 + $1.indices.count }
-                report("\(serial): back-filled \(n) of \(missing.count) missing samples (\(missing.lowerBound)…\(missing.upperBound - 1)) from \(source.api)")
-                return rows
-            } catch {
-                report("\(serial): back-fill of \(missing.lowerBound)…\(missing.upperBound - 1) from \(source.api) failed (\(error)); they stay network gaps")
-                return []
-            }
-        }
-    }
-
-    /// `finished`: the run ended (its edge went offline or started a new stream), not the archive stopping: what
-    /// the broker lost at its end comes from the edge, and its marker goes, so a later archive starts afresh
-    /// rather than continuing it.
-    private func close(_ run: ArchivedRun, serial: String, finished: Bool = true) {
-        if finished, let source = run.source, let token = edgeToken {
-            do throws(EdgeRows.Failure) {
-                let before = run.samples
-                for rows in try backfillTail(from: run.nextIndex, of: source, token: token) { try? run.append(rows, backfilled: true) }
-                if run.samples > before { report("\(serial): back-filled \(run.samples - before) samples at the end of the run from \(source.api)") }
-            } catch {
-                report("\(serial): back-fill of the run's end from \(source.api) failed (\(error))")
-            }
-        }
-        do throws(RecordingError) { try run.close() } catch { report("\(serial): closing \(run.path): \(error)") }
-        if finished { RunMarker.remove(folder: (run.marker.path as NSString).deletingLastPathComponent, serial: serial) }
-        hooks.closed(Closed(serial: serial, path: run.path, samples: run.samples, gaps: run.gapCount, backfilled: run.backfilled))
+        for worker in workers.withLock({ Array($0.values) }) { worker.closeIfFinished(quietFor: seconds) }
     }
 
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
@@ -305,21 +176,10 @@ public final class Archiver: Sendable {
     }
 }
 
-struct ArchiveState: @unchecked Sendable {
-    var devices: [String: DeviceState] = [:]
-}
-
-struct DeviceState {
-    var meta: (DeviceMeta, [UInt8])?
-    var run: ArchivedRun?
-    /// Where the edge's current recording can be read back, from its latest `status`.
-    var source: EdgeSource?
-    var sawStatus = false
-    var pending: [DataMessage] = []
-}
-
 /// Lets the client's callbacks reach the archiver and the client itself, both made after the callbacks.
 final class ArchiverBox: @unchecked Sendable {
+    // @unchecked Sendable: both are set once in `Archiver.init`, before the client starts and so before any
+    // callback reads them; only read after that.
     weak var archiver: Archiver?
     weak var client: MQTTClient?
 }

@@ -59,17 +59,17 @@ struct EdgeRows {
 /// rows the edge has recorded but not yet flushed. What comes back is what the edge has; an index it lacks
 /// stays missing.
 func backfill(
-    _ missing: Range<UInt64>, from source: EdgeSource, token: String, patience: Double = 8
+    _ missing: Range<UInt64>, from source: EdgeSource, token: String, patience: Double = 8, timeout: Double = 10
 ) throws(EdgeRows.Failure) -> [DataMessage] {
     var out: [DataMessage] = []
     var start = missing.lowerBound
     let deadline = Date(timeIntervalSinceNow: patience)
     while start < missing.upperBound {
         let count = min(missing.upperBound - start, 100_000)
-        var answer = try EdgeRows.fetch(source, from: start, count: count, token: token)
+        var answer = try EdgeRows.fetch(source, from: start, count: count, token: token, timeout: timeout)
         while !answer.settles(start + count), Date() < deadline {
             Thread.sleep(forTimeInterval: 0.25)
-            answer = try EdgeRows.fetch(source, from: start, count: count, token: token)
+            answer = try EdgeRows.fetch(source, from: start, count: count, token: token, timeout: timeout)
         }
         guard answer.settles(start + count) else {
             throw EdgeRows.Failure(description: "the edge's file has not reached index \(start + count - 1) after \(Int(patience)) s")
@@ -82,15 +82,17 @@ func backfill(
 
 /// The rows of a finished recording from index `start` to its end: what the broker lost at the end of a run,
 /// where no later index reveals the gap. Waits (up to `patience`) for the edge to close its file.
-func backfillTail(from start: UInt64, of source: EdgeSource, token: String, patience: Double = 8) throws(EdgeRows.Failure) -> [DataMessage] {
+func backfillTail(
+    from start: UInt64, of source: EdgeSource, token: String, patience: Double = 8, timeout: Double = 10
+) throws(EdgeRows.Failure) -> [DataMessage] {
     var out: [DataMessage] = []
     var next = start
     let deadline = Date(timeIntervalSinceNow: patience)
     while true {
-        var answer = try EdgeRows.fetch(source, from: next, count: 100_000, token: token)
+        var answer = try EdgeRows.fetch(source, from: next, count: 100_000, token: token, timeout: timeout)
         while !answer.closed, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.25)
-            answer = try EdgeRows.fetch(source, from: next, count: 100_000, token: token)
+            answer = try EdgeRows.fetch(source, from: next, count: 100_000, token: token, timeout: timeout)
         }
         guard let last = answer.rows.indices.last else { return out }
         out.append(answer.rows)

@@ -4,7 +4,9 @@ import Glibc
 #endif
 
 /// A server for one connection on 127.0.0.1: it reads the request head, answers `reply` byte for byte and closes.
-/// With no reply it says nothing and keeps the connection open until it goes away (a silent edge).
+/// With no reply it says nothing and keeps the connection open until it goes away (a silent edge). Given several
+/// replies it answers one connection after another with them, in order; a held first reply waits for
+/// ``release()`` (an edge slow to answer, for as long as the test wants).
 final class CannedHTTPServer {
     let port: Int
     private let listener: Int32
@@ -12,7 +14,9 @@ final class CannedHTTPServer {
 
     struct Failure: Error { let call: String }
 
-    init(reply: String?) throws {
+    convenience init(reply: String?) throws { try self.init(replies: [reply.map { Array($0.utf8) }], holdingFirst: false) }
+
+    init(replies: [[UInt8]?], holdingFirst held: Bool) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(call: "socket") }
         var address = sockaddr_in()
@@ -30,9 +34,10 @@ final class CannedHTTPServer {
         }
         listener = fd
         port = Int(UInt16(bigEndian: address.sin_port))
-        let bytes = reply.map { Array($0.utf8) }
         let shared = exchange
-        Thread.detachNewThread { Self.serve(fd, bytes, shared) }
+        Thread.detachNewThread {
+            for (n, reply) in replies.enumerated() where Self.serve(fd, reply, held && n == 0, shared) == false { return }
+        }
     }
 
     deinit {
@@ -41,8 +46,14 @@ final class CannedHTTPServer {
         close(listener)
     }
 
-    /// The request head as it arrived.
+    /// The latest request head as it arrived.
     var received: String { exchange.lock.withLock { exchange.request } }
+
+    /// Whether the next request's head arrived within `seconds`.
+    func waitForRequest(seconds: Double) -> Bool { exchange.arrived.wait(timeout: .now() + seconds) == .success }
+
+    /// A held reply goes out now.
+    func release() { exchange.released.signal() }
 
     /// A port on 127.0.0.1 that nothing listens on (bound a moment, never listened on, closed).
     static func closedPort() throws -> Int {
@@ -65,11 +76,13 @@ final class CannedHTTPServer {
         let lock = NSLock()
         var request = ""
         let released = DispatchSemaphore(value: 0)
+        let arrived = DispatchSemaphore(value: 0)
     }
 
-    private static func serve(_ listener: Int32, _ reply: [UInt8]?, _ exchange: Exchange) {
+    /// One connection; false when there is none to take (the server went away) or it was left unanswered.
+    private static func serve(_ listener: Int32, _ reply: [UInt8]?, _ held: Bool, _ exchange: Exchange) -> Bool {
         let connection = accept(listener, nil, nil)
-        guard connection >= 0 else { return }
+        guard connection >= 0 else { return false }
         defer { close(connection) }
         var head: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -79,15 +92,18 @@ final class CannedHTTPServer {
             head += buffer[0..<n]
         }
         exchange.lock.withLock { exchange.request = String(decoding: head, as: UTF8.self) }
+        exchange.arrived.signal()
         guard let reply else {
             exchange.released.wait()
-            return
+            return false
         }
+        if held { exchange.released.wait() }
         var sent = 0
         while sent < reply.count {
             let n = reply[sent...].withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
-            if n <= 0 { return }
+            if n <= 0 { return true }
             sent += n
         }
+        return true
     }
 }

@@ -1,0 +1,271 @@
+import Foundation
+import Publish
+import Recording
+import Synchronization
+
+/// One device's share of the archive: its messages, in the order the broker delivered them, worked through on
+/// its own serial queue. A device whose back-fill waits on its edge (seconds, up to the request's deadline) holds
+/// up only itself: not the other devices, and not libmosquitto's network thread, which must go on answering the
+/// broker (keepalive, acknowledgements) and delivering everyone else's messages.
+///
+/// What waits in the queue is bounded (`Settings.deviceQueueBytes`): a device that falls that far behind loses data
+/// messages, counted and reported, never meta, status or events (small, rare, and what follows needs them).
+/// A dropped message's samples are an index jump for the next one, which back-fill fetches from the edge.
+final class DeviceArchive: @unchecked Sendable {
+    // @unchecked Sendable: `device` is read and written only by blocks running on `queue` (serial); `intake` is a
+    // Mutex; everything else is immutable.
+
+    /// The topics of a device the archive reads.
+    enum Kind: String {
+        case meta, data, status, events
+    }
+
+    let serial: String
+    private let settings: Archiver.Settings
+    private let hooks: Archiver.Hooks
+    private let queue: DispatchQueue
+    private let intake = Mutex(Intake())
+    private var device = DeviceState()
+
+    /// What the network thread and the queue share: how much is waiting, and what was refused.
+    private struct Intake {
+        var bytes = 0
+        /// Data messages refused since the last one let in.
+        var droppedInARow: UInt64 = 0
+        var dropped: UInt64 = 0
+        /// A `closeIfFinished` is waiting in the queue: the CLI asks every 50 ms, a busy device answers once.
+        var finishCheckQueued = false
+    }
+
+    init(serial: String, settings: Archiver.Settings, hooks: Archiver.Hooks) {
+        self.serial = serial
+        self.settings = settings
+        self.hooks = hooks
+        // A serial queue of its own (libdispatch runs it on an overcommitting pool: a blocked device gets a thread
+        // without starving the others).
+        queue = DispatchQueue(label: "mosquito.archive.\(serial)")
+    }
+
+    private func report(_ line: String) { hooks.report(line) }
+
+    /// Takes one message on the network thread: copies it into the queue and returns at once.
+    func receive(_ kind: Kind, site: String, payload: UnsafeRawBufferPointer) {
+        let size = payload.count
+        let (admitted, droppedBefore, dropped) = intake.withLock { i -> (Bool, UInt64, UInt64) in
+            // One message is always let in however large: the bound holds back what piles up, not what is big.
+            if kind == .data, i.bytes > 0, i.bytes + size > settings.deviceQueueBytes {
+                i.droppedInARow += 1
+                i.dropped += 1
+                return (false, i.droppedInARow, i.dropped)
+            }
+            i.bytes += size
+            guard kind == .data else { return (true, 0, i.dropped) }
+            defer { i.droppedInARow = 0 }
+            return (true, i.droppedInARow, i.dropped)
+        }
+        if !admitted {
+            if droppedBefore == 1 {
+                report("\(serial): the archive has fallen \(settings.deviceQueueBytes) bytes behind on this device: its data messages are dropped until it catches up; the samples they hold are back-filled from the edge or stay network gaps")
+            }
+            return
+        }
+        if droppedBefore > 0 { reportDropped(droppedBefore, of: dropped) }
+        let bytes = [UInt8](payload)
+        queue.async { [self] in
+            process(kind, site: site, payload: bytes)
+            intake.withLock { $0.bytes -= size }
+        }
+    }
+
+    /// Closes the run if its edge said its recording is over and its data has been quiet for `seconds`, after
+    /// whatever this device has waiting. Returns at once.
+    func closeIfFinished(quietFor seconds: Double) {
+        let alreadyQueued = intake.withLock { i in
+            defer { i.finishCheckQueued = true }
+            return i.finishCheckQueued
+        }
+        guard !alreadyQueued else { return }
+        queue.async { [self] in
+            intake.withLock { $0.finishCheckQueued = false }
+            guard let run = device.run, run.edgeFinished, Date().timeIntervalSince(run.lastData) >= seconds else { return }
+            device.run = nil
+            close(run)
+        }
+    }
+
+    /// The archive stops: once everything already received is written, the open run is closed (complete and
+    /// readable). `group` is left when that is done.
+    func finish(in group: DispatchGroup) {
+        let (unsaid, dropped) = intake.withLock { i in
+            defer { i.droppedInARow = 0 }
+            return (i.droppedInARow, i.dropped)
+        }
+        if unsaid > 0 { reportDropped(unsaid, of: dropped) }
+        queue.async(group: group) { [self] in
+            guard let run = device.run else { return }
+            device.run = nil
+            // Its run goes on at the edge: the marker stays, and the next archive continues the file.
+            close(run, finished: false)
+        }
+    }
+
+    private func reportDropped(_ count: UInt64, of total: UInt64) {
+        report("\(serial): \(count) data message\(count == 1 ? "" : "s") dropped while the archive was behind (\(total) in all)")
+    }
+
+    // MARK: On the queue
+
+    private func process(_ kind: Kind, site: String, payload: [UInt8]) {
+        switch kind {
+        case .meta:
+            guard let meta = DeviceMeta.decode(Data(payload)), let id = meta.metaId else {
+                report("\(serial): unreadable meta ignored")
+                return
+            }
+            device.meta = (meta, Archiver.bytes(hex: id))
+            let waiting = device.pending
+            device.pending.removeAll()
+            // Data that came before its meta (a persistent session's queue is delivered before the retained meta).
+            for message in waiting { data(message, site: site) }
+        case .data:
+            let decoded = payload.withUnsafeBytes { p in Result { () throws(DataMessage.DecodeError) in try DataMessage(decoding: p) } }
+            switch decoded {
+            case .success(let message): data(message, site: site)
+            case .failure(let error): report("\(serial): data message refused: \(error)")
+            }
+        case .status:
+            guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else { return }
+            status(object)
+        case .events:
+            guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else { return }
+            let kind = object["event"] as? String ?? "event"
+            let detail = String(decoding: payload, as: UTF8.self)
+            try? device.run?.record(event: kind, detail: detail, hostTimeNs: (object["time_ns"] as? NSNumber)?.int64Value ?? 0)
+        }
+    }
+
+    private func status(_ object: [String: Any]) {
+        let source = (object["api"] as? String).flatMap { api in
+            (object["recording"] as? String).map { EdgeSource(api: api, recording: $0, serial: serial) }
+        }
+        device.source = source
+        device.sawStatus = true
+        if let run = device.run {
+            // The edge no longer writes the recording this run is: the run is over once its last frames are in.
+            if let mine = run.source, source != mine { run.edgeFinished = true }
+            // A run opened by data that overtook its edge's "recording" status (they are separate topics) has no
+            // source yet: the first status naming a recording gives it one, or the run could neither back-fill
+            // nor ever learn that its recording ended.
+            if run.awaitingStatus || (run.source == nil && source != nil) {
+                run.awaitingStatus = false
+                run.source = source
+                run.marker.source = source
+                run.marker.write(folder: (run.path as NSString).deletingLastPathComponent, serial: serial)
+            }
+        }
+        guard object["state"] as? String == "offline", let run = device.run else { return }
+        device.run = nil
+        close(run)
+    }
+
+    private func data(_ message: DataMessage, site: String) {
+        guard let (meta, id) = device.meta, id == message.metaID else {
+            guard device.pending.count < Archiver.maxPending else {
+                report("\(serial): data for an unknown meta_id ignored (\(message.indices.count) samples)")
+                return
+            }
+            device.pending.append(message)
+            return
+        }
+        // The old run is closed (its end back-filled, its marker removed) before the new one opens and marks.
+        if let run = device.run, run.metaID != id || run.isNewStream(message) {
+            device.run = nil
+            close(run)
+        }
+        if device.run == nil { device.run = open(meta: meta, id: id, site: site, first: message) }
+        guard let run = device.run else { return }
+        do throws(RecordingError) {
+            try run.append(message, fill: filler(for: run))
+            try run.flushIfDue()
+        } catch {
+            report("\(serial): \(run.path): \(error)")
+        }
+    }
+
+    /// The run's file: a continuation of the run an earlier archive left unfinished, else a new file; nil (and
+    /// said) when it cannot be created.
+    private func open(meta: DeviceMeta, id: [UInt8], site: String, first message: DataMessage) -> ArchivedRun? {
+        let directory = settings.directory, broker = settings.broker
+        let folder = (directory as NSString).appendingPathComponent(site)
+        let hex = Archiver.hex(id)
+        let resumed = RunMarker.read(folder: folder, serial: serial)
+        let continuation = resumed?.continuation(metaID: hex, firstIncoming: message.indices.first ?? 0)
+        let path = continuation?.path ?? Archiver.runPath(directory: directory, site: site, serial: serial)
+        let run: ArchivedRun
+        do throws(RecordingError) {
+            run = try ArchivedRun(
+                path: path, meta: meta, metaID: id, uri: "\(broker.scheme.rawValue)://\(broker.host):\(broker.port)/\(site)/\(serial)",
+                commandLine: settings.commandLine, softwareVersion: settings.softwareVersion, startIndex: continuation?.startIndex ?? 0)
+        } catch {
+            report("\(serial): cannot create \(path): \(error)")
+            return nil
+        }
+        run.source = (continuation != nil ? resumed?.source : nil) ?? device.source
+        // Before any status (a persistent session's queue comes before the retained messages), the first status
+        // to arrive says where this run's recording is.
+        run.awaitingStatus = !device.sawStatus && run.source == nil
+        run.marker = RunMarker(
+            firstPath: continuation != nil ? resumed?.firstPath ?? path : path, path: path, part: continuation?.part ?? 1,
+            metaID: hex, source: run.source)
+        run.marker.write(folder: folder, serial: serial)
+        hooks.opened(Archiver.Opened(serial: serial, path: path, startIndex: continuation?.startIndex ?? 0))
+        return run
+    }
+
+    /// Back-fill for `run`'s gaps from its edge's file, when the edge said where and this archive has a token.
+    private func filler(for run: ArchivedRun) -> ((Range<UInt64>) -> [DataMessage])? {
+        guard let source = run.source, let token = settings.edgeToken else { return nil }
+        let report = hooks.report, serial = serial, timeout = settings.backfillRequestSeconds
+        return { missing in
+            do throws(EdgeRows.Failure) {
+                let rows = try backfill(missing, from: source, token: token, timeout: timeout)
+                let n = rows.reduce(0) { $0 + $1.indices.count }
+                report("\(serial): back-filled \(n) of \(missing.count) missing samples (\(missing.lowerBound)…\(missing.upperBound - 1)) from \(source.api)")
+                return rows
+            } catch {
+                report("\(serial): back-fill of \(missing.lowerBound)…\(missing.upperBound - 1) from \(source.api) failed (\(error)); they stay network gaps")
+                return []
+            }
+        }
+    }
+
+    /// `finished`: the run ended (its edge went offline or started a new stream), not the archive stopping: what
+    /// the broker lost at its end comes from the edge, and its marker goes, so a later archive starts afresh
+    /// rather than continuing it.
+    private func close(_ run: ArchivedRun, finished: Bool = true) {
+        if finished, let source = run.source, let token = settings.edgeToken {
+            do throws(EdgeRows.Failure) {
+                let before = run.samples
+                for rows in try backfillTail(
+                    from: run.nextIndex, of: source, token: token, timeout: settings.backfillRequestSeconds) { try? run.append(rows, backfilled: true) }
+                if run.samples > before { report("\(serial): back-filled \(run.samples - before) samples at the end of the run from \(source.api)") }
+            } catch {
+                report("\(serial): back-fill of the run's end from \(source.api) failed (\(error))")
+            }
+        }
+        do throws(RecordingError) { try run.close() } catch { report("\(serial): closing \(run.path): \(error)") }
+        if finished { RunMarker.remove(folder: (run.marker.path as NSString).deletingLastPathComponent, serial: serial) }
+        hooks.closed(
+            Archiver.Closed(serial: serial, path: run.path, samples: run.samples, gaps: run.gapCount, backfilled: run.backfilled))
+    }
+}
+
+/// What the archive knows of one device between its messages.
+struct DeviceState {
+    var meta: (DeviceMeta, [UInt8])?
+    var run: ArchivedRun?
+    /// Where the edge's current recording can be read back, from its latest `status`.
+    var source: EdgeSource?
+    var sawStatus = false
+    var pending: [DataMessage] = []
+}

@@ -1,0 +1,194 @@
+import Archive
+import Foundation
+import MQTT
+import Publish
+import Synchronization
+import Testing
+import TestSupport
+
+/// One edge slow to answer its back-fill holds up only its own device: the archive goes on receiving and writing
+/// every other device meanwhile, and the slow edge's rows still arrive in its file once it answers.
+@Suite(.serialized) struct ArchiveDeviceIsolationTests {
+    /// EDGE-A's messages lose the indices 10…19 (a message the broker dropped), so the archive asks A's rows API,
+    /// which accepts the request and holds it. Meanwhile EDGE-B's whole run (open, 20 samples, offline) is
+    /// archived. Released, A's answer fills its gap: 30 rows, none a network gap.
+    @Test func aHeldBackFillHoldsUpOnlyItsOwnDevice() throws {
+        let broker = try TestBroker()
+        defer { broker.stop() }
+        let site = "lab14"
+        let meta = try Self.meta(serial: "EDGE-A", site: site)
+        let edgeA = try CannedHTTPServer(replies: [Self.rowsReply(Self.frames(10..<20, metaID: meta.id))], holdingFirst: true)
+        let directory = scratchPath("isolation-archive")
+
+        let heard = Heard()
+        let archiver = try Self.archiver(broker, site: site, directory: directory, heard: heard)
+        let edges = try Self.publisher(broker)
+        defer { edges.stop() }
+
+        // A: its recording is on the held server; sequence 1 (indices 10…19) never arrives.
+        let a = DeviceTopics(site: site, serial: "EDGE-A")
+        edges.publish(topic: a.status, bytes: Array(#"{"state":"recording","api":"http://127.0.0.1:\#(edgeA.port)","recording":"edge-A.h5"}"#.utf8), qos: .atLeastOnce)
+        edges.publish(topic: a.meta, bytes: meta.json, qos: .atLeastOnce)
+        edges.publish(topic: a.data, bytes: Self.frames(0..<10, metaID: meta.id, sequence: 0), qos: .atLeastOnce)
+        edges.publish(topic: a.data, bytes: Self.frames(20..<30, metaID: meta.id, sequence: 2), qos: .atLeastOnce)
+        #expect(edgeA.waitForRequest(seconds: 60), "the archive never asked EDGE-A for its rows: \(heard.lines)")
+        #expect(edgeA.received.contains("from=10&count=10"), "\(edgeA.received)")
+
+        // B, while A's request is held: its whole run, through to its file closed.
+        let metaB = try Self.meta(serial: "EDGE-B", site: site)
+        let b = DeviceTopics(site: site, serial: "EDGE-B")
+        edges.publish(topic: b.status, bytes: Array(#"{"state":"recording"}"#.utf8), qos: .atLeastOnce)
+        edges.publish(topic: b.meta, bytes: metaB.json, qos: .atLeastOnce)
+        edges.publish(topic: b.data, bytes: Self.frames(0..<10, metaID: metaB.id, sequence: 0), qos: .atLeastOnce)
+        edges.publish(topic: b.data, bytes: Self.frames(10..<20, metaID: metaB.id, sequence: 1), qos: .atLeastOnce)
+        edges.publish(topic: b.status, bytes: Array(#"{"state":"offline"}"#.utf8), qos: .atLeastOnce)
+        #expect(waitFor { heard.closed("EDGE-B") != nil }, "EDGE-B's run never closed: \(heard.lines)")
+        // …before A's back-fill got an answer or gave up (the old archive handled B only after A's request failed).
+        #expect(!heard.lines.contains { $0.hasPrefix("EDGE-A: back-fill") || $0.hasPrefix("EDGE-A: back-filled") }, "\(heard.lines)")
+        let closedB = try #require(heard.closed("EDGE-B"))
+        #expect(closedB.samples == 20 && closedB.gaps == 0, "\(closedB)")
+
+        edgeA.release()
+        // Stopping waits for A's worker: its back-fill answered, its last message written, its file closed.
+        archiver.stop()
+        let closedA = try #require(heard.closed("EDGE-A"), "\(heard.lines)")
+        #expect(closedA.samples == 30 && closedA.backfilled == 10 && closedA.gaps == 0, "\(closedA) \(heard.lines)")
+        let rows = try Processes.Running(TestEnvironment.python, ["-c", Self.indicesAndGaps, closedA.path]).finish()
+        #expect(rows.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(Array(0..<30)) 0", "\(rows.stderr)")
+        // The back-filled rows are the edge's: their raw counts as the server sent them.
+        let raw = try Processes.Running(TestEnvironment.python, ["-c", Self.rawOfIndex, closedA.path, "15"]).finish()
+        #expect(raw.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[15, -15]", "\(raw.stderr)")
+    }
+
+    /// EDGE-A's back-fill is held while its messages keep coming, past its bound: its next large data message is
+    /// dropped, and said to be, and its `offline` status (never dropped) still comes through. Released, the run
+    /// closes with its end fetched from the edge, the dropped samples included: 140 rows, none lost.
+    @Test func aDeviceTooFarBehindDropsDataMessagesAndSaysSo() throws {
+        let broker = try TestBroker()
+        defer { broker.stop() }
+        let site = "lab15"
+        let meta = try Self.meta(serial: "EDGE-A", site: site)
+        let edgeA = try CannedHTTPServer(
+            replies: [Self.rowsReply(Self.frames(10..<20, metaID: meta.id)), Self.rowsReply(Self.frames(40..<140, metaID: meta.id))],
+            holdingFirst: true)
+        let a = DeviceTopics(site: site, serial: "EDGE-A")
+        let status = Array(#"{"state":"recording","api":"http://127.0.0.1:\#(edgeA.port)","recording":"edge-A.h5"}"#.utf8)
+        let opening = [
+            (a.status, status), (a.meta, meta.json), (a.data, Self.frames(0..<10, metaID: meta.id, sequence: 0)),
+            (a.data, Self.frames(20..<30, metaID: meta.id, sequence: 2)),
+        ]
+        // The bound: the opening fits whatever the archive has worked through yet. Once it waits on the back-fill,
+        // only the message that revealed the gap is waiting: a next small one fits beside it, a large one not.
+        let bound = opening.reduce(0) { $0 + $1.1.count }
+        let small = Self.frames(30..<40, metaID: meta.id, sequence: 3), large = Self.frames(40..<140, metaID: meta.id, sequence: 4)
+        try #require(2 * small.count <= bound && 2 * small.count + large.count > bound, "\(bound)")
+        let heard = Heard()
+        let archiver = try Self.archiver(broker, site: site, directory: scratchPath("behind-archive"), heard: heard, queueBytes: bound)
+        let edges = try Self.publisher(broker)
+        defer { edges.stop() }
+
+        for (topic, bytes) in opening { edges.publish(topic: topic, bytes: bytes, qos: .atLeastOnce) }
+        #expect(edgeA.waitForRequest(seconds: 60), "the archive never asked EDGE-A for its rows: \(heard.lines)")
+        edges.publish(topic: a.data, bytes: small, qos: .atLeastOnce)
+        edges.publish(topic: a.data, bytes: large, qos: .atLeastOnce)
+        #expect(waitFor { heard.lines.contains { $0.hasPrefix("EDGE-A: the archive has fallen \(bound) bytes behind") } }, "\(heard.lines)")
+        edges.publish(topic: a.status, bytes: Array(#"{"state":"offline"}"#.utf8), qos: .atLeastOnce)
+        edgeA.release()
+
+        #expect(waitFor { heard.closed("EDGE-A") != nil }, "EDGE-A's run never closed: \(heard.lines)")
+        archiver.stop()
+        // Once when dropping begins; how many, when the next one gets in or (here) when the archive stops.
+        #expect(heard.lines.filter { $0.contains("fallen") }.count == 1, "\(heard.lines)")
+        #expect(heard.lines.contains("EDGE-A: 1 data message dropped while the archive was behind (1 in all)"), "\(heard.lines)")
+        let closedA = try #require(heard.closed("EDGE-A"))
+        #expect(closedA.samples == 140 && closedA.backfilled == 110 && closedA.gaps == 0, "\(closedA) \(heard.lines)")
+        let rows = try Processes.Running(TestEnvironment.python, ["-c", Self.indicesAndGaps, closedA.path]).finish()
+        #expect(rows.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(Array(0..<140)) 0", "\(rows.stderr)")
+    }
+
+    /// An archive of `site` with an edge token, subscribed when this returns.
+    static func archiver(_ broker: TestBroker, site: String, directory: String, heard: Heard, queueBytes: Int? = nil) throws -> Archiver {
+        var settings = Archiver.Settings(broker: BrokerURL(scheme: .mqtt, host: "127.0.0.1", port: broker.port, site: site), directory: directory)
+        settings.site = site
+        settings.edgeToken = "archive-secret"
+        if let queueBytes { settings.deviceQueueBytes = queueBytes }
+        // The test releases the held request itself: no deadline may end it first, however loaded the machine.
+        settings.backfillRequestSeconds = 600
+        let archiver = try Archiver(settings: settings, options: Self.options("archive-\(site)"), hooks: heard.hooks)
+        try archiver.start()
+        #expect(waitFor { archiver.counters.subscriptionsAcknowledged > 0 }, "\(archiver.counters)")
+        return archiver
+    }
+
+    /// The edges' one connection, connected when this returns: the test publishes their messages itself.
+    static func publisher(_ broker: TestBroker) throws -> MQTTClient {
+        let edges = try MQTTClient(options: Self.options("edges"))
+        try edges.start(host: "127.0.0.1", port: broker.port)
+        #expect(waitFor { edges.counters.connected }, "\(edges.counters)")
+        return edges
+    }
+
+    /// What the archive's hooks said, from whichever thread said it.
+    final class Heard: Sendable {
+        private let said = Mutex((lines: [String](), closed: [Archiver.Closed]()))
+
+        var lines: [String] { said.withLock { $0.lines } }
+        func closed(_ serial: String) -> Archiver.Closed? { said.withLock { $0.closed.first { $0.serial == serial } } }
+
+        var hooks: Archiver.Hooks {
+            Archiver.Hooks(
+                report: { line in self.said.withLock { $0.lines.append(line) } },
+                closed: { c in self.said.withLock { $0.closed.append(c) } })
+        }
+    }
+
+    static func options(_ clientID: String) -> MQTTOptions {
+        var o = MQTTOptions(clientID: clientID + "-\(getpid())")
+        o.username = TestBroker.user
+        o.password = TestBroker.password
+        return o
+    }
+
+    /// A two-channel meta of `serial`, sealed: its JSON and its id.
+    static func meta(serial: String, site: String) throws -> (json: [UInt8], id: [UInt8]) {
+        var meta = try DeviceMetaTests.meta()
+        meta.serial = serial
+        meta.site = site
+        return meta.sealed()
+    }
+
+    /// One data message holding `indices`, each frame's raw counts (i, -i).
+    static func frames(_ indices: Range<UInt64>, metaID: [UInt8], sequence: UInt64 = 0) -> [UInt8] {
+        var encoder = DataMessageEncoder(channelCount: 2, metaID: metaID)
+        encoder.begin(sequence: sequence)
+        for i in indices {
+            [Int32(i), -Int32(i)].withUnsafeBufferPointer {
+                encoder.append(index: i, deviceTimeNs: i * 1_000_000, hostTimeNs: 1_700_000_000_000_000_000 + Int64(i) * 1_000_000, raw: $0)
+            }
+        }
+        return encoder.bytes
+    }
+
+    /// The rows API's answer for a finished recording (docs/mqtt.md "Back-fill").
+    static func rowsReply(_ body: [UInt8]) -> [UInt8] {
+        let last = (try? body.withUnsafeBytes { try DataMessage(decoding: $0) })?.indices.last ?? 0
+        return Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.count)\r\nX-Mosquito-Closed: true\r\nX-Mosquito-Last-Index: \(last)\r\n\r\n".utf8) + body
+    }
+
+    /// The file's first device: its indices and how many gaps it lists.
+    static let indicesAndGaps = """
+        import h5py, sys
+        with h5py.File(sys.argv[1], "r") as f:
+            d = next(iter(f["devices"].values()))
+            print([int(i) for i in d["index"][()]], len(d["gaps/first_missing_index"][()]) if "gaps/first_missing_index" in d else 0)
+        """
+
+    /// The raw counts of the row holding index argv[2].
+    static let rawOfIndex = """
+        import h5py, sys
+        with h5py.File(sys.argv[1], "r") as f:
+            d = next(iter(f["devices"].values()))
+            row = list(d["index"][()]).index(int(sys.argv[2]))
+            print([int(r) for r in d["raw"][row]])
+        """
+}
