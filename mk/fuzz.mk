@@ -33,7 +33,7 @@ $(FUZZ_ACCEL): Sources/CMWPAccel/crc32c.c Sources/CMWPAccel/include/CMWPAccel.h 
 
 $(FUZZ_BIN): $(FUZZ_SOURCES) $(FUZZ_ACCEL) mk/fuzz.mk
 	@mkdir -p $(FUZZ_DIR)
-	$(SWIFTC) -parse-as-library -module-name MWPFuzz -D MWP_FUZZ_SINGLE_MODULE \
+	$(SWIFTC) -parse-as-library -module-name MWPFuzz -package-name mosquito -D MWP_FUZZ_SINGLE_MODULE \
 		-sanitize=fuzzer,address -O -g -use-ld=lld -I Sources/CMWPAccel/include $(FUZZ_SOURCES) $(FUZZ_ACCEL) -o $@
 
 fuzz-seeds:
