@@ -50,6 +50,11 @@ public final class Archiver: Sendable {
         /// jump that back-fill asks the edge for. Minutes of a fast device (10 kHz, 8 channels: 560 kB/s), far
         /// longer than a back-fill's deadlines.
         public var deviceQueueBytes = 64 << 20
+        /// Payload bytes of data messages all devices together may have waiting: the archive's memory bound (the
+        /// broker no longer queues for it: each message is acknowledged once its device's worker has it). Past
+        /// it, a device's data messages are dropped as past its own bound; a device with nothing waiting always
+        /// gets its next message in.
+        public var queueBytes = 256 << 20
         /// How long one request to an edge's rows API may take before its back-fill gives up (the samples stay
         /// network gaps). A request only holds up its own device.
         public var backfillRequestSeconds: Double = 10
@@ -84,9 +89,11 @@ public final class Archiver: Sendable {
     /// Each device's own worker, made on its first message. The lock is held only to find or add one, never
     /// while a device's work runs.
     private let workers = Mutex([String: DeviceArchive]())
+    private let budget: QueueBudget
 
     public init(settings: Settings, options: MQTTOptions, hooks: Hooks) throws(MQTTError) {
         self.settings = settings
+        budget = QueueBudget(limit: settings.queueBytes)
         self.hooks = hooks
         let box = ArchiverBox()
         var o = options
@@ -127,7 +134,7 @@ public final class Archiver: Sendable {
         if let devices, !devices.contains(serial) { return }
         let worker = workers.withLock { w in
             if let known = w[serial] { return known }
-            let made = DeviceArchive(serial: serial, settings: settings, hooks: hooks)
+            let made = DeviceArchive(serial: serial, settings: settings, hooks: hooks, budget: budget)
             w[serial] = made
             return made
         }

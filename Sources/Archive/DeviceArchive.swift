@@ -8,7 +8,8 @@ import Synchronization
 /// up only itself: not the other devices, and not libmosquitto's network thread, which must go on answering the
 /// broker (keepalive, acknowledgements) and delivering everyone else's messages.
 ///
-/// What waits in the queue is bounded (`Settings.deviceQueueBytes`): a device that falls that far behind loses data
+/// What waits in the queue is bounded (`Settings.deviceQueueBytes`, and every device's together by
+/// `Settings.queueBytes`, the archive's memory): a device that falls that far behind loses data
 /// messages, counted and reported, never meta, status or events (small, rare, and what follows needs them).
 /// A dropped message's samples are an index jump for the next one, which back-fill fetches from the edge.
 final class DeviceArchive: @unchecked Sendable {
@@ -24,6 +25,7 @@ final class DeviceArchive: @unchecked Sendable {
     private let settings: Archiver.Settings
     private let hooks: Archiver.Hooks
     private let queue: DispatchQueue
+    private let budget: QueueBudget
     private let intake = Mutex(Intake())
     private var device = DeviceState()
 
@@ -37,10 +39,11 @@ final class DeviceArchive: @unchecked Sendable {
         var finishCheckQueued = false
     }
 
-    init(serial: String, settings: Archiver.Settings, hooks: Archiver.Hooks) {
+    init(serial: String, settings: Archiver.Settings, hooks: Archiver.Hooks, budget: QueueBudget) {
         self.serial = serial
         self.settings = settings
         self.hooks = hooks
+        self.budget = budget
         // A serial queue of its own (libdispatch runs it on an overcommitting pool: a blocked device gets a thread
         // without starving the others).
         queue = DispatchQueue(label: "mosquito.archive.\(serial)")
@@ -52,12 +55,15 @@ final class DeviceArchive: @unchecked Sendable {
     func receive(_ kind: Kind, site: String, payload: UnsafeRawBufferPointer) {
         let size = payload.count
         let (admitted, droppedBefore, dropped) = intake.withLock { i -> (Bool, UInt64, UInt64) in
-            // One message is always let in however large: the bound holds back what piles up, not what is big.
-            if kind == .data, i.bytes > 0, i.bytes + size > settings.deviceQueueBytes {
+            // One message is always let in however large, as is every meta, status and event: the bounds hold
+            // back data that piles up, not what is big or what the data after it needs.
+            let always = kind != .data || i.bytes == 0
+            guard always || (i.bytes + size <= settings.deviceQueueBytes && budget.take(size, always: false)) else {
                 i.droppedInARow += 1
                 i.dropped += 1
                 return (false, i.droppedInARow, i.dropped)
             }
+            if always { _ = budget.take(size, always: true) }
             i.bytes += size
             guard kind == .data else { return (true, 0, i.dropped) }
             defer { i.droppedInARow = 0 }
@@ -65,7 +71,7 @@ final class DeviceArchive: @unchecked Sendable {
         }
         if !admitted {
             if droppedBefore == 1 {
-                report("\(serial): the archive has fallen \(settings.deviceQueueBytes) bytes behind on this device: its data messages are dropped until it catches up; the samples they hold are back-filled from the edge or stay network gaps")
+                report("\(serial): the archive has fallen behind (\(settings.deviceQueueBytes) bytes waiting on this device at most, \(budget.limit) on all): its data messages are dropped until it catches up; the samples they hold are back-filled from the edge or stay network gaps")
             }
             return
         }
@@ -74,6 +80,7 @@ final class DeviceArchive: @unchecked Sendable {
         queue.async { [self] in
             process(kind, site: site, payload: bytes)
             intake.withLock { $0.bytes -= size }
+            budget.give(size)
         }
     }
 

@@ -1,0 +1,22 @@
+import Synchronization
+
+/// What the messages of every device waiting to be written take together: the archive's memory bound. Each
+/// device has its own bound as well (`Settings.deviceQueueBytes`), so one device held up on its back-fill cannot
+/// take all of it from the others.
+final class QueueBudget: Sendable {
+    let limit: Int
+    private let used = Mutex(0)
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Takes `size` bytes if they fit, or whether they fit or not when `always`; whether it took them.
+    func take(_ size: Int, always: Bool) -> Bool {
+        used.withLock { u in
+            guard always || u + size <= limit else { return false }
+            u += size
+            return true
+        }
+    }
+
+    func give(_ size: Int) { used.withLock { $0 -= size } }
+}
