@@ -113,6 +113,8 @@ def run_archive(binary, port, devices, seconds, folder):
             break
         time.sleep(0.1)
     elapsed = time.monotonic() - start
+    # The archive's high-water mark: what it held while it worked through the load (its queues, its files).
+    peak_kb = next((int(l.split()[1]) for l in open(f"/proc/{p.pid}/status") if l.startswith("VmHWM:")), 0)
     p.send_signal(2)
     p.wait()
     rows = 0
@@ -124,7 +126,8 @@ def run_archive(binary, port, devices, seconds, folder):
                 gaps += int(d["gaps/count"][()].sum()) if d["gaps/count"].shape[0] else 0
     complete = rows == frames * devices and gaps == 0
     return {"received_bytes": int(sent * rows / max(1, frames * devices)), "lossless": complete, "rows": rows,
-            "expected_rows": frames * devices, "drain_seconds": round(elapsed - seconds, 2), "publisher_behind_s": round(behind, 3)}
+            "expected_rows": frames * devices, "drain_seconds": round(elapsed - seconds, 2), "publisher_behind_s": round(behind, 3),
+            "peak_rss_mb": round(peak_kb / 1024, 1)}
 
 
 def run_peer(port, devices, seconds):
