@@ -83,7 +83,6 @@ public final class Archiver: Sendable {
     }
 
     public let settings: Settings
-    var devices: Set<String>? { settings.devices }
     private let hooks: Hooks
     private let client: MQTTClient
     /// Each device's own worker, made on its first message. The lock is held only to find or add one, never
@@ -131,7 +130,7 @@ public final class Archiver: Sendable {
         let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
         guard levels.count == 5, let kind = DeviceArchive.Kind(rawValue: String(levels[4])) else { return }
         let site = String(levels[2]), serial = String(levels[3])
-        if let devices, !devices.contains(serial) { return }
+        if let devices = settings.devices, !devices.contains(serial) { return }
         let worker = workers.withLock { w in
             if let known = w[serial] { return known }
             let made = DeviceArchive(serial: serial, settings: settings, hooks: hooks, budget: budget)

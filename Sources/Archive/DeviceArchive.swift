@@ -37,6 +37,8 @@ final class DeviceArchive: @unchecked Sendable {
         var dropped: UInt64 = 0
         /// A `closeIfFinished` is waiting in the queue: the CLI asks every 50 ms, a busy device answers once.
         var finishCheckQueued = false
+        /// The archive is stopping: no more back-fill.
+        var stopping = false
     }
 
     init(serial: String, settings: Archiver.Settings, hooks: Archiver.Hooks, budget: QueueBudget) {
@@ -51,37 +53,54 @@ final class DeviceArchive: @unchecked Sendable {
 
     private func report(_ line: String) { hooks.report(line) }
 
+    /// Whether a message got into the queue, and the run of refused data messages that says something about.
+    private enum Admission {
+        /// Refused: this message is the `streak`-th data message refused in a row.
+        case refused(streak: UInt64)
+        /// Let in, ending a run of `endedStreak` refused ones (0: none); `total` refused since the start.
+        case admitted(endedStreak: UInt64, total: UInt64)
+    }
+
     /// Takes one message on the network thread: copies it into the queue and returns at once.
     func receive(_ kind: Kind, site: String, payload: UnsafeRawBufferPointer) {
         let size = payload.count
-        let (admitted, droppedBefore, dropped) = intake.withLock { i -> (Bool, UInt64, UInt64) in
+        let admission = intake.withLock { i -> Admission in
             // One message is always let in however large, as is every meta, status and event: the bounds hold
             // back data that piles up, not what is big or what the data after it needs.
-            let always = kind != .data || i.bytes == 0
-            guard always || (i.bytes + size <= settings.deviceQueueBytes && budget.take(size, always: false)) else {
+            if kind != .data || i.bytes == 0 {
+                budget.charge(size)
+            } else if i.bytes + size > settings.deviceQueueBytes || !budget.take(size) {
                 i.droppedInARow += 1
                 i.dropped += 1
-                return (false, i.droppedInARow, i.dropped)
+                return .refused(streak: i.droppedInARow)
             }
-            if always { _ = budget.take(size, always: true) }
             i.bytes += size
-            guard kind == .data else { return (true, 0, i.dropped) }
+            guard kind == .data else { return .admitted(endedStreak: 0, total: i.dropped) }
             defer { i.droppedInARow = 0 }
-            return (true, i.droppedInARow, i.dropped)
+            return .admitted(endedStreak: i.droppedInARow, total: i.dropped)
         }
-        if !admitted {
-            if droppedBefore == 1 {
+        switch admission {
+        case .refused(let streak):
+            if streak == 1 {
                 report("\(serial): the archive has fallen behind (\(settings.deviceQueueBytes) bytes waiting on this device at most, \(budget.limit) on all): its data messages are dropped until it catches up; the samples they hold are back-filled from the edge or stay network gaps")
             }
             return
+        case .admitted(let endedStreak, let total):
+            if endedStreak > 0 { reportDropped(endedStreak, of: total) }
         }
-        if droppedBefore > 0 { reportDropped(droppedBefore, of: dropped) }
         let bytes = [UInt8](payload)
         queue.async { [self] in
-            process(kind, site: site, payload: bytes)
-            intake.withLock { $0.bytes -= size }
-            budget.give(size)
+            // A data message parked until its meta arrives stays counted: it is still in memory.
+            let parked = process(kind, site: site, payload: bytes)
+            release(size - parked)
         }
+    }
+
+    /// Bytes no longer waiting: out of this device's count and the archive's.
+    private func release(_ size: Int) {
+        guard size > 0 else { return }
+        intake.withLock { $0.bytes -= size }
+        budget.give(size)
     }
 
     /// Closes the run if its edge said its recording is over and its data has been quiet for `seconds`, after
@@ -104,11 +123,21 @@ final class DeviceArchive: @unchecked Sendable {
     /// readable). `group` is left when that is done.
     func finish(in group: DispatchGroup) {
         let (unsaid, dropped) = intake.withLock { i in
+            // From here on no gap is fetched from the edge: a stop waits for what this device has received, not for
+            // a request per gap to an edge that may be slow or gone. Gaps found now stay `network` gaps in this
+            // file (the edge's own recording still holds those samples).
+            i.stopping = true
             defer { i.droppedInARow = 0 }
             return (i.droppedInARow, i.dropped)
         }
         if unsaid > 0 { reportDropped(unsaid, of: dropped) }
         queue.async(group: group) { [self] in
+            if !device.pending.isEmpty {
+                let samples = device.pending.reduce(0) { $0 + $1.message.indices.count }
+                report("\(serial): \(device.pending.count) data messages (\(samples) samples) discarded at stop: their meta never came")
+                release(device.pending.reduce(0) { $0 + $1.size })
+                device.pending.removeAll()
+            }
             guard let run = device.run else { return }
             device.run = nil
             // Its run goes on at the edge: the marker stays, and the next archive continues the file.
@@ -122,32 +151,41 @@ final class DeviceArchive: @unchecked Sendable {
 
     // MARK: On the queue
 
-    private func process(_ kind: Kind, site: String, payload: [UInt8]) {
+    /// Works one message through; returns the bytes of it still held (a data message parked until its meta).
+    private func process(_ kind: Kind, site: String, payload: [UInt8]) -> Int {
         switch kind {
         case .meta:
             guard let meta = DeviceMeta.decode(Data(payload)), let id = meta.metaId else {
                 report("\(serial): unreadable meta ignored")
-                return
+                return 0
             }
             device.meta = (meta, Archiver.bytes(hex: id))
             let waiting = device.pending
             device.pending.removeAll()
             // Data that came before its meta (a persistent session's queue is delivered before the retained meta).
-            for message in waiting { data(message, site: site) }
+            // What is still not this meta's is parked again, still counted; the rest is released as written.
+            var released = 0
+            for parked in waiting where !data(parked.message, size: parked.size, site: site) { released += parked.size }
+            release(released)
+            return 0
         case .data:
             let decoded = payload.withUnsafeBytes { p in Result { () throws(DataMessage.DecodeError) in try DataMessage(decoding: p) } }
             switch decoded {
-            case .success(let message): data(message, site: site)
-            case .failure(let error): report("\(serial): data message refused: \(error)")
+            case .success(let message): return data(message, size: payload.count, site: site) ? payload.count : 0
+            case .failure(let error):
+                report("\(serial): data message refused: \(error)")
+                return 0
             }
         case .status:
-            guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else { return }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else { return 0 }
             status(object)
+            return 0
         case .events:
-            guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else { return }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else { return 0 }
             let kind = object["event"] as? String ?? "event"
             let detail = String(decoding: payload, as: UTF8.self)
             try? device.run?.record(event: kind, detail: detail, hostTimeNs: (object["time_ns"] as? NSNumber)?.int64Value ?? 0)
+            return 0
         }
     }
 
@@ -175,14 +213,16 @@ final class DeviceArchive: @unchecked Sendable {
         close(run)
     }
 
-    private func data(_ message: DataMessage, site: String) {
+    /// Writes a data message of the current meta; parks one of a meta not seen yet (whether it did: it is then
+    /// still in memory, `size` bytes of it).
+    private func data(_ message: DataMessage, size: Int, site: String) -> Bool {
         guard let (meta, id) = device.meta, id == message.metaID else {
             guard device.pending.count < Archiver.maxPending else {
                 report("\(serial): data for an unknown meta_id ignored (\(message.indices.count) samples)")
-                return
+                return false
             }
-            device.pending.append(message)
-            return
+            device.pending.append((message, size))
+            return true
         }
         // The old run is closed (its end back-filled, its marker removed) before the new one opens and marks.
         if let run = device.run, run.metaID != id || run.isNewStream(message) {
@@ -190,13 +230,14 @@ final class DeviceArchive: @unchecked Sendable {
             close(run)
         }
         if device.run == nil { device.run = open(meta: meta, id: id, site: site, first: message) }
-        guard let run = device.run else { return }
+        guard let run = device.run else { return false }
         do throws(RecordingError) {
             try run.append(message, fill: filler(for: run))
             try run.flushIfDue()
         } catch {
             report("\(serial): \(run.path): \(error)")
         }
+        return false
     }
 
     /// The run's file: a continuation of the run an earlier archive left unfinished, else a new file; nil (and
@@ -231,7 +272,7 @@ final class DeviceArchive: @unchecked Sendable {
 
     /// Back-fill for `run`'s gaps from its edge's file, when the edge said where and this archive has a token.
     private func filler(for run: ArchivedRun) -> ((Range<UInt64>) -> [DataMessage])? {
-        guard let source = run.source, let token = settings.edgeToken else { return nil }
+        guard let source = run.source, let token = settings.edgeToken, !intake.withLock(\.stopping) else { return nil }
         let report = hooks.report, serial = serial, timeout = settings.backfillRequestSeconds
         return { missing in
             do throws(EdgeRows.Failure) {
@@ -274,5 +315,6 @@ struct DeviceState {
     /// Where the edge's current recording can be read back, from its latest `status`.
     var source: EdgeSource?
     var sawStatus = false
-    var pending: [DataMessage] = []
+    /// Data messages whose meta has not come yet, with their payload sizes (still counted against the bounds).
+    var pending: [(message: DataMessage, size: Int)] = []
 }

@@ -59,7 +59,7 @@ struct EdgeRows {
 /// rows the edge has recorded but not yet flushed. What comes back is what the edge has; an index it lacks
 /// stays missing.
 func backfill(
-    _ missing: Range<UInt64>, from source: EdgeSource, token: String, patience: Double = 8, timeout: Double = 10
+    _ missing: Range<UInt64>, from source: EdgeSource, token: String, patience: Double = 8, timeout: Double
 ) throws(EdgeRows.Failure) -> [DataMessage] {
     var out: [DataMessage] = []
     var start = missing.lowerBound
@@ -83,7 +83,7 @@ func backfill(
 /// The rows of a finished recording from index `start` to its end: what the broker lost at the end of a run,
 /// where no later index reveals the gap. Waits (up to `patience`) for the edge to close its file.
 func backfillTail(
-    from start: UInt64, of source: EdgeSource, token: String, patience: Double = 8, timeout: Double = 10
+    from start: UInt64, of source: EdgeSource, token: String, patience: Double = 8, timeout: Double
 ) throws(EdgeRows.Failure) -> [DataMessage] {
     var out: [DataMessage] = []
     var next = start

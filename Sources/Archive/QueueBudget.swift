@@ -9,14 +9,17 @@ final class QueueBudget: Sendable {
 
     init(limit: Int) { self.limit = limit }
 
-    /// Takes `size` bytes if they fit, or whether they fit or not when `always`; whether it took them.
-    func take(_ size: Int, always: Bool) -> Bool {
+    /// Takes `size` bytes if they fit; whether it did.
+    func take(_ size: Int) -> Bool {
         used.withLock { u in
-            guard always || u + size <= limit else { return false }
+            guard u + size <= limit else { return false }
             u += size
             return true
         }
     }
+
+    /// Counts `size` bytes that are let in whatever the bound (a device's first message, a meta, a status).
+    func charge(_ size: Int) { used.withLock { $0 += size } }
 
     func give(_ size: Int) { used.withLock { $0 -= size } }
 }

@@ -111,6 +111,79 @@ import TestSupport
         #expect(rows.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(Array(0..<140)) 0", "\(rows.stderr)")
     }
 
+    /// A stop waits for what each device has received, not for a request per gap: once the archive is stopping,
+    /// a gap found in a message still waiting stays a `network` gap, and the edge is not asked for it. EDGE-A is
+    /// held on its first back-fill with a message waiting behind it that reveals a second gap (a probe refused
+    /// past the device's bound proves the message is in); the archive is stopped, and only then released.
+    @Test func aStoppingArchiveFetchesNoMoreGaps() throws {
+        let broker = try TestBroker()
+        defer { broker.stop() }
+        let site = "lab17"
+        let meta = try Self.meta(serial: "EDGE-A", site: site)
+        // A second reply, so that a second request (the bug) would be answered and counted, not left hanging.
+        let edgeA = try CannedHTTPServer(
+            replies: [Self.rowsReply(Self.frames(10..<20, metaID: meta.id)), Self.rowsReply(Self.frames(30..<40, metaID: meta.id))],
+            holdingFirst: true)
+        let a = DeviceTopics(site: site, serial: "EDGE-A")
+        let status = Array(#"{"state":"recording","api":"http://127.0.0.1:\#(edgeA.port)","recording":"edge-A.h5"}"#.utf8)
+        let revealing = Self.frames(20..<30, metaID: meta.id, sequence: 2)
+        let waiting = Self.frames(40..<140, metaID: meta.id, sequence: 4)
+        let opening = [(a.status, status), (a.meta, meta.json), (a.data, Self.frames(0..<10, metaID: meta.id, sequence: 0)), (a.data, revealing)]
+        // Held on its back-fill, the device holds the message that revealed the gap and the one waiting behind it,
+        // exactly its bound: a probe of one frame is refused. The opening fits whatever the worker has taken.
+        let bound = revealing.count + waiting.count
+        try #require(opening.reduce(0) { $0 + $1.1.count } <= bound, "\(bound)")
+        let heard = Heard()
+        let archiver = try Self.archiver(broker, site: site, directory: scratchPath("stopping-archive"), heard: heard, deviceQueueBytes: bound)
+        let edges = try Self.publisher(broker)
+        defer { edges.stop() }
+
+        for (topic, bytes) in opening { edges.publish(topic: topic, bytes: bytes, qos: .atLeastOnce) }
+        #expect(edgeA.waitForRequest(seconds: 60), "the archive never asked EDGE-A for its rows: \(heard.lines)")
+        edges.publish(topic: a.data, bytes: waiting, qos: .atLeastOnce)
+        edges.publish(topic: a.data, bytes: Self.frames(140..<141, metaID: meta.id, sequence: 5), qos: .atLeastOnce)
+        #expect(waitFor { heard.lines.contains { $0.hasPrefix("EDGE-A: the archive has fallen behind") } }, "\(heard.lines)")
+
+        let stopped = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            archiver.stop()
+            stopped.signal()
+        }
+        // Said as the device is told to finish, after it is marked stopping: only now may the edge answer.
+        #expect(waitFor { heard.lines.contains("EDGE-A: 1 data message dropped while the archive was behind (1 in all)") }, "\(heard.lines)")
+        edgeA.release()
+        #expect(stopped.wait(timeout: .now() + 120) == .success, "stop never returned: \(heard.lines)")
+
+        #expect(edgeA.requestCount == 1, "\(edgeA.received) \(heard.lines)")
+        let closedA = try #require(heard.closed("EDGE-A"), "\(heard.lines)")
+        #expect(closedA.samples == 130 && closedA.backfilled == 10 && closedA.gaps == 1, "\(closedA) \(heard.lines)")
+        let rows = try Processes.Running(TestEnvironment.python, ["-c", Self.indicesAndGaps, closedA.path]).finish()
+        #expect(rows.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(Array(0..<30) + Array(40..<140)) 1", "\(rows.stderr)")
+    }
+
+    /// Data parked until its meta arrives is still in memory, so it still counts against the bound: two parked
+    /// messages fill it and a third is refused. Stopped before any meta came, the archive says what it threw away.
+    @Test func dataWaitingForItsMetaCountsAndIsAccountedForAtStop() throws {
+        let broker = try TestBroker()
+        defer { broker.stop() }
+        let site = "lab18"
+        let meta = try Self.meta(serial: "EDGE-C", site: site)
+        let c = DeviceTopics(site: site, serial: "EDGE-C")
+        let parked = [Self.frames(0..<10, metaID: meta.id, sequence: 0), Self.frames(10..<20, metaID: meta.id, sequence: 1)]
+        let heard = Heard()
+        let archiver = try Self.archiver(
+            broker, site: site, directory: scratchPath("parked-archive"), heard: heard, deviceQueueBytes: parked[0].count + parked[1].count)
+        let edges = try Self.publisher(broker)
+        defer { edges.stop() }
+
+        for bytes in parked { edges.publish(topic: c.data, bytes: bytes, qos: .atLeastOnce) }
+        edges.publish(topic: c.data, bytes: Self.frames(20..<30, metaID: meta.id, sequence: 2), qos: .atLeastOnce)
+        #expect(waitFor { heard.lines.contains { $0.hasPrefix("EDGE-C: the archive has fallen behind") } }, "\(heard.lines)")
+        archiver.stop()
+        #expect(heard.lines.contains("EDGE-C: 2 data messages (20 samples) discarded at stop: their meta never came"), "\(heard.lines)")
+        #expect(heard.closed("EDGE-C") == nil, "no run opens without a meta: \(heard.lines)")
+    }
+
     /// An archive of `site` with an edge token, subscribed when this returns.
     static func archiver(
         _ broker: TestBroker, site: String, directory: String, heard: Heard, deviceQueueBytes: Int? = nil, queueBytes: Int? = nil

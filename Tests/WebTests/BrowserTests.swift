@@ -12,11 +12,44 @@ enum Browser {
     }
     static var required: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
 
-    /// The DOM after the page's scripts ran for `milliseconds` of (virtual) time. Chromium is waited for off the
-    /// cooperative pool: the server it loads from answers on that pool, in this process, and a CI machine has two
-    /// of its threads; with one blocked here and the other busy in a parallel suite, the page never loads.
+    /// The DOM after the page's scripts ran for `milliseconds` of (virtual) time.
     static func dumpDOM(_ url: String, milliseconds: Int) async throws -> String {
         try await runOffPool(url, window: nil, milliseconds: milliseconds, ["--dump-dom"])
+    }
+
+    /// Runs headless chromium on `url` for `milliseconds` of virtual time (in a `window` of that size, or
+    /// chromium's own), with `extra` arguments (`--dump-dom`, `--screenshot=…`); returns what it printed on stdout.
+    /// Waited for on a Dispatch thread: the server it loads from answers on the cooperative pool, in this process,
+    /// and a CI machine has two of its threads; with one blocked here and the other busy in a parallel suite, the
+    /// page never loads.
+    static func runOffPool(_ url: String, window: (width: Int, height: Int)?, milliseconds: Int, _ extra: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runBlocking(url, window: window, milliseconds: milliseconds, extra) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ url: String, window: (width: Int, height: Int)?, milliseconds: Int, _ extra: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try #require(path, "chromium is not installed (apt-get install -y chromium)"))
+        let profile = NSTemporaryDirectory() + "mosquito-chromium-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: profile) }
+        let windowed = window.map { ["--hide-scrollbars", "--window-size=\($0.width),\($0.height)"] } ?? []
+        p.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)",
+        ] + windowed + ["--virtual-time-budget=\(milliseconds)", "--run-all-compositor-stages-before-draw"] + extra + [url]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // A last guard only: a browser that never finishes is stopped, and the test then fails on what it lacks.
+        let guardTimer = DispatchWorkItem { if p.isRunning { p.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + ServeProcessTests.lastGuardSeconds, execute: guardTimer)
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guardTimer.cancel()
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

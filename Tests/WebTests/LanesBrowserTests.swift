@@ -8,48 +8,8 @@ import Testing
 @testable import Web
 
 extension Browser {
-    /// Runs headless chromium on `url` for `milliseconds` of virtual time in a `width`×`height` window, with
-    /// `extra` arguments (`--dump-dom`, `--screenshot=…`); returns what it printed on stdout. Waits on a Dispatch
-    /// thread: the server under test answers the browser from the same process's cooperative threads, and a
-    /// blocked one (there are as many as cores) could starve it.
-    static func runChromium(_ url: String, width: Int, height: Int, milliseconds: Int, _ extra: [String]) async throws -> String {
-        try await runOffPool(url, window: (width, height), milliseconds: milliseconds, extra)
-    }
-
-    /// `runBlocking` on a Dispatch thread, awaited: never on a cooperative thread the server needs.
-    static func runOffPool(_ url: String, window: (width: Int, height: Int)?, milliseconds: Int, _ extra: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try runBlocking(url, window: window, milliseconds: milliseconds, extra) })
-            }
-        }
-    }
-
-    /// Chromium run to the end on this thread; `window` nil leaves chromium's own window size.
-    static func runBlocking(_ url: String, window: (width: Int, height: Int)?, milliseconds: Int, _ extra: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try #require(path, "chromium is not installed (apt-get install -y chromium)"))
-        let profile = NSTemporaryDirectory() + "mosquito-chromium-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: profile) }
-        let windowed = window.map { ["--hide-scrollbars", "--window-size=\($0.width),\($0.height)"] } ?? []
-        p.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)",
-        ] + windowed + ["--virtual-time-budget=\(milliseconds)", "--run-all-compositor-stages-before-draw"] + extra + [url]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        // A last guard only: a browser that never finishes is stopped, and the test then fails on what it lacks.
-        let guardTimer = DispatchWorkItem { if p.isRunning { p.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + ServeProcessTests.lastGuardSeconds, execute: guardTimer)
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guardTimer.cancel()
-        return String(decoding: data, as: UTF8.self)
-    }
-
     static func dom(_ url: String, width: Int = 1280, height: Int = 900, milliseconds: Int = 4000) async throws -> DumpedDOM {
-        DumpedDOM(text: try await runChromium(url, width: width, height: height, milliseconds: milliseconds, ["--dump-dom"]))
+        DumpedDOM(text: try await runOffPool(url, window: (width, height), milliseconds: milliseconds, ["--dump-dom"]))
     }
 
     /// A PNG of what `url` shows, kept under `.build/artifacts/web` for a reviewer; returns its path.
@@ -57,7 +17,7 @@ extension Browser {
     static func screenshot(_ url: String, named name: String, width: Int = 1280, height: Int = 900, milliseconds: Int = 4000) async throws -> String {
         let file = Artifacts.folder + "/" + name
         try? FileManager.default.removeItem(atPath: file)
-        _ = try await runChromium(url, width: width, height: height, milliseconds: milliseconds, ["--screenshot=\(file)"])
+        _ = try await runOffPool(url, window: (width, height), milliseconds: milliseconds, ["--screenshot=\(file)"])
         #expect(FileManager.default.fileExists(atPath: file), "chromium wrote \(file)")
         print("screenshot: \(file)")
         return file

@@ -36,7 +36,9 @@ final class CannedHTTPServer {
         port = Int(UInt16(bigEndian: address.sin_port))
         let shared = exchange
         Thread.detachNewThread {
-            for (n, reply) in replies.enumerated() where Self.serve(fd, reply, held && n == 0, shared) == false { return }
+            for (n, reply) in replies.enumerated() {
+                guard Self.serve(fd, reply, held && n == 0, shared) else { return }
+            }
         }
     }
 
@@ -48,6 +50,9 @@ final class CannedHTTPServer {
 
     /// The latest request head as it arrived.
     var received: String { exchange.lock.withLock { exchange.request } }
+
+    /// How many requests have arrived.
+    var requestCount: Int { exchange.lock.withLock { exchange.requests } }
 
     /// Whether the next request's head arrived within `seconds`.
     func waitForRequest(seconds: Double) -> Bool { exchange.arrived.wait(timeout: .now() + seconds) == .success }
@@ -72,9 +77,10 @@ final class CannedHTTPServer {
 
     /// What the serving thread shares with the test.
     private final class Exchange: @unchecked Sendable {
-        // @unchecked Sendable: `request` is written by the serving thread and read, both under `lock`.
+        // @unchecked Sendable: `request` and `requests` are written by the serving thread and read, all under `lock`.
         let lock = NSLock()
         var request = ""
+        var requests = 0
         let released = DispatchSemaphore(value: 0)
         let arrived = DispatchSemaphore(value: 0)
     }
@@ -91,7 +97,10 @@ final class CannedHTTPServer {
             if n <= 0 { break }
             head += buffer[0..<n]
         }
-        exchange.lock.withLock { exchange.request = String(decoding: head, as: UTF8.self) }
+        exchange.lock.withLock {
+            exchange.request = String(decoding: head, as: UTF8.self)
+            exchange.requests += 1
+        }
         exchange.arrived.signal()
         guard let reply else {
             exchange.released.wait()
