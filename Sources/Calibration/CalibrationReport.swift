@@ -27,7 +27,7 @@ public enum CalibrationReport {
 
     public static func budget(_ b: UncertaintyBudget, unit: String) -> String {
         var t = TextTable(["source", "type", "distribution", "u (\(unit))", "basis"])
-        for c in b.components { t.add([c.source, c.evaluation, c.distribution, fmt(c.standardUncertainty, 3), c.note]) }
+        for c in b.components { t.add([c.source, c.evaluation.rawValue, c.distribution, fmt(c.standardUncertainty, 3), c.note]) }
         t.add(["combined standard uncertainty u_c", "", "", fmt(b.combinedStandardUncertainty, 3), "root sum of squares"])
         t.add(["expanded uncertainty U (k=\(Int(b.coverageFactor)))", "", "", fmt(b.expandedUncertainty, 3), "≈95 % coverage"])
         return t.render()

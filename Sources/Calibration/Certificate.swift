@@ -73,7 +73,7 @@ public enum Certificate {
             <p class="uncertainty">Expanded measurement uncertainty U = \(fmt(r.expandedUncertainty, 3)) \(u) (k = 2, coverage probability ≈95 %).</p>
             """)
         var budget = [["source", "type", "distribution", "u (\(r.unit))", "basis"]]
-        for c in r.budget.components { budget.append([c.source, c.evaluation, c.distribution, fmt(c.standardUncertainty, 3), c.note]) }
+        for c in r.budget.components { budget.append([c.source, c.evaluation.rawValue, c.distribution, fmt(c.standardUncertainty, 3), c.note]) }
         budget.append(["combined standard uncertainty u_c", "", "", fmt(r.budget.combinedStandardUncertainty, 3), "root sum of squares"])
         budget.append(["expanded uncertainty U (k=2)", "", "", fmt(r.expandedUncertainty, 3), "≈95 %"])
         h += section("Uncertainty budget (GUM)", table(budget, keyed: false, header: true))

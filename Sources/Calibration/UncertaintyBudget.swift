@@ -2,9 +2,16 @@
 /// combined in quadrature (components are taken as uncorrelated) and expanded with k = 2 (≈95 %).
 public struct UncertaintyBudget: Sendable, Equatable, Codable {
     public struct Component: Sendable, Equatable, Codable {
+        /// How a component's uncertainty was evaluated (GUM §4.2, §4.3); stored and printed as the letter.
+        public enum Evaluation: String, Sendable, Codable {
+            /// Statistics of this calibration's data.
+            case typeA = "A"
+            /// Other knowledge: certificates, resolution.
+            case typeB = "B"
+        }
+
         public var source: String
-        /// "A" (statistics of this calibration's data) or "B" (other knowledge: certificates, resolution).
-        public var evaluation: String
+        public var evaluation: Evaluation
         public var distribution: String
         public var standardUncertainty: Double
         public var note: String
@@ -32,18 +39,18 @@ public struct UncertaintyBudget: Sendable, Equatable, Codable {
         let maxSlope = points.map { abs(transfer.slope(at: $0.meanRaw)) }.max() ?? 0
         var components = [
             Component(
-                source: "Reference standard \(reference.id)", evaluation: "B", distribution: "normal (k=2 certificate)",
+                source: "Reference standard \(reference.id)", evaluation: .typeB, distribution: "normal (k=2 certificate)",
                 standardUncertainty: reference.standardUncertainty, note: "U=\(fmt(reference.expandedUncertainty)) / 2"),
             Component(
-                source: "Repeatability (single indication)", evaluation: "A", distribution: "normal",
+                source: "Repeatability (single indication)", evaluation: .typeA, distribution: "normal",
                 standardUncertainty: repeatability, note: "largest per-point s × |dy/dr|"),
             Component(
-                source: "ADC resolution (1 count)", evaluation: "B", distribution: "rectangular",
+                source: "ADC resolution (1 count)", evaluation: .typeB, distribution: "rectangular",
                 standardUncertainty: maxSlope / 12.0.squareRoot(), note: "|dy/dr| / √12"),
         ]
         if let residualStd {
             components.append(Component(
-                source: "Fit residuals", evaluation: "A", distribution: "normal",
+                source: "Fit residuals", evaluation: .typeA, distribution: "normal",
                 standardUncertainty: residualStd, note: "√(Σe²/(n−p)), ν=\(residualDegreesOfFreedom)"))
         }
         return UncertaintyBudget(components: components)

@@ -29,7 +29,9 @@ import Testing
             #expect(abs(result.polynomial.value(at: truthRaw(sensor, x)) - x) <= u, "at \(x)")
         }
         #expect(result.asLeftWithinTolerance)
-        #expect(result.budget.components.map(\.evaluation) == ["B", "A", "B", "A"])
+        #expect(result.budget.components.map(\.evaluation) == [.typeB, .typeA, .typeB, .typeA])
+        // A history line keeps the letter it always stored.
+        #expect(String(decoding: try JSONEncoder().encode(result.budget.components[0]), as: UTF8.self).contains(#""evaluation":"B""#))
     }
 
     @Test func mildlyNonLinearSensorSelectsDegreeTwoAndMeetsTolerance() throws {
