@@ -45,23 +45,23 @@ import Testing
         let body = #"{"error":true,"message":"no recording run.h5"}"#
         let server = try CannedHTTPServer(
             reply: "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
-        let source = EdgeSource(api: "http://127.0.0.1:\(server.port)/", recording: "run.h5", serial: "EDGE-A")
-        do throws(EdgeRows.Failure) {
-            _ = try EdgeRows.fetch(source, from: 0, count: 10, token: "mq_secret")
-            Issue.record("a 404 gave rows")
-        } catch {
-            #expect(error.description == "http://127.0.0.1:\(server.port)/api/recordings/run.h5/rows: HTTP 404 (no recording run.h5)")
-        }
+        #expect(Self.failure(fetchingFrom: "http://127.0.0.1:\(server.port)/")
+                == "http://127.0.0.1:\(server.port)/api/recordings/run.h5/rows: HTTP 404 (no recording run.h5)")
     }
 
     @Test func nobodyListeningIsRefused() throws {
-        let port = try CannedHTTPServer.closedPort()
-        let source = EdgeSource(api: "http://127.0.0.1:\(port)", recording: "run.h5", serial: "EDGE-A")
+        let port = try TestBroker.freePort()
+        #expect(Self.failure(fetchingFrom: "http://127.0.0.1:\(port)") == "127.0.0.1: Connection refused")
+    }
+
+    /// Why fetching rows of `run.h5` from the edge at `api` failed; nil if it gave rows.
+    private static func failure(fetchingFrom api: String) -> String? {
+        let source = EdgeSource(api: api, recording: "run.h5", serial: "EDGE-A")
         do throws(EdgeRows.Failure) {
             _ = try EdgeRows.fetch(source, from: 0, count: 10, token: "mq_secret")
-            Issue.record("a closed port gave rows")
+            return nil
         } catch {
-            #expect(error.description == "127.0.0.1: Connection refused")
+            return error.description
         }
     }
 

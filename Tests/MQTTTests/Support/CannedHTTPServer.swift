@@ -60,21 +60,6 @@ final class CannedHTTPServer {
     /// A held reply goes out now.
     func release() { exchange.released.signal() }
 
-    /// A port on 127.0.0.1 that nothing listens on (bound a moment, never listened on, closed).
-    static func closedPort() throws -> Int {
-        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(s) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { a in bind(s, a, length) == 0 && getsockname(s, a, &length) == 0 }
-        }
-        guard s >= 0, bound else { throw Failure(call: "bind") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// What the serving thread shares with the test.
     private final class Exchange: @unchecked Sendable {
         // @unchecked Sendable: `request` and `requests` are written by the serving thread and read, all under `lock`.
