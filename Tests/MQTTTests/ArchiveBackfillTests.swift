@@ -182,7 +182,7 @@ struct Lab {
     let broker: TestBroker
     let folder: String
     let site: String
-    var url: String { "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/\(site)" }
+    var url: String { broker.url(site: site) }
     var secretFile: String { folder + "/archive.secret" }
 
     init(site: String) throws {
@@ -195,13 +195,7 @@ struct Lab {
 
     /// `mosquito archive` into `folder/archive`, subscribed when this returns.
     func archive(secretFile: String? = nil) throws -> Processes.Running {
-        let running = try Processes.Running(TestEnvironment.mosquito.path, [
-            "archive", "--broker", url, "--output", folder + "/archive", "--password-file", broker.passwordFile,
-            "--edge-token-file", secretFile ?? self.secretFile,
-        ])
-        let p = running.process
-        #expect(waitFor { running.stdout.contains("subscribed") || !p.isRunning }, "\(running.stderrText)")
-        return running
+        try broker.archive(site: site, output: folder + "/archive", ["--edge-token-file", secretFile ?? self.secretFile])
     }
 
     /// A `serve` edge holding one idle simulated device, publishing with a 5-message queue.

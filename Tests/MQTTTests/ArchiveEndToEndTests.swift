@@ -13,19 +13,13 @@ import TestSupport
         let broker = try TestBroker()
         defer { broker.stop() }
         let directory = scratchPath("archive")
-        let url = "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/lab2"
-        let archive = try Processes.Running(
-            TestEnvironment.mosquito.path,
-            ["archive", "--broker", url, "--output", directory, "--password-file", broker.passwordFile])
+        let url = broker.url(site: "lab2")
+        let archive = try broker.archive(site: "lab2", output: directory)
         let process = archive.process
-        #expect(waitFor { archive.stdout.contains("subscribed") || !process.isRunning }, "\(archive.stderrText)")
         // A second archive that keeps only EDGE-A.
         let onlyA = scratchPath("archive-a")
-        let archiveA = try Processes.Running(
-            TestEnvironment.mosquito.path,
-            ["archive", "--broker", url, "--output", onlyA, "--password-file", broker.passwordFile, "--devices", "EDGE-A"])
+        let archiveA = try broker.archive(site: "lab2", output: onlyA, ["--devices", "EDGE-A"])
         let processA = archiveA.process
-        #expect(waitFor { archiveA.stdout.contains("subscribed") || !processA.isRunning }, "\(archiveA.stderrText)")
 
         let edges = ["EDGE-A", "EDGE-B"].map { ($0, scratchPath("\($0).h5")) }
         let running = try edges.map { serial, output in
@@ -70,7 +64,7 @@ import TestSupport
         try "not-the-password\n".write(toFile: wrong, atomically: true, encoding: .utf8)
         let output = scratchPath("refused-archive")
         let result = try Processes.mosquito([
-            "archive", "--broker", "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/lab2", "--output", output, "--password-file", wrong,
+            "archive", "--broker", broker.url(site: "lab2"), "--output", output, "--password-file", wrong,
         ])
         #expect(result.status != 0)
         #expect(result.errorLines.count == 1, "\(result.stderr)")
@@ -109,12 +103,9 @@ extension ArchiveEndToEndTests {
         defer { broker.stop() }
         let folder = scratchPath("serve-edge")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let url = "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/lab8"
-        let archive = try Processes.Running(
-            TestEnvironment.mosquito.path,
-            ["archive", "--broker", url, "--output", folder + "/archive", "--password-file", broker.passwordFile])
+        let url = broker.url(site: "lab8")
+        let archive = try broker.archive(site: "lab8", output: folder + "/archive")
         let process = archive.process
-        #expect(waitFor { archive.stdout.contains("subscribed") || !process.isRunning }, "\(archive.stderrText)")
 
         let token = try Processes.mosquito([
             "serve", "token", "create", "--agent", "ops", "--role", "operator", "--tokens", folder + "/tokens.json",

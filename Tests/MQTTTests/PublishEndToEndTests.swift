@@ -71,7 +71,7 @@ import TestSupport
         let run = try Processes.mosquito(
             [
                 "record", "--device", "sim", "--duration", "1", "--rate", "1000", "--output", output,
-                "--publish", "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/lab1",
+                "--publish", broker.url(site: "lab1"),
             ], environment: ["MOSQUITO_MQTT_PASSWORD": "not-the-password"])
         #expect(run.status != 0)
         #expect(run.errorLines.count == 1, "\(run.stderr)")

@@ -11,7 +11,7 @@ import TestSupport
         let subscriber = try Processes.subscriber(broker, site: "lab4", h5: [output])
         let run = try Processes.mosquito([
             "record", "--device", "sim?seed=3", "--duration", "2", "--rate", "500", "--output", output,
-            "--publish", "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/lab4", "--publish-password-file", broker.passwordFile,
+            "--publish", broker.url(site: "lab4"), "--publish-password-file", broker.passwordFile,
             "--publish-protocol", "3.1.1", "--publish-qos", "0",
         ])
         #expect(run.status == 0, "\(run.stderr)")
@@ -33,7 +33,7 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let serve = try Processes.Running(TestEnvironment.mosquito.path, [
             "serve", "--device", "sim?serial=MQ-SERVE", "--bind", "127.0.0.1:0", "--recordings", folder + "/rec",
-            "--tokens", folder + "/tokens.json", "--publish", "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/lab5",
+            "--tokens", folder + "/tokens.json", "--publish", broker.url(site: "lab5"),
             "--publish-password-file", broker.passwordFile,
         ])
         let p = serve.process
@@ -64,7 +64,7 @@ import TestSupport
         let subscriber = try Processes.subscriber(broker, site: "lab7", h5: [])
         let run = try Processes.mosquito([
             "stream", "--device", "sim?serial=MQ-STREAM", "--duration", "1", "--rate", "500",
-            "--publish", "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/lab7", "--publish-password-file", broker.passwordFile,
+            "--publish", broker.url(site: "lab7"), "--publish-password-file", broker.passwordFile,
         ])
         #expect(run.status == 0, "\(run.stderr)")
         let device = try onlyDevice(subscriber.finish())
@@ -86,7 +86,7 @@ import TestSupport
         defer { subscriber.process.terminate() }
         let record = try Processes.Running(TestEnvironment.mosquito.path, [
             "record", "--device", "sim", "--duration", "4", "--rate", "1000", "--output", output,
-            "--publish", "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/lab6", "--publish-password-file", broker.passwordFile,
+            "--publish", broker.url(site: "lab6"), "--publish-password-file", broker.passwordFile,
         ])
         let p = record.process
         // Once data reached the broker (so the publisher is connected), the broker goes.
@@ -118,7 +118,7 @@ extension PublishVariantsTests {
         let subscriber = try Processes.subscriber(broker, site: "lab7", h5: [output])
         let run = try Processes.mosquito([
             "record", "--device", "sim?drop_every=40", "--duration", "2", "--rate", "1000", "--output", output,
-            "--publish", "mqtt://\(TestBroker.user)@127.0.0.1:\(broker.port)/lab7", "--publish-password-file", broker.passwordFile,
+            "--publish", broker.url(site: "lab7"), "--publish-password-file", broker.passwordFile,
         ])
         #expect(run.status != 0, "a lossy run says so")
         let device = try onlyDevice(subscriber.finish())

@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 
 /// A real `mosquitto` for one suite: its own config in a fresh directory, a password file made with
 /// `mosquitto_passwd -b`, a plain listener and a TLS listener whose CA and server certificate `openssl` makes
@@ -157,4 +158,19 @@ func waitFor(seconds: Double = 60, _ condition: () -> Bool) -> Bool {
         Thread.sleep(forTimeInterval: 0.02)
     }
     return true
+}
+
+extension TestBroker {
+    /// The broker URL an edge or an archive of `site` is given.
+    func url(site: String) -> String { "mqtt://\(TestBroker.user)@127.0.0.1:\(port)/\(site)" }
+
+    /// `mosquito archive` of `site` into `output` (with `extra` options), subscribed when this returns.
+    func archive(site: String, output: String, _ extra: [String] = []) throws -> Processes.Running {
+        let running = try Processes.Running(
+            TestEnvironment.mosquito.path,
+            ["archive", "--broker", url(site: site), "--output", output, "--password-file", passwordFile] + extra)
+        let process = running.process
+        #expect(waitFor { running.stdout.contains("subscribed") || !process.isRunning }, "\(running.stderrText)")
+        return running
+    }
 }
