@@ -42,20 +42,21 @@ struct ReversalRoutesTests {
         }
     }
 
-    /// A fourth unit, sold (sale 4) and not distributed: the demo distributes its three sales.
-    static func sellFourthUnit(_ ledger: Ledger, on date: String) async throws {
-        try await ledger.registerUnit(serial: "MQ-2026-0044", design: "MQ-FORCE-r2")
-        let sale = try await ledger.recordSale(SaleDraft(project: "mosquito", unit: "MQ-2026-0044", price: 125_000, currency: cad,
-                                                         date: try LedgerDate(date), buyer: "clinic", directCosts: 3_850))
-        #expect(sale.id == 4)
+    /// In each ledger, a fourth unit, sold (sale 4) and not distributed: the demo distributes its three sales.
+    static func sellFourthUnit(in ledgers: Ledger..., on date: String) async throws {
+        for ledger in ledgers {
+            try await ledger.registerUnit(serial: "MQ-2026-0044", design: "MQ-FORCE-r2")
+            let sale = try await ledger.recordSale(SaleDraft(project: "mosquito", unit: "MQ-2026-0044", price: 125_000, currency: cad,
+                                                             date: try LedgerDate(date), buyer: "clinic", directCosts: 3_850))
+            #expect(sale.id == 4)
+        }
     }
 
     @Test("a sale reversed over HTTP is the library's reversal: never distributed, its unit sold again pays as the library's resale",
           arguments: LedgerBackend.enabled)
     func saleReversed(_ backend: LedgerBackend) async throws {
         try await Self.withTwins(backend) { f, ledger, twin in
-            try await Self.sellFourthUnit(ledger, on: "2026-05-01")
-            try await Self.sellFourthUnit(twin, on: "2026-05-01")
+            try await Self.sellFourthUnit(in: ledger, twin, on: "2026-05-01")
             let distributedBefore = try #require(try await ledger.store.distribution(sale: 3))
             let resale = #"{"project":"mosquito","unit":"MQ-2026-0043","price":90000,"currency":"CAD","date":"2026-06-02","buyer":"school-2"}"#
 
@@ -106,8 +107,7 @@ struct ReversalRoutesTests {
           arguments: LedgerBackend.enabled)
     func contributionReversed(_ backend: LedgerBackend) async throws {
         try await Self.withTwins(backend) { f, ledger, twin in
-            try await Self.sellFourthUnit(ledger, on: "2026-06-01")
-            try await Self.sellFourthUnit(twin, on: "2026-06-01")
+            try await Self.sellFourthUnit(in: ledger, twin, on: "2026-06-01")
             let unreversed = try await ledger.distribute(sale: 4, dryRun: true)
 
             try await f.server.makeApplication().test(.router) { client in
