@@ -13,35 +13,26 @@ import TestSupport
     /// which accepts the request and holds it. Meanwhile EDGE-B's whole run (open, 20 samples, offline) is
     /// archived. Released, A's answer fills its gap: 30 rows, none a network gap.
     @Test func aHeldBackFillHoldsUpOnlyItsOwnDevice() throws {
-        let broker = try TestBroker()
-        defer { broker.stop() }
         let site = "lab14"
         let meta = try Self.meta(serial: "EDGE-A", site: site)
         let edgeA = try CannedHTTPServer(replies: [Self.rowsReply(Self.frames(10..<20, metaID: meta.id))], holdingFirst: true)
-        let directory = scratchPath("isolation-archive")
-
-        let heard = Heard()
-        let archiver = try Self.archiver(broker, site: site, directory: directory, heard: heard)
-        let edges = try Self.publisher(broker)
-        defer { edges.stop() }
+        let rig = try Rig(site: site)
+        defer { rig.stop() }
+        let heard = rig.heard
 
         // A: its recording is on the held server; sequence 1 (indices 10…19) never arrives.
-        let a = DeviceTopics(site: site, serial: "EDGE-A")
-        edges.publish(topic: a.status, bytes: Array(#"{"state":"recording","api":"http://127.0.0.1:\#(edgeA.port)","recording":"edge-A.h5"}"#.utf8), qos: .atLeastOnce)
-        edges.publish(topic: a.meta, bytes: meta.json, qos: .atLeastOnce)
-        edges.publish(topic: a.data, bytes: Self.frames(0..<10, metaID: meta.id, sequence: 0), qos: .atLeastOnce)
-        edges.publish(topic: a.data, bytes: Self.frames(20..<30, metaID: meta.id, sequence: 2), qos: .atLeastOnce)
+        rig.publish(Self.opening(DeviceTopics(site: site, serial: "EDGE-A"), meta: meta, edge: edgeA))
         #expect(edgeA.waitForRequest(seconds: 60), "the archive never asked EDGE-A for its rows: \(heard.lines)")
         #expect(edgeA.received.contains("from=10&count=10"), "\(edgeA.received)")
 
         // B, while A's request is held: its whole run, through to its file closed.
         let metaB = try Self.meta(serial: "EDGE-B", site: site)
         let b = DeviceTopics(site: site, serial: "EDGE-B")
-        edges.publish(topic: b.status, bytes: Array(#"{"state":"recording"}"#.utf8), qos: .atLeastOnce)
-        edges.publish(topic: b.meta, bytes: metaB.json, qos: .atLeastOnce)
-        edges.publish(topic: b.data, bytes: Self.frames(0..<10, metaID: metaB.id, sequence: 0), qos: .atLeastOnce)
-        edges.publish(topic: b.data, bytes: Self.frames(10..<20, metaID: metaB.id, sequence: 1), qos: .atLeastOnce)
-        edges.publish(topic: b.status, bytes: Array(#"{"state":"offline"}"#.utf8), qos: .atLeastOnce)
+        rig.publish([
+            (b.status, Array(#"{"state":"recording"}"#.utf8)), (b.meta, metaB.json),
+            (b.data, Self.frames(0..<10, metaID: metaB.id, sequence: 0)), (b.data, Self.frames(10..<20, metaID: metaB.id, sequence: 1)),
+            (b.status, Self.offline),
+        ])
         #expect(waitFor { heard.closed("EDGE-B") != nil }, "EDGE-B's run never closed: \(heard.lines)")
         // …before A's back-fill got an answer or gave up (the old archive handled B only after A's request failed).
         #expect(!heard.lines.contains { $0.hasPrefix("EDGE-A: back-fill") || $0.hasPrefix("EDGE-A: back-filled") }, "\(heard.lines)")
@@ -50,7 +41,7 @@ import TestSupport
 
         edgeA.release()
         // Stopping waits for A's worker: its back-fill answered, its last message written, its file closed.
-        archiver.stop()
+        rig.archiver.stop()
         let closedA = try #require(heard.closed("EDGE-A"), "\(heard.lines)")
         #expect(closedA.samples == 30 && closedA.backfilled == 10 && closedA.gaps == 0, "\(closedA) \(heard.lines)")
         #expect(try Self.indicesAndGaps(closedA.path) == "\(Array(0..<30)) 0")
@@ -66,41 +57,31 @@ import TestSupport
     /// dropped, and said to be, and its `offline` status (never dropped) still comes through. Released, the run
     /// closes with its end fetched from the edge, the dropped samples included: 140 rows, none lost.
     @Test(arguments: Bound.allCases) func aDeviceTooFarBehindDropsDataMessagesAndSaysSo(bound which: Bound) throws {
-        let broker = try TestBroker()
-        defer { broker.stop() }
         let site = which == .device ? "lab15" : "lab16"
         let meta = try Self.meta(serial: "EDGE-A", site: site)
         let edgeA = try CannedHTTPServer(
             replies: [Self.rowsReply(Self.frames(10..<20, metaID: meta.id)), Self.rowsReply(Self.frames(40..<140, metaID: meta.id))],
             holdingFirst: true)
         let a = DeviceTopics(site: site, serial: "EDGE-A")
-        let status = Array(#"{"state":"recording","api":"http://127.0.0.1:\#(edgeA.port)","recording":"edge-A.h5"}"#.utf8)
-        let opening = [
-            (a.status, status), (a.meta, meta.json), (a.data, Self.frames(0..<10, metaID: meta.id, sequence: 0)),
-            (a.data, Self.frames(20..<30, metaID: meta.id, sequence: 2)),
-        ]
+        let opening = Self.opening(a, meta: meta, edge: edgeA)
         // The bound: the opening fits whatever the archive has worked through yet. Once it waits on the back-fill,
         // only the message that revealed the gap is waiting: a next small one fits beside it, a large one not.
         let bound = opening.reduce(0) { $0 + $1.1.count }
         let small = Self.frames(30..<40, metaID: meta.id, sequence: 3), large = Self.frames(40..<140, metaID: meta.id, sequence: 4)
         try #require(2 * small.count <= bound && 2 * small.count + large.count > bound, "\(bound)")
-        let heard = Heard()
-        let archiver = try Self.archiver(
-            broker, site: site, directory: scratchPath("behind-archive"), heard: heard,
-            deviceQueueBytes: which == .device ? bound : 1 << 30, queueBytes: which == .all ? bound : nil)
-        let edges = try Self.publisher(broker)
-        defer { edges.stop() }
+        let rig = try Rig(site: site, deviceQueueBytes: which == .device ? bound : 1 << 30, queueBytes: which == .all ? bound : nil)
+        defer { rig.stop() }
+        let heard = rig.heard
 
-        for (topic, bytes) in opening { edges.publish(topic: topic, bytes: bytes, qos: .atLeastOnce) }
+        rig.publish(opening)
         #expect(edgeA.waitForRequest(seconds: 60), "the archive never asked EDGE-A for its rows: \(heard.lines)")
-        edges.publish(topic: a.data, bytes: small, qos: .atLeastOnce)
-        edges.publish(topic: a.data, bytes: large, qos: .atLeastOnce)
+        rig.publish([(a.data, small), (a.data, large)])
         #expect(waitFor { heard.lines.contains { $0.hasPrefix("EDGE-A: the archive has fallen behind") } }, "\(heard.lines)")
-        edges.publish(topic: a.status, bytes: Array(#"{"state":"offline"}"#.utf8), qos: .atLeastOnce)
+        rig.publish([(a.status, Self.offline)])
         edgeA.release()
 
         #expect(waitFor { heard.closed("EDGE-A") != nil }, "EDGE-A's run never closed: \(heard.lines)")
-        archiver.stop()
+        rig.archiver.stop()
         // Once when dropping begins; how many, when the next one gets in or (here) when the archive stops.
         #expect(heard.lines.filter { $0.contains("fallen") }.count == 1, "\(heard.lines)")
         #expect(heard.lines.contains("EDGE-A: 1 data message dropped while the archive was behind (1 in all)"), "\(heard.lines)")
@@ -114,8 +95,6 @@ import TestSupport
     /// held on its first back-fill with a message waiting behind it that reveals a second gap (a probe refused
     /// past the device's bound proves the message is in); the archive is stopped, and only then released.
     @Test func aStoppingArchiveFetchesNoMoreGaps() throws {
-        let broker = try TestBroker()
-        defer { broker.stop() }
         let site = "lab17"
         let meta = try Self.meta(serial: "EDGE-A", site: site)
         // A second reply, so that a second request (the bug) would be answered and counted, not left hanging.
@@ -123,28 +102,25 @@ import TestSupport
             replies: [Self.rowsReply(Self.frames(10..<20, metaID: meta.id)), Self.rowsReply(Self.frames(30..<40, metaID: meta.id))],
             holdingFirst: true)
         let a = DeviceTopics(site: site, serial: "EDGE-A")
-        let status = Array(#"{"state":"recording","api":"http://127.0.0.1:\#(edgeA.port)","recording":"edge-A.h5"}"#.utf8)
-        let revealing = Self.frames(20..<30, metaID: meta.id, sequence: 2)
+        let opening = Self.opening(a, meta: meta, edge: edgeA)
         let waiting = Self.frames(40..<140, metaID: meta.id, sequence: 4)
-        let opening = [(a.status, status), (a.meta, meta.json), (a.data, Self.frames(0..<10, metaID: meta.id, sequence: 0)), (a.data, revealing)]
-        // Held on its back-fill, the device holds the message that revealed the gap and the one waiting behind it,
-        // exactly its bound: a probe of one frame is refused. The opening fits whatever the worker has taken.
-        let bound = revealing.count + waiting.count
+        // Held on its back-fill, the device holds the message that revealed the gap (the opening's last) and the
+        // one waiting behind it, exactly its bound: a probe of one frame is refused. The opening fits whatever the
+        // worker has taken.
+        let bound = opening[opening.count - 1].1.count + waiting.count
         try #require(opening.reduce(0) { $0 + $1.1.count } <= bound, "\(bound)")
-        let heard = Heard()
-        let archiver = try Self.archiver(broker, site: site, directory: scratchPath("stopping-archive"), heard: heard, deviceQueueBytes: bound)
-        let edges = try Self.publisher(broker)
-        defer { edges.stop() }
+        let rig = try Rig(site: site, deviceQueueBytes: bound)
+        defer { rig.stop() }
+        let heard = rig.heard
 
-        for (topic, bytes) in opening { edges.publish(topic: topic, bytes: bytes, qos: .atLeastOnce) }
+        rig.publish(opening)
         #expect(edgeA.waitForRequest(seconds: 60), "the archive never asked EDGE-A for its rows: \(heard.lines)")
-        edges.publish(topic: a.data, bytes: waiting, qos: .atLeastOnce)
-        edges.publish(topic: a.data, bytes: Self.frames(140..<141, metaID: meta.id, sequence: 5), qos: .atLeastOnce)
+        rig.publish([(a.data, waiting), (a.data, Self.frames(140..<141, metaID: meta.id, sequence: 5))])
         #expect(waitFor { heard.lines.contains { $0.hasPrefix("EDGE-A: the archive has fallen behind") } }, "\(heard.lines)")
 
         let stopped = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            archiver.stop()
+            rig.archiver.stop()
             stopped.signal()
         }
         // Said as the device is told to finish, after it is marked stopping: only now may the edge answer.
@@ -161,50 +137,72 @@ import TestSupport
     /// Data parked until its meta arrives is still in memory, so it still counts against the bound: two parked
     /// messages fill it and a third is refused. Stopped before any meta came, the archive says what it threw away.
     @Test func dataWaitingForItsMetaCountsAndIsAccountedForAtStop() throws {
-        let broker = try TestBroker()
-        defer { broker.stop() }
         let site = "lab18"
         let meta = try Self.meta(serial: "EDGE-C", site: site)
         let c = DeviceTopics(site: site, serial: "EDGE-C")
         let parked = [Self.frames(0..<10, metaID: meta.id, sequence: 0), Self.frames(10..<20, metaID: meta.id, sequence: 1)]
-        let heard = Heard()
-        let archiver = try Self.archiver(
-            broker, site: site, directory: scratchPath("parked-archive"), heard: heard, deviceQueueBytes: parked[0].count + parked[1].count)
-        let edges = try Self.publisher(broker)
-        defer { edges.stop() }
+        let rig = try Rig(site: site, deviceQueueBytes: parked[0].count + parked[1].count)
+        defer { rig.stop() }
+        let heard = rig.heard
 
-        for bytes in parked { edges.publish(topic: c.data, bytes: bytes, qos: .atLeastOnce) }
-        edges.publish(topic: c.data, bytes: Self.frames(20..<30, metaID: meta.id, sequence: 2), qos: .atLeastOnce)
+        rig.publish(parked.map { (c.data, $0) } + [(c.data, Self.frames(20..<30, metaID: meta.id, sequence: 2))])
         #expect(waitFor { heard.lines.contains { $0.hasPrefix("EDGE-C: the archive has fallen behind") } }, "\(heard.lines)")
-        archiver.stop()
+        rig.archiver.stop()
         #expect(heard.lines.contains("EDGE-C: 2 data messages (20 samples) discarded at stop: their meta never came"), "\(heard.lines)")
         #expect(heard.closed("EDGE-C") == nil, "no run opens without a meta: \(heard.lines)")
     }
 
-    /// An archive of `site` with an edge token, subscribed when this returns.
-    static func archiver(
-        _ broker: TestBroker, site: String, directory: String, heard: Heard, deviceQueueBytes: Int? = nil, queueBytes: Int? = nil
-    ) throws -> Archiver {
-        var settings = Archiver.Settings(broker: BrokerURL(scheme: .mqtt, host: "127.0.0.1", port: broker.port, site: site), directory: directory)
-        settings.site = site
-        settings.edgeToken = "archive-secret"
-        if let deviceQueueBytes { settings.deviceQueueBytes = deviceQueueBytes }
-        if let queueBytes { settings.queueBytes = queueBytes }
-        // The test releases the held request itself: no deadline may end it first, however loaded the machine.
-        settings.backfillRequestSeconds = 600
-        let archiver = try Archiver(settings: settings, options: Self.options("archive-\(site)"), hooks: heard.hooks)
-        try archiver.start()
-        #expect(waitFor { archiver.counters.subscriptionsAcknowledged > 0 }, "\(archiver.counters)")
-        return archiver
+    /// A broker, an archive of its `site` with an edge token (subscribed, what it says in `heard`), and the edges'
+    /// one connection (connected: the test publishes their messages itself).
+    final class Rig: Sendable {
+        let broker: TestBroker
+        let heard = Heard()
+        let archiver: Archiver
+        let edges: MQTTClient
+
+        init(site: String, deviceQueueBytes: Int? = nil, queueBytes: Int? = nil) throws {
+            broker = try TestBroker()
+            var settings = Archiver.Settings(
+                broker: BrokerURL(scheme: .mqtt, host: "127.0.0.1", port: broker.port, site: site), directory: scratchPath("\(site)-archive"))
+            settings.site = site
+            settings.edgeToken = "archive-secret"
+            if let deviceQueueBytes { settings.deviceQueueBytes = deviceQueueBytes }
+            if let queueBytes { settings.queueBytes = queueBytes }
+            // The test releases the held request itself: no deadline may end it first, however loaded the machine.
+            settings.backfillRequestSeconds = 600
+            archiver = try Archiver(settings: settings, options: ArchiveDeviceIsolationTests.options("archive-\(site)"), hooks: heard.hooks)
+            try archiver.start()
+            edges = try MQTTClient(options: ArchiveDeviceIsolationTests.options("edges"))
+            try edges.start(host: "127.0.0.1", port: broker.port)
+            let (archiver, edges) = (archiver, edges)
+            #expect(waitFor { archiver.counters.subscriptionsAcknowledged > 0 }, "\(archiver.counters)")
+            #expect(waitFor { edges.counters.connected }, "\(edges.counters)")
+        }
+
+        /// Each message on its topic, in order, QoS 1.
+        func publish(_ messages: [(topic: String, bytes: [UInt8])]) {
+            for m in messages { edges.publish(topic: m.topic, bytes: m.bytes, qos: .atLeastOnce) }
+        }
+
+        func stop() {
+            edges.stop()
+            broker.stop()
+        }
     }
 
-    /// The edges' one connection, connected when this returns: the test publishes their messages itself.
-    static func publisher(_ broker: TestBroker) throws -> MQTTClient {
-        let edges = try MQTTClient(options: Self.options("edges"))
-        try edges.start(host: "127.0.0.1", port: broker.port)
-        #expect(waitFor { edges.counters.connected }, "\(edges.counters)")
-        return edges
+    /// An edge recording on `edge` (the server its rows API is): its status, its meta, indices 0…9, then 20…29
+    /// (sequence 2: the message with 10…19 never came).
+    static func opening(
+        _ topics: DeviceTopics, meta: (json: [UInt8], id: [UInt8]), edge: CannedHTTPServer
+    ) -> [(topic: String, bytes: [UInt8])] {
+        [
+            (topics.status, Array(#"{"state":"recording","api":"http://127.0.0.1:\#(edge.port)","recording":"edge-A.h5"}"#.utf8)),
+            (topics.meta, meta.json), (topics.data, frames(0..<10, metaID: meta.id, sequence: 0)),
+            (topics.data, frames(20..<30, metaID: meta.id, sequence: 2)),
+        ]
     }
+
+    static let offline = Array(#"{"state":"offline"}"#.utf8)
 
     /// What the archive's hooks said, from whichever thread said it.
     final class Heard: Sendable {
