@@ -7,9 +7,9 @@ final class DeviceDatasets {
     let plan: ChunkPlan
     private let group: HDF5Group
     private var raw, values, index, deviceTime, hostTime: AppendableColumn
-    private var gapFirst, gapCount, gapCause: AppendableColumn
-    private var eventIndex, eventTime, eventKind, eventDetail: AppendableColumn
-    private var clockSend, clockReceive, clockDevice, clockRoundTrip: AppendableColumn
+    private let gaps: AppendableTable<Gap>
+    private let events: AppendableTable<RecordingEvent>
+    private let clock: AppendableTable<ClockExchange>
     private var pending = PendingSamples()
 
     var sampleRows: UInt64 { index.rows + UInt64(pending.index.count) }
@@ -43,28 +43,9 @@ final class DeviceDatasets {
         try CalibrationTable.write(device.calibration, groupPath: "\(groupPath)/\(RecordingLayout.Calibration.group)",
                                    in: file)
 
-        func table(_ group: String, _ name: String, bytes: Int = 1) -> AppendableColumn.Spec {
-            .init(name: "\(group)/\(name)", elementsPerRow: bytes, chunkRows: ChunkPlan.tableChunkRows,
-                  deflateLevel: deflateLevel, cacheBytes: 1 << 16)
-        }
-        typealias G = RecordingLayout.Gaps
-        typealias E = RecordingLayout.Events
-        typealias C = RecordingLayout.Clock
-        for name in [G.group, E.group, C.group] { _ = try HDF5Group(creating: name, in: g) }
-        gapFirst = try AppendableColumn(table(G.group, G.firstMissingIndex), in: g, type: .nativeUInt64())
-        gapCount = try AppendableColumn(table(G.group, G.count), in: g, type: .nativeUInt64())
-        gapCause = try AppendableColumn(table(G.group, G.cause, bytes: G.causeBytes), in: g,
-                                        type: .fixedString(bytes: G.causeBytes))
-        eventIndex = try AppendableColumn(table(E.group, E.sampleIndex), in: g, type: .nativeUInt64())
-        eventTime = try AppendableColumn(table(E.group, E.hostTime), in: g, type: .nativeInt64())
-        eventKind = try AppendableColumn(table(E.group, E.kind, bytes: E.kindBytes), in: g,
-                                         type: .fixedString(bytes: E.kindBytes))
-        eventDetail = try AppendableColumn(table(E.group, E.detail, bytes: E.detailBytes), in: g,
-                                           type: .fixedString(bytes: E.detailBytes))
-        clockSend = try AppendableColumn(table(C.group, C.hostSend), in: g, type: .nativeInt64())
-        clockReceive = try AppendableColumn(table(C.group, C.hostReceive), in: g, type: .nativeInt64())
-        clockDevice = try AppendableColumn(table(C.group, C.deviceTime), in: g, type: .nativeUInt64())
-        clockRoundTrip = try AppendableColumn(table(C.group, C.roundTrip), in: g, type: .nativeInt64())
+        gaps = try AppendableTable(RecordingLayout.gaps, in: g, deflateLevel: deflateLevel)
+        events = try AppendableTable(RecordingLayout.events, in: g, deflateLevel: deflateLevel)
+        clock = try AppendableTable(RecordingLayout.clock, in: g, deflateLevel: deflateLevel)
     }
 
     private static func writeAttributes(of device: RecordedDevice, on group: hid_t) throws(HDF5Error) {
@@ -104,26 +85,9 @@ final class DeviceDatasets {
         pending.removeAll()
     }
 
-    func record(_ gap: Gap) throws(HDF5Error) {
-        try gapCause.append(VariableStrings.fixedWidth([gap.cause.rawValue], width: RecordingLayout.Gaps.causeBytes))
-        try gapCount.append([gap.count])
-        try gapFirst.append([gap.firstMissingIndex])
-    }
-
-    func record(_ event: RecordingEvent) throws(HDF5Error) {
-        typealias E = RecordingLayout.Events
-        try eventKind.append(VariableStrings.fixedWidth([event.kind], width: E.kindBytes))
-        try eventDetail.append(VariableStrings.fixedWidth([event.detail], width: E.detailBytes))
-        try eventTime.append([event.hostTimeNs])
-        try eventIndex.append([event.sampleIndex])
-    }
-
-    func record(_ exchange: ClockExchange) throws(HDF5Error) {
-        try clockReceive.append([exchange.hostReceiveNs])
-        try clockDevice.append([exchange.deviceTimeUs])
-        try clockRoundTrip.append([exchange.roundTripNs])
-        try clockSend.append([exchange.hostSendNs])
-    }
+    func record(_ gap: Gap) throws(HDF5Error) { try gaps.append(gap) }
+    func record(_ event: RecordingEvent) throws(HDF5Error) { try events.append(event) }
+    func record(_ exchange: ClockExchange) throws(HDF5Error) { try clock.append(exchange) }
 }
 
 /// Samples accepted but not yet handed to HDF5; at most about one chunk (≈ 1 s) per device.

@@ -1,3 +1,5 @@
+import MosquitoModel
+
 /// Names in the HDF5 file, shared by writer and reader (documented in docs/recording-format.md).
 enum RecordingLayout {
     static let formatName = "mosquito-recording"
@@ -33,21 +35,23 @@ enum RecordingLayout {
         static let technician = "technician", certificateID = "certificate_id"
     }
 
-    enum Gaps {
-        static let group = "gaps", firstMissingIndex = "first_missing_index", count = "count", cause = "cause"
-        static let causeBytes = 16
-    }
+    /// One row per run of missing samples.
+    static let gaps = RecordingTable<Gap>(
+        group: "gaps", blank: { Gap(firstMissingIndex: 0, count: 0, cause: .transportGap) },
+        columns: [.uint64("first_missing_index", \.firstMissingIndex), .uint64("count", \.count),
+                  .text("cause", bytes: 16, \.cause, unknown: .transportGap)])
 
-    enum Events {
-        static let group = "events", sampleIndex = "sample_index", hostTime = "host_time_ns"
-        static let kind = "kind", detail = "detail"
-        static let kindBytes = 32, detailBytes = 256
-    }
+    /// Status flags, markers, triggers and reconnects, at the sample index where they happened.
+    static let events = RecordingTable<RecordingEvent>(
+        group: "events", blank: { RecordingEvent(sampleIndex: 0, hostTimeNs: 0, kind: "", detail: "") },
+        columns: [.uint64("sample_index", \.sampleIndex), .int64("host_time_ns", \.hostTimeNs),
+                  .text("kind", bytes: 32, \.kind), .text("detail", bytes: 256, \.detail)])
 
-    enum Clock {
-        static let group = "clock", hostSend = "host_send_ns", hostReceive = "host_receive_ns"
-        static let deviceTime = "device_time_us", roundTrip = "round_trip_ns"
-    }
+    /// The clock ping exchanges, host times in UTC.
+    static let clock = RecordingTable<ClockExchange>(
+        group: "clock", blank: { ClockExchange(hostSendNs: 0, hostReceiveNs: 0, deviceTimeUs: 0, roundTripNs: 0) },
+        columns: [.int64("host_send_ns", \.hostSendNs), .int64("host_receive_ns", \.hostReceiveNs),
+                  .uint64("device_time_us", \.deviceTimeUs), .int64("round_trip_ns", \.roundTripNs)])
 
     /// Group name for a device: its serial with characters HDF5 paths cannot hold replaced,
     /// suffixed `-2`, `-3`, … when two devices share a serial.
