@@ -2,6 +2,7 @@ import Acquisition
 import Foundation
 import MosquitoModel
 import Signal
+import Synchronization
 
 /// Listens to one channel of a stream as a newest-wins subscriber of its ``StreamOutlets``: keeps live block
 /// statistics for the display and stability, and, when armed, accumulates exactly `samples` readings into one point.
@@ -16,9 +17,7 @@ import Signal
 /// it still holds exactly `samples` readings of a settled input, so its mean and its s (and the uncertainty, which
 /// uses the n it holds) are what they claim; the number lost travels with the point (``CapturedPoint/samplesLost``)
 /// into the history and the technician's output, so a reviewer can reject a calibration taken over a lossy link.
-/// Unchecked: every mutable field is guarded by `lock`; the subscription's ring has this one consumer.
-public final class PointCapture: @unchecked Sendable {
-    public let blockSize: Int
+public final class PointCapture: Sendable {
     /// The stream this capture owns (one made for a bare session), whose link loss ends a capture; nil when it
     /// subscribes to a stream someone else (a hub) owns.
     private let ingest: StreamIngest?
@@ -26,16 +25,8 @@ public final class PointCapture: @unchecked Sendable {
     public let column: Int
     private let outlets: StreamOutlets
     private let subscription: StreamSubscription
-    // Everything below is guarded by `lock`.
-    private let lock = NSLock()
-    private var block = RunningStats()
-    private var lastBlock: RunningStats?
-    private var detector: StabilityDetector
-    private var armedFor = 0
-    private var capture = RunningStats()
-    private var lost: UInt64 = 0
-    /// The index the next sample read should carry; nil before the first.
-    private var expected: UInt64?
+    /// Also what makes the subscription's ring have one consumer at a time: it is drained only under this lock.
+    private let reading: Mutex<ChannelReading>
 
     /// A capture of `column` of a stream someone else owns (a hub's outlets).
     public convenience init(
@@ -64,8 +55,7 @@ public final class PointCapture: @unchecked Sendable {
         self.outlets = outlets
         self.ingest = ingest
         self.column = column
-        self.blockSize = max(1, blockSize)
-        self.detector = detector
+        reading = Mutex(ChannelReading(blockSize: blockSize, detector: detector))
         subscription = outlets.subscribe(capacity: capacity)
     }
 
@@ -80,14 +70,22 @@ public final class PointCapture: @unchecked Sendable {
     }
 
     public var live: Live? {
-        lock.withLock {
-            drain()
-            return lastBlock.map { Live(meanRaw: $0.mean, stdRaw: $0.standardDeviation, isStable: detector.isStable, spread: detector.spread) }
+        reading.withLock { reading in
+            drain(into: &reading)
+            return reading.lastBlock.map {
+                Live(meanRaw: $0.mean, stdRaw: $0.standardDeviation, isStable: reading.detector.isStable,
+                     spread: reading.detector.spread)
+            }
         }
     }
 
     /// Forget the settling history (the reference just changed).
-    public func resetStability() { lock.withLock { drain(); detector.reset(); lastBlock = nil; block = RunningStats() } }
+    public func resetStability() {
+        reading.withLock { reading in
+            drain(into: &reading)
+            reading.resetStability()
+        }
+    }
 
     /// Samples this subscriber lost because it read too slowly (already counted in the points they fell in).
     public var droppedSamples: UInt64 { subscription.droppedFrames }
@@ -100,11 +98,9 @@ public final class PointCapture: @unchecked Sendable {
 
     /// Starts a point: what was read so far only feeds the live blocks; the point starts after it.
     public func arm(samples: Int) {
-        lock.withLock {
-            drain()
-            capture = RunningStats()
-            lost = 0
-            armedFor = max(1, samples)
+        reading.withLock { reading in
+            drain(into: &reading)
+            reading.arm(samples: samples)
         }
     }
 
@@ -113,9 +109,9 @@ public final class PointCapture: @unchecked Sendable {
     public func awaitPoint(timeoutSeconds: Double) throws(CalibrationError) -> (stats: RunningStats, lost: UInt64) {
         let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
         while true {
-            let (done, taken, wanted) = lock.withLock { () -> (Bool, Int, Int) in
-                drain()
-                return (capture.count >= armedFor, capture.count, armedFor)
+            let (done, taken, wanted) = reading.withLock { reading in
+                drain(into: &reading)
+                return (reading.isPointFull, reading.point.count, reading.armedFor)
             }
             if done { break }
             if let e = ingest?.snapshot().linkError { throw .capture("the instrument's link was lost: \(e)") }
@@ -124,37 +120,18 @@ public final class PointCapture: @unchecked Sendable {
             }
             usleep(2_000)
         }
-        return lock.withLock {
-            defer { armedFor = 0 }
-            return (capture, lost)
-        }
+        return reading.withLock { $0.takePoint() }
     }
 
-    /// Reads everything the subscription holds into the live blocks and, when armed, the point. Under `lock`.
-    private func drain() {
+    /// Reads everything the subscription holds into the live blocks and, when armed, the point.
+    private func drain(into reading: inout ChannelReading) {
         subscription.ring.read { spans in
             spans.forEach { span in
-                for f in 0..<span.count { take(index: span.indices[f], raw: span.values[f * span.channelCount + column]) }
+                for f in 0..<span.count {
+                    reading.take(index: span.indices[f], raw: span.values[f * span.channelCount + column])
+                }
             }
             return spans.count
-        }
-    }
-
-    private func take(index: UInt64, raw: Int32) {
-        let filling = capture.count < armedFor
-        if filling, let expected, index > expected {
-            // The point's window runs from the last sample read before arming: every index missing in it is lost.
-            lost = lost.addingSaturating(index - expected)
-        }
-        // The stream's last index is the only one with no successor; nothing follows it to be missed.
-        expected = index == .max ? nil : index + 1
-        let x = Double(raw)
-        if filling { capture.add(x) }
-        block.add(x)
-        if block.count == blockSize {
-            detector.add(blockMean: block.mean, blockStd: block.standardDeviation, count: block.count)
-            lastBlock = block
-            block = RunningStats()
         }
     }
 }
