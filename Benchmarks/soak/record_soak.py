@@ -4,7 +4,8 @@
 Runs `mosquito record` from the built-in simulator at 16 ch x 100 kS/s through lowpass:4:1000 and /10 into
 HDF5, reads /proc/PID/status and /proc/PID/stat every few seconds, and prints RSS at minute 1 and at the
 last full minute, the peak, and CPU share. Exits non-zero if any sample was lost, RSS passed the limit, or
-minute 1 and the last minute differ by more than the tolerance.
+RSS grew between minute 1 and the last minute by more than the tolerance (a leak grows; RSS settling lower
+after the first minute, as the allocator returns start-up pages, is reported and is not a failure).
 
     make soak-record                       # 10 minutes, release build
     python3 Benchmarks/soak/record_soak.py --binary .build/release/mosquito --minutes 2
@@ -43,7 +44,8 @@ def main():
     ap.add_argument("--rate", type=int, default=100_000)
     ap.add_argument("--channels", type=int, default=16)
     ap.add_argument("--limit-mb", type=float, default=64.0)
-    ap.add_argument("--tolerance", type=float, default=0.01)
+    ap.add_argument("--tolerance", type=float, default=0.01,
+                    help="largest RSS growth from minute 1 to the last minute, as a fraction (a fall never fails)")
     ap.add_argument("--interval", type=float, default=5.0)
     ap.add_argument("--over-pty", action="store_true", help="run the simulator as its own process behind a pty")
     a = ap.parse_args()
@@ -96,8 +98,8 @@ def main():
         failures.append(f"{summary['lost']['total']} samples lost")
     if mb(peak) > a.limit_mb:
         failures.append(f"peak RSS {mb(peak)} MB over {a.limit_mb} MB")
-    if abs(drift) > a.tolerance:
-        failures.append(f"RSS changed {100 * drift:.2f} % between minute 1 and minute {a.minutes}")
+    if drift > a.tolerance:
+        failures.append(f"RSS grew {100 * drift:.2f} % between minute 1 and minute {a.minutes}")
     if failures:
         print("soak failed: " + "; ".join(failures), file=sys.stderr)
         sys.exit(1)
