@@ -49,15 +49,20 @@ public final class Archiver: Sendable {
         /// slow); past it its data messages are dropped, said through `report`, and the indices they held are a
         /// jump that back-fill asks the edge for. Minutes of a fast device (10 kHz, 8 channels: 560 kB/s), far
         /// longer than a back-fill's deadlines.
-        public var deviceQueueBytes = 64 << 20
+        public var deviceQueueBytes = Settings.defaultDeviceQueueBytes
         /// Payload bytes of data messages all devices together may have waiting: the archive's memory bound (the
         /// broker no longer queues for it: each message is acknowledged once its device's worker has it). Past
         /// it, a device's data messages are dropped as past its own bound; a device with nothing waiting always
         /// gets its next message in.
-        public var queueBytes = 256 << 20
+        public var queueBytes = Settings.defaultQueueBytes
         /// How long one request to an edge's rows API may take before its back-fill gives up (the samples stay
         /// network gaps). A request only holds up its own device.
-        public var backfillRequestSeconds: Double = 10
+        public var backfillRequestSeconds = Settings.defaultBackfillRequestSeconds
+
+        // The defaults by name, so `mosquito archive --help` states them from here rather than a copy.
+        public static let defaultDeviceQueueBytes = 64 << 20
+        public static let defaultQueueBytes = 256 << 20
+        public static let defaultBackfillRequestSeconds: Double = 10
 
         public init(broker: BrokerURL, directory: String) {
             self.broker = broker
