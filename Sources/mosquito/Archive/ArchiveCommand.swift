@@ -27,6 +27,7 @@ struct ArchiveCommand: ParsableCommand {
     @Option(help: "MQTT protocol: 5 (default) or 3.1.1.") var protocolVersion: String = "5"
     @Option(help: "File whose first line is the secret edges accept for back-fill (their `serve --archive-token-file`); without it, what the broker lost stays a network gap.")
     var edgeTokenFile: String?
+    @OptionGroup var bounds: ArchiveBoundsOptions
 
     func validate() throws {
         if let site, !BrokerURL.isTopicLevel(site) { throw ValidationError("--site: letters, digits, '-', '_' and '.' only") }
@@ -66,14 +67,15 @@ struct ArchiveCommand: ParsableCommand {
         }
         let serials = devices.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
         let chosenSite = site ?? (url.site.isEmpty ? nil : url.site)
+        var settings = Archiver.Settings(broker: url, directory: output)
+        settings.site = chosenSite
+        settings.devices = serials
+        settings.edgeToken = edgeToken
+        settings.commandLine = CommandLine.arguments
+        settings.softwareVersion = MosquitoVersion.string
+        try bounds.apply(to: &settings)
         let archiver: Archiver
         do throws(MQTTError) {
-            var settings = Archiver.Settings(broker: url, directory: output)
-            settings.site = chosenSite
-            settings.devices = serials
-            settings.edgeToken = edgeToken
-            settings.commandLine = CommandLine.arguments
-            settings.softwareVersion = MosquitoVersion.string
             let hooks = Archiver.Hooks(
                 report: { Console.error("archive: \($0)") },
                 opened: { o in
