@@ -7,7 +7,7 @@ import Hummingbird
 /// was when it came in (drift) and how far after adjustment.
 struct CalibrationHistoryItem: Codable {
     var id: String
-    var kind: String
+    var kind: HistoryEntry.Kind
     var channel: Int
     var unit: String?
     var startedAt: UInt64
@@ -23,7 +23,7 @@ struct CalibrationHistoryItem: Codable {
 
     init(_ e: HistoryEntry) {
         id = e.id
-        kind = e.kind.rawValue
+        kind = e.kind
         channel = Int(e.channel)
         unit = e.calibration?.unit ?? e.verification?.unit
         startedAt = e.startedAt
