@@ -118,10 +118,12 @@ def test_every_nth_stream_sends_multiples_of_n(dropping_server: Server) -> None:
 
 
 def test_tokens_are_needed_and_bad_requests_are_refused(dropping_server: Server) -> None:
-    with pytest.raises(mosquito.LiveError, match="HTTP 401"):
+    with pytest.raises(mosquito.LiveError, match="HTTP 401") as unauthorized:
         mosquito.live(dropping_server.url, SERIAL)
-    with pytest.raises(mosquito.LiveError, match="HTTP 404"):
+    assert unauthorized.value.status == 401
+    with pytest.raises(mosquito.LiveError, match="HTTP 404") as unknown:
         mosquito.live(dropping_server.url, "MQ-NOPE", token=dropping_server.token)
+    assert unknown.value.status == 404
     with pytest.raises(ValueError, match="every"):
         mosquito.live(dropping_server.url, SERIAL, token=dropping_server.token, every=0)
 

@@ -7,8 +7,12 @@ extension ServeCommand {
     /// `token …`), so each subcommand reads it from there. A running server sees every change on its next request.
     struct TokenCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "token", abstract: "Manage the server's bearer tokens.",
+            commandName: "token", abstract: "Manage the server's bearer tokens.", discussion: tokensFile,
             subcommands: [Create.self, List.self, Revoke.self])
+
+        /// `--tokens` is `serve`'s option, which a subcommand's help does not list: each says where it goes.
+        static let tokensFile = "The tokens file is `serve`'s: `--tokens PATH` before or after the subcommand "
+            + "(default ~/.config/mosquito/web-tokens.json)."
 
         static func open(_ serve: ServeCommand) throws -> TokenStore {
             do throws(WebError) { return try TokenStore(path: serve.tokens ?? TokenStore.defaultPath()) } catch {
@@ -20,7 +24,7 @@ extension ServeCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Create a token for an agent; prints the secret once (only its SHA-256 is stored, mode 0600).",
                 discussion: "The secret alone goes to stdout, so `TOKEN=$(mosquito serve token create …)` works; "
-                    + "the token's id (for `token revoke`) goes to stderr.")
+                    + "the token's id (for `token revoke`) goes to stderr. " + tokensFile)
             @Option(name: .long, help: "The agent the token speaks for.")
             var agent: String
             @Option(name: .long, help: "viewer, operator, technician, custodian or steward.")
@@ -45,7 +49,8 @@ extension ServeCommand {
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "List tokens: id, agent, role and creation time (never the secret, which is not stored).")
+                abstract: "List tokens: id, agent, role and creation time (never the secret, which is not stored).",
+                discussion: tokensFile)
             @Flag(name: .long, help: "Print a JSON array of {id, agent, role, createdAt}.")
             var json = false
             @ParentCommand var serve: ServeCommand
@@ -76,7 +81,8 @@ extension ServeCommand {
 
         struct Revoke: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Revoke a token by the id `token list` shows; a running server refuses it from its next request on.")
+                abstract: "Revoke a token by the id `token list` shows; a running server refuses it from its next request on.",
+                discussion: tokensFile)
             @Argument(help: "The token id (its first 12 hex digits; 6 or more are enough if they match one token).")
             var id: String
             @ParentCommand var serve: ServeCommand

@@ -179,7 +179,8 @@ class Device:
     def time(self, kind: str = "relative", start: Optional[float] = None,
              stop: Optional[float] = None) -> npt.NDArray[np.float64]:
         """Seconds per sample: ``relative`` (device time since the first sample), ``device`` (the device clock)
-        or ``host`` (the recording host's monotonic clock, through the device→host clock mapping)."""
+        or ``host`` (UTC seconds since the Unix epoch, through the device→host clock mapping; intervals follow
+        the host's monotonic clock)."""
         span = self.rows(start, stop)
         return seconds(kind, self._column("device_time_us", span), self._column("host_time_ns", span), self.origin_us)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 
 class MosquitoError(Exception):
@@ -23,4 +23,12 @@ class NotARecordingError(MosquitoError, ValueError):
 
 
 class LiveError(MosquitoError):
-    """The live stream could not be opened or sent something that is not a sample message."""
+    """The live stream could not be opened or sent something that is not a sample message.
+
+    ``status`` is the server's HTTP status when it refused (401 without a valid token, 404 for an unknown
+    device, …), and None when there was no answer or the stream itself was bad.
+    """
+
+    def __init__(self, message: str, status: Optional[int] = None) -> None:
+        self.status = status
+        super().__init__(message)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 _TIME_NAMES = {
     "relative": "device time since the first sample",
     "device": "device clock",
-    "host": "recording host's monotonic clock",
+    "host": "UTC from the recording host's monotonic clock (Unix epoch)",
 }
 
 
@@ -142,7 +142,8 @@ def aligned(rec: "Recording", start: Optional[float], stop: Optional[float],
     data = np.concatenate(blocks, axis=1) if blocks else np.empty((len(ref_ns), 0))
     time = (ref_ns - origin_ns) / 1e9
     attrs = {"reference": ref.serial, "tolerance_s": tolerance, "host_time_origin_ns": origin_ns,
-             "time": "seconds of the recording host's monotonic clock after the earliest first sample",
+             "time": "seconds of host time (UTC, from the recording host's monotonic clock) after the earliest "
+                     "first sample",
              "devices": provenance}
     if kind == "pandas":
         frame = pd.DataFrame(data, index=pd.Index(time, name="host time [s]"),

@@ -93,7 +93,7 @@ def device_info(url: str, device: str, token: Optional[str] = None, timeout: flo
             return info
     except urllib.error.HTTPError as error:
         body = error.read().decode("utf-8", "replace").strip()
-        raise LiveError(f"{http}: device {device}: HTTP {error.code} {body}") from error
+        raise LiveError(f"{http}: device {device}: HTTP {error.code} {body}", status=error.code) from error
     except (urllib.error.URLError, OSError) as error:
         raise LiveError(f"{http}: cannot reach the server: {error}") from error
 
@@ -136,7 +136,8 @@ class Live:
                 f"{ws}/ws/devices/{urllib.parse.quote(device, safe='')}?{query}", timeout=timeout,
                 header=[f"Authorization: Bearer {token}"] if token else [], sockopt=tuple(options))
         except websocket.WebSocketBadStatusException as error:
-            raise LiveError(f"{ws}: device {device}: the stream was refused: {error}") from error
+            raise LiveError(f"{ws}: device {device}: the stream was refused: {error}",
+                            status=getattr(error, "status_code", None)) from error
         except (websocket.WebSocketException, OSError) as error:
             raise LiveError(f"{ws}: cannot open the stream of {device}: {error}") from error
         self._websocket = websocket

@@ -34,7 +34,7 @@ class Samples:
 
     def time(self, kind: str = "relative") -> npt.NDArray[np.float64]:
         """Seconds per sample: ``relative`` (device time since the recording's first sample), ``device`` (the
-        device clock) or ``host`` (the recording host's monotonic clock, through the clock mapping)."""
+        device clock) or ``host`` (UTC seconds since the Unix epoch, through the clock mapping)."""
         return seconds(kind, self.device_time_us, self.host_time_ns, self.origin_us)
 
 

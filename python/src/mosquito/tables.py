@@ -29,7 +29,7 @@ class Gap:
 @dataclass(frozen=True)
 class Event:
     """Something that happened during the run (a status flag, marker, trigger, disconnect or reconnect),
-    after sample ``sample_index``, at ``host_time_ns`` on the recording host's monotonic clock."""
+    after sample ``sample_index``, at ``host_time_ns`` (UTC nanoseconds, from the recording host's monotonic clock)."""
 
     sample_index: int
     host_time_ns: int
