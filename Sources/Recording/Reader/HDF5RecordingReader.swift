@@ -29,7 +29,7 @@ public final class HDF5RecordingReader {
                 do {
                     opened = try HDF5File(opening: path, mode: .swmrRead, fileLocking: false)
                     swmr = true
-                } catch { throw .cannotOpen(path: path, reason: swmrError.message) }
+                } catch { throw .cannotOpen(path: path, reason: Self.openFailure(swmrError)) }
             }
         }
         isSWMR = swmr
@@ -136,6 +136,14 @@ public final class HDF5RecordingReader {
             throw .invalidInput("device \(device) is not in \(path) (\(devices.count) devices)")
         }
         return devices[device]
+    }
+
+    /// A file that is not HDF5 at all (a CSV recording, a truncated download) says so in a user's words; any
+    /// other failure keeps HDF5's whole account, innermost first.
+    private static func openFailure(_ error: HDF5Error) -> String {
+        error.message.contains("file signature not found")
+            ? "not an HDF5 file (only .h5 recordings can be read back, not a .csv recording or export)"
+            : error.message
     }
 
     func reading<T>(_ body: () throws(HDF5Error) -> T) throws(RecordingError) -> T {

@@ -28,7 +28,7 @@ struct MeasurementOptions: ParsableArguments {
     @Option(help: "Sample rate while capturing (Hz).") var rate: UInt32 = 2000
     @Option(help: "Tolerance: a percentage of full scale (0.1%) or an amount in the channel's unit (0.05).")
     var tolerance: String = "0.1%"
-    @Option(help: "Technician name (at most 16 ASCII characters; stored on the device).")
+    @Option(help: "Technician name (at most 16 ASCII characters): in the history and the certificate, and on the device when a calibration is written.")
     var technician: String = ProcessInfo.processInfo.environment["USER"] ?? "technician"
     @Option(help: "Who authorizes the result, if not the technician.") var authorizedBy: String?
     @Option(help: "Environmental conditions to state, e.g. \"23.1 °C, 41 %RH\".") var conditions: String?

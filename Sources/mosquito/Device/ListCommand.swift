@@ -13,6 +13,13 @@ struct ListCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of text.") var json = false
     @Flag(help: "Keep running and print USB Mosquitos as they arrive and leave.") var watch = false
 
+    /// A path the user named is checked: a typo would otherwise read as "no Mosquito found".
+    func validate() throws {
+        for path in probe where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("--probe \(path): no such file")
+        }
+    }
+
     func run() throws {
         if watch { return try watchUSB() }
         var found = SerialDiscovery.candidates().map { SerialDiscovery.probe(path: $0) }
