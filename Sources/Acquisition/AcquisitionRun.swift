@@ -219,7 +219,7 @@ public final class AcquisitionRun: @unchecked Sendable {
         let outage = MonotonicClock.nowNs() - outageSince
         if let end = s.ingest.endIndex,
             s.ingest.snapshot().nextIndex.addingSaturating(UInt64(Double(outage) * Double(s.rateHz) / 1e9)) >= end {
-            s.ingest.reattach(outageNs: outage, detail: "the run ended while the instrument was away")
+            s.ingest.endWhileAway(outageNs: outage)
             return
         }
         guard let session = reopen(s.uri, s.identity.serial) else { return }

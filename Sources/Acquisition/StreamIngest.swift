@@ -166,15 +166,35 @@ public final class StreamIngest: StreamConsumer, @unchecked Sendable {
     /// produced during the outage, which become one transport gap.
     public func reattach(outageNs: UInt64, detail: String) {
         let done = state.withLock { s -> Bool in
-            // At most 2^64 ns times 10^7 Hz / 10^9: well inside what a Double converts back to a UInt64.
-            let missed = UInt64((Double(outageNs) * Double(clock.rateHz) / 1e9).rounded())
-            s.index.deviceRestarted(missing: missed) { gap in s.pendingGaps.append(gap); s.gapCount += 1 }
-            s.outageSinceNs = nil
+            closeOutage(&s, outageNs: outageNs)
             s.reconnects += 1
             s.pendingEvents.append(IngestEvent(afterIndex: s.index.base, kind: "reconnect", detail: detail))
             return s.index.isComplete
         }
         if done { finished.store(true, ordering: .releasing) }
+    }
+
+    /// The run's end passed while the instrument was away: the samples it would have produced up to the end
+    /// become the outage's transport gap and the stream ends there. Not a reconnect (the instrument never came
+    /// back), so it is an `end` event and the link error says the instrument was still away.
+    public func endWhileAway(outageNs: UInt64) {
+        let done = state.withLock { s -> Bool in
+            closeOutage(&s, outageNs: outageNs)
+            s.linkError = "instrument still away when the run ended"
+            s.pendingEvents.append(IngestEvent(
+                afterIndex: s.index.nextIndex, kind: "end", detail: "the run ended while the instrument was away"))
+            return s.index.isComplete
+        }
+        if done { finished.store(true, ordering: .releasing) }
+    }
+
+    /// Declares the samples the instrument would have produced in `outageNs` as one transport gap (cut at the
+    /// run's end) and moves the index base past them.
+    private func closeOutage(_ s: inout IngestState, outageNs: UInt64) {
+        // At most 2^64 ns times 10^7 Hz / 10^9: well inside what a Double converts back to a UInt64.
+        let missed = UInt64((Double(outageNs) * Double(clock.rateHz) / 1e9).rounded())
+        s.index.deviceRestarted(missing: missed) { gap in s.pendingGaps.append(gap); s.gapCount += 1 }
+        s.outageSinceNs = nil
     }
 
     /// Gives up following (the run is ending while the instrument is away).
