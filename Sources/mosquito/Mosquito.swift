@@ -29,6 +29,7 @@ struct Mosquito: AsyncParsableCommand {
 
     static func main() async {
         ProcessMemory.applyPolicy()
+        ProcessSignals.ignoreFileSizeLimitSignal()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

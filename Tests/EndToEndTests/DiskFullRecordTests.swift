@@ -30,7 +30,7 @@ import Glibc
             return FullDiskRun(path: path, result: result, cause: "No space left on device", tmpfs: tmpfs)
         }
         let path = temporaryPath("limited.h5")
-        // 16 MiB in 512-byte blocks; SIGXFSZ ignored so the write fails with EFBIG instead of killing the run.
+        // 16 MiB in 512-byte blocks.
         let result = try Self.runUnderFileSizeLimit(blocks: 32768, arguments + ["--output", path])
         return FullDiskRun(path: path, result: result, cause: "File too large", tmpfs: nil)
     }
@@ -103,15 +103,19 @@ import Glibc
         #expect(writeFailed <= nextIndex - (last + 1), "\(writeFailed) lost after index \(last), next index \(nextIndex)")
     }
 
-    /// `mosquito` with a file-size limit of `blocks` × 512 bytes, SIGXFSZ ignored so the write fails with EFBIG
-    /// instead of killing the process. Output goes to files, as in `Mosquito.run`.
+    /// `mosquito` under `/bin/sh -c 'ulimit -f BLOCKS; exec mosquito …'` (512-byte blocks), with the signal state a
+    /// user's shell gives it: SIGXFSZ (and SIGPIPE) at their default, nothing blocked. The test runner's threads block
+    /// signals and a child inherits that mask, which would hide a SIGXFSZ that kills; so a small Python step resets
+    /// the mask and dispositions before the shell starts. `mosquito` itself must ignore SIGXFSZ so that the write
+    /// fails with EFBIG. Output goes to files, as in `Mosquito.run`.
     static func runUnderFileSizeLimit(blocks: Int, _ arguments: [String]) throws -> Mosquito.Result {
         let outPath = temporaryPath("stdout"), errPath = temporaryPath("stderr")
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "trap '' XFSZ; ulimit -f \(blocks); exec \"$0\" \"$@\"", Mosquito.binary.path] + arguments
+        p.executableURL = URL(fileURLWithPath: TestEnvironment.python)
+        p.arguments = ["-c", Self.defaultSignalsThenExec, "/bin/sh", "-c", "ulimit -f \(blocks); exec \"$0\" \"$@\"",
+                       Mosquito.binary.path] + arguments
         p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         try p.run()
@@ -120,6 +124,15 @@ import Glibc
                                stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
                                stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
     }
+
+    /// Executes `argv[1:]` with no signal blocked and SIGXFSZ and SIGPIPE at their defaults (Python ignores both).
+    static let defaultSignalsThenExec = """
+        import os, signal, sys
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.execv(sys.argv[1], sys.argv[1:])
+        """
 
     /// Row counts of the five sample datasets, rows that are all zero in `raw` or `values` (never written), whether
     /// `index` strictly increases, its first and last value.

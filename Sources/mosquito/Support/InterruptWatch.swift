@@ -34,4 +34,11 @@ enum ProcessSignals {
         }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
+
+    /// A write past the file-size limit (`ulimit -f`) raises SIGXFSZ, whose default action kills the process
+    /// before it can say anything and leaves a CSV cut mid-line. Ignored, the write fails with EFBIG instead,
+    /// and the write-failure handling stops the run with one `Error:` line and a file as of its last flush.
+    static func ignoreFileSizeLimitSignal() {
+        signal(SIGXFSZ, SIG_IGN)
+    }
 }
