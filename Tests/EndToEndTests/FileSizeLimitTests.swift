@@ -4,7 +4,7 @@ import Testing
 /// A file-size limit (`ulimit -f`) reached mid-write, as a user meets it: the kernel's SIGXFSZ used to kill
 /// `mosquito` silently (exit 153, no `Error:` line, a CSV cut mid-line). The shell here leaves the signal at its
 /// default; `mosquito` must still stop with one line naming the file and the cause, exit 1, and leave a file that
-/// reads back.
+/// reads back (a recording) or no file (an export).
 @Suite struct FileSizeLimitTests {
     static let record = ["record", "--device", "sim?channels=16", "--rate", "10000", "--duration", "30"]
 
@@ -47,5 +47,17 @@ import Testing
         let indices = rows.compactMap { UInt64($0.prefix { $0 != "," }) }
         #expect(indices.count == rows.count && indices.first == 0)
         #expect(zip(indices, indices.dropFirst()).allSatisfy { $0 < $1 })
+    }
+
+    /// An export that runs into the limit removes its partial output and says so (it used to say the file keeps
+    /// what was written up to its last flush, which is what a recording does).
+    @Test func exportRemovesItsPartialOutputAndSaysSo() throws {
+        let h5 = temporaryPath("long.h5"), csv = temporaryPath("z3.csv")
+        let recorded = try Mosquito.run(["record", "--device", "sim", "--rate", "1000", "--duration", "2", "--output", h5])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        // 10 KiB: less than the export's 2000 rows of 4 channels.
+        let r = try DiskFullRecordTests.runUnderFileSizeLimit(blocks: 20, ["export", h5, "--output", csv])
+        expectOneLine(r, naming: csv, then: "the partial output \(csv) was removed")
+        #expect(!FileManager.default.fileExists(atPath: csv))
     }
 }

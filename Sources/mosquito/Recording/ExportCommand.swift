@@ -49,8 +49,21 @@ struct ExportCommand: ParsableCommand {
             // `cannotCreate` means the file was never ours to remove.
             var created = toFile
             if case .cannotCreate = error { created = false }
-            if created { try? FileManager.default.removeItem(atPath: output) }
-            throw CLIError(error.description)
+            let removal = created ? "; " + removePartialOutput() : ""
+            // `RecordingError.writeFailed` speaks for a recording, whose file keeps what its last flush wrote; what
+            // an export wrote is removed instead (or went to standard output).
+            if case let .writeFailed(path, reason) = error { throw CLIError("writing \(path) failed: \(reason)\(removal)") }
+            throw CLIError(error.description + removal)
+        }
+    }
+
+    /// Removes what a failed export wrote to its output file, and says so (or why it could not).
+    private func removePartialOutput() -> String {
+        do {
+            try FileManager.default.removeItem(atPath: output)
+            return "the partial output \(output) was removed"
+        } catch {
+            return "the partial output \(output) could not be removed: \(error.localizedDescription)"
         }
     }
 
