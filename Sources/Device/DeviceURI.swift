@@ -21,6 +21,10 @@ public enum DeviceURI: Sendable, Equatable, CustomStringConvertible {
             self = .simulator(options: options)
             return
         }
+        // `sim:` reads like the other schemes' `scheme:PART`, but the simulator has no part to name.
+        if text.hasPrefix("sim:") {
+            throw .malformed(text, "sim takes no ':' part; options go after '?', e.g. sim?channels=8")
+        }
         guard let colon = text.firstIndex(of: ":") else {
             throw .malformed(text, "expected sim, serial:PATH, usb:VID:PID[:SERIAL] or replay:FILE[:SPEED]")
         }

@@ -27,10 +27,12 @@ extension SimulatorConfig {
             config.clockDriftPPM = v
         }
         for (key, value) in options where key.hasPrefix("signal") {
-            guard let ch = Int(key.dropFirst("signal".count)), config.channels.indices.contains(ch) else {
-                throw .badOption("\(key): no such channel (the unit has \(config.channels.count))")
+            let digits = key.dropFirst("signal".count)
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let ch = Int(digits) else {
+                throw .badOption("option '\(key)=\(value)' names no channel: signalN=KIND[:…] sets channel N's signal "
+                    + "(\(config.channelRange)), e.g. signal0=sine:10:5")
             }
-            config.channels[ch].signal = try SignalShape(parsing: value)
+            try config.setSignal(channel: ch, spec: value, given: "\(key)=\(value)")
         }
         var f = FaultPlan()
         for fault in PeriodicFault.allCases { f.every[fault] = try int(fault.rawValue) }
@@ -60,5 +62,19 @@ extension SimulatorConfig {
         }
         try config.validate()
         self = config
+    }
+
+    /// Channel `channel`'s signal, from a `SignalShape` spec. `given` is the option as the user wrote it, to name
+    /// it when there is no such channel.
+    public mutating func setSignal(channel: Int, spec: String, given: String) throws(SimulatorError) {
+        guard channels.indices.contains(channel) else {
+            throw .badOption("\(given): no channel \(channel); the unit has \(channelRange)")
+        }
+        channels[channel].signal = try SignalShape(parsing: spec)
+    }
+
+    /// "channels 0-3", or "channel 0" for a single-channel unit.
+    var channelRange: String {
+        channels.count == 1 ? "channel 0" : "channels 0-\(channels.count - 1)"
     }
 }

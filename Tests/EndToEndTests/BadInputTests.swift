@@ -12,9 +12,50 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 
+    func expectRefused(_ args: [String], output: String, exactly line: String) throws {
+        let r = try Mosquito.run(args)
+        #expect(r.status != 0)
+        #expect(r.stderr.split(separator: "\n").filter { !$0.isEmpty } == [Substring(line)], "stderr: \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
     @Test func badURI() throws {
         let out = temporaryPath("x.csv")
-        try expectRefused(["record", "--device", "tcp:1.2.3.4", "--duration", "1", "--output", out], output: out, containing: "unknown scheme 'tcp'")
+        try expectRefused(["record", "--device", "tcp:1.2.3.4", "--duration", "1", "--output", out], output: out,
+                          exactly: "Error: bad device URI 'tcp:1.2.3.4': unknown scheme 'tcp'; expected sim, serial, usb or replay")
+    }
+
+    /// `sim:` looks like the other schemes' `scheme:PART`. The line says the simulator takes no such part and where
+    /// its options go, naming the URI once (it read "sim:: bad device URI 'sim:': unknown scheme 'sim'; expected
+    /// sim, serial, usb or replay").
+    @Test(arguments: ["record", "stream"]) func simWithAColonSaysWhatIsWrong(_ command: String) throws {
+        let out = temporaryPath("x.csv")
+        let output = command == "record" ? ["--output", out] : []
+        try expectRefused([command, "--device", "sim:", "--duration", "1"] + output, output: out,
+                          exactly: "Error: bad device URI 'sim:': sim takes no ':' part; options go after '?', e.g. sim?channels=8")
+        try expectRefused([command, "--device", "sim:?channels=2", "--duration", "1"] + output, output: out,
+                          exactly: "Error: bad device URI 'sim:?channels=2': sim takes no ':' part; options go after '?', e.g. sim?channels=8")
+    }
+
+    /// A signal for a channel the unit lacks names the option as given and the channels there are (it read
+    /// "signal9: no such channel" for `--signal 9:…`, and "signal: no such channel" for `signal=0:…`).
+    @Test func simulateSignalForAMissingChannel() throws {
+        let out = temporaryPath("x.csv")
+        try expectRefused(["simulate", "--pty", "--channels", "2", "--signal", "9:sine:1:1"], output: out,
+                          exactly: "Error: --signal '9:sine:1:1': no channel 9; the unit has channels 0-1")
+        try expectRefused(["simulate", "--pty", "--channels", "1", "--signal", "0:sine:1:1", "--signal", "1:noise:2"], output: out,
+                          exactly: "Error: --signal '1:noise:2': no channel 1; the unit has channel 0")
+    }
+
+    @Test func simURISignalOptions() throws {
+        let out = temporaryPath("x.csv")
+        let record = { (uri: String) in ["record", "--device", uri, "--duration", "1", "--output", out] }
+        try expectRefused(record("sim?signal=0:sine:10:5"), output: out,
+                          containing: "option 'signal=0:sine:10:5' names no channel: signalN=KIND[:…] sets channel N's signal "
+                            + "(channels 0-3), e.g. signal0=sine:10:5")
+        try expectRefused(record("sim?channels=2&signal9=sine:1:1"), output: out,
+                          containing: "signal9=sine:1:1: no channel 9; the unit has channels 0-1")
+        try expectRefused(record("sim?signalx=sine:1:1"), output: out, containing: "option 'signalx=sine:1:1' names no channel")
     }
 
     @Test func missingDevice() throws {

@@ -38,7 +38,7 @@ struct SimulateCommand: ParsableCommand {
         guard pty else { throw CLIError("simulate serves on a pseudo-terminal: pass --pty") }
         // "Serves until killed": a parent may have started us with SIGTERM ignored or blocked; undo that.
         ProcessSignals.restoreDefaults([SIGTERM, SIGINT, SIGHUP])
-        var options: [String: String] = [
+        let options: [String: String] = [
             "serial": serial, "design": design, "channels": "\(channels)", "seed": "\(seed)",
             "max_rate": "\(maxRate)", "drift_ppm": "\(driftPpm)", "drop_every": "\(dropEvery)",
             "corrupt_every": "\(corruptEvery)", "stall_after": "\(stallAfter)", "stall_ms": "\(stallMs)",
@@ -46,14 +46,18 @@ struct SimulateCommand: ParsableCommand {
             "overrun_samples": "\(overrunSamples)", "calibration_storage": calibrationStorage,
             "repeat_every": "\(repeatEvery)", "late_every": "\(lateEvery)", "first_index": "\(firstIndex)",
         ]
-        for spec in signal {
-            guard let colon = spec.firstIndex(of: ":"), Int(spec[..<colon]) != nil else {
+        let signals = try signal.map { spec in
+            guard let colon = spec.firstIndex(of: ":"), let channel = Int(spec[..<colon]) else {
                 throw CLIError("--signal '\(spec)': expected CH:KIND[…], e.g. 0:sine:10:5")
             }
-            options["signal" + spec[..<colon]] = String(spec[spec.index(after: colon)...])
+            return (spec: spec, channel: channel, shape: String(spec[spec.index(after: colon)...]))
         }
-        let config: SimulatorConfig
-        do throws(SimulatorError) { config = try SimulatorConfig(options: options) } catch { throw CLIError(error.description) }
+        var config: SimulatorConfig
+        do throws(SimulatorError) {
+            config = try SimulatorConfig(options: options)
+            // Set here rather than passed as `signalN` options, so that a refusal names `--signal` as given.
+            for s in signals { try config.setSignal(channel: s.channel, spec: s.shape, given: "--signal '\(s.spec)'") }
+        } catch { throw CLIError(error.description) }
         let server: SimulatorServer
         do throws(SystemError) { server = try SimulatorServer(config: config) } catch {
             throw CLIError("cannot create a pseudo-terminal: \(error)")

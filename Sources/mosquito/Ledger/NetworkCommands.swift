@@ -118,7 +118,7 @@ struct UnitCommand: AsyncParsableCommand {
                 }
                 let session: DeviceSession
                 do throws(DeviceError) { session = try Openers.standard.openSession(device) } catch {
-                    throw CLIError("\(device): \(error)")
+                    throw CLIError.opening(device, error)
                 }
                 defer { session.close() }
                 return (session.identity!.serial, session.identity!.design)

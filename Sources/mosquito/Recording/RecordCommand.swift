@@ -66,7 +66,7 @@ struct RecordCommand: ParsableCommand {
         defer { for o in opened { o.session.close() } }
         for text in devices {
             do throws(DeviceError) { opened.append((text, try Openers.standard.openSession(text))) } catch {
-                throw CLIError("\(text): \(error)")
+                throw CLIError.opening(text, error)
             }
         }
         var plan = AcquisitionPlan(

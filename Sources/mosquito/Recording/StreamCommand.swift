@@ -32,7 +32,7 @@ struct StreamCommand: AsyncParsableCommand {
             do {
                 hubs.append(try StreamHub(uri: uri, session: try Openers.standard.openSession(uri), softwareVersion: MosquitoVersion.string))
             } catch let error as DeviceError {
-                throw CLIError("\(uri): \(error.description)")
+                throw CLIError.opening(uri, error)
             }
         }
         // Subscribed before the devices start, so the publishers' pipelines begin at each stream's first sample.

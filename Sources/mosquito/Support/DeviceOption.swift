@@ -15,8 +15,16 @@ struct DeviceOption: ParsableArguments {
         do throws(DeviceError) {
             return try Openers.standard.openSession(parsed, requestTimeoutMs: timeoutMs)
         } catch {
-            throw CLIError("\(device): \(error)")
+            throw CLIError.opening(device, error)
         }
+    }
+}
+
+extension CLIError {
+    /// An instrument that could not be opened, named once: a bad URI's message already quotes the URI.
+    static func opening(_ device: String, _ error: DeviceError) -> CLIError {
+        if case .uri = error { return CLIError(error.description) }
+        return CLIError("\(device): \(error.description)")
     }
 }
 

@@ -80,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
                 if !idle { try live.startStreaming(rateHz: rate) }
                 devices.append(live)
             } catch let error as DeviceError {
-                throw CLIError("\(uri): \(error.description)")
+                throw CLIError.opening(uri, error)
             } catch let error as StreamHub.Refusal {
                 throw CLIError(error.description)
             }
