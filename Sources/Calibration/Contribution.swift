@@ -26,6 +26,11 @@ public struct CalibrationContribution: Sendable, Equatable, Codable {
 
     /// What the ledger event says, so the certificate can be found from it.
     public var creditNote: String { "calibration certificate \(certificateID)" }
+
+    /// What the credit is of, as the ledger holds it (its source reference): a certificate is credited at most
+    /// once per ledger. The note's words, so a refusal reads "calibration certificate MQC-… is already credited
+    /// as event 20", and a credit made before ledgers kept references is found by its note.
+    public var creditSource: String { creditNote }
 }
 
 extension CalibrationContribution {

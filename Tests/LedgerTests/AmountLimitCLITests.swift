@@ -44,7 +44,7 @@ struct AmountLimitCLITests {
                                          workType: nil, rate: nil, value: AmountLimit.maximum, design: nil, unit: nil, note: nil,
                                          reverses: nil, recordedAt: "2026-01-10T00:00:00Z")
                 let hash = HashChain.hash(seq: seq, record: record, previous: previous)
-                try await s.execute("INSERT INTO events (\(Rows.events.list)) VALUES (?, ?, 'ana', 'p', 'cash', NULL, NULL, NULL, ?, NULL, NULL, NULL, NULL, ?, ?, ?, NULL, NULL, NULL)",
+                try await s.execute("INSERT INTO events (\(Rows.events.list)) VALUES (?, ?, 'ana', 'p', 'cash', NULL, NULL, NULL, ?, NULL, NULL, NULL, NULL, ?, ?, ?, NULL, NULL, NULL, NULL)",
                                     [.integer(seq), .text("2026-01-10"), .integer(AmountLimit.maximum), .text(record.recordedAt),
                                      .text(previous), .text(hash)])
                 try await s.execute("INSERT INTO units (serial, design) VALUES (?, 'D1')", [.text("U\(seq)")])

@@ -111,7 +111,7 @@ struct MigrationTests {
         let versions = try await database.transaction { s throws(LedgerError) in
             try await s.query("SELECT version FROM schema_migrations ORDER BY version", [])
         }
-        #expect(versions == [[.integer(1)], [.integer(2)], [.integer(3)], [.integer(4)], [.integer(5)], [.integer(6)], [.integer(7)], [.integer(8)]])
+        #expect(versions == [[.integer(1)], [.integer(2)], [.integer(3)], [.integer(4)], [.integer(5)], [.integer(6)], [.integer(7)], [.integer(8)], [.integer(9)]])
         await database.close()
     }
 
@@ -124,13 +124,13 @@ struct MigrationTests {
             try await s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (99, '2030-01-01T00:00:00Z')", [])
         }
         await #expect(throws: LedgerError.storage(
-            "this ledger has schema version 99, newer than this mosquito understands (8); upgrade mosquito to use it")) {
+            "this ledger has schema version 99, newer than this mosquito understands (9); upgrade mosquito to use it")) {
             _ = try await SQLLedgerStore(database: database)
         }
         let versions = try await database.transaction { s throws(LedgerError) in
             try await s.query("SELECT version FROM schema_migrations ORDER BY version", [])
         }
-        #expect(versions == [[.integer(1)], [.integer(2)], [.integer(3)], [.integer(4)], [.integer(5)], [.integer(6)], [.integer(7)], [.integer(8)], [.integer(99)]])
+        #expect(versions == [[.integer(1)], [.integer(2)], [.integer(3)], [.integer(4)], [.integer(5)], [.integer(6)], [.integer(7)], [.integer(8)], [.integer(9)], [.integer(99)]])
         await database.close()
     }
 }

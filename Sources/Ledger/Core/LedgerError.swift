@@ -28,6 +28,12 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension LedgerError {
+    /// A contribution whose source reference an event already holds: names both, so the caller sees what the
+    /// work was credited as.
+    public static func alreadyCredited(_ reference: String, event: Int64) -> LedgerError {
+        .duplicate("\(reference) is already credited as event \(event)")
+    }
+
     /// The same error with its message prefixed, e.g. by the sale line it is about ("line 2: …").
     public func prefixed(_ prefix: String) -> LedgerError {
         switch self {

@@ -72,15 +72,20 @@ public struct ContributionDraft: Sendable, Hashable {
     public var lots: [String]
     /// One weight per lot of `lots`, in order; nil splits by the lots' produced quantities.
     public var split: [LedgerDecimal]?
+    /// What this contribution credits, as the caller names it (`calibration certificate MQC-…`): opaque to the
+    /// ledger, which holds each reference on at most one event, so the same work is never credited twice.
+    public var sourceReference: String?
 
     public init(date: LedgerDate, agent: String, project: String, kind: ContributionKind,
                 hours: LedgerDecimal? = nil, workType: String? = nil, value: Int64? = nil,
                 design: String? = nil, unit: String? = nil, lot: String? = nil, note: String? = nil,
-                quantity: EventQuantity? = nil, gift: Bool = false, lots: [String] = [], split: [LedgerDecimal]? = nil) {
+                quantity: EventQuantity? = nil, gift: Bool = false, lots: [String] = [], split: [LedgerDecimal]? = nil,
+                sourceReference: String? = nil) {
         self.date = date; self.agent = agent; self.project = project; self.kind = kind
         self.hours = hours; self.workType = workType; self.value = value
         self.design = design; self.unit = unit; self.lot = lot; self.note = note
         self.quantity = quantity; self.gift = gift; self.lots = lots; self.split = split
+        self.sourceReference = sourceReference
     }
 }
 
@@ -111,16 +116,20 @@ public struct EventRecord: Sendable, Hashable, Codable {
     /// Work shared across lots (one delivery round for several batches): each lot with its weight; nil for a
     /// contribution to one product or none. `unit` is nil then.
     public var lots: [LotSplit]? = nil
+    /// What the event credits (`ContributionDraft.sourceReference`), unique among the ledger's events; nil for
+    /// most, and for a reversal, which credits nothing. Encoded only when present.
+    public var sourceReference: String? = nil
 
-    /// A record for `LedgerStore.append`, which checks nothing: `Ledger.contribute` is where drafts are checked.
+    /// A record for `LedgerStore.append`, which checks only that no other event holds its `sourceReference`:
+    /// `Ledger.contribute` is where drafts are checked.
     public init(date: LedgerDate, agent: String, project: String, kind: ContributionKind, hours: LedgerDecimal? = nil,
                 workType: String? = nil, rate: LedgerDecimal? = nil, value: Int64, design: String? = nil, unit: String? = nil,
                 note: String? = nil, reverses: Int64? = nil, recordedAt: String = "", quantity: EventQuantity? = nil,
-                gift: Bool = false, lots: [LotSplit]? = nil) {
+                gift: Bool = false, lots: [LotSplit]? = nil, sourceReference: String? = nil) {
         self.date = date; self.agent = agent; self.project = project; self.kind = kind; self.hours = hours
         self.workType = workType; self.rate = rate; self.value = value; self.design = design; self.unit = unit
         self.note = note; self.reverses = reverses; self.recordedAt = recordedAt; self.quantity = quantity
-        self.gift = gift; self.lots = lots
+        self.gift = gift; self.lots = lots; self.sourceReference = sourceReference
     }
 }
 

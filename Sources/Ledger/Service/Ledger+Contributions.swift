@@ -1,8 +1,14 @@
 extension Ledger {
     /// Logs a contribution. Work needs hours > 0 and a work type; its value is hours × the agent's
-    /// rate (personal override, else the work type's). Other kinds need a value > 0.
+    /// rate (personal override, else the work type's). Other kinds need a value > 0. A draft with a source
+    /// reference an event already holds is refused (`LedgerError.alreadyCredited`), checked as it is appended.
     @discardableResult
     public func contribute(_ draft: ContributionDraft) async throws(LedgerError) -> ContributionEvent {
+        try await store.append(try await record(for: draft))
+    }
+
+    /// The event record a draft becomes, once every field is checked against the ledger.
+    private func record(for draft: ContributionDraft) async throws(LedgerError) -> EventRecord {
         let project = try await requireProject(draft.project)
         _ = try await requireAgent(draft.agent)
         if let design = draft.design, try await store.design(design) == nil { throw .notFound("no design '\(design)'") }
@@ -16,6 +22,10 @@ extension Ledger {
                                  hours: nil, workType: nil, rate: nil, value: 0, design: draft.design,
                                  unit: draft.unit ?? draft.lot, note: draft.note, reverses: nil)
         record.lots = shared
+        if let reference = draft.sourceReference {
+            guard !reference.isEmpty else { throw .invalid("source reference is empty") }
+            record.sourceReference = reference
+        }
         if let quantity = draft.quantity {
             guard quantity.amount.isPositive else { throw .invalid("quantity \(quantity.amount) must be greater than 0") }
             try Self.checkMeasure(quantity.measure)
@@ -47,7 +57,7 @@ extension Ledger {
             try AmountLimit.check(value, "value", project.currency)
             record.value = value
         }
-        return try await store.append(record)
+        return record
     }
 
     /// Corrects an event by appending its reversal; both then drop out of every later distribution.
@@ -61,6 +71,7 @@ extension Ledger {
         // Only a tampered row holds Int64.min, whose negation does not exist.
         let (negated, overflow) = Int64(0).subtractingReportingOverflow(original.value)
         guard !overflow else { throw .amountTooLarge("event \(id)'s value \(original.value) cannot be reversed exactly") }
+        // A reversal credits nothing, so it carries no source reference: the original keeps its own.
         let record = EventRecord(date: date, agent: original.agent, project: original.project, kind: original.kind,
                                  hours: original.hours.map { LedgerDecimal(mantissa: -$0.mantissa, scale: $0.scale) },
                                  workType: original.workType, rate: original.rate, value: negated,

@@ -23,6 +23,7 @@ public enum HashChain {
         if let quantity = record.quantity { fields += ["quantity", quantity.amount.description, quantity.measure] }
         if record.gift { fields += ["gift"] }
         if let lots = record.lots { fields += ["lots"] + lots.flatMap { [$0.lot, $0.weight.description] } }
+        if let reference = record.sourceReference { fields += ["source reference", reference] }
         return fields
     }
 }

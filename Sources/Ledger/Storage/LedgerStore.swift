@@ -28,11 +28,14 @@ public protocol LedgerStore: Sendable {
     /// Closes `quantity` of a lot for sale; refuses more than it still holds (checked in the insert's transaction).
     func insertWriteOff(lot: String, quantity: Int64, date: LedgerDate, reason: String) async throws(LedgerError) -> LotWriteOff
 
-    /// Appends to the hash chain atomically and returns the stored event.
+    /// Appends to the hash chain atomically and returns the stored event; refuses a record whose source
+    /// reference an event already holds (`LedgerError.alreadyCredited`, looked up in the append's transaction).
     func append(_ record: EventRecord) async throws(LedgerError) -> ContributionEvent
     /// Appends every record in one transaction, in order (an import, a benchmark's fixture); all or none.
     func append(_ records: [EventRecord]) async throws(LedgerError) -> [ContributionEvent]
     func event(_ id: Int64) async throws(LedgerError) -> ContributionEvent?
+    /// The event holding `reference` as its source reference, if one does.
+    func event(sourceReference reference: String) async throws(LedgerError) -> ContributionEvent?
     /// All events in sequence order (project nil = every project).
     func events(project: String?) async throws(LedgerError) -> [ContributionEvent]
     /// Checks the event chain, then the distribution chain, and recomputes every distribution from the

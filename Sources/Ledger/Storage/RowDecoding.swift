@@ -137,7 +137,7 @@ extension SQLValue {
 
 /// Every table's row shape, and the decoders shared by the store's reads.
 enum Rows {
-    static let events = RowSource("events", "seq, date, agent, project, kind, hours, work_type, rate, value, design, unit, note, reverses, recorded_at, previous_hash, hash, quantity, quantity_unit, gift", key: "seq")
+    static let events = RowSource("events", "seq, date, agent, project, kind, hours, work_type, rate, value, design, unit, note, reverses, recorded_at, previous_hash, hash, quantity, quantity_unit, gift, source_reference", key: "seq")
     static let sales = RowSource("sales", "id, project, unit, price, currency, date, buyer, direct_costs, quantity", key: "id")
     /// The sales table before migration 5 added `quantity`, as migration 2's backfill reads it.
     static let salesBeforeLots = RowSource("sales", "id, project, unit, price, currency, date, buyer, direct_costs", key: "id")
@@ -166,6 +166,7 @@ enum Rows {
         let previousHash = try r.text(), hash = try r.text()
         record.quantity = try eventQuantity(&r)
         record.gift = try r.optionalInt() != nil
+        record.sourceReference = try r.optionalText()
         return ContributionEvent(id: id, record: record, previousHash: previousHash, hash: hash)
     }
 

@@ -9,9 +9,18 @@ extension SQLLedgerStore {
             var (seq, hash) = try await Self.eventsHead(s)
             var appended = [ContributionEvent]()
             appended.reserveCapacity(records.count)
+            // What each record credits, looked up in this transaction: a concurrent writer waits for it to end, so
+            // two credits of one source cannot both pass.
+            var credited = [String: Int64]()
             for var record in records {
                 guard seq < Int64.max else {
                     throw .tampered("ledger tampered: table events, row seq=\(seq), column seq: no event can follow it")
+                }
+                if let reference = record.sourceReference {
+                    var holder = credited[reference]
+                    if holder == nil { holder = try await Self.event(sourceReference: reference, s) }
+                    if let holder { throw .alreadyCredited(reference, event: holder) }
+                    credited[reference] = seq + 1
                 }
                 record.recordedAt = recordedAt
                 let event = Self.chained(record, seq: seq + 1, previous: hash)
@@ -19,13 +28,13 @@ extension SQLLedgerStore {
                 appended.append(event)
             }
             try await s.executeMany(
-                "INSERT INTO events (\(Rows.events.list)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events (\(Rows.events.list)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 appended.map { e in
                     [.integer(e.id), .text(e.date.text), .text(e.agent), .text(e.project), .text(e.kind.rawValue),
                      SQLValue(e.hours?.description), SQLValue(e.workType), SQLValue(e.rate?.description), .integer(e.value),
                      SQLValue(e.design), SQLValue(e.unit), SQLValue(e.note), SQLValue(e.reverses), .text(e.recordedAt),
                      .text(e.previousHash), .text(e.hash), SQLValue(e.quantity?.amount.description), SQLValue(e.quantity?.measure),
-                     e.gift ? .integer(1) : .null]
+                     e.gift ? .integer(1) : .null, SQLValue(e.sourceReference)]
                 })
             try await s.executeMany("INSERT INTO event_lots (\(Rows.eventLots.list)) VALUES (?, ?, ?, ?)", appended.flatMap { e in
                 (e.lots ?? []).enumerated().map { position, split in
@@ -54,15 +63,34 @@ extension SQLLedgerStore {
         return (try r.int(), try r.text())
     }
 
-    public func event(_ id: Int64) async throws(LedgerError) -> ContributionEvent? {
+    public func event(sourceReference reference: String) async throws(LedgerError) -> ContributionEvent? {
         try await inTransaction { s throws(LedgerError) in
-            guard let row = try await s.query("SELECT \(Rows.events.list) FROM events WHERE seq = ?", [.integer(id)]).first else {
-                return nil
-            }
-            let lots = try await Self.eventLots("SELECT \(Rows.eventLots.list) FROM event_lots WHERE event = ? ORDER BY position",
-                                                [.integer(id)], s)
-            return try Rows.event(row, lots: lots[id])
+            guard let id = try await Self.event(sourceReference: reference, s) else { return nil }
+            return try await Self.event(id, s)
         }
+    }
+
+    /// The number of the event holding `reference`, if one does.
+    static func event(sourceReference reference: String, _ s: any SQLSession) async throws(LedgerError) -> Int64? {
+        let source = RowSource("events", "seq", key: "seq")
+        guard let row = try await s.query("SELECT \(source.list) FROM events WHERE source_reference = ?", [.text(reference)]).first else {
+            return nil
+        }
+        var r = RowReader(row, source)
+        return try r.int()
+    }
+
+    public func event(_ id: Int64) async throws(LedgerError) -> ContributionEvent? {
+        try await inTransaction { s throws(LedgerError) in try await Self.event(id, s) }
+    }
+
+    static func event(_ id: Int64, _ s: any SQLSession) async throws(LedgerError) -> ContributionEvent? {
+        guard let row = try await s.query("SELECT \(Rows.events.list) FROM events WHERE seq = ?", [.integer(id)]).first else {
+            return nil
+        }
+        let lots = try await Self.eventLots("SELECT \(Rows.eventLots.list) FROM event_lots WHERE event = ? ORDER BY position",
+                                            [.integer(id)], s)
+        return try Rows.event(row, lots: lots[id])
     }
 
     /// `columns` of every row of `table` in `project` (every project when nil), ordered by `order`.

@@ -132,6 +132,13 @@ enum Schema {
             """,
             "CREATE INDEX event_lots_by_lot ON event_lots (lot)",
         ]),
+        // Version 9: what an event credits (a calibration certificate), held by at most one event: the append
+        // looks it up in its transaction, and the unique index refuses a second row whatever wrote it. NULL for
+        // every earlier event (a unique index admits any number of NULLs), whose hash covers no reference.
+        Migration(version: 9, statements: [
+            "ALTER TABLE events ADD COLUMN source_reference TEXT",
+            "CREATE UNIQUE INDEX events_by_source_reference ON events (source_reference)",
+        ]),
     ]
 
     static func migrate(_ database: any SQLDatabase) async throws(LedgerError) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Calibration
 import Device
 import Foundation
+import Ledger
 import MWP
 
 struct CalibrateCommand: AsyncParsableCommand {
@@ -68,7 +69,15 @@ struct CalibrateCommand: AsyncParsableCommand {
             Console.line("Certificate ID \(entry.id) (history: \(options.historyStore.path)); print it with: mosquito certificate \(entry.id) --output cert.html")
         }
         if let ledger, let contribution = CalibrationContribution(entry: entry) {
-            let event = try await CalibrationCredit.record(contribution, ledger: ledger, project: project)
+            let event: ContributionEvent
+            do throws(LedgerError) {
+                event = try await CalibrationCredit.using(ledger) { ledger throws(LedgerError) in
+                    try await CalibrationCredit.record(contribution, in: ledger, project: project)
+                }
+            } catch {
+                throw CLIError("crediting calibration \(entry.id) in the ledger: \(error) (the certificate is filed: credit it "
+                               + "later with `mosquito ledger credit-calibration \(entry.id)`)")
+            }
             if !options.json { Console.line("Credited to \(contribution.technician) in the ledger (event \(event.id)).") }
         }
     }

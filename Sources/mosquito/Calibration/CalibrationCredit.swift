@@ -4,39 +4,61 @@ import Foundation
 import Ledger
 
 /// An accepted calibration is work on a unit: credit it in the contribution ledger, so the technician is paid
-/// when the unit sells. The rule (hours, day, note) is Calibration's ``CalibrationContribution``; the ledger
-/// knows serials and agents, not devices; this is only where the two meet.
+/// when the unit sells. The rule (hours, day, note, source) is Calibration's ``CalibrationContribution``; the
+/// ledger knows serials and agents, not devices; this is only where the two meet.
 enum CalibrationCredit {
     /// Checked before any measurement, so a calibration that could not be credited is never half-done.
     static func precheck(ledger location: String, technician: String, project: String) async throws {
         do throws(LedgerError) {
-            try await Ledger.open(location).checkContributor(agent: technician, project: project)
+            try await using(location) { ledger throws(LedgerError) in
+                try await ledger.checkContributor(agent: technician, project: project)
+            }
         } catch {
             throw CLIError("cannot credit calibrations in \(location): \(error)")
         }
     }
 
-    static func record(_ contribution: CalibrationContribution, ledger location: String, project: String) async throws -> ContributionEvent {
+    /// Appends the calibration's work event. The ledger refuses a certificate it has already credited, in the
+    /// append's own transaction, so two credits of one certificate cannot both pass.
+    static func record(_ contribution: CalibrationContribution, in ledger: Ledger, project: String) async throws(LedgerError) -> ContributionEvent {
         let hours = LedgerDecimal(mantissa: Int64(clamping: contribution.creditedCentiHours), scale: 2)
+        let draft = ContributionDraft(
+            date: try LedgerDate(contribution.creditedDay), agent: contribution.technician, project: project,
+            kind: .work, hours: hours, workType: contribution.workType, unit: contribution.unitSerial,
+            note: contribution.creditNote, sourceReference: contribution.creditSource)
+        return try await ledger.contribute(draft)
+    }
+
+    /// An event that credited this certificate before ledgers kept source references: it carries none, and its
+    /// note is the one every credit wrote. A mosquito that old can no longer write to this ledger (its schema is
+    /// newer than that one understands), and every credit since carries its reference, so no credit can slip in
+    /// between this look and the append.
+    static func creditedBeforeReferences(_ contribution: CalibrationContribution, in ledger: Ledger) async throws(LedgerError) -> ContributionEvent? {
+        try await ledger.store.events(project: nil).first {
+            $0.sourceReference == nil && $0.reverses == nil && $0.note == contribution.creditNote
+        }
+    }
+
+    /// Opens the ledger at `location`, runs `body` and closes it, whether `body` throws or not.
+    static func using<T>(_ location: String, _ body: (Ledger) async throws(LedgerError) -> T) async throws(LedgerError) -> T {
+        let ledger = try await Ledger.open(location)
         do throws(LedgerError) {
-            let ledger = try await Ledger.open(location)
-            let draft = ContributionDraft(
-                date: try LedgerDate(contribution.creditedDay), agent: contribution.technician, project: project,
-                kind: .work, hours: hours, workType: contribution.workType, unit: contribution.unitSerial,
-                note: contribution.creditNote)
-            return try await ledger.contribute(draft)
+            let value = try await body(ledger)
+            await ledger.close()
+            return value
         } catch {
-            throw CLIError("crediting calibration \(contribution.certificateID) in the ledger: \(error)")
+            await ledger.close()
+            throw error
         }
     }
 }
 
 /// `mosquito ledger credit-calibration ID`: credits a calibration from the history (e.g. one made before the
-/// ledger existed, or on a bench without it).
+/// ledger existed, or on a bench without it), once.
 struct CreditCalibrationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credit-calibration",
-        abstract: "Credit an accepted calibration (by certificate ID) to its technician as work on the unit.")
+        abstract: "Credit an accepted calibration (by certificate ID) to its technician as work on the unit, once.")
 
     @Argument(help: "Certificate ID, e.g. MQC-20261126-1A2B3C4D.") var certificate: String
     @OptionGroup var historyFile: HistoryFileOption
@@ -44,13 +66,28 @@ struct CreditCalibrationCommand: AsyncParsableCommand {
     @Option(help: "Project the work belongs to.") var project: String = "mosquito"
 
     func run() async throws {
-        let store = historyFile.store
-        let entry: HistoryEntry
-        do throws(CalibrationError) { entry = try store.entry(id: certificate) } catch { throw CLIError("\(error)") }
-        guard let contribution = CalibrationContribution(entry: entry) else {
-            throw CLIError("\(certificate) is a verification, not a calibration: nothing to credit")
+        // A ledger command: every refusal is its one `error:` line (docs/ledger.md), and nothing is appended.
+        let contribution: CalibrationContribution
+        let event: ContributionEvent
+        do {
+            let entry: HistoryEntry
+            do throws(CalibrationError) { entry = try historyFile.store.entry(id: certificate) } catch { throw CLIError("\(error)") }
+            guard let credit = CalibrationContribution(entry: entry) else {
+                throw CLIError("\(certificate) is a verification, not a calibration: nothing to credit")
+            }
+            contribution = credit
+            do throws(LedgerError) {
+                event = try await CalibrationCredit.using(ledger ?? Ledger.defaultPath()) { ledger throws(LedgerError) in
+                    if let earlier = try await CalibrationCredit.creditedBeforeReferences(credit, in: ledger) {
+                        throw .alreadyCredited(credit.creditSource, event: earlier.id)
+                    }
+                    return try await CalibrationCredit.record(credit, in: ledger, project: project)
+                }
+            } catch { throw CLIError(error.description) }
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
         }
-        let event = try await CalibrationCredit.record(contribution, ledger: ledger ?? Ledger.defaultPath(), project: project)
         Console.line("credited \(contribution.technician): event \(event.id), \(contribution.unitSerial), certificate \(certificate)")
     }
 }
