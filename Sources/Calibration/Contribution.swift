@@ -9,7 +9,9 @@ public struct CalibrationContribution: Sendable, Equatable, Codable {
     /// Unix seconds, UTC.
     public var startedAt: UInt64
     public var finishedAt: UInt64
-    public var workType: String { "calibration" }
+    /// The ledger work type a calibration is credited as, whichever calibration it is.
+    public static let workType = "calibration"
+    public var workType: String { Self.workType }
 
     public var secondsSpent: UInt64 { finishedAt >= startedAt ? finishedAt - startedAt : 0 }
 

@@ -118,4 +118,69 @@ import Testing
         #expect(credit.stderr == "error: calibration certificate \(certificate) is already credited as event \(event)\n")
         #expect(try events(ledger) == before)
     }
+
+    /// A ledger with technician `ana` in project `p`, and (each optional) the unit MQ-SIM-0001 and a `calibration` rate.
+    func smallLedger(unit: Bool, calibrationWork: Bool) throws -> String {
+        let ledger = temporaryPath("ledger.sqlite")
+        var commands = [["agent", "add", "--id", "ana", "--name", "Ana"],
+                        ["agent", "add", "--id", "fund", "--name", "Fund", "--kind", "organization"],
+                        ["project", "add", "--id", "p", "--currency", "CAD", "--fund", "fund"],
+                        ["worktype", "set", "--project", "p", "--name", "assembly", "--rate", "30.00"],
+                        ["design", "add", "--id", "MQ-FORCE"]]
+        if unit { commands.append(["unit", "register", "--serial", "MQ-SIM-0001", "--design", "MQ-FORCE"]) }
+        if calibrationWork { commands.append(["worktype", "set", "--project", "p", "--name", "calibration", "--rate", "35.00"]) }
+        for command in commands {
+            let run = try Mosquito.run(["ledger"] + command + ["--ledger", ledger])
+            #expect(run.status == 0, "\(command): \(run.stderr)")
+        }
+        return ledger
+    }
+
+    /// `calibrate` of channel 0 of `device` by `ana`, credited in `ledger`'s project `p`, filed in `history`.
+    func calibrate(_ device: String, ledger: String, history: String) throws -> Mosquito.Result {
+        let script = temporaryPath("points.json")
+        try #"{"format":"mosquito-calibration-script/1","steps":[{"reference":0},{"reference":20},{"reference":50},{"reference":100}]}"#
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        return try Mosquito.run([
+            "calibrate", "--device", device, "--channel", "0", "--reference", "DWT-0042:0.01", "--points", "0,20,50,100",
+            "--unit", "N", "--technician", "ana", "--script", script, "--ascending-only", "--history", history,
+            "--samples", "400", "--rate", "20000", "--ledger", ledger, "--project", "p",
+        ])
+    }
+
+    @Test(arguments: [
+        (true, false, "cannot credit calibrations in LEDGER: project 'p' has no work type 'calibration'"),
+        (false, true, "cannot credit a calibration of MQ-SIM-0001 in LEDGER: no unit 'MQ-SIM-0001'"),
+    ])
+    func aCalibrationTheLedgerWouldNotCreditIsRefusedBeforeAnythingIsMeasured(unit: Bool, calibrationWork: Bool, message: String) throws {
+        let ledger = try smallLedger(unit: unit, calibrationWork: calibrationWork), history = temporaryPath("history.jsonl")
+        let before = try events(ledger)
+        let run = try calibrate("sim", ledger: ledger, history: history)
+        #expect(run.status == 1)
+        // One line, and nothing before it: no point was captured, no certificate filed, no credit appended.
+        #expect(run.stderr == "Error: \(message.replacingOccurrences(of: "LEDGER", with: ledger))\n")
+        #expect(run.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: history))
+        #expect(try events(ledger) == before)
+    }
+
+    @Test func aUnitTheLedgerDoesNotKnowKeepsItsCalibration() throws {
+        let ledger = try smallLedger(unit: false, calibrationWork: true), history = temporaryPath("history.jsonl")
+        // A unit in its own process, whose stored calibration outlives each command's connection to it.
+        let sim = try Mosquito.Simulator(["--serial", "MQ-PTY-0007"])
+        defer { sim.stop() }
+        let device = "serial:" + sim.path
+        func stored() throws -> String {
+            let info = try Mosquito.run(["info", "--device", device, "--json"])
+            #expect(info.status == 0, "\(info.stderr)")
+            return info.stdout
+        }
+        let before = try stored()
+        #expect(before.contains("MQ-PTY-0007") && before.contains("coefficients"))
+        let run = try calibrate(device, ledger: ledger, history: history)
+        #expect(run.status == 1)
+        #expect(run.stderr == "Error: cannot credit a calibration of MQ-PTY-0007 in \(ledger): no unit 'MQ-PTY-0007'\n")
+        #expect(try stored() == before)
+        #expect(!FileManager.default.fileExists(atPath: history))
+    }
 }

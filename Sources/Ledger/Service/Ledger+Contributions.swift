@@ -7,6 +7,16 @@ extension Ledger {
         try await store.append(try await record(for: draft))
     }
 
+    /// Everything `contribute` checks, without appending: a caller about to do work it will credit (a
+    /// calibration) refuses before doing it what the ledger would refuse after. Only the append itself can
+    /// promise the source reference is still free.
+    public func check(_ draft: ContributionDraft) async throws(LedgerError) {
+        _ = try await record(for: draft)
+        if let reference = draft.sourceReference, let holder = try await store.event(sourceReference: reference) {
+            throw .alreadyCredited(reference, event: holder.id)
+        }
+    }
+
     /// The event record a draft becomes, once every field is checked against the ledger.
     private func record(for draft: ContributionDraft) async throws(LedgerError) -> EventRecord {
         let project = try await requireProject(draft.project)

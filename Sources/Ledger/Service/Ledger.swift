@@ -74,12 +74,6 @@ public struct Ledger: Sendable {
 
     // MARK: validation helpers
 
-    /// Fails unless `agent` can log work in `project`: lets a caller check before doing the work it will credit.
-    public func checkContributor(agent: String, project: String) async throws(LedgerError) {
-        _ = try await requireAgent(agent)
-        _ = try await requireProject(project)
-    }
-
     func requireAgent(_ id: String) async throws(LedgerError) -> Agent {
         guard let agent = try await store.agent(id) else { throw .notFound("no agent '\(id)'") }
         return agent

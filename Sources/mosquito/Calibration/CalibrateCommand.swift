@@ -35,9 +35,16 @@ struct CalibrateCommand: AsyncParsableCommand {
         let measurement = try Measurement(options: options, descending: !ascendingOnly, activity: "calibration")
         let plan = measurement.plan
         let work = try options.workContext(startedAt: nowUnixSeconds())
-        if let ledger { try await CalibrationCredit.precheck(ledger: ledger, technician: work.technician, project: project) }
+        if let ledger {
+            try await CalibrationCredit.precheck(ledger: ledger, technician: work.technician, project: project, unit: nil)
+        }
 
-        let unit = try measurement.open(verb: "Calibrating", reference: reference)
+        // The ledger must know the unit too, or the calibration would be written and filed but never credited.
+        let unit = try await measurement.open(verb: "Calibrating", reference: reference) { identity in
+            if let ledger {
+                try await CalibrationCredit.precheck(ledger: ledger, technician: work.technician, project: project, unit: identity.serial)
+            }
+        }
         let (session, identity, descriptor, asFound) = (unit.session, unit.identity, unit.descriptor, unit.held)
         defer { session.close() }
         let (captured, interactive) = try measurement.capture(unit)

@@ -7,14 +7,20 @@ import Ledger
 /// when the unit sells. The rule (hours, day, note, source) is Calibration's ``CalibrationContribution``; the
 /// ledger knows serials and agents, not devices; this is only where the two meet.
 enum CalibrationCredit {
-    /// Checked before any measurement, so a calibration that could not be credited is never half-done.
-    static func precheck(ledger location: String, technician: String, project: String) async throws {
+    /// Everything the ledger would check when crediting the calibration, checked before it is done, so one it
+    /// would refuse is never half-done (the device and history written, the ledger not). Called twice: before
+    /// the device is opened (`unit` nil: the technician, the project, its `calibration` work type), then with
+    /// the serial the unit reports, before anything is measured or written. Only what the calibration itself
+    /// decides is left to the credit: its hours (checked here at the least, 0.01 h) and its new certificate.
+    static func precheck(ledger location: String, technician: String, project: String, unit: String?) async throws {
+        let draft = ContributionDraft(
+            date: LedgerDate.today(), agent: technician, project: project, kind: .work,
+            hours: LedgerDecimal(mantissa: 1, scale: 2), workType: CalibrationContribution.workType, unit: unit)
         do throws(LedgerError) {
-            try await using(location) { ledger throws(LedgerError) in
-                try await ledger.checkContributor(agent: technician, project: project)
-            }
+            try await using(location) { ledger throws(LedgerError) in try await ledger.check(draft) }
         } catch {
-            throw CLIError("cannot credit calibrations in \(location): \(error)")
+            let what = unit.map { "a calibration of \($0)" } ?? "calibrations"
+            throw CLIError("cannot credit \(what) in \(location): \(error)")
         }
     }
 

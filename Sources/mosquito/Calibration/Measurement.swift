@@ -41,10 +41,14 @@ struct Measurement {
     }
 
     /// Opens the unit, checks the plan against it and reads its calibration; says what is being done, as `verb`.
-    func open(verb: String, reference: ReferenceStandard) throws -> Unit {
+    /// `admit` may refuse the unit once it has said who it is, before anything is read from it or measured.
+    func open(
+        verb: String, reference: ReferenceStandard, admit: (IdentityRecord) async throws -> Void = { _ in }
+    ) async throws -> Unit {
         let (session, _, identity) = try options.open()
         do {
             try calibrationStep { () throws(CalibrationError) in try plan.validate(against: identity) }
+            try await admit(identity)
             let held = try calibrationStep { () throws(CalibrationError) in
                 do throws(DeviceError) { return try session.readCalibration(channel: options.channel) } catch { throw .device(error) }
             }

@@ -4,7 +4,7 @@ import Device
 import Foundation
 import MWP
 
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "As-found check: read reference points through the stored calibration and judge them against a tolerance.",
@@ -18,7 +18,7 @@ struct VerifyCommand: ParsableCommand {
     var decisionRule: String = "simple"
     @Flag(help: "Also run the points back down.") var descending = false
 
-    func run() throws {
+    func run() async throws {
         let reference = try options.parsedReference()
         let tolerance = try options.parsedTolerance()
         guard let rule = DecisionRule(rawValue: decisionRule) else { throw CLIError("--decision-rule must be simple or guarded") }
@@ -26,7 +26,7 @@ struct VerifyCommand: ParsableCommand {
         let plan = measurement.plan
         let work = try options.workContext(startedAt: nowUnixSeconds())
 
-        let unit = try measurement.open(verb: "Verifying", reference: reference)
+        let unit = try await measurement.open(verb: "Verifying", reference: reference)
         let (identity, descriptor, stored) = (unit.identity, unit.descriptor, unit.held)
         defer { unit.session.close() }
         let (captured, _) = try measurement.capture(unit)
