@@ -62,18 +62,7 @@ public enum CalibrationAnalysis {
     ) throws(CalibrationError) -> CalibrationResult {
         let x = points.map(\.meanRaw)
         let y = points.map(\.reference)
-        let distinct = Set(y).count
-        let degrees: ClosedRange<Int>
-        switch choice {
-        case .fixed(let d):
-            guard distinct >= d + 1 else {
-                throw .badInput("a degree-\(d) fit needs at least \(d + 1) distinct reference points; there are \(distinct)")
-            }
-            degrees = d...d
-        case .auto:
-            guard distinct >= 2 else { throw .badInput("a calibration needs at least 2 distinct reference points") }
-            degrees = 1...min(3, distinct - 1)
-        }
+        let degrees = try choice.degrees(distinctReferences: Set(y).count)
         let candidates = try DegreeSelection.candidates(x: x, y: y, degrees: degrees)
         let chosen: DegreeCandidate
         let reason: String
@@ -90,6 +79,8 @@ public enum CalibrationAnalysis {
                 point: p, asFoundValue: found.value(at: p.meanRaw), asLeftValue: poly.value(at: p.meanRaw),
                 repeatability: p.stdRaw * abs(poly.slope(at: p.meanRaw)))
         }
+        // At least 1 when the degree was chosen (degree + 2 distinct values); 0 only for a fixed degree through
+        // degree + 1 points, whose residuals then say nothing and leave the budget.
         let dof = points.count - (chosen.degree + 1)
         let residualStd: Double? = dof > 0 ? (chosen.residualSumOfSquares / Double(dof)).squareRoot() : nil
         let budget = UncertaintyBudget.build(

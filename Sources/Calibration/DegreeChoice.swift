@@ -18,8 +18,30 @@ public enum DegreeChoice: Sendable, Equatable, Codable, CustomStringConvertible 
 
     /// The rule `auto` follows, printed with every result and on the certificate.
     public static let autoRule =
-        "auto: the lowest degree (1–3) whose every residual is within the reference standard's expanded uncertainty; "
-        + "if none is, the degree with the lowest corrected Akaike information criterion (AICc)"
+        "auto: of the degrees 1–3 with at least degree + 2 distinct reference points, the lowest whose every residual "
+        + "is within the reference standard's expanded uncertainty; if none is, the one with the lowest corrected "
+        + "Akaike information criterion (AICc)"
+
+    /// The degrees fitted with `distinct` distinct reference values. `auto` tries a degree only with at least
+    /// degree + 2 of them: with degree + 1 the fit passes through every value's mean, so its residuals (zero, or
+    /// only the scatter of repeated points) cannot tell whether the degree is right, and it would always win. A
+    /// degree the technician fixes needs only degree + 1: that is their call. Known from the plan, so a calibration
+    /// that cannot be fitted is refused before anything is measured.
+    public func degrees(distinctReferences distinct: Int) throws(CalibrationError) -> ClosedRange<Int> {
+        switch self {
+        case .fixed(let d):
+            guard distinct >= d + 1 else {
+                throw .badInput("a degree-\(d) fit needs at least \(d + 1) distinct reference points; there are \(distinct)")
+            }
+            return d...d
+        case .auto:
+            guard distinct >= 3 else {
+                throw .badInput("--degree auto needs at least 3 distinct reference points (it tries a degree only with "
+                                + "degree + 2 of them); there are \(distinct): add a point, or fix the degree with --degree 1")
+            }
+            return 1...min(3, distinct - 2)
+        }
+    }
 }
 
 /// One degree tried while choosing: how well it fits.

@@ -116,6 +116,7 @@ func scratchDirectory() throws -> URL {
         (["--device", "sim?calibration_storage=corrupts"], "read-back mismatch on channel 0"),
         (["--device", "bogus"], "bad device URI 'bogus'"),
         (["--rate", "999999999"], "--rate 999999999 Hz is outside"),
+        (["--points", "0,100"], "--degree auto needs at least 3 distinct reference points"),
     ] as [([String], String)])
     func badInputGivesOneClearLineAndWritesNothing(_ change: [String], _ message: String) throws {
         let dir = try scratchDirectory()
@@ -138,6 +139,31 @@ func scratchDirectory() throws -> URL {
         }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("h.jsonl").path))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("xdg").path))
+    }
+
+    /// Three reference values: `auto` fits only the line, which leaves a residual to judge it by (the old rule
+    /// tried the parabola through the three points too, and chose it on its zero residuals).
+    @Test func threeDistinctPointsAreFittedByALine() throws {
+        let dir = try scratchDirectory()
+        try #"{"format":"mosquito-calibration-script/1"}"#.write(to: dir.appendingPathComponent("ok.json"), atomically: true, encoding: .utf8)
+        let run = try runMosquito(
+            ["calibrate", "--device", "sim", "--channel", "0", "--reference", "DWT-0042:0.01", "--points", "0,50,100",
+             "--unit", "N", "--technician", "t", "--script", "ok.json", "--ascending-only", "--history", "h.jsonl",
+             "--dry-run", "--json"] + fast, in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        struct Result: Decodable {
+            struct Candidate: Decodable { var degree: Int }
+            struct Budget: Decodable { var components: [Component] }
+            struct Component: Decodable { var source: String; var note: String }
+            var degree: Int
+            var degreeReason: String
+            var candidates: [Candidate]
+            var budget: Budget
+        }
+        let result = try JSONDecoder().decode(Result.self, from: Data(run.stdout.utf8))
+        #expect(result.degree == 1 && result.candidates.map(\.degree) == [1], "\(result.degreeReason)")
+        #expect(result.budget.components.first { $0.source == "Fit residuals" }?.note.hasSuffix("ν=1") == true)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("h.jsonl").path))
     }
 
     @Test func certificateForAnUnknownIDIsOneLine() throws {

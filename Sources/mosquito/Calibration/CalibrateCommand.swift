@@ -34,6 +34,9 @@ struct CalibrateCommand: AsyncParsableCommand {
         guard let rule = DecisionRule(rawValue: decisionRule) else { throw CLIError("--decision-rule must be simple or guarded") }
         let measurement = try Measurement(options: options, descending: !ascendingOnly, activity: "calibration")
         let plan = measurement.plan
+        _ = try calibrationStep { () throws(CalibrationError) in
+            try degreeChoice.degrees(distinctReferences: Set(plan.sequence.map(\.reference)).count)
+        }
         let work = try options.workContext(startedAt: nowUnixSeconds())
         if let ledger {
             try await CalibrationCredit.precheck(ledger: ledger, technician: work.technician, project: project, unit: nil)
