@@ -101,6 +101,21 @@ import Testing
         #expect(try Mosquito.run(["ledger", "verify", "--ledger", ledger]).status == 0)
     }
 
+    /// Like every ledger command, `credit-calibration` prints the event as JSON with `--json`.
+    @Test func aCreditPrintsItsEventAsJSON() throws {
+        let ledger = temporaryPath("ledger.sqlite"), history = temporaryPath("history.jsonl")
+        #expect(try Mosquito.run(["ledger", "demo", "--ledger", ledger]).status == 0)
+        let (certificate, _) = try calibrateDemoUnit(history: history)
+        let r = try Mosquito.run(["ledger", "credit-calibration", certificate, "--history", history, "--ledger", ledger, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+        #expect(event["agent"] as? String == "dev")
+        #expect(event["unit"] as? String == "MQ-2026-0042")
+        #expect(event["workType"] as? String == "calibration")
+        #expect(event["sourceReference"] as? String == "calibration certificate \(certificate)")
+        #expect((event["id"] as? Int).map { try? events(ledger).contains("\n\($0),") } == true)
+    }
+
     @Test func aCreditLoggedBeforeLedgersKeptReferencesIsFoundByItsNote() throws {
         let ledger = temporaryPath("ledger.sqlite"), history = temporaryPath("history.jsonl")
         #expect(try Mosquito.run(["ledger", "demo", "--ledger", ledger]).status == 0)

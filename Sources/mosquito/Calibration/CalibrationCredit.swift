@@ -68,32 +68,36 @@ struct CreditCalibrationCommand: AsyncParsableCommand {
 
     @Argument(help: "Certificate ID, e.g. MQC-20261126-1A2B3C4D.") var certificate: String
     @OptionGroup var historyFile: HistoryFileOption
-    @Option(help: "SQLite file or postgres:// URL (default: the user's data directory).") var ledger: String?
+    @OptionGroup var options: LedgerOptions
     @Option(help: "Project the work belongs to.") var project: String = "mosquito"
 
     func run() async throws {
-        // A ledger command: every refusal is its one `error:` line (docs/ledger.md), and nothing is appended.
-        let contribution: CalibrationContribution
-        let event: ContributionEvent
-        do {
-            let entry: HistoryEntry
-            do throws(CalibrationError) { entry = try historyFile.store.entry(id: certificate) } catch { throw CLIError("\(error)") }
-            guard let credit = CalibrationContribution(entry: entry) else {
-                throw CLIError("\(certificate) is a verification, not a calibration: nothing to credit")
-            }
-            contribution = credit
-            do throws(LedgerError) {
-                event = try await CalibrationCredit.using(ledger ?? Ledger.defaultPath()) { ledger throws(LedgerError) in
-                    if let earlier = try await CalibrationCredit.creditedBeforeReferences(credit, in: ledger) {
-                        throw .alreadyCredited(credit.creditSource, event: earlier.id)
-                    }
-                    return try await CalibrationCredit.record(credit, in: ledger, project: project)
-                }
-            } catch { throw CLIError(error.description) }
-        } catch {
+        // A ledger command: every refusal is its one `error:` line (docs/ledger.md), and nothing is appended. The
+        // history is read first, so a certificate that is not there opens no ledger.
+        let credit: CalibrationContribution
+        do throws(LedgerError) { credit = try contribution() } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
-        Console.line("credited \(contribution.technician): event \(event.id), \(contribution.unitSerial), certificate \(certificate)")
+        try await options.show { ledger throws(LedgerError) in
+            if let earlier = try await CalibrationCredit.creditedBeforeReferences(credit, in: ledger) {
+                throw .alreadyCredited(credit.creditSource, event: earlier.id)
+            }
+            return try await CalibrationCredit.record(credit, in: ledger, project: project)
+        } text: { event in
+            "credited \(credit.technician): event \(event.id), \(credit.unitSerial), certificate \(certificate)"
+        }
+    }
+
+    /// The certificate's calibration, as the credit rule reads it from the history.
+    private func contribution() throws(LedgerError) -> CalibrationContribution {
+        let entry: HistoryEntry
+        do throws(CalibrationError) { entry = try historyFile.store.entry(id: certificate) } catch {
+            throw .notFound("\(error)")
+        }
+        guard let credit = CalibrationContribution(entry: entry) else {
+            throw .invalid("\(certificate) is a verification, not a calibration: nothing to credit")
+        }
+        return credit
     }
 }
