@@ -85,7 +85,7 @@ import Testing
         let before = try events(ledger)
         let again = try credit(calibrated)
         #expect(again.status == 1 && again.stdout.isEmpty)
-        #expect(again.stderr == "error: calibration certificate \(calibrated) is already credited as event \(creditedAs)\n")
+        #expect(again.stderr == "Error: calibration certificate \(calibrated) is already credited as event \(creditedAs)\n")
         #expect(try events(ledger) == before)
 
         // A calibration made without the ledger is credited by `credit-calibration`, once.
@@ -96,7 +96,7 @@ import Testing
         let credited = try events(ledger)
         let second = try credit(later)
         #expect(second.status == 1 && second.stdout.isEmpty)
-        #expect(second.stderr == "error: calibration certificate \(later) is already credited as event \(event)\n")
+        #expect(second.stderr == "Error: calibration certificate \(later) is already credited as event \(event)\n")
         #expect(try events(ledger) == credited)
         #expect(try Mosquito.run(["ledger", "verify", "--ledger", ledger]).status == 0)
     }
@@ -130,7 +130,7 @@ import Testing
         let before = try events(ledger)
         let credit = try Mosquito.run(["ledger", "credit-calibration", certificate, "--history", history, "--ledger", ledger])
         #expect(credit.status == 1)
-        #expect(credit.stderr == "error: calibration certificate \(certificate) is already credited as event \(event)\n")
+        #expect(credit.stderr == "Error: calibration certificate \(certificate) is already credited as event \(event)\n")
         #expect(try events(ledger) == before)
     }
 

@@ -16,7 +16,7 @@ struct AmountLimitCLITests {
 
     func expectOneLineError(_ result: CLI.Result, containing text: String, _ what: String) {
         #expect(result.status == 1, "\(what): exit \(result.status)")
-        #expect(result.stderr.hasPrefix("error: ") && result.stderr.contains(text) && result.stderr.split(separator: "\n").count == 1,
+        #expect(result.stderr.hasPrefix("Error: ") && result.stderr.contains(text) && result.stderr.split(separator: "\n").count == 1,
                 "\(what): \(result.stderr)")
     }
 

@@ -55,7 +55,7 @@ struct CLITests {
         #expect(result.status != 0)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "stderr: \(result.stderr)")
-        #expect(result.stderr.hasPrefix("error: ") && result.stderr.contains(text), "stderr: \(result.stderr)")
+        #expect(result.stderr.hasPrefix("Error: ") && result.stderr.contains(text), "stderr: \(result.stderr)")
     }
 
     @Test func badInputGetsOneErrorLineAndWritesNothing() async throws {

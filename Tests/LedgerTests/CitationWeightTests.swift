@@ -145,12 +145,12 @@ struct CitationWeightCLITests {
         #expect(try ledger(["demo"]).status == 0)
         let dump = try ledger(["export", "--json"]).stdout
         let cases: [([String], String)] = [
-            (["--parent", "MQ-FORCE-r2", "--cites", "abc"], "error: cites 'abc' is not a decimal like 0.4"),
-            (["--parent", "MQ-FORCE-r2", "--cites", "1"], "error: cites 1 must be in (0, 1) with at most 2 decimals"),
-            (["--parent", "MQ-FORCE-r2", "--cites=-0.4"], "error: cites -0.4 must be in (0, 1) with at most 2 decimals"),
-            (["--parent", "MQ-FORCE-r2", "--cites", "0.001"], "error: cites 0.001 must be in (0, 1) with at most 2 decimals"),
-            (["--parent", "MQ-FORCE-r2", "--cites", "0"], "error: cites 0 must be in (0, 1) with at most 2 decimals"),
-            (["--cites", "0.4"], "error: cites 0.4 needs --parent: a design cites the revision it derives from"),
+            (["--parent", "MQ-FORCE-r2", "--cites", "abc"], "Error: cites 'abc' is not a decimal like 0.4"),
+            (["--parent", "MQ-FORCE-r2", "--cites", "1"], "Error: cites 1 must be in (0, 1) with at most 2 decimals"),
+            (["--parent", "MQ-FORCE-r2", "--cites=-0.4"], "Error: cites -0.4 must be in (0, 1) with at most 2 decimals"),
+            (["--parent", "MQ-FORCE-r2", "--cites", "0.001"], "Error: cites 0.001 must be in (0, 1) with at most 2 decimals"),
+            (["--parent", "MQ-FORCE-r2", "--cites", "0"], "Error: cites 0 must be in (0, 1) with at most 2 decimals"),
+            (["--cites", "0.4"], "Error: cites 0.4 needs --parent: a design cites the revision it derives from"),
         ]
         for (options, message) in cases {
             let result = try ledger(["design", "add", "--id", "MQ-FORCE-r3"] + options)

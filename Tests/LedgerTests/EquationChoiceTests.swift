@@ -57,7 +57,7 @@ struct EquationChoiceTests {
             try Data(testCase.json.utf8).write(to: file)
             let result = try CLI.run(["ledger", "equation", "check", "--file", file.path, "--ledger", folder.path + "/l.sqlite"])
             #expect(result.status == 1)
-            #expect(result.stderr == "error: \(testCase.message)\n", "\(testCase.field)")
+            #expect(result.stderr == "Error: \(testCase.message)\n", "\(testCase.field)")
         }
     }
 }

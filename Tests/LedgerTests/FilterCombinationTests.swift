@@ -128,7 +128,7 @@ struct FilterCombinationCLITests {
         try write("driving")
         let refused = try ledger(["equation", "set", "--file", file.path])
         #expect(refused.status == 1)
-        #expect(refused.stderr == "error: value equation: bucket 'eng': filter.of[1].names[0]: project 'mosquito' has no work type 'driving'\n")
+        #expect(refused.stderr == "Error: value equation: bucket 'eng': filter.of[1].names[0]: project 'mosquito' has no work type 'driving'\n")
         #expect(try ledger(["equation", "show", "--project", "mosquito"]).stdout == shown)
         #expect(try ledger(["verify"]).status == 0)
         let known = try ledger(["worktype", "set", "--project", "mosquito", "--name", "driving", "--rate", "30.00"])

@@ -68,9 +68,9 @@ struct FoodDemoTests {
                 == "lot 'dal-0419' holds 0 box (40 produced, 30 sold, 10 written off)\n  written off 10 on 2026-04-20: spoiled: fridge failure\n")
         #expect(try ledger(["verify"]).status == 0)
         let again = try ledger(["demo", "--network", "food"])
-        #expect(again.status == 1 && again.stderr == "error: the demo needs an empty ledger; pass --ledger with a new file\n")
+        #expect(again.status == 1 && again.stderr == "Error: the demo needs an empty ledger; pass --ledger with a new file\n")
         let unknown = try CLI.run(["ledger", "demo", "--network", "bakery", "--ledger", path + ".other"])
-        #expect(unknown.status == 1 && unknown.stderr == "error: --network 'bakery' is not one of mosquito, food\n")
+        #expect(unknown.status == 1 && unknown.stderr == "Error: --network 'bakery' is not one of mosquito, food\n")
         try? FileManager.default.removeItem(atPath: path + ".other")
     }
 }

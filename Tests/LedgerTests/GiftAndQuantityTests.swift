@@ -97,12 +97,12 @@ struct GiftAndQuantityCLITests {
         }
         let contribute = ["contribute", "material", "--project", "p", "--agent", "farm", "--date", "2026-04-19"]
         let refusals: [([String], String)] = [
-            (["--quantity", "2", "--value", "1.00"], "error: quantity: give both --quantity and --measure (one, box, portion, kg, g, l, ml, h)"),
+            (["--quantity", "2", "--value", "1.00"], "Error: quantity: give both --quantity and --measure (one, box, portion, kg, g, l, ml, h)"),
             (["--quantity", "two", "--measure", "kg", "--value", "1.00"],
-             "error: quantity 'two' is not a decimal like 12.5 with at most 6 decimals and 12 digits"),
+             "Error: quantity 'two' is not a decimal like 12.5 with at most 6 decimals and 12 digits"),
             (["--quantity", "2", "--measure", "stone", "--value", "1.00"],
-             "error: unit of measure 'stone' is not one of one, box, portion, kg, g, l, ml, h"),
-            (["--quantity", "2", "--measure", "kg"], "error: material needs a value greater than 0"),
+             "Error: unit of measure 'stone' is not one of one, box, portion, kg, g, l, ml, h"),
+            (["--quantity", "2", "--measure", "kg"], "Error: material needs a value greater than 0"),
         ]
         for (options, message) in refusals {
             let result = try ledger(contribute + options)

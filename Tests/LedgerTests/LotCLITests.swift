@@ -54,31 +54,31 @@ struct LotCLITests {
         let dump = try ledger(["export", "--json"]).stdout
         let refusals: [([String], String)] = [
             (["lot", "add", "--id", "x", "--design", "dal", "--quantity", "2.5", "--unit", "kg"],
-             "error: quantity '2.5' is not a whole number like 24 (count in a smaller unit: g instead of kg)"),
+             "Error: quantity '2.5' is not a whole number like 24 (count in a smaller unit: g instead of kg)"),
             (["lot", "add", "--id", "x", "--design", "dal", "--quantity=-3", "--unit", "kg"],
-             "error: quantity -3 must be a whole number greater than 0"),
+             "Error: quantity -3 must be a whole number greater than 0"),
             (["lot", "add", "--id", "x", "--design", "dal", "--quantity", "3", "--unit", "stone"],
-             "error: unit of measure 'stone' is not one of one, box, portion, kg, g, l, ml, h"),
+             "Error: unit of measure 'stone' is not one of one, box, portion, kg, g, l, ml, h"),
             (["sale", "record", "--project", "p", "--lot", "dal-0412", "--quantity", "25", "--price", "1.00", "--currency", "CAD",
               "--buyer", "b", "--date", "2026-04-21"],
-             "error: quantity: lot 'dal-0412' holds 24 box (40 produced, 10 sold, 6 written off); cannot sell 25"),
+             "Error: quantity: lot 'dal-0412' holds 24 box (40 produced, 10 sold, 6 written off); cannot sell 25"),
             (["sale", "record", "--project", "p", "--lot", "dal-0412", "--price", "1.00", "--currency", "CAD", "--buyer", "b"],
-             "error: quantity: a sale of lot 'dal-0412' needs --quantity"),
+             "Error: quantity: a sale of lot 'dal-0412' needs --quantity"),
             (["sale", "record", "--project", "p", "--unit", "U1", "--quantity", "1", "--price", "1.00", "--currency", "CAD", "--buyer", "b"],
-             "error: quantity: a unit is sold whole; --quantity goes with --lot"),
+             "Error: quantity: a unit is sold whole; --quantity goes with --lot"),
             (["sale", "record", "--project", "p", "--lot", "rice", "--quantity", "1", "--price", "1.00", "--currency", "CAD", "--buyer", "b"],
-             "error: no lot 'rice' (use `ledger lot add`)"),
+             "Error: no lot 'rice' (use `ledger lot add`)"),
             (["sale", "record", "--project", "p", "--price", "1.00", "--currency", "CAD", "--buyer", "b"],
-             "error: a sale sells a unit (--unit) or part of a lot (--lot and --quantity), one of them"),
+             "Error: a sale sells a unit (--unit) or part of a lot (--lot and --quantity), one of them"),
             (["sale", "record", "--project", "p", "--lot", "dal-0412", "--quantity", "1", "--price", "1.00", "--currency", "CAD",
               "--buyer", "b", "--date", "2026-05-01"],
-             "error: lot 'dal-0412' expired on 2026-04-30; it cannot be sold on 2026-05-01"),
+             "Error: lot 'dal-0412' expired on 2026-04-30; it cannot be sold on 2026-05-01"),
             (["lot", "write-off", "--lot", "dal-0412", "--quantity", "25", "--reason", "lost"],
-             "error: quantity: lot 'dal-0412' holds 24 box (40 produced, 10 sold, 6 written off); cannot write off 25"),
+             "Error: quantity: lot 'dal-0412' holds 24 box (40 produced, 10 sold, 6 written off); cannot write off 25"),
             (["lot", "write-off", "--lot", "dal-0412", "--quantity", "0", "--reason", "lost"],
-             "error: quantity 0 must be a whole number greater than 0"),
+             "Error: quantity 0 must be a whole number greater than 0"),
             (["contribute", "work", "--project", "p", "--agent", "farmer", "--lot", "rice", "--value", "1.00"],
-             "error: no lot 'rice' (use `ledger lot add`)"),
+             "Error: no lot 'rice' (use `ledger lot add`)"),
         ]
         for (arguments, message) in refusals {
             let result = try ledger(arguments)
@@ -87,7 +87,7 @@ struct LotCLITests {
             #expect(try ledger(["export", "--json"]).stdout == dump, "\(arguments)")
             #expect(try ledger(["lot", "show", "--lot", "dal-0412"]).stdout == shown + "\n", "\(arguments)")
         }
-        #expect(try ledger(["lot", "show", "--lot", "x"]).stderr == "error: no lot 'x'\n")
+        #expect(try ledger(["lot", "show", "--lot", "x"]).stderr == "Error: no lot 'x'\n")
         #expect(try ledger(["verify"]).stdout == "ledger intact: 1 events and 1 distributions, hash chains verified, 1 distributions recomputed\n")
     }
 }

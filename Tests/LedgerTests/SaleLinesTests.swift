@@ -113,15 +113,15 @@ struct SaleLinesCLITests {
         await opened.close()
         let record = ["sale", "record", "--project", "p", "--currency", "CAD", "--buyer", "lab", "--date", "2026-06-01"]
         let refusals: [([String], String)] = [
-            (["--line", "U1"], "error: line 1 'U1' is not UNIT=PRICE or LOT:QUANTITY=PRICE"),
+            (["--line", "U1"], "Error: line 1 'U1' is not UNIT=PRICE or LOT:QUANTITY=PRICE"),
             (["--line", "U1=1.00", "--line", "dal:x=1.00"],
-             "error: line 2: quantity 'x' is not a whole number like 24 (count in a smaller unit: g instead of kg)"),
-            (["--line", "U1=1.00", "--line", "dal:2=1.001"], "error: line 2 price '1.001' has more decimals than CAD has (2)"),
+             "Error: line 2: quantity 'x' is not a whole number like 24 (count in a smaller unit: g instead of kg)"),
+            (["--line", "U1=1.00", "--line", "dal:2=1.001"], "Error: line 2 price '1.001' has more decimals than CAD has (2)"),
             (["--line", "U1=1.00", "--line", "dal:41=1.00"],
-             "error: line 2: quantity: lot 'dal' holds 40 box (40 produced, 0 sold, 0 written off); cannot sell 41"),
+             "Error: line 2: quantity: lot 'dal' holds 40 box (40 produced, 0 sold, 0 written off); cannot sell 41"),
             (["--line", "U1=1.00", "--unit", "U2"],
-             "error: a sale of lines gives every product with --line, without --unit, --lot, --quantity or --price"),
-            (["--unit", "U1"], "error: price: a sale needs --price (or --line for each product)"),
+             "Error: a sale of lines gives every product with --line, without --unit, --lot, --quantity or --price"),
+            (["--unit", "U1"], "Error: price: a sale needs --price (or --line for each product)"),
         ]
         for (options, message) in refusals {
             let result = try ledger(record + options)
@@ -130,7 +130,7 @@ struct SaleLinesCLITests {
         // One sale, one currency: lines in euros for a project in dollars are refused whole.
         let euros = try ledger(["sale", "record", "--project", "p", "--currency", "EUR", "--buyer", "lab", "--date", "2026-06-01",
                                 "--line", "U1=1.00", "--line", "dal:2=1.00"])
-        #expect(euros.status == 1 && euros.stderr == "error: sale currency EUR does not match the project's currency CAD\n", "\(euros.stderr)")
+        #expect(euros.status == 1 && euros.stderr == "Error: sale currency EUR does not match the project's currency CAD\n", "\(euros.stderr)")
         #expect(try ledger(["export", "--table", "lines"]).stdout.split(separator: "\n").count == 1)
         let recorded = try ledger(record + ["--line", "U1=300.00", "--line", "dal:10=100.00"])
         #expect(recorded.status == 0 && recorded.stdout == "sale 1 recorded: 2 lines for 400.00 CAD\n", "\(recorded.stderr)")

@@ -116,11 +116,11 @@ struct SaleOnceTests {
         #expect(try CLI.run(["ledger"] + sell + ["--date", "2026-06-01", "--ledger", path]).status == 0)
         let twice = try CLI.run(["ledger"] + sell + ["--date", "2026-06-02", "--ledger", path])
         #expect(twice.status == 1)
-        #expect(twice.stderr == "error: \(Self.alreadySold("U1", sale: 1, on: "2026-06-01"))\n")
+        #expect(twice.stderr == "Error: \(Self.alreadySold("U1", sale: 1, on: "2026-06-01"))\n")
         let reversed = try ledger("sale", "reverse", "--sale", "1", "--date", "2026-06-05", "--note", "returned")
         #expect(reversed.status == 0 && reversed.stdout == "sale 1 reversed on 2026-06-05\n", "\(reversed.stderr)")
         let distribute = try ledger("distribute", "--sale", "1")
-        #expect(distribute.status == 1 && distribute.stderr == "error: sale 1 was reversed on 2026-06-05; a reversed sale is not distributed\n")
+        #expect(distribute.status == 1 && distribute.stderr == "Error: sale 1 was reversed on 2026-06-05; a reversed sale is not distributed\n")
         #expect(try CLI.run(["ledger"] + sell + ["--date", "2026-06-05", "--ledger", path]).status == 0)
         let report = try ledger("report", "unit", "U1")
         #expect(report.stdout.contains("sale 1: reversed on 2026-06-05 (returned)") && report.stdout.contains("sale 2: not distributed yet"),

@@ -196,13 +196,13 @@ struct SharedWorkCLITests {
 
         let dump = try ledger(["export", "--json"]).stdout
         let refusals: [([String], String)] = [
-            (["--lot", "A", "--lot", "C"], "error: lots: no lot 'C' (use `ledger lot add`)"),
-            (["--lot", "A", "--lot", "A"], "error: lots: 'A' is named twice"),
-            (["--lot", "A", "--lot", "B", "--split", "0.6"], "error: split: 1 weights for 2 lots; give one weight per lot, in their order"),
+            (["--lot", "A", "--lot", "C"], "Error: lots: no lot 'C' (use `ledger lot add`)"),
+            (["--lot", "A", "--lot", "A"], "Error: lots: 'A' is named twice"),
+            (["--lot", "A", "--lot", "B", "--split", "0.6"], "Error: split: 1 weights for 2 lots; give one weight per lot, in their order"),
             (["--lot", "A", "--lot", "B", "--split", "0.6,x"],
-             "error: split: 'x' is not a decimal like 0.6 with at most 6 decimals and 12 digits"),
-            (["--lot", "A", "--lot", "B", "--split", "0,1"], "error: split: weight 0 must be greater than 0"),
-            (["--lot", "A", "--split", "1"], "error: split: weights go with two or more lots (--lot, repeated)"),
+             "Error: split: 'x' is not a decimal like 0.6 with at most 6 decimals and 12 digits"),
+            (["--lot", "A", "--lot", "B", "--split", "0,1"], "Error: split: weight 0 must be greater than 0"),
+            (["--lot", "A", "--split", "1"], "Error: split: weights go with two or more lots (--lot, repeated)"),
         ]
         for (options, message) in refusals {
             let result = try ledger(round + options)

@@ -141,7 +141,7 @@ struct TamperedCellTests {
                     if untouched.contains(command) {
                         #expect(result.status == 0, "\(command): \(result.stderr)")
                     } else {
-                        #expect(result.status == 1 && result.stderr == "error: \(message)\n", "\(command): \(result.stderr)")
+                        #expect(result.status == 1 && result.stderr == "Error: \(message)\n", "\(command): \(result.stderr)")
                     }
                 }
             }

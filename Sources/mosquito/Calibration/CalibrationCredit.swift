@@ -72,13 +72,10 @@ struct CreditCalibrationCommand: AsyncParsableCommand {
     @Option(help: "Project the work belongs to.") var project: String = "mosquito"
 
     func run() async throws {
-        // A ledger command: every refusal is its one `error:` line (docs/ledger.md), and nothing is appended. The
-        // history is read first, so a certificate that is not there opens no ledger.
+        // A ledger command: every refusal is its one `Error:` line, and nothing is appended. The history is read
+        // first, so a certificate that is not there opens no ledger.
         let credit: CalibrationContribution
-        do throws(LedgerError) { credit = try contribution() } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode.failure
-        }
+        do throws(LedgerError) { credit = try contribution() } catch { throw CLIError(error.description) }
         try await options.show { ledger throws(LedgerError) in
             if let earlier = try await CalibrationCredit.creditedBeforeReferences(credit, in: ledger) {
                 throw .alreadyCredited(credit.creditSource, event: earlier.id)

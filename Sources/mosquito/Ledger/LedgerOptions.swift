@@ -10,7 +10,7 @@ struct LedgerOptions: ParsableArguments {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
-    /// Opens the ledger, runs `body`, closes it; a `LedgerError` becomes one line on stderr and exit code 1.
+    /// Opens the ledger, runs `body`, closes it; a `LedgerError` becomes the one `Error:` line on stderr and exit code 1.
     func run(_ body: (Ledger) async throws(LedgerError) -> Void) async throws {
         do throws(LedgerError) {
             let ledger = try await Ledger.open(location)
@@ -22,8 +22,8 @@ struct LedgerOptions: ParsableArguments {
                 throw error
             }
         } catch {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-            throw ExitCode.failure
+            // The program's one error line, `Error: …`, as every other command prints it.
+            throw CLIError(error.description)
         }
     }
 
