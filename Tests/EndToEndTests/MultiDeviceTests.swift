@@ -36,4 +36,23 @@ import Testing
             #expect(abs(span - 1.499) < 0.01, "span \(span)")
         }
     }
+
+    /// Two instruments with one serial get groups `S` and `S-2`: `export --device` names the second by its group,
+    /// and a device it does not know is refused listing the groups, which tell the two apart.
+    @Test func exportNamesDevicesThatShareASerialByTheirGroups() throws {
+        let out = temporaryPath("same-serial.h5")
+        let r = try Mosquito.run([
+            "record", "--device", "sim?serial=MQ-TWIN&channels=1", "--device", "sim?serial=MQ-TWIN&channels=2",
+            "--duration", "0.2", "--rate", "1000", "--output", out,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let second = try Mosquito.run(["export", out, "--device", "MQ-TWIN-2", "--output", "-"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let header = try #require(second.stdout.split(separator: "\n").first { !$0.hasPrefix("#") })
+        #expect(header.split(separator: ",").count == 2 + 2, "the two-channel unit after index and device time: \(header)")
+
+        let unknown = try Mosquito.run(["export", out, "--device", "5", "--output", "-"])
+        #expect(unknown.status != 0)
+        #expect(unknown.errorLines == ["Error: no device '5' in \(out) (devices: MQ-TWIN, MQ-TWIN-2)"], "\(unknown.stderr)")
+    }
 }

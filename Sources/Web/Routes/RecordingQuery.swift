@@ -74,10 +74,10 @@ struct OpenedRecording {
     /// The device `query` names (its serial, its group in the file, or its position from 0); the first by default.
     func device(_ query: String?) throws(WebError) -> Int {
         guard let query else { return 0 }
-        if let i = reader.devices.firstIndex(where: { $0.device.identity.serial == query || $0.group == query }) { return i }
-        if let i = Int(query), reader.devices.indices.contains(i) { return i }
-        let known = reader.devices.map(\.device.identity.serial).joined(separator: ", ")
-        throw .notFound("no device '\(query)' in \(name) (devices: \(known))")
+        guard let position = reader.devicePosition(named: query) else {
+            throw .notFound("no device '\(query)' in \(name) (devices: \(reader.deviceNames))")
+        }
+        return position
     }
 
     /// Runs a read, turning a recording error into a 400 that names the recording.

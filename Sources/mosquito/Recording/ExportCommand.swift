@@ -69,11 +69,9 @@ struct ExportCommand: ParsableCommand {
 
     private func devicePosition(in reader: HDF5RecordingReader) throws -> Int {
         guard let device else { return 0 }
-        if let i = reader.devices.firstIndex(where: { $0.device.identity.serial == device || $0.group == device }) {
-            return i
+        guard let position = reader.devicePosition(named: device) else {
+            throw CLIError("no device '\(device)' in \(file) (devices: \(reader.deviceNames))")
         }
-        if let i = Int(device), reader.devices.indices.contains(i) { return i }
-        let known = reader.devices.map(\.device.identity.serial).joined(separator: ", ")
-        throw CLIError("no device '\(device)' in \(file) (devices: \(known))")
+        return position
     }
 }
