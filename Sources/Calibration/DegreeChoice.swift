@@ -20,7 +20,8 @@ public enum DegreeChoice: Sendable, Equatable, Codable, CustomStringConvertible 
     public static let autoRule =
         "auto: of the degrees 1–3 with at least degree + 2 distinct reference points, the lowest whose every residual "
         + "is within the reference standard's expanded uncertainty; if none is, the one with the lowest corrected "
-        + "Akaike information criterion (AICc)"
+        + "Akaike information criterion (AICc) among those with enough points for it (n ≥ degree + 4); if none has, "
+        + "the one with the smallest largest residual"
 
     /// The degrees fitted with `distinct` distinct reference values. `auto` tries a degree only with at least
     /// degree + 2 of them: with degree + 1 the fit passes through every value's mean, so its residuals (zero, or

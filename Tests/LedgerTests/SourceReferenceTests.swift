@@ -41,6 +41,11 @@ struct SourceReferenceTests {
             try await ledger.credit(nil)
             try await ledger.credit(nil)
             await #expect(throws: LedgerError.invalid("source reference is empty")) { try await ledger.credit("") }
+            // The store refuses it too, for a caller that appends without `contribute`'s checks.
+            await #expect(throws: LedgerError.invalid("source reference is empty")) {
+                try await ledger.store.append(EventRecord(
+                    date: try LedgerDate("2026-03-01"), agent: "a", project: "p", kind: .material, value: 100, sourceReference: ""))
+            }
 
             // Correcting the credit reverses it; the reversal credits nothing, and the source stays credited.
             let reversal = try await ledger.reverse(event: first.id, date: try LedgerDate("2026-03-02"), note: "wrong unit")

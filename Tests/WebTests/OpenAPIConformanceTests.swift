@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import HTTPTypes
 import Hummingbird
+import Ledger
 import HummingbirdTesting
 import Testing
 @testable import Web
@@ -56,7 +57,13 @@ struct OpenAPIConformanceTests {
             for unit in units { _ = try await call(.get, "/api/ledger/units/\(unit)", as: "/api/ledger/units/{serial}") }
             _ = try await call(.get, "/api/ledger/projects/mosquito", as: "/api/ledger/projects/{id}")
             _ = try await call(.get, "/api/ledger/projects/mosquito/equation", as: "/api/ledger/projects/{id}/equation")
-            _ = try await call(.get, "/api/ledger/contributions?project=mosquito", as: "/api/ledger/contributions")
+            // A credited calibration's event carries its source reference: the documented event must allow it.
+            let reference = "calibration certificate MQC-20260501-0000CAFE"
+            _ = try await #require(f.server.ledger).contribute(ContributionDraft(
+                date: try LedgerDate("2026-05-01"), agent: "ana", project: "mosquito", kind: .material, value: 1250,
+                note: reference, sourceReference: reference))
+            let events = try await call(.get, "/api/ledger/contributions?project=mosquito", as: "/api/ledger/contributions")
+            #expect((events.json as? [[String: Any]])?.contains { $0["sourceReference"] as? String == reference } == true)
             _ = try await call(.post, "/api/ledger/contributions", as: "/api/ledger/contributions", role: .operator,
                                #"{"date":"2026-05-02","project":"mosquito","kind":"material","value":1234,"unit":"\#(units[0])"}"#)
             _ = try await call(.post, "/api/ledger/contributions", as: "/api/ledger/contributions", role: .operator, #"{"project":"mosquito"}"#)

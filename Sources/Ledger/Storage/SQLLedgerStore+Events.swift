@@ -17,6 +17,7 @@ extension SQLLedgerStore {
                     throw .tampered("ledger tampered: table events, row seq=\(seq), column seq: no event can follow it")
                 }
                 if let reference = record.sourceReference {
+                    guard !reference.isEmpty else { throw .invalid("source reference is empty") }
                     var holder = credited[reference]
                     if holder == nil { holder = try await Self.event(sourceReference: reference, s) }
                     if let holder { throw .alreadyCredited(reference, event: holder) }

@@ -36,9 +36,9 @@ enum CalibrationCredit {
     }
 
     /// An event that credited this certificate before ledgers kept source references: it carries none, and its
-    /// note is the one every credit wrote. A mosquito that old can no longer write to this ledger (its schema is
-    /// newer than that one understands), and every credit since carries its reference, so no credit can slip in
-    /// between this look and the append.
+    /// note is the one every credit wrote. Every credit this version makes carries its reference, and released
+    /// versions refuse a ledger whose schema is newer than theirs; only a build from before that refusal existed
+    /// could still write a reference-less credit between this look and the append.
     static func creditedBeforeReferences(_ contribution: CalibrationContribution, in ledger: Ledger) async throws(LedgerError) -> ContributionEvent? {
         try await ledger.store.events(project: nil).first {
             $0.sourceReference == nil && $0.reverses == nil && $0.note == contribution.creditNote

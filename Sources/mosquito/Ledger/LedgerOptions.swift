@@ -51,7 +51,7 @@ extension LedgerDate: ExpressibleByArgument {
 }
 
 /// An event or sale number given on the command line. Parsed here rather than by ArgumentParser so that any
-/// bad number, one past Int64 included, is the ledger's one `error:` line.
+/// bad number, one past Int64 included, is the one `Error:` line.
 func recordNumber(_ text: String, _ option: String) throws(LedgerError) -> Int64 {
     guard let number = Int64(text) else { throw .invalid("\(option) '\(text)' is not a record number like 12") }
     return number

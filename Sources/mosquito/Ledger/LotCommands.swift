@@ -53,7 +53,7 @@ struct LotCommand: AsyncParsableCommand {
     }
 }
 
-/// A quantity given on the command line: a whole number, refused with the ledger's one `error:` line otherwise.
+/// A quantity given on the command line: a whole number, refused with the one `Error:` line otherwise.
 func quantityArgument(_ text: String) throws(LedgerError) -> Int64 {
     guard let quantity = Int64(text) else {
         throw .invalid("quantity '\(text)' is not a whole number like 24 (count in a smaller unit: g instead of kg)")
