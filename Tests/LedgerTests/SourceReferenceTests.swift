@@ -55,6 +55,13 @@ struct SourceReferenceTests {
             }
             #expect(try await ledger.store.events(project: nil).map(\.id) == [1, other.id, 3, 4, reversal.id])
             #expect(try await ledger.store.verifyChain() == ChainReport(events: 5, problem: nil))
+
+            // The ValueFlows export names the source on the credit's event, and on no other.
+            let export = try JSONSerialization.jsonObject(with: Data(try await ledger.exportValueFlows().utf8)) as? [String: Any]
+            let events = try #require(export?["economicEvents"] as? [[String: Any]])
+            let sourced = events.filter { $0["mosquito:sourceReference"] != nil }
+            #expect(sourced.map { $0["@id"] as? String } == ["event:1", "event:\(other.id)"])
+            #expect(sourced.first?["mosquito:sourceReference"] as? String == Self.certificate)
         }
     }
 

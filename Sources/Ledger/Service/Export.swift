@@ -117,6 +117,8 @@ extension Ledger {
             if let quantity = e.quantity { event["mosquito:quantity"] = Self.quantity(quantity.amount.description, quantity.measure) }
             if e.gift { event["mosquito:gift"] = .string("true") }
             if let note = e.note { event["note"] = .string(note) }
+            // What it credits (a calibration certificate), so an auditor finds a credit by its source, not its note.
+            if let reference = e.sourceReference { event["mosquito:sourceReference"] = .string(reference) }
             events.append(event)
         }
         for project in Set(currencyOf.keys).sorted() {
