@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "LSLTests",
             dependencies: [
-                "LSL", "TestSupport",
+                "LSL", "LSLBridge", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -197,6 +197,12 @@ public final class LSLDevicePublisher: @unchecked Sendable {
         if start < span.count { process(span.slice(start..<span.count), times: times) }
     }
 
+    /// A drift as the `clock` marker's JSON number; one no Int64 holds (a fit gone wild) is `unknown`.
+    static func partsPerBillion(_ ppm: Double) -> LSLMarker.MarkerValue {
+        let ppb = (ppm * 1000).rounded()
+        return ppb.isFinite && abs(ppb) < 9e18 ? .signed(Int64(ppb)) : .text("unknown")
+    }
+
     /// LSL stamps every sample, so one taken before the clock was first known gets the first fit.
     private static func stamp(_ times: HostTimes, deviceNs: UInt64) -> Double {
         (times.earliestKnown(atDeviceNs: deviceNs)?.hostNs(deviceNs: deviceNs) ?? 0) / 1e9
@@ -273,7 +279,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
                 threadLastMapping = m
                 mark(LSLMarker("clock", [
                     ("uncertainty_ns", .number(UInt64(max(0, m.clockOffsetUncertaintyNs.rounded())))),
-                    ("drift_ppb", .text(String(format: "%.0f", m.driftPPM * 1000))), ("exchanges", .number(UInt64(m.exchangesUsed))),
+                    ("drift_ppb", Self.partsPerBillion(m.driftPPM)), ("exchanges", .number(UInt64(m.exchangesUsed))),
                 ]))
             }
             threadObservation.away = o.away

@@ -11,6 +11,8 @@ public struct LSLMarker: Sendable, Equatable {
     public enum MarkerValue: Sendable, Equatable {
         case text(String)
         case number(UInt64)
+        /// A number that may be negative (a clock's drift).
+        case signed(Int64)
     }
 
     public init(_ event: String, _ fields: [(String, MarkerValue)] = []) {
@@ -29,6 +31,7 @@ public struct LSLMarker: Sendable, Equatable {
             switch value {
             case .text(let s): parts.append(Self.quoted(key) + ":" + Self.quoted(s))
             case .number(let n): parts.append(Self.quoted(key) + ":" + String(n))
+            case .signed(let n): parts.append(Self.quoted(key) + ":" + String(n))
             }
         }
         return "{" + parts.joined(separator: ",") + "}"

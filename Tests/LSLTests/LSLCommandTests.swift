@@ -72,6 +72,8 @@ extension LSLProcessSuites {
             let start = (r["markers"] as? [[String: Any]] ?? []).first { $0["event"] as? String == "recording_start" }
             #expect(start?["file"] as? String == "lsl.h5")
             #expect(serve.stderr.contains("lsl: Mosquito \(serial) inlet 1 ("), "\(serve.stderr)")
+            // The Markers stream's inlet gets its closing line too, not only the values'.
+            #expect(serve.stderr.contains("lsl: Mosquito \(serial) Markers inlet "), "\(serve.stderr)")
         }
 
         /// `serve --lsl` while it records: an inlet that stalls loses its own oldest samples, and the status route

@@ -184,9 +184,12 @@ final class LSLPublishing: @unchecked Sendable {
         markerInlet?.stop()
         for p in publishers {
             await p.finish(final)
-            for i in p.values.inlets {
-                FileHandle.standardError.write(Data(
-                    "lsl: \(p.values.info.name) inlet \(i.id) (\(i.peer) \(i.hostname)): sent \(i.samplesSent), dropped \(i.samplesDropped)\n".utf8))
+            // Every stream's inlets, the raw counts and the Markers as well as the values.
+            for outlet in [p.values] + (p.raw.map { [$0] } ?? []) + [p.markers] {
+                for i in outlet.inlets {
+                    FileHandle.standardError.write(Data(
+                        "lsl: \(outlet.info.name) inlet \(i.id) (\(i.peer) \(i.hostname)): sent \(i.samplesSent), dropped \(i.samplesDropped)\n".utf8))
+                }
             }
             if p.droppedFrames > 0 {
                 FileHandle.standardError.write(Data("lsl: \(p.values.info.name): \(p.droppedFrames) samples not published (the LSL bridge fell behind)\n".utf8))

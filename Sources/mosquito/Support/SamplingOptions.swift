@@ -1,9 +1,10 @@
 import ArgumentParser
 
 /// `--duration` and `--rate`, which `record` and `stream` take alike: how fast the instruments sample, and for how
-/// many seconds of samples (exactly seconds × rate: a count of samples, not of wall-clock time).
+/// many seconds of samples (seconds × rate: a count of samples, not of wall-clock time; `record` writes exactly that
+/// many, `stream` stops once it has sent them, with what the last block carried past).
 struct SamplingOptions: ParsableArguments {
-    @Option(help: "Seconds of samples to take (exactly seconds × rate samples); omit to run until Ctrl-C.")
+    @Option(help: "Seconds of samples to take (seconds × rate samples: exactly, in a recording; stream stops once it has sent them); omit to run until Ctrl-C.")
     var duration: Double?
     @Option(help: "Sampling rate in Hz.") var rate: UInt32 = 1000
 
