@@ -19,6 +19,9 @@ final class ArchivedRun {
     private(set) var lastSequence: UInt64?
     /// The edge's own recording of this run, for back-fill.
     var source: EdgeSource?
+    /// `source` is known to be this run's stream: named before the run's first data, or seen to hold a row the
+    /// run has. Else the edge is asked for such a row before any of its rows fill the run.
+    var sourceConfirmed = false
     /// Its edge's status says the recording is over: the run ends when its data has gone quiet.
     var edgeFinished = false
     /// When data last arrived for this run.
@@ -37,7 +40,7 @@ final class ArchivedRun {
     /// `startIndex`: the first index this file is to hold (a continuation holds the rest of a run).
     init(
         path: String, meta: DeviceMeta, metaID: [UInt8], uri: String, commandLine: [String], softwareVersion: String,
-        startIndex: UInt64 = 0
+        startIndex: UInt64 = 0, startTime: Date = Date()
     ) throws(RecordingError) {
         self.path = path
         nextIndex = startIndex
@@ -57,7 +60,7 @@ final class ArchivedRun {
                     calibratedAt: Int64(clamping: $0.calibratedAt), technician: $0.technician, certificateID: $0.certificateId)
             })
         let header = RecordingHeader(
-            softwareVersion: softwareVersion, host: meta.host, startTime: Date(), commandLine: commandLine, devices: [device])
+            softwareVersion: softwareVersion, host: meta.host, startTime: startTime, commandLine: commandLine, devices: [device])
         sink = try openRecordingSink(path: path, header: header)
         do throws(RecordingError) { try recordEdgePipeline(meta, at: startIndex) } catch {
             try? sink.close(stopTime: Date())
@@ -90,13 +93,16 @@ final class ArchivedRun {
         return UnitIdentity(serial: meta.serial, design: meta.design, hardwareRevision: meta.hardwareRevision, firmware: firmware)
     }
 
+    /// The last row written: what the edge's recording must hold before its rows may extend this run.
+    private(set) var lastRow: StreamAnchor?
+
     /// Samples written from the edge's own file rather than from the broker.
     private(set) var backfilled: UInt64 = 0
 
     /// Writes the frames of `message` past what the file holds. An index jump is first offered to `fill` (the
     /// edge's rows for the missing range, docs/mqtt.md "Back-fill"); what it does not bring is a `network` gap.
     /// `backfilled`: `message` is the edge's own rows, counted as such.
-    func append(_ message: DataMessage, fill: ((Range<UInt64>) -> [DataMessage])? = nil, backfilled fromEdge: Bool = false) throws(RecordingError) {
+    func append(_ message: DataMessage, fill: ((Range<UInt64>, StreamAnchor) -> [DataMessage])? = nil, backfilled fromEdge: Bool = false) throws(RecordingError) {
         let before = samples
         lastData = Date()
         defer { if fromEdge { backfilled += samples - before } }
@@ -111,7 +117,8 @@ final class ArchivedRun {
             }
             if i > nextIndex, let fill {
                 try write(&rows, channels: c)
-                for edge in fill(nextIndex ..< i) { try append(edge.clipped(below: i), backfilled: true) }
+                let revealing = StreamAnchor(index: i, deviceTimeUs: message.deviceTimesNs[k] / 1000)
+                for edge in fill(nextIndex ..< i, revealing) { try append(edge.clipped(below: i), backfilled: true) }
             }
             if i > nextIndex {
                 try write(&rows, channels: c)
@@ -131,6 +138,7 @@ final class ArchivedRun {
             try SampleBlock(channelCount: c, index: rows.index, deviceTimeUs: rows.deviceUs, hostTimeNs: rows.host, raw: rows.raw, values: rows.values),
             device: 0)
         samples += UInt64(rows.index.count)
+        if let i = rows.index.last, let t = rows.deviceUs.last { lastRow = StreamAnchor(index: i, deviceTimeUs: t) }
         rows = Rows()
     }
 

@@ -158,15 +158,16 @@ public final class Archiver: Sendable {
     /// Data messages held per device until their meta arrives (about 25 s of one device's messages).
     static let maxPending = 256
 
-    /// `<dir>/<site>/<serial>-<UTC start>.h5`, never an existing file.
-    static func runPath(directory: String, site: String, serial: String) -> String {
+    /// `<dir>/<site>/<serial>-<UTC start>.h5`, never an existing file (a second run starting within the same second
+    /// is `…Z-2.h5`).
+    static func runPath(directory: String, site: String, serial: String, start: Date = Date()) -> String {
         let folder = (directory as NSString).appendingPathComponent(site)
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")
         f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let stem = "\(serial)-\(f.string(from: Date()))"
+        let stem = "\(serial)-\(f.string(from: start))"
         var path = (folder as NSString).appendingPathComponent(stem + ".h5")
         var n = 2
         while FileManager.default.fileExists(atPath: path) {

@@ -204,6 +204,7 @@ final class DeviceArchive: @unchecked Sendable {
             if run.awaitingStatus || (run.source == nil && source != nil) {
                 run.awaitingStatus = false
                 run.source = source
+                run.sourceConfirmed = false
                 run.marker.source = source
                 run.marker.write(folder: (run.path as NSString).deletingLastPathComponent, serial: serial)
             }
@@ -248,17 +249,26 @@ final class DeviceArchive: @unchecked Sendable {
         let hex = Archiver.hex(id)
         let resumed = RunMarker.read(folder: folder, serial: serial)
         let continuation = resumed?.continuation(metaID: hex, firstIncoming: message.indices.first ?? 0)
-        let path = continuation?.path ?? Archiver.runPath(directory: directory, site: site, serial: serial)
+        // Named and dated by its first sample, not by when this archive got to it (a device's queue may wait on a
+        // back-fill, a persistent session delivers late); by now when no host time is known yet (0: the edge's
+        // clock mapping is still being made).
+        let host = message.hostTimesNs.first { $0 > 0 }
+        let start = host.map { Date(timeIntervalSince1970: Double($0) / 1e9) } ?? Date()
+        let path = continuation?.path ?? Archiver.runPath(directory: directory, site: site, serial: serial, start: start)
         let run: ArchivedRun
         do throws(RecordingError) {
             run = try ArchivedRun(
                 path: path, meta: meta, metaID: id, uri: "\(broker.scheme.rawValue)://\(broker.host):\(broker.port)/\(site)/\(serial)",
-                commandLine: settings.commandLine, softwareVersion: settings.softwareVersion, startIndex: continuation?.startIndex ?? 0)
+                commandLine: settings.commandLine, softwareVersion: settings.softwareVersion, startIndex: continuation?.startIndex ?? 0,
+                startTime: start)
         } catch {
             report("\(serial): cannot create \(path): \(error)")
             return nil
         }
         run.source = (continuation != nil ? resumed?.source : nil) ?? device.source
+        // A status received before the run's first data describes the run's own stream (an edge publishes it before
+        // the stream's meta and data).
+        run.sourceConfirmed = run.source != nil
         // Before any status (a persistent session's queue comes before the retained messages), the first status
         // to arrive says where this run's recording is.
         run.awaitingStatus = !device.sawStatus && run.source == nil
@@ -271,28 +281,48 @@ final class DeviceArchive: @unchecked Sendable {
     }
 
     /// Back-fill for `run`'s gaps from its edge's file, when the edge said where and this archive has a token.
-    private func filler(for run: ArchivedRun) -> ((Range<UInt64>) -> [DataMessage])? {
+    /// A recording a status named only after the run began (``status(_:)``) may be the next stream's (that status
+    /// arrives before the next stream's meta): its rows fill a gap only once it is seen to hold the frame that
+    /// revealed the gap.
+    private func filler(for run: ArchivedRun) -> ((Range<UInt64>, StreamAnchor) -> [DataMessage])? {
         guard let source = run.source, let token = settings.edgeToken, !intake.withLock(\.stopping) else { return nil }
         let report = hooks.report, serial = serial, timeout = settings.backfillRequestSeconds
-        return { missing in
+        return { missing, revealing in
             do throws(EdgeRows.Failure) {
+                if !run.sourceConfirmed {
+                    try confirmSameStream(revealing, in: source, token: token, timeout: timeout)
+                    run.sourceConfirmed = true
+                }
                 let rows = try backfill(missing, from: source, token: token, timeout: timeout)
                 let n = rows.reduce(0) { $0 + $1.indices.count }
                 report("\(serial): back-filled \(n) of \(missing.count) missing samples (\(missing.lowerBound)…\(missing.upperBound - 1)) from \(source.api)")
                 return rows
             } catch {
                 report("\(serial): back-fill of \(missing.lowerBound)…\(missing.upperBound - 1) from \(source.api) failed (\(error)); they stay network gaps")
+                // That recording is not this run's: it is neither asked again nor its end awaited.
+                if error.otherStream { Self.forget(source, of: run, serial: serial) }
                 return []
             }
         }
+    }
+
+    /// The run's recording turned out to be another stream's: the run has none.
+    private static func forget(_ source: EdgeSource, of run: ArchivedRun, serial: String) {
+        guard run.source == source else { return }
+        run.source = nil
+        run.edgeFinished = false
+        run.marker.source = nil
+        run.marker.write(folder: (run.marker.path as NSString).deletingLastPathComponent, serial: serial)
     }
 
     /// `finished`: the run ended (its edge went offline or started a new stream), not the archive stopping: what
     /// the broker lost at its end comes from the edge, and its marker goes, so a later archive starts afresh
     /// rather than continuing it.
     private func close(_ run: ArchivedRun, finished: Bool = true) {
-        if finished, let source = run.source, let token = settings.edgeToken {
+        if finished, let source = run.source, let token = settings.edgeToken, let last = run.lastRow {
             do throws(EdgeRows.Failure) {
+                // Only the run's own stream may extend it: the recording a late status named may be the next one.
+                if !run.sourceConfirmed { try confirmSameStream(last, in: source, token: token, timeout: settings.backfillRequestSeconds) }
                 let before = run.samples
                 for rows in try backfillTail(
                     from: run.nextIndex, of: source, token: token, timeout: settings.backfillRequestSeconds) { try? run.append(rows, backfilled: true) }

@@ -21,6 +21,8 @@ struct EdgeRows {
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
+        /// The edge's recording holds another stream than the run's: nothing of it may fill the run.
+        var otherStream = false
     }
 
     /// Blocks for one request (at most `timeout`). Any failure (unreachable, 401, not found, a body that does not
@@ -52,6 +54,33 @@ struct EdgeRows {
         return EdgeRows(
             rows: rows, lastIndexOnDisk: answer.header("X-Mosquito-Last-Index").flatMap { UInt64($0) },
             closed: answer.header("X-Mosquito-Closed") == "true")
+    }
+}
+
+/// A row the archive already has of a run (its index and device time): the edge's recording is this run's stream
+/// only if it holds the same row. A hub restarts indices at 0 when a recording begins, so a recording named by a
+/// status can share indices with the run before it while holding other samples (docs/mqtt.md "Back-fill").
+struct StreamAnchor: Equatable {
+    var index: UInt64
+    var deviceTimeUs: UInt64
+}
+
+/// Throws unless the edge's recording holds `anchor` (waiting, up to `patience`, for the edge to flush it): the
+/// evidence, from the run's own stream, that its rows may fill this run.
+func confirmSameStream(
+    _ anchor: StreamAnchor, in source: EdgeSource, token: String, patience: Double = 8, timeout: Double
+) throws(EdgeRows.Failure) {
+    let deadline = Date(timeIntervalSinceNow: patience)
+    var answer = try EdgeRows.fetch(source, from: anchor.index, count: 1, token: token, timeout: timeout)
+    while !answer.settles(anchor.index + 1), Date() < deadline {
+        Thread.sleep(forTimeInterval: 0.25)
+        answer = try EdgeRows.fetch(source, from: anchor.index, count: 1, token: token, timeout: timeout)
+    }
+    let rows = answer.rows
+    guard let k = rows.indices.firstIndex(of: anchor.index), rows.deviceTimesNs[k] / 1000 == anchor.deviceTimeUs else {
+        throw EdgeRows.Failure(
+            description: "\(source.recording) is not this run's stream: its row \(anchor.index) is not the one the archive has",
+            otherStream: true)
     }
 }
 
