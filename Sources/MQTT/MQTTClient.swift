@@ -100,17 +100,34 @@ public final class MQTTClient: Sendable {
         box.release()
     }
 
-    /// Starts the network thread and the first connection attempt; returns at once. A broker that cannot be
-    /// reached now is retried in the background (see ``counters`` for why it failed).
+    /// Starts the network thread and the first connection attempt. A broker that cannot be reached now is
+    /// retried in the background (see ``counters`` for why it failed). Returns at once, except for a persistent
+    /// session under MQTT 5, which waits for the TCP (and TLS) connect: see ``connect(host:port:)``.
     public func start(host: String, port: Int) throws(MQTTError) {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let rc = mosquitto.connect_async(handle, host, Int32(port), options.keepAliveSeconds)
+        let rc = connect(host: host, port: port)
         if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
             // Not fatal: the network thread keeps trying, and the reason is kept for the caller.
             let e = MQTTError(code: rc, call: "connect to \(host):\(port)", systemError: rc == Int32(MOSQ_ERR_ERRNO.rawValue) ? errno : 0)
             box.takeUnretainedValue().fail(e.description, withLog: true)
         }
         try MQTTCall.check("mosquitto_loop_start", mosquitto.loop_start(handle))
+    }
+
+    /// Under MQTT 5 a session outlives its connection only if CONNECT carries a Session Expiry Interval.
+    /// `mosquitto_connect_bind_v5` is the one call that takes CONNECT properties, and libmosquitto (2.0) keeps
+    /// them for every automatic reconnect of the network thread, so each CONNECT asks for the session again;
+    /// `mosquitto_connect_async` takes none. The price: the TCP connect of this first attempt is made here.
+    private func connect(host: String, port: Int) -> Int32 {
+        guard options.persistentSession && options.protocolVersion == .v5 else {
+            return mosquitto.connect_async(handle, host, Int32(port), options.keepAliveSeconds)
+        }
+        var properties: OpaquePointer?
+        defer { mosquitto.property_free_all(&properties) }
+        let added = mosquitto.property_add_int32(
+            &properties, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue), options.sessionExpirySeconds)
+        guard added == Int32(MOSQ_ERR_SUCCESS.rawValue) else { return added }
+        return mosquitto.connect_bind_v5(handle, host, Int32(port), options.keepAliveSeconds, nil, properties)
     }
 
     /// Waits until everything queued is delivered or `seconds` pass (a last guard when the broker is gone),

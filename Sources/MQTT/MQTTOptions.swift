@@ -47,6 +47,11 @@ public struct MQTTOptions: Sendable {
     public var reconnectMaxSeconds: UInt32 = 30
     /// Keep the session (subscriptions, unacknowledged QoS 1 messages) on the broker across reconnects.
     public var persistentSession = false
+    /// How long the broker keeps a persistent session after the connection ends, under MQTT 5 (where a session
+    /// without this CONNECT property ends with its connection; 3.1.1 keeps it with no limit). The default, never
+    /// (0xFFFFFFFF), is what 3.1.1 gives, so the protocol version does not change what an archive restarted later
+    /// receives; the broker's queue limits (and its own `max_session_expiry_interval`, if set) still bound it.
+    public var sessionExpirySeconds: UInt32 = .max
     /// Messages handed to libmosquitto and not yet sent (QoS 0) or acknowledged (QoS 1); past this a publish is
     /// refused and counted as dropped, so an absent broker costs bounded memory, never a blocked caller.
     public var maxQueuedMessages = 1000

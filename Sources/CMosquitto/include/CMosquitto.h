@@ -10,7 +10,8 @@
 // Every libmosquitto function the MQTT module calls: one list, so the table below and its loader cannot disagree.
 #define CMOSQUITTO_FUNCTIONS(F) \
     F(lib_init) F(strerror) F(reason_string) F(new) F(destroy) F(int_option) F(username_pw_set) F(tls_set) \
-    F(will_set) F(reconnect_delay_set) F(connect_async) F(loop_start) F(loop_stop) F(disconnect) F(publish) \
+    F(will_set) F(reconnect_delay_set) F(connect_async) F(connect_bind_v5) F(property_add_int32) \
+    F(property_free_all) F(loop_start) F(loop_stop) F(disconnect) F(publish) \
     F(subscribe) F(connect_v5_callback_set) F(disconnect_v5_callback_set) F(publish_v5_callback_set) \
     F(message_v5_callback_set) F(subscribe_v5_callback_set) F(log_callback_set)
 
