@@ -143,8 +143,9 @@ public final class MQTTClient: Sendable {
     }
 
     /// Queues one message. Never blocks; returns whether libmosquitto took it (otherwise it is counted dropped).
-    /// A `control` message (a device's status or meta: small and rare) is queued even past the bound, since the
-    /// data queued after it cannot be read without it; it still counts in the queue until delivered.
+    /// A `control` message (a device's status, meta or events: small and rare) is queued even past the bound:
+    /// the data queued after a meta cannot be read without it, and an event says what the bound refused; it still
+    /// counts in the queue until delivered.
     @discardableResult
     public func publish(topic: String, payload: UnsafeRawBufferPointer, qos: QoS, retain: Bool = false, control: Bool = false) -> Bool {
         let callbacks = box.takeUnretainedValue()

@@ -42,7 +42,8 @@ extension DevicePublisher {
         var object = fields
         object["time_ns"] = UTCClock.nowNs()
         guard let json = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-        client.publish(topic: topics.events, bytes: Array(json), qos: .atLeastOnce)
+        // Control: an event is what tells a subscriber that the bound refused data, so the bound must not refuse it.
+        client.publish(topic: topics.events, bytes: Array(json), qos: .atLeastOnce, control: true)
     }
 
     /// `recording`: the local file being written; `api`: where an archive fetches its rows (docs/mqtt.md).

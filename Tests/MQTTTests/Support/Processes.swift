@@ -53,9 +53,10 @@ enum Processes {
     }
 
     /// Support/subscriber.py connected to `broker` as the test user; returns once the broker acknowledged its
-    /// subscription.
-    static func subscriber(_ broker: TestBroker, site: String, devices: Int = 1, h5: [String], dataMarker: String? = nil) throws -> Running {
-        let ready = scratchPath("ready")
+    /// subscription. `ready` is the file it creates on every acknowledged subscription (after each reconnection).
+    static func subscriber(
+        _ broker: TestBroker, site: String, devices: Int = 1, h5: [String], dataMarker: String? = nil, ready: String = scratchPath("ready")
+    ) throws -> Running {
         let script = TestEnvironment.packageRoot + "/Tests/MQTTTests/Support/subscriber.py"
         let running = try Running(TestEnvironment.python, [
             script, "--port", "\(broker.port)", "--user", TestBroker.user, "--password-file", broker.passwordFile,
