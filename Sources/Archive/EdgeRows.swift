@@ -55,6 +55,20 @@ struct EdgeRows {
             rows: rows, lastIndexOnDisk: answer.header("X-Mosquito-Last-Index").flatMap { UInt64($0) },
             closed: answer.header("X-Mosquito-Closed") == "true")
     }
+
+    /// Asks again every quarter second until the answer is `done` or `deadline` passes (the edge flushes its file
+    /// about once a second); the last answer either way.
+    static func fetch(
+        _ source: EdgeSource, from: UInt64, count: UInt64, token: String, timeout: Double, until deadline: Date,
+        _ done: (EdgeRows) -> Bool
+    ) throws(Failure) -> EdgeRows {
+        var answer = try fetch(source, from: from, count: count, token: token, timeout: timeout)
+        while !done(answer), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.25)
+            answer = try fetch(source, from: from, count: count, token: token, timeout: timeout)
+        }
+        return answer
+    }
 }
 
 /// A row the archive already has of a run (its index and device time): the edge's recording is this run's stream
@@ -70,12 +84,9 @@ struct StreamAnchor: Equatable {
 func confirmSameStream(
     _ anchor: StreamAnchor, in source: EdgeSource, token: String, patience: Double = 8, timeout: Double
 ) throws(EdgeRows.Failure) {
-    let deadline = Date(timeIntervalSinceNow: patience)
-    var answer = try EdgeRows.fetch(source, from: anchor.index, count: 1, token: token, timeout: timeout)
-    while !answer.settles(anchor.index + 1), Date() < deadline {
-        Thread.sleep(forTimeInterval: 0.25)
-        answer = try EdgeRows.fetch(source, from: anchor.index, count: 1, token: token, timeout: timeout)
-    }
+    let answer = try EdgeRows.fetch(
+        source, from: anchor.index, count: 1, token: token, timeout: timeout, until: Date(timeIntervalSinceNow: patience)
+    ) { $0.settles(anchor.index + 1) }
     let rows = answer.rows
     guard let k = rows.indices.firstIndex(of: anchor.index), rows.deviceTimesNs[k] / 1000 == anchor.deviceTimeUs else {
         throw EdgeRows.Failure(
@@ -95,10 +106,8 @@ func backfill(
     let deadline = Date(timeIntervalSinceNow: patience)
     while start < missing.upperBound {
         let count = min(missing.upperBound - start, 100_000)
-        var answer = try EdgeRows.fetch(source, from: start, count: count, token: token, timeout: timeout)
-        while !answer.settles(start + count), Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.25)
-            answer = try EdgeRows.fetch(source, from: start, count: count, token: token, timeout: timeout)
+        let answer = try EdgeRows.fetch(source, from: start, count: count, token: token, timeout: timeout, until: deadline) {
+            $0.settles(start + count)
         }
         guard answer.settles(start + count) else {
             throw EdgeRows.Failure(description: "the edge's file has not reached index \(start + count - 1) after \(Int(patience)) s")
@@ -118,10 +127,8 @@ func backfillTail(
     var next = start
     let deadline = Date(timeIntervalSinceNow: patience)
     while true {
-        var answer = try EdgeRows.fetch(source, from: next, count: 100_000, token: token, timeout: timeout)
-        while !answer.closed, Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.25)
-            answer = try EdgeRows.fetch(source, from: next, count: 100_000, token: token, timeout: timeout)
+        let answer = try EdgeRows.fetch(source, from: next, count: 100_000, token: token, timeout: timeout, until: deadline) {
+            $0.closed
         }
         guard let last = answer.rows.indices.last else { return out }
         out.append(answer.rows)
