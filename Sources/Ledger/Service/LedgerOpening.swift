@@ -20,6 +20,21 @@ extension Ledger {
         return Ledger(store: try await SQLLedgerStore(database: try SQLiteDatabase(path: target)))
     }
 
+    /// Opens `location`, runs `body` and closes the ledger, whether `body` throws or not.
+    public static func using<T>(
+        _ location: String?, _ body: (Ledger) async throws(LedgerError) -> T
+    ) async throws(LedgerError) -> T {
+        let ledger = try await open(location)
+        do throws(LedgerError) {
+            let value = try await body(ledger)
+            await ledger.close()
+            return value
+        } catch {
+            await ledger.close()
+            throw error
+        }
+    }
+
     public static func defaultPath() -> String {
         let environment = ProcessInfo.processInfo.environment
         let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }

@@ -81,7 +81,7 @@ struct CalibrateCommand: AsyncParsableCommand {
         if let ledger, let contribution = CalibrationContribution(entry: entry) {
             let event: ContributionEvent
             do throws(LedgerError) {
-                event = try await CalibrationCredit.using(ledger) { ledger throws(LedgerError) in
+                event = try await Ledger.using(ledger) { ledger throws(LedgerError) in
                     try await CalibrationCredit.record(contribution, in: ledger, project: project)
                 }
             } catch {

@@ -17,7 +17,7 @@ enum CalibrationCredit {
             date: LedgerDate.today(), agent: technician, project: project, kind: .work,
             hours: LedgerDecimal(mantissa: 1, scale: 2), workType: CalibrationContribution.workType, unit: unit)
         do throws(LedgerError) {
-            try await using(location) { ledger throws(LedgerError) in try await ledger.check(draft) }
+            try await Ledger.using(location) { ledger throws(LedgerError) in try await ledger.check(draft) }
         } catch {
             let what = unit.map { "a calibration of \($0)" } ?? "calibrations"
             throw CLIError("cannot credit \(what) in \(location): \(error)")
@@ -42,19 +42,6 @@ enum CalibrationCredit {
     static func creditedBeforeReferences(_ contribution: CalibrationContribution, in ledger: Ledger) async throws(LedgerError) -> ContributionEvent? {
         try await ledger.store.events(project: nil).first {
             $0.sourceReference == nil && $0.reverses == nil && $0.note == contribution.creditNote
-        }
-    }
-
-    /// Opens the ledger at `location`, runs `body` and closes it, whether `body` throws or not.
-    static func using<T>(_ location: String, _ body: (Ledger) async throws(LedgerError) -> T) async throws(LedgerError) -> T {
-        let ledger = try await Ledger.open(location)
-        do throws(LedgerError) {
-            let value = try await body(ledger)
-            await ledger.close()
-            return value
-        } catch {
-            await ledger.close()
-            throw error
         }
     }
 }

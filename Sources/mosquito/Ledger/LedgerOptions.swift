@@ -12,16 +12,7 @@ struct LedgerOptions: ParsableArguments {
 
     /// Opens the ledger, runs `body`, closes it; a `LedgerError` becomes the one `Error:` line on stderr and exit code 1.
     func run(_ body: (Ledger) async throws(LedgerError) -> Void) async throws {
-        do throws(LedgerError) {
-            let ledger = try await Ledger.open(location)
-            do throws(LedgerError) {
-                try await body(ledger)
-                await ledger.close()
-            } catch {
-                await ledger.close()
-                throw error
-            }
-        } catch {
+        do throws(LedgerError) { try await Ledger.using(location, body) } catch {
             // The program's one error line, `Error: …`, as every other command prints it.
             throw CLIError(error.description)
         }
