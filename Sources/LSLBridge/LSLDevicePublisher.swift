@@ -22,6 +22,8 @@ public final class LSLDevicePublisher: @unchecked Sendable {
     public let values: LSLOutlet
     public let raw: LSLOutlet?
     public let markers: LSLOutlet
+    /// Every stream this device is on: the values, the raw counts when published, the Markers.
+    public var outlets: [LSLOutlet] { [values] + (raw.map { [$0] } ?? []) + [markers] }
     private let subscription: StreamSubscription
     private let pipeline: Pipeline
     private let decimation: UInt64
@@ -134,9 +136,7 @@ public final class LSLDevicePublisher: @unchecked Sendable {
         // liblsl's inlet drops what it still holds once it sees the connection close: an inlet pulling a few times
         // a second (LabRecorder) takes the last samples and the final marker within this grace.
         if (values.inlets + markers.inlets).contains(where: \.connected) { try? await Task.sleep(for: .milliseconds(500)) }
-        await values.close()
-        await raw?.close()
-        await markers.close()
+        for outlet in outlets { await outlet.close() }
     }
 
     private func run() {

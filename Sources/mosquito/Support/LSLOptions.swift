@@ -185,7 +185,7 @@ final class LSLPublishing: @unchecked Sendable {
         for p in publishers {
             await p.finish(final)
             // Every stream's inlets, the raw counts and the Markers as well as the values.
-            for outlet in [p.values] + (p.raw.map { [$0] } ?? []) + [p.markers] {
+            for outlet in p.outlets {
                 for i in outlet.inlets {
                     FileHandle.standardError.write(Data(
                         "lsl: \(outlet.info.name) inlet \(i.id) (\(i.peer) \(i.hostname)): sent \(i.samplesSent), dropped \(i.samplesDropped)\n".utf8))
